@@ -1,0 +1,1 @@
+"""Pure domain: catalog, plan and cost arithmetic. Never imports Qt."""

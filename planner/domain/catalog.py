@@ -1,0 +1,469 @@
+"""Model prices, quality scores, the catalog and the user's overlay on top of it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from planner.domain.errors import InputError
+
+CATALOG_SCHEMA_VERSION = 1
+OVERLAY_SCHEMA_VERSION = 1
+
+#: A price in USD per 1M tokens. Finite, non-negative, below an absurd ceiling.
+Price = Annotated[Decimal, Field(ge=0, le=100_000, allow_inf_nan=False)]
+#: A fraction in [0, 1].
+Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:@+-]*(/[A-Za-z0-9._:@+-]+)*$")
+
+
+class Tier(StrEnum):
+    """Price tier of a model (DESIGN.md: by input price unless the catalog says otherwise)."""
+
+    PREMIUM = "premium"
+    MID = "mid"
+    BUDGET = "budget"
+
+
+PREMIUM_FROM = Decimal("2.50")
+MID_FROM = Decimal("0.40")
+
+
+def tier_for_input_price(price_in: Decimal) -> Tier:
+    """The tier rule: premium `in >= $2.50`, mid `$0.40 <= in < $2.50`, budget below."""
+    if price_in >= PREMIUM_FROM:
+        return Tier.PREMIUM
+    if price_in >= MID_FROM:
+        return Tier.MID
+    return Tier.BUDGET
+
+
+class QualityMetric(BaseModel):
+    """A named quality metric (all scores are on a 0-100 scale, higher is better)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+    short: str = ""
+    description: str = ""
+
+
+#: The metrics the shipped catalog uses. Imported catalogs may add others.
+QUALITY_METRICS: dict[str, QualityMetric] = {
+    m.key: m
+    for m in (
+        QualityMetric(
+            key="tokenrate",
+            label="TokenRate quality",
+            short="TokenRate",
+            description="TokenRate's quality index (0-100), as used for its Value column.",
+        ),
+        QualityMetric(
+            key="aa_intelligence",
+            label="AA Intelligence Index",
+            short="AA Index",
+            description="Artificial Analysis Intelligence Index (0-100).",
+        ),
+        QualityMetric(
+            key="swe_bench",
+            label="SWE-bench %",
+            short="SWE-bench",
+            description="SWE-bench (Verified) resolved rate, percent.",
+        ),
+        QualityMetric(key="gpqa_diamond", label="GPQA Diamond %", short="GPQA", description="GPQA Diamond accuracy, percent."),
+        QualityMetric(key="tau2", label="Tau-2 %", short="Tau-2", description="Tau-2 tool-use benchmark, percent."),
+        QualityMetric(key="hle", label="HLE %", short="HLE", description="Humanity's Last Exam, percent."),
+    )
+}
+DEFAULT_QUALITY_METRIC = "tokenrate"
+
+
+def metric_label(key: str, short: bool = False) -> str:
+    """Display name of a quality metric (the key itself for metrics this program doesn't know)."""
+    m = QUALITY_METRICS.get(key)
+    if m is None:
+        return key
+    return (m.short or m.label) if short else m.label
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LongContextTier(_Strict):
+    """Prices for requests whose input exceeds `threshold_tokens`.
+
+    Such a request is billed entirely at these prices, not only the tokens above the
+    threshold. Cache prices missing here scale with the input price.
+    """
+
+    threshold_tokens: int = Field(gt=0)
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
+
+
+class PricePoint(_Strict):
+    """One dated price of a model, with where it came from."""
+
+    date: date
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
+    source: str = ""
+    source_url: str | None = None
+
+
+class ModelPrice(_Strict):
+    """One model's prices (USD per 1M tokens) and what is known of its quality and speed."""
+
+    id: str
+    name: str = Field(min_length=1)
+    provider: str = Field(min_length=1)
+    tier: Tier | None = None
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
+    batch_input: Price | None = None
+    batch_output: Price | None = None
+    batch_discount: Fraction | None = None
+    long_context: LongContextTier | None = None
+    context_window: int | None = Field(default=None, gt=0)
+    max_output: int | None = Field(default=None, gt=0)
+    modalities: tuple[str, ...] = ("text",)
+    capabilities: tuple[str, ...] = ()
+    quality: dict[str, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]] = Field(
+        default_factory=dict
+    )
+    throughput_tps: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    ttft_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    source: str = ""
+    source_url: str | None = None
+    as_of: date | None = None
+    notes: str = ""
+    history: tuple[PricePoint, ...] = ()
+    self_hosted: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not ID_PATTERN.match(v):
+            raise ValueError("must look like 'provider/model-slug' (lowercase provider, no spaces)")
+        return v
+
+    @property
+    def effective_tier(self) -> Tier:
+        return self.tier if self.tier is not None else tier_for_input_price(self.input)
+
+    @property
+    def has_vision(self) -> bool:
+        return "image" in self.modalities or "vision" in self.capabilities
+
+    @property
+    def has_tools(self) -> bool:
+        return "tools" in self.capabilities
+
+    def quality_for(self, metric: str) -> float | None:
+        return self.quality.get(metric)
+
+    def with_changes(self, **changes: Any) -> ModelPrice:
+        """A validated copy with some fields replaced."""
+        data = self.model_dump()
+        data.update(changes)
+        return ModelPrice.model_validate(data)
+
+
+class Catalog(_Strict):
+    """A set of models with one as-of date. The shipped file and imports have this shape."""
+
+    schema_version: int = CATALOG_SCHEMA_VERSION
+    as_of: date
+    name: str = "Catalog"
+    default_quality_metric: str = DEFAULT_QUALITY_METRIC
+    models: tuple[ModelPrice, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Catalog:
+        seen: set[str] = set()
+        for i, m in enumerate(self.models):
+            if m.id in seen:
+                raise ValueError(f"models[{i}] '{m.id}': duplicate id")
+            seen.add(m.id)
+        return self
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v > CATALOG_SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {v} is newer than this program understands ({CATALOG_SCHEMA_VERSION})"
+            )
+        if v < 1:
+            raise ValueError("schema_version must be at least 1")
+        return v
+
+    _by_id: dict[str, ModelPrice] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: Any) -> None:
+        self._by_id = {m.id: m for m in self.models}
+
+    def __iter__(self) -> Iterator[ModelPrice]:  # type: ignore[override]
+        return iter(self.models)
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    def __contains__(self, model_id: object) -> bool:
+        return model_id in self._by_id
+
+    def get(self, model_id: str) -> ModelPrice | None:
+        return self._by_id.get(model_id)
+
+    def __getitem__(self, model_id: str) -> ModelPrice:
+        try:
+            return self._by_id[model_id]
+        except KeyError:
+            raise KeyError(f"unknown model '{model_id}'") from None
+
+    @property
+    def providers(self) -> list[str]:
+        return sorted({m.provider for m in self.models}, key=str.lower)
+
+    @property
+    def quality_metrics(self) -> list[str]:
+        """Metric keys present in this catalog, known ones first in their defined order."""
+        present = {k for m in self.models for k in m.quality}
+        known = [k for k in QUALITY_METRICS if k in present]
+        return known + sorted(present - set(known))
+
+    def replace_models(self, models: Iterable[ModelPrice], as_of: date | None = None) -> Catalog:
+        return Catalog(
+            schema_version=self.schema_version,
+            as_of=as_of or self.as_of,
+            name=self.name,
+            default_quality_metric=self.default_quality_metric,
+            models=tuple(models),
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Loading with errors that name the file, the entry and the field
+
+
+def describe_validation_error(
+    exc: ValidationError, source: str, raw: Any, list_key: str = "models", id_key: str = "id"
+) -> str:
+    """One line naming the file, the entry (by its id or name) and the field.
+
+    The entry is the first list item on the error's path (`models[3] 'openai/gpt-x'`,
+    `lines[0] 'Support bot'`, `multipliers[1] 'Smart routing'`); the rest is the field.
+    """
+    err = exc.errors()[0]
+    loc = list(err.get("loc", ()))
+    entry = ""
+    node: Any = raw
+    for k in range(len(loc) - 1):
+        key, idx = loc[k], loc[k + 1]
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(key, str) and isinstance(idx, int):
+            item = node[idx] if isinstance(node, list) and 0 <= idx < len(node) else None
+            ident = None
+            if isinstance(item, dict):
+                ident = item.get(id_key) or item.get("id") or item.get("name")
+            prefix = ".".join(str(p) for p in loc[:k])
+            entry = (f"{prefix}." if prefix else "") + f"{key}[{idx}]" + (f" '{ident}'" if ident else "")
+            loc = loc[k + 2 :]
+            break
+    field = ""
+    for p in loc:
+        field += f"[{p}]" if isinstance(p, int) else (f".{p}" if field else str(p))
+    msg = err.get("msg", "invalid").removeprefix("Value error, ")
+    parts = [source]
+    if entry:
+        parts.append(entry)
+    if field:
+        parts.append(f"field '{field}'")
+    return ": ".join(parts) + f": {msg}"
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file, turning every failure into an InputError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+
+
+def parse_catalog(raw: Any, source: str) -> Catalog:
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: a catalog must be a JSON object with 'as_of' and 'models'")
+    try:
+        return Catalog.model_validate(raw)
+    except ValidationError as e:
+        raise InputError(describe_validation_error(e, source, raw)) from None
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Load and validate a catalog file; any problem raises InputError naming file, entry, field."""
+    return parse_catalog(read_json(path), str(path))
+
+
+# ---------------------------------------------------------------------------------------
+# The user overlay: edits and additions, kept apart from the shipped file
+
+
+class OverlayEntry(BaseModel):
+    """The user's changes to one model: a set of field values, or a whole model they added."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    fields: dict[str, Any] = Field(default_factory=dict)
+    added: bool = False
+    edited_at: date | None = None
+    provenance: str = ""
+
+
+class Overlay(BaseModel):
+    """Everything the user changed, applied on top of the shipped catalog."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = OVERLAY_SCHEMA_VERSION
+    entries: list[OverlayEntry] = Field(default_factory=list)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v > OVERLAY_SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {v} is newer than this program understands ({OVERLAY_SCHEMA_VERSION})"
+            )
+        return v
+
+    def entry(self, model_id: str) -> OverlayEntry | None:
+        for e in self.entries:
+            if e.id == model_id:
+                return e
+        return None
+
+    def edited_fields(self, model_id: str) -> set[str]:
+        e = self.entry(model_id)
+        return set(e.fields) if e else set()
+
+    def set_fields(self, model_id: str, today: date, **values: Any) -> None:
+        e = self.entry(model_id)
+        if e is None:
+            e = OverlayEntry(id=model_id)
+            self.entries.append(e)
+        e.fields.update(_jsonable(values))
+        e.edited_at = today
+
+    def add_model(self, model: ModelPrice, today: date, provenance: str = "") -> None:
+        self.remove(model.id)
+        self.entries.append(
+            OverlayEntry(
+                id=model.id,
+                fields=model.model_dump(mode="json", exclude={"id"}),
+                added=True,
+                edited_at=today,
+                provenance=provenance,
+            )
+        )
+
+    def reset_fields(self, model_id: str, names: Iterable[str]) -> None:
+        e = self.entry(model_id)
+        if e is None or e.added:
+            return
+        for n in names:
+            e.fields.pop(n, None)
+        if not e.fields:
+            self.remove(model_id)
+
+    def remove(self, model_id: str) -> None:
+        self.entries = [e for e in self.entries if e.id != model_id]
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if isinstance(v, Decimal):
+            out[k] = str(v)
+        elif isinstance(v, date):
+            out[k] = v.isoformat()
+        elif isinstance(v, BaseModel):
+            out[k] = v.model_dump(mode="json")
+        elif isinstance(v, tuple):
+            out[k] = list(v)
+        else:
+            out[k] = v
+    return out
+
+
+def parse_overlay(raw: Any, source: str) -> Overlay:
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: an overlay must be a JSON object with 'entries'")
+    try:
+        return Overlay.model_validate(raw)
+    except ValidationError as e:
+        raise InputError(describe_validation_error(e, source, raw, list_key="entries")) from None
+
+
+def apply_overlay(base: Catalog, overlay: Overlay, source: str = "overlay") -> tuple[Catalog, list[str]]:
+    """The base catalog with the user's edits and additions on top.
+
+    An entry that does not validate is left out, with a warning naming the source, the
+    entry and the field; the model keeps its shipped values. Returns (catalog, warnings).
+    """
+    models: dict[str, ModelPrice] = {m.id: m for m in base.models}
+    warnings: list[str] = []
+    for i, e in enumerate(overlay.entries):
+        where = f"{source}: entries[{i}] '{e.id}'"
+        try:
+            if e.added or e.id not in models:
+                if not e.added:
+                    warnings.append(f"{where}: edits a model that is not in the catalog; ignored")
+                    continue
+                models[e.id] = ModelPrice.model_validate({"id": e.id, **e.fields})
+            else:
+                models[e.id] = models[e.id].with_changes(**e.fields)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err.get("loc", ()))
+            msg = err.get("msg", "invalid").removeprefix("Value error, ")
+            warnings.append(f"{where}: field '{field}': {msg}; entry ignored")
+    return base.replace_models(models.values()), warnings

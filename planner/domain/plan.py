@@ -1,0 +1,195 @@
+"""The plan a user fills in: worksheet lines, levers, flat multipliers, forecast, budget, currency."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from planner.domain.catalog import (
+    Fraction,
+    ModelPrice,
+    describe_validation_error,
+    read_json,
+)
+from planner.domain.errors import InputError
+
+PLAN_SCHEMA_VERSION = 1
+
+#: A non-negative finite count (requests, tokens): averages may be fractional.
+Count = Annotated[Decimal, Field(ge=0, le=Decimal("1e15"), allow_inf_nan=False)]
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class VolumeMode(StrEnum):
+    PER_MONTH = "month"
+    PER_DAY = "day"
+
+
+class RouteShare(_Base):
+    """A share of a line's billable requests sent to one model."""
+
+    model: str = Field(min_length=1)
+    share: Fraction
+
+
+class PromptCache(_Base):
+    """Provider prompt caching: a cacheable prefix of `prefix_tokens`, hit `hit_rate` of the time."""
+
+    prefix_tokens: Count = ZERO
+    hit_rate: Fraction = ZERO
+
+
+class Line(_Base):
+    """One worksheet line: a feature or task, its volume, its tokens per request and its model."""
+
+    name: str = Field(min_length=1, max_length=200)
+    preset: str | None = None
+    volume_mode: VolumeMode = VolumeMode.PER_MONTH
+    requests: Count = ZERO
+    days_per_month: Annotated[Decimal, Field(gt=0, le=31, allow_inf_nan=False)] = Decimal(30)
+    input_tokens: Count = ZERO
+    output_tokens: Count = ZERO
+    model: str = Field(min_length=1)
+    routing: list[RouteShare] = Field(default_factory=list)
+    prompt_cache: PromptCache = Field(default_factory=PromptCache)
+    batch_share: Fraction = ZERO
+    response_cache_hit_rate: Fraction = ZERO
+    semantic_cache_hit_rate: Fraction = ZERO
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Line:
+        if self.prompt_cache.prefix_tokens > self.input_tokens:
+            raise ValueError(
+                f"prompt_cache.prefix_tokens ({self.prompt_cache.prefix_tokens}) exceeds "
+                f"input_tokens ({self.input_tokens})"
+            )
+        if self.routing:
+            total = sum((r.share for r in self.routing), ZERO)
+            if total != ONE:
+                raise ValueError(f"routing shares sum to {total * 100:g}%, not 100%")
+            models = [r.model for r in self.routing]
+            if len(set(models)) != len(models):
+                raise ValueError("routing lists a model twice")
+        return self
+
+    @property
+    def requests_per_month(self) -> Decimal:
+        if self.volume_mode is VolumeMode.PER_DAY:
+            return self.requests * self.days_per_month
+        return self.requests
+
+    @property
+    def route(self) -> list[RouteShare]:
+        """The routing mix in force: the line's own model alone unless a mix is set."""
+        return self.routing or [RouteShare(model=self.model, share=ONE)]
+
+    def model_ids(self) -> set[str]:
+        return {self.model, *(r.model for r in self.routing)}
+
+
+class FlatMultiplier(_Base):
+    """A lever not modelled line by line: a saving with a low / expected / high estimate."""
+
+    name: str = Field(min_length=1)
+    enabled: bool = False
+    low: Fraction
+    expected: Fraction
+    high: Fraction
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FlatMultiplier:
+        if not (self.low <= self.expected <= self.high):
+            raise ValueError("savings must satisfy low <= expected <= high")
+        return self
+
+
+class Forecast(_Base):
+    """Month k (0-based) of the horizon: volume x (1+g)^k, prices x (1+p)^(k/12)."""
+
+    horizon_months: int = Field(default=12, ge=1, le=120)
+    start_month: date | None = None
+    monthly_growth: Annotated[Decimal, Field(ge=-1, le=10, allow_inf_nan=False)] = ZERO
+    yearly_price_trend: Annotated[Decimal, Field(gt=-1, le=10, allow_inf_nan=False)] = ZERO
+
+
+class Currency(_Base):
+    """The currency amounts are shown in: 1 USD = `per_usd` units of `code`, as of `rate_date`."""
+
+    code: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    per_usd: Annotated[Decimal, Field(gt=0, le=Decimal("1e6"), allow_inf_nan=False)] = ONE
+    rate_date: date | None = None
+
+    @model_validator(mode="after")
+    def _usd_is_one(self) -> Currency:
+        if self.code == "USD" and self.per_usd != ONE:
+            raise ValueError("a USD plan has a rate of 1")
+        return self
+
+
+class Plan(_Base):
+    """A monthly-cost plan. Money is computed by `planner.domain.costing`, never stored here."""
+
+    schema_version: int = PLAN_SCHEMA_VERSION
+    name: str = Field(default="Untitled plan", min_length=1)
+    notes: str = ""
+    lines: list[Line] = Field(default_factory=list)
+    multipliers: list[FlatMultiplier] = Field(default_factory=list)
+    batch_discount: Fraction = Decimal("0.5")
+    forecast: Forecast = Field(default_factory=Forecast)
+    monthly_budget: Money | None = None
+    currency: Currency = Field(default_factory=Currency)
+    #: Prices pinned when the plan was saved: model id -> the model's catalog entry then.
+    pinned_prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    catalog_as_of: date | None = None
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v > PLAN_SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {v} is newer than this program understands ({PLAN_SCHEMA_VERSION}); "
+                "update Cost Planner to open it"
+            )
+        if v < 1:
+            raise ValueError("schema_version must be at least 1")
+        return v
+
+    def model_ids(self) -> set[str]:
+        ids: set[str] = set()
+        for line in self.lines:
+            ids |= line.model_ids()
+        return ids
+
+    def enabled_multipliers(self) -> list[FlatMultiplier]:
+        return [m for m in self.multipliers if m.enabled]
+
+
+def parse_plan(raw: Any, source: str) -> Plan:
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: a plan must be a JSON object with a 'lines' list")
+    if "lines" in raw and not isinstance(raw["lines"], list):
+        raise InputError(f"{source}: field 'lines' must be a list")
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as e:
+        raise InputError(describe_validation_error(e, source, raw, list_key="lines", id_key="name")) from None
+
+
+def load_plan(path) -> Plan:
+    """Load and validate a plan file; problems raise InputError naming file, line and field."""
+    from pathlib import Path
+
+    return parse_plan(read_json(Path(path)), str(path))

@@ -1,0 +1,277 @@
+"""Per-model metrics and catalog rankings: tokens per $1, blended price, value, $ per point, composite.
+
+Single-model helpers return `Decimal` for prices and money; catalog-wide metrics are float
+arrays (they are ratios used for ranking, not money), computed once per catalog.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from enum import StrEnum
+
+import numpy as np
+
+from planner.domain.catalog import Catalog, ModelPrice, Tier
+from planner.domain.costing import MILLION, request_cost, unit_prices
+
+ONE = Decimal(1)
+DEFAULT_QUALITY_FLOOR = 30.0
+LONG_CONTEXT_MIN = 32_000
+
+
+# ---------------------------------------------------------------------------------------
+# One model
+
+
+def tokens_per_dollar(price: Decimal | None) -> Decimal | None:
+    """How many tokens $1 buys at `price` per 1M: 1,000,000 / price (None if free or unknown)."""
+    if price is None or price <= 0:
+        return None
+    return MILLION / price
+
+
+def out_in_ratio(m: ModelPrice) -> Decimal | None:
+    """Output price / input price."""
+    return m.output / m.input if m.input else None
+
+
+def blended(m: ModelPrice, ratio: float | Decimal) -> Decimal:
+    """Blended $/1M at input:output ratio r:1: (r*in + out) / (r + 1)."""
+    r = Decimal(str(ratio))
+    return (r * m.input + m.output) / (r + ONE)
+
+
+def value(m: ModelPrice, metric: str, basis: str = "input") -> float | None:
+    """Quality per dollar: quality / input price (or / output price for output-heavy work)."""
+    q = m.quality.get(metric)
+    price = m.input if basis == "input" else m.output
+    if q is None or price <= 0:
+        return None
+    return q / float(price)
+
+
+def cost_per_point(m: ModelPrice, metric: str) -> float | None:
+    """$ per quality point: blended price at 1:1 divided by quality (lower is better)."""
+    q = m.quality.get(metric)
+    if not q:
+        return None
+    return float(blended(m, 1)) / q
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str
+    label: str
+    input_tokens: int
+    output_tokens: int
+
+
+#: The standard tasks (seed: "Cost Per Task: What $1 Actually Gets You").
+STANDARD_TASKS: tuple[Task, ...] = (
+    Task("chat", "Chat message", 500, 200),
+    Task("email", "Email draft", 200, 500),
+    Task("summary", "Document summary", 2000, 300),
+    Task("code", "Code function", 300, 400),
+    Task("blog", "Blog post", 500, 2000),
+    Task("classify", "Data classification", 300, 50),
+)
+
+
+def task_cost(m: ModelPrice, task: Task) -> Decimal:
+    """USD for one task: (I*in + O*out) / 1e6 (long-context tier applied if it exceeds it)."""
+    i, o = Decimal(task.input_tokens), Decimal(task.output_tokens)
+    return request_cost(unit_prices(m, i), i, o)
+
+
+def what_a_dollar_buys(m: ModelPrice, task: Task) -> int | None:
+    """Whole tasks $1 pays for (None when the task is free)."""
+    c = task_cost(m, task)
+    if c <= 0:
+        return None
+    return int((ONE / c).to_integral_value(rounding=ROUND_FLOOR))
+
+
+# ---------------------------------------------------------------------------------------
+# The whole catalog, vectorized
+
+
+class SortKey(StrEnum):
+    VALUE = "value"
+    COST_PER_POINT = "cost-per-point"
+    BLENDED = "blended"
+    INPUT = "input"
+    OUTPUT = "output"
+    QUALITY = "quality"
+    COMPOSITE = "composite"
+
+
+@dataclass(frozen=True)
+class CompositeWeights:
+    """Weights of the composite score (DESIGN.md defaults 40/20/15/15/10)."""
+
+    cost_per_point: float = 40
+    quality_floor: float = 20
+    cache_read: float = 15
+    throughput: float = 15
+    context: float = 10
+
+    @property
+    def total(self) -> float:
+        return self.cost_per_point + self.quality_floor + self.cache_read + self.throughput + self.context
+
+
+def _arr(values: Sequence[float | None]) -> np.ndarray:
+    return np.array([math.nan if v is None else float(v) for v in values], dtype=float)
+
+
+@dataclass(frozen=True)
+class CatalogArrays:
+    """Column arrays of a catalog's numbers, built once, so rankings are vectorized."""
+
+    ids: tuple[str, ...]
+    input: np.ndarray
+    output: np.ndarray
+    cache_read: np.ndarray
+    throughput: np.ndarray
+    context: np.ndarray
+    lc_threshold: np.ndarray
+    lc_input: np.ndarray
+    lc_output: np.ndarray
+    _quality_cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog) -> CatalogArrays:
+        ms = catalog.models
+        lc = [m.long_context for m in ms]
+        return cls(
+            ids=tuple(m.id for m in ms),
+            input=_arr([m.input for m in ms]),
+            output=_arr([m.output for m in ms]),
+            cache_read=_arr([m.cache_read for m in ms]),
+            throughput=_arr([m.throughput_tps for m in ms]),
+            context=_arr([m.context_window for m in ms]),
+            lc_threshold=_arr([t.threshold_tokens if t else math.inf for t in lc]),
+            lc_input=_arr([t.input if t else m.input for t, m in zip(lc, ms, strict=True)]),
+            lc_output=_arr([t.output if t else m.output for t, m in zip(lc, ms, strict=True)]),
+        )
+
+    def quality(self, catalog: Catalog, metric: str) -> np.ndarray:
+        """Scores on `metric` (NaN where a model has none), built once per metric."""
+        cache = self._quality_cache
+        if metric not in cache:
+            cache[metric] = _arr([m.quality.get(metric) for m in catalog.models])
+        return cache[metric]
+
+    def workload_cost(self, workload: Sequence[tuple[float, float, float]]) -> np.ndarray:
+        """Monthly USD of a workload [(requests, input tokens, output tokens), ...] on every
+        model, no levers (long-context tiers applied per line)."""
+        total = np.zeros(len(self.ids))
+        for requests, i, o in workload:
+            long = i > self.lc_threshold
+            pin = np.where(long, self.lc_input, self.input)
+            pout = np.where(long, self.lc_output, self.output)
+            total += requests * (i * pin + o * pout) / 1e6
+        return total
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Metrics for every model at one setting of metric, ratio, floor and weights."""
+
+    arrays: CatalogArrays
+    metric: str
+    ratio: float
+    floor: float
+    quality: np.ndarray
+    blended: np.ndarray
+    value: np.ndarray
+    cost_per_point: np.ndarray
+    composite: np.ndarray
+    eligible: np.ndarray
+
+    def order(self, key: SortKey | str, include_ineligible: bool = False) -> list[int]:
+        """Model indices, best first. Ties go to the higher-quality model; models missing
+        the sort metric come last; models under the floor are left out unless asked for."""
+        key = SortKey(key)
+        q = np.nan_to_num(self.quality, nan=-1.0)
+        primary = {
+            SortKey.VALUE: -self.value,
+            SortKey.COST_PER_POINT: self.cost_per_point,
+            SortKey.BLENDED: self.blended,
+            SortKey.INPUT: self.arrays.input,
+            SortKey.OUTPUT: self.arrays.output,
+            SortKey.QUALITY: -self.quality,
+            SortKey.COMPOSITE: -self.composite,
+        }[key]
+        missing = np.isnan(primary)
+        primary = np.where(missing, 0.0, primary)
+        idx = np.lexsort((np.arange(len(q)), -q, primary, missing))
+        if not include_ineligible:
+            idx = idx[self.eligible[idx]]
+        return idx.tolist()
+
+
+def rank(
+    catalog: Catalog,
+    metric: str,
+    ratio: float = 3.0,
+    floor: float = 0.0,
+    weights: CompositeWeights | None = None,
+    arrays: CatalogArrays | None = None,
+    value_basis: str = "input",
+) -> Ranking:
+    """Rank a catalog. `floor` > 0 excludes models under it (or without the metric)."""
+    a = arrays or CatalogArrays.from_catalog(catalog)
+    w = weights or CompositeWeights()
+    q = a.quality(catalog, metric)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        blend = (ratio * a.input + a.output) / (ratio + 1)
+        blend11 = (a.input + a.output) / 2
+        price = a.input if value_basis == "input" else a.output
+        val = np.where(price > 0, q / price, np.nan)
+        cpp = np.where(q > 0, blend11 / q, np.nan)
+    # NaN (no score on this metric) compares False: such a model fails any floor above 0.
+    passes = q >= floor if floor > 0 else np.ones(len(q), dtype=bool)
+    composite = _composite(a, q, cpp, passes, floor, w)
+    return Ranking(a, metric, ratio, floor, q, blend, val, cpp, composite, passes)
+
+
+def _composite(
+    a: CatalogArrays, q: np.ndarray, cpp: np.ndarray, passes: np.ndarray, floor: float, w: CompositeWeights
+) -> np.ndarray:
+    """Weighted 0-100 score. Each part is 0..1 relative to the best eligible model:
+    cost per point (best/own), the floor gate (1 if at or above it), cache-read price
+    (cheapest/own, 0 if none), throughput (own/fastest), context >= 32K (1 or 0)."""
+    gate = (q >= floor) & ~np.isnan(q)
+    pool = passes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        best_cpp = np.nanmin(np.where(pool, cpp, np.nan)) if np.any(pool & ~np.isnan(cpp)) else np.nan
+        s_cpp = np.where(cpp > 0, best_cpp / cpp, np.where(cpp == 0, 1.0, 0.0))
+        best_cr = (
+            np.nanmin(np.where(pool, a.cache_read, np.nan)) if np.any(pool & ~np.isnan(a.cache_read)) else np.nan
+        )
+        s_cr = np.where(a.cache_read > 0, best_cr / a.cache_read, np.where(a.cache_read == 0, 1.0, 0.0))
+        best_tp = (
+            np.nanmax(np.where(pool, a.throughput, np.nan)) if np.any(pool & ~np.isnan(a.throughput)) else np.nan
+        )
+        s_tp = np.where(a.throughput > 0, a.throughput / best_tp, 0.0)
+    s_ctx = (a.context >= LONG_CONTEXT_MIN).astype(float)
+    parts = (
+        w.cost_per_point * np.nan_to_num(np.clip(s_cpp, 0, 1)),
+        w.quality_floor * gate.astype(float),
+        w.cache_read * np.nan_to_num(np.clip(s_cr, 0, 1)),
+        w.throughput * np.nan_to_num(np.clip(s_tp, 0, 1)),
+        w.context * s_ctx,
+    )
+    total = w.total or 1.0
+    return sum(parts) / total * 100
+
+
+def tier_counts(catalog: Catalog) -> dict[Tier, int]:
+    counts = {t: 0 for t in Tier}
+    for m in catalog.models:
+        counts[m.effective_tier] += 1
+    return counts

@@ -1,0 +1,1 @@
+"""Files in and out: catalog and overlay files, plan files, importers, exports."""

@@ -1,0 +1,60 @@
+"""The effective catalog: the shipped file with the user's overlay file on top."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planner import paths
+from planner.domain.catalog import (
+    Catalog,
+    Overlay,
+    apply_overlay,
+    load_catalog,
+    parse_overlay,
+    read_json,
+)
+from planner.domain.errors import InputError
+from planner.io.atomic import write_text_atomic
+
+
+@dataclass
+class LoadedCatalog:
+    """The catalog in force, the shipped one under it, the overlay, and what went wrong."""
+
+    catalog: Catalog
+    shipped: Catalog
+    overlay: Overlay
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_overlay(path: Path) -> Overlay:
+    """The overlay file, or an empty overlay if there is none. Bad files raise InputError."""
+    if not path.exists():
+        return Overlay()
+    return parse_overlay(read_json(path), str(path))
+
+
+def load_effective(shipped_path: Path | None = None, overlay_path: Path | None = None) -> LoadedCatalog:
+    """Shipped catalog + user overlay. A broken overlay is reported, not fatal: the shipped
+    prices are used and the overlay file is left untouched for the user to fix."""
+    shipped_path = shipped_path or paths.shipped_catalog()
+    overlay_path = overlay_path or paths.user_overlay()
+    shipped = load_catalog(shipped_path)
+    warnings: list[str] = []
+    try:
+        overlay = load_overlay(overlay_path)
+    except InputError as e:
+        warnings.append(f"{e} (your edits were not applied; the file was left as it is)")
+        return LoadedCatalog(shipped, shipped, Overlay(), warnings)
+    catalog, more = apply_overlay(shipped, overlay, str(overlay_path))
+    warnings.extend(more)
+    return LoadedCatalog(catalog, shipped, overlay, warnings)
+
+
+def save_overlay(overlay: Overlay, path: Path | None = None) -> None:
+    """Write the overlay atomically (the shipped catalog is never written)."""
+    path = path or paths.user_overlay()
+    text = json.dumps(overlay.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    write_text_atomic(path, text)

@@ -1,0 +1,68 @@
+"""Every file location the program uses, from platformdirs; tests redirect them in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "cost-planner"
+APP_AUTHOR = "CostPlanner"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The source checkout (or bundle) root that holds data/ and resources/.
+ROOT_DIR = PACKAGE_DIR.parent
+
+#: Setting this environment variable puts all user files under one directory (tests, portable use).
+HOME_OVERRIDE_ENV = "COST_PLANNER_HOME"
+
+
+def data_dir() -> Path:
+    """Shipped, read-only data: the catalog and example plans."""
+    return ROOT_DIR / "data"
+
+
+def resources_dir() -> Path:
+    return ROOT_DIR / "resources"
+
+
+def shipped_catalog() -> Path:
+    return data_dir() / "catalog.json"
+
+
+def examples_dir() -> Path:
+    return data_dir() / "examples"
+
+
+def _user_base(kind: str) -> Path:
+    override = os.environ.get(HOME_OVERRIDE_ENV)
+    if override:
+        return Path(override) / kind
+    if kind == "data":
+        return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+    if kind == "config":
+        return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
+def user_data_dir() -> Path:
+    """The user's own files: catalog overlay, autosaves."""
+    return _user_base("data")
+
+
+def user_config_dir() -> Path:
+    return _user_base("config")
+
+
+def user_overlay() -> Path:
+    """The user's catalog edits and additions (never the shipped file)."""
+    return user_data_dir() / "catalog-overlay.json"
+
+
+def autosave_dir() -> Path:
+    return user_data_dir() / "autosave"
+
+
+def settings_file() -> Path:
+    return user_config_dir() / "settings.json"
