@@ -1,0 +1,72 @@
+"""Application start-up: QApplication, the shipped font, the catalog, the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from planner import __version__, paths
+from planner.domain.errors import InputError
+
+APP_NAME = "cost-planner"
+APP_DISPLAY_NAME = "Cost Planner"
+ORG_NAME = "CostPlanner"
+
+
+def register_fonts() -> str | None:
+    """Register the shipped TTFs so text renders (and PDFs carry text) without system fonts.
+    Returns the family name, or None if none could be loaded."""
+    family = None
+    for ttf in sorted((paths.resources_dir() / "fonts").glob("*.ttf")):
+        fid = QFontDatabase.addApplicationFont(str(ttf))
+        if fid >= 0 and family is None:
+            fams = QFontDatabase.applicationFontFamilies(fid)
+            family = fams[0] if fams else None
+    return family
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setApplicationName(APP_NAME)
+        QCoreApplication.setOrganizationName(ORG_NAME)
+        QCoreApplication.setApplicationVersion(__version__)
+        app = QApplication(argv or [APP_NAME])
+        app.setApplicationDisplayName(APP_DISPLAY_NAME)
+        app.setDesktopFileName(APP_NAME)
+    family = register_fonts()
+    if family:
+        f = QFont(family, 9)
+        app.setFont(f)
+    return app  # type: ignore[return-value]
+
+
+def create_window(today=None):
+    """Load the catalog and build the main window (raises InputError on a broken shipped catalog)."""
+    from planner.ui.main_window import MainWindow
+    from planner.ui.session import Session
+
+    return MainWindow(Session(), today=today)
+
+
+def run(argv: list[str]) -> int:
+    app = make_app(argv)
+    try:
+        win = create_window()
+    except InputError as e:
+        QMessageBox.critical(None, APP_DISPLAY_NAME, f"The price catalog could not be loaded:\n\n{e}")
+        return 1
+    win.show()
+    files = [a for a in argv[1:] if Path(a).suffix in (".costplan", ".json")]
+    if files:
+        win.statusBar().showMessage(f"Opening plan files arrives in a later version: {files[0]}", 10000)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv))
+

@@ -1,0 +1,166 @@
+"""CompareTableModel: 2-4 models side by side: prices, metrics, standard task costs, what $1 buys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from planner.domain.catalog import ModelPrice, metric_label
+from planner.domain.ranking import (
+    STANDARD_TASKS,
+    blended,
+    cost_per_point,
+    task_cost,
+    tokens_per_dollar,
+    value,
+    what_a_dollar_buys,
+)
+from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_small_money, fmt_tokens
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The native value of a cell (Decimal, float, int or None).
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
+MAX_MODELS = 4
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    label: str
+    get: Callable[[ModelPrice], Any] | None  # None: a section heading
+    fmt: Callable[[Any], str] = str
+    better: str = ""  # "low" or "high": which end to highlight
+    tooltip: str = ""
+
+
+def _rows(metric: str, ratio: float) -> list[CompareRow]:
+    ml = metric_label(metric)
+    price = lambda v: f"${fmt_price(v)}"
+    rows = [
+        CompareRow("Prices ($ per 1M tokens)", None),
+        CompareRow("Input", lambda m: m.input, price, "low"),
+        CompareRow("Output", lambda m: m.output, price, "low"),
+        CompareRow("Cache read", lambda m: m.cache_read, price, "low"),
+        CompareRow("Cache write", lambda m: m.cache_write, price, "low"),
+        CompareRow(f"Blended {ratio:g}:1", lambda m: blended(m, ratio), lambda v: f"${fmt_float(float(v), 4)}", "low",
+                   "(r × input + output) / (r + 1)"),
+        CompareRow("Metrics", None),
+        CompareRow(f"Quality ({ml})", lambda m: m.quality.get(metric), lambda v: fmt_float(v, 1), "high"),
+        CompareRow("Value (quality / input $)", lambda m: value(m, metric), lambda v: fmt_float(v, 1), "high"),
+        CompareRow("$ per quality point", lambda m: cost_per_point(m, metric), lambda v: f"${fmt_float(v, 4)}", "low",
+                   "blended price at 1:1 ÷ quality"),
+        CompareRow("Input tokens per $1", lambda m: tokens_per_dollar(m.input), fmt_int, "high"),
+        CompareRow("Output tokens per $1", lambda m: tokens_per_dollar(m.output), fmt_int, "high"),
+        CompareRow("Context window", lambda m: m.context_window, fmt_tokens, "high"),
+        CompareRow("Throughput (tok/s)", lambda m: m.throughput_tps, lambda v: fmt_float(v, 0), "high"),
+        CompareRow("Time to first token (s)", lambda m: m.ttft_s, lambda v: fmt_float(v, 2), "low"),
+        CompareRow("Cost per task", None),
+    ]
+    for t in STANDARD_TASKS:
+        rows.append(CompareRow(f"{t.label} ({t.input_tokens:,}+{t.output_tokens:,})",
+                               lambda m, t=t: task_cost(m, t), fmt_small_money, "low",
+                               f"({t.input_tokens:,} × input + {t.output_tokens:,} × output) / 1,000,000"))
+    rows.append(CompareRow("What $1 buys", None))
+    for t in STANDARD_TASKS:
+        rows.append(CompareRow(t.label, lambda m, t=t: what_a_dollar_buys(m, t), fmt_int, "high",
+                               "whole tasks $1 pays for = floor(1 / cost per task)"))
+    return rows
+
+
+class CompareTableModel(QAbstractTableModel):
+    """Rows are attributes, columns are the compared models; the best value in a row is marked."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._models: list[ModelPrice] = []
+        self._metric = "tokenrate"
+        self._ratio = 3.0
+        self._rows = _rows(self._metric, self._ratio)
+        self._cache: list[list[Any]] = []
+
+    def set_models(self, models: list[ModelPrice], metric: str, ratio: float) -> None:
+        self.beginResetModel()
+        self._models = list(models[:MAX_MODELS])
+        self._metric, self._ratio = metric, ratio
+        self._rows = _rows(metric, ratio)
+        self._cache = [[(r.get(m) if r.get else None) for m in self._models] for r in self._rows]
+        self.endResetModel()
+
+    @property
+    def models(self) -> list[ModelPrice]:
+        return list(self._models)
+
+    def row_label(self, row: int) -> str:
+        return self._rows[row].label
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() or not self._models else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._models)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not (0 <= section < len(self._models)):
+                return None
+            m = self._models[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{m.name}\n{m.provider}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return m.id
+            return None
+        if not (0 <= section < len(self._rows)):
+            return None
+        r = self._rows[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return r.label
+        if role == Qt.ItemDataRole.FontRole and r.get is None:
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.ToolTipRole and r.tooltip:
+            return r.tooltip
+        return None
+
+    def _best(self, row: int) -> Any:
+        r = self._rows[row]
+        vals = [v for v in self._cache[row] if v is not None]
+        if not r.better or len(vals) < 2 or len(set(vals)) < 2:
+            return None
+        return min(vals) if r.better == "low" else max(vals)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        v = self._cache[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if r.get is None:
+                return ""
+            return "—" if v is None else r.fmt(v)
+        if role == VALUE_ROLE:
+            return v
+        if role == ROW_ROLE:
+            return self._models[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if r.get is None:
+                return QBrush(QColor("#eef2f7"))
+            if v is not None and v == self._best(index.row()):
+                return QBrush(QColor("#dff3e4"))
+        if role == Qt.ItemDataRole.ToolTipRole and r.get is not None:
+            best = self._best(index.row())
+            tip = r.tooltip
+            if v is not None and v == best:
+                tip = (tip + "\n" if tip else "") + "Best of the compared models."
+            return tip or None
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,0 +1,512 @@
+"""The Models tab: browse, filter, rank, compare and edit the price catalog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain.catalog import ModelPrice, Tier, metric_label
+from planner.ui.catalog_proxy import LONG_CONTEXT_TOKENS, CatalogFilterProxy
+from planner.ui.catalog_table_model import (
+    COL_BLENDED,
+    COL_COMPOSITE,
+    COL_COST_PER_POINT,
+    COL_MODEL,
+    COL_PROVIDER,
+    COL_TPD_IN,
+    COL_TPD_OUT,
+    COL_VALUE,
+    HIDDEN_BY_DEFAULT,
+    ROW_ROLE,
+    CatalogTableModel,
+)
+from planner.ui.compare_model import MAX_MODELS, CompareTableModel
+from planner.ui.session import Session
+
+RATIO_MIN, RATIO_MAX = 1, 10
+
+
+class ComparePanel(QWidget):
+    """Selected models side by side."""
+
+    closed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.model = CompareTableModel(self)
+        self.title = QLabel("<b>Compare</b>")
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Close the comparison (Esc)")
+        close.clicked.connect(self.closed.emit)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(close)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        lay.addLayout(head)
+        lay.addWidget(self.view)
+
+    def show_models(self, models: list[ModelPrice], metric: str, ratio: float) -> None:
+        self.model.set_models(models, metric, ratio)
+        names = ", ".join(m.name for m in models)
+        self.title.setText(f"<b>Compare</b> — {names}. Green marks the best of each row.")
+
+
+class ModelsTab(QWidget):
+    """Controls on top, the catalog table, the comparison below it."""
+
+    statusMessage = Signal(str)
+    modelActivated = Signal(str)
+
+    def __init__(self, session: Session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = CatalogTableModel(session, self)
+        self.proxy = CatalogFilterProxy(self.model, self)
+        self._workload_ratio: float | None = None
+
+        # -- controls ------------------------------------------------------------------------
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, provider or id  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self._search_timer = QTimer(self, singleShot=True, interval=60)
+        self._search_timer.timeout.connect(lambda: self.proxy.set_filters(search=self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+        self.metric = QComboBox()
+        self.metric.setToolTip("Quality metric used for the quality, value, $ per point and composite columns")
+        self._fill_metrics()
+        self.metric.currentIndexChanged.connect(self._metric_changed)
+
+        self.floor = QDoubleSpinBox()
+        self.floor.setRange(0, 100)
+        self.floor.setDecimals(0)
+        self.floor.setSingleStep(5)
+        self.floor.setSpecialValueText("none")
+        self.floor.setToolTip("Quality floor: models under it (or without a score) are left out of the ranking, not deleted")
+        self.floor.valueChanged.connect(self._floor_changed)
+
+        self.tier = QComboBox()
+        self.tier.addItem("All tiers", None)
+        for t in Tier:
+            self.tier.addItem(t.value.capitalize(), t.value)
+        self.tier.setToolTip("Premium: input ≥ $2.50/1M; mid: $0.40–$2.50; budget: under $0.40 (unless the catalog says otherwise)")
+        self.tier.currentIndexChanged.connect(lambda _i: self.proxy.set_filters(tier=self.tier.currentData()) or self._update_count())
+
+        self.provider = QComboBox()
+        self._fill_providers()
+        self.provider.currentIndexChanged.connect(lambda _i: self.proxy.set_filters(provider=self.provider.currentData()) or self._update_count())
+
+        self.vision = QCheckBox("Vision")
+        self.vision.setToolTip("Only models that accept images")
+        self.tools = QCheckBox("Tools")
+        self.tools.setToolTip("Only models with tool / function calling")
+        self.long_ctx = QCheckBox("Long context")
+        self.long_ctx.setToolTip(f"Only models with a context window of {LONG_CONTEXT_TOKENS // 1000}K tokens or more")
+        for box, key in ((self.vision, "need_vision"), (self.tools, "need_tools"), (self.long_ctx, "need_long_context")):
+            box.toggled.connect(lambda on, key=key: self.proxy.set_filters(**{key: on}) or self._update_count())
+
+        self.ratio = QSlider(Qt.Orientation.Horizontal)
+        self.ratio.setRange(RATIO_MIN, RATIO_MAX)
+        self.ratio.setValue(3)
+        self.ratio.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.ratio.setPageStep(1)
+        self.ratio.setFixedWidth(160)
+        self.ratio.setToolTip("Input:output blend ratio for the blended price column: (r × input + output) / (r + 1)")
+        self.ratio_label = QLabel("3:1")
+        self.ratio_label.setMinimumWidth(44)
+        self.ratio.valueChanged.connect(self._ratio_changed)
+        self.workload_ratio = QCheckBox("My workload's ratio")
+        self.workload_ratio.setEnabled(False)
+        self.workload_ratio.setToolTip("Use the input:output ratio of the open plan (available once a plan has lines)")
+        self.workload_ratio.toggled.connect(self._workload_ratio_toggled)
+
+        self.best_value = QPushButton("Best value")
+        self.best_value.setToolTip("Sort by value (quality ÷ input price), best first")
+        self.best_value.clicked.connect(lambda: self.sort_by(COL_VALUE, Qt.SortOrder.DescendingOrder))
+        self.cheapest = QPushButton("Cheapest blended")
+        self.cheapest.setToolTip("Sort by blended price at the chosen ratio, cheapest first")
+        self.cheapest.clicked.connect(lambda: self.sort_by(COL_BLENDED, Qt.SortOrder.AscendingOrder))
+        self.compare_btn = QPushButton("Compare")
+        self.compare_btn.setToolTip(f"Select 2–{MAX_MODELS} models (Ctrl+click) and compare them side by side")
+        self.compare_btn.setEnabled(False)
+        self.compare_btn.clicked.connect(self.compare_selected)
+        self.add_btn = QPushButton("Add model…")
+        self.add_btn.setToolTip("Add your own model: a negotiated rate or a self-hosted model")
+        self.add_btn.clicked.connect(self.add_model)
+        self.reset_btn = QPushButton("Reset to shipped price")
+        self.reset_btn.setToolTip("Undo all your edits to the selected models")
+        self.reset_btn.setEnabled(False)
+        self.reset_btn.clicked.connect(self.reset_selected)
+        self.delete_btn = QPushButton("Delete")
+        self.delete_btn.setToolTip("Delete models you added (shipped models can only be reset)")
+        self.delete_btn.setEnabled(False)
+        self.delete_btn.clicked.connect(self.delete_selected)
+
+        self.count = QLabel()
+        self.error = QLabel()
+        self.error.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 4px 8px; border-radius: 3px; }")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self._error_timer = QTimer(self, singleShot=True, interval=10_000)
+        self._error_timer.timeout.connect(self.error.hide)
+
+        row1 = QHBoxLayout()
+        row1.addWidget(self.search, 2)
+        row1.addSpacing(8)
+        row1.addWidget(QLabel("Quality"))
+        row1.addWidget(self.metric)
+        row1.addWidget(QLabel("Floor"))
+        row1.addWidget(self.floor)
+        row1.addSpacing(8)
+        row1.addWidget(self.tier)
+        row1.addWidget(self.provider)
+        row1.addWidget(self.vision)
+        row1.addWidget(self.tools)
+        row1.addWidget(self.long_ctx)
+        row1.addStretch(1)
+
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("Blend input:output"))
+        row2.addWidget(self.ratio)
+        row2.addWidget(self.ratio_label)
+        row2.addWidget(self.workload_ratio)
+        row2.addSpacing(12)
+        row2.addWidget(self.best_value)
+        row2.addWidget(self.cheapest)
+        row2.addWidget(self.compare_btn)
+        row2.addStretch(1)
+        row2.addWidget(self.add_btn)
+        row2.addWidget(self.reset_btn)
+        row2.addWidget(self.delete_btn)
+        row2.addSpacing(8)
+        row2.addWidget(self.count)
+
+        # -- table ---------------------------------------------------------------------------
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        hh.setHighlightSections(False)
+        hh.setMinimumSectionSize(40)
+        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hh.customContextMenuRequested.connect(self._header_menu)
+        hh.setToolTip("Click to sort; right-click to show or hide columns")
+        self._set_column_widths()
+        self.table.sortByColumn(COL_VALUE, Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(self._double_clicked)
+
+        self.compare = ComparePanel()
+        self.compare.closed.connect(self.close_compare)
+        self.compare.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.compare)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(row1)
+        lay.addLayout(row2)
+        lay.addWidget(self.error)
+        lay.addWidget(self.splitter, 1)
+
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+        esc = QAction(self)
+        esc.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        esc.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        esc.triggered.connect(self.close_compare)
+        self.addAction(esc)
+
+        self.model.editRejected.connect(self.show_error)
+        session.catalogChanged.connect(self._catalog_changed)
+        self._update_count()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _fill_metrics(self) -> None:
+        self.metric.blockSignals(True)
+        self.metric.clear()
+        for key in self.session.catalog.quality_metrics:
+            label = metric_label(key)
+            self.metric.addItem(label, key)
+        i = self.metric.findData(self.model.metric)
+        self.metric.setCurrentIndex(max(i, 0))
+        self.metric.blockSignals(False)
+
+    def _fill_providers(self) -> None:
+        current = self.provider.currentData()
+        self.provider.blockSignals(True)
+        self.provider.clear()
+        self.provider.addItem("All providers", None)
+        for p in self.session.catalog.providers:
+            self.provider.addItem(p, p)
+        i = self.provider.findData(current)
+        self.provider.setCurrentIndex(max(i, 0))
+        self.provider.blockSignals(False)
+
+    def _set_column_widths(self) -> None:
+        self.table.setColumnWidth(COL_PROVIDER, 86)
+        self.table.setColumnWidth(COL_MODEL, 200)
+        for c in range(2, self.model.columnCount()):
+            self.table.setColumnWidth(c, 74)
+        for c in (COL_TPD_IN, COL_TPD_OUT):
+            self.table.setColumnWidth(c, 92)
+        for c in HIDDEN_BY_DEFAULT:
+            self.table.setColumnHidden(c, True)
+
+    def _header_menu(self, pos) -> None:
+        """Right-click on the header: show or hide columns."""
+        menu = QMenu(self)
+        for c in range(self.model.columnCount()):
+            title = str(self.model.headerData(c, Qt.Orientation.Horizontal)).replace("\n", " ")
+            a = menu.addAction(title)
+            a.setCheckable(True)
+            a.setChecked(not self.table.isColumnHidden(c))
+            a.setEnabled(c != COL_MODEL)
+            a.toggled.connect(lambda on, c=c: self.table.setColumnHidden(c, not on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def hidden_columns(self) -> list[int]:
+        return [c for c in range(self.model.columnCount()) if self.table.isColumnHidden(c)]
+
+    def _update_count(self) -> None:
+        n, total = self.proxy.rowCount(), self.model.rowCount()
+        text = f"{n:,} of {total:,} models"
+        if self.floor.value() > 0:
+            text += f" (floor {self.floor.value():g})"
+        self.count.setText(text)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self._error_timer.start()
+        self.statusMessage.emit(message)
+
+    def selected_models(self) -> list[ModelPrice]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.index(r, 0).data(ROW_ROLE) for r in rows]
+
+    def select_model(self, model_id: str) -> bool:
+        """Select and scroll to a model (clearing filters that hide it)."""
+        row = self.model.row_of(model_id)
+        if row is None:
+            return False
+        pidx = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not pidx.isValid():
+            self.search.clear()
+            self.proxy.set_filters(search="", tier=None, provider=None, need_vision=False, need_tools=False,
+                                   need_long_context=False)
+            pidx = self.proxy.mapFromSource(self.model.index(row, 0))
+            if not pidx.isValid():
+                return False
+        self.table.selectionModel().select(
+            pidx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(pidx, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def sort_by(self, column: int, order: Qt.SortOrder) -> None:
+        self.table.sortByColumn(column, order)
+
+    # -- reactions ------------------------------------------------------------------------------
+
+    def _metric_changed(self, _i: int) -> None:
+        self.model.set_settings(metric=self.metric.currentData())
+        self.proxy.refresh()
+        self._refresh_compare()
+        self._update_count()
+
+    def _floor_changed(self, v: float) -> None:
+        self.model.set_settings(floor=float(v))
+        self.proxy.refresh()
+        self._update_count()
+
+    def current_ratio(self) -> float:
+        if self.workload_ratio.isChecked() and self._workload_ratio is not None:
+            return self._workload_ratio
+        return float(self.ratio.value())
+
+    def _ratio_changed(self, v: int) -> None:
+        self.ratio_label.setText(f"{v}:1")
+        if not self.workload_ratio.isChecked():
+            self.model.set_settings(ratio=float(v))
+            self._refresh_compare()
+
+    def set_workload_ratio(self, ratio: float | None) -> None:
+        """The open plan's input:output ratio (None when there is no plan with tokens)."""
+        self._workload_ratio = ratio
+        self.workload_ratio.setEnabled(ratio is not None)
+        if ratio is None:
+            self.workload_ratio.setChecked(False)
+        else:
+            self.workload_ratio.setText(f"My workload's ratio ({ratio:.2g}:1)")
+            if self.workload_ratio.isChecked():
+                self.model.set_settings(ratio=ratio)
+
+    def _workload_ratio_toggled(self, on: bool) -> None:
+        self.ratio.setEnabled(not on)
+        self.model.set_settings(ratio=self.current_ratio())
+        self._refresh_compare()
+
+    def _selection_changed(self, *_a) -> None:
+        sel = self.selected_models()
+        self.compare_btn.setEnabled(2 <= len(sel) <= MAX_MODELS)
+        self.compare_btn.setText(f"Compare ({len(sel)})" if len(sel) >= 2 else "Compare")
+        self.reset_btn.setEnabled(any(self.session.edited_fields(m.id) and not self.session.is_user_added(m.id) for m in sel))
+        self.delete_btn.setEnabled(bool(sel) and all(self.session.is_user_added(m.id) for m in sel))
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.column() == COL_MODEL:
+            m = index.data(ROW_ROLE)
+            if m is not None:
+                self.modelActivated.emit(m.id)
+
+    def _catalog_changed(self, ids: list) -> None:
+        if not ids:
+            self._fill_metrics()
+            self._fill_providers()
+        self.proxy.refresh()
+        self._update_count()
+        self._selection_changed()
+        self._refresh_compare()
+
+    def _refresh_compare(self) -> None:
+        if self.compare.isVisible():
+            ids = [m.id for m in self.compare.model.models]
+            models = [self.session.catalog.get(i) for i in ids]
+            models = [m for m in models if m is not None]
+            if len(models) >= 2:
+                self.compare.show_models(models, self.model.metric, self.current_ratio())
+            else:
+                self.close_compare()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def compare_selected(self) -> None:
+        sel = self.selected_models()
+        if not (2 <= len(sel) <= MAX_MODELS):
+            self.show_error(f"Select 2 to {MAX_MODELS} models to compare (you selected {len(sel)}).")
+            return
+        self.compare_models([m.id for m in sel])
+
+    def compare_models(self, ids: list[str]) -> None:
+        models = [self.session.catalog[i] for i in ids[:MAX_MODELS]]
+        self.compare.show_models(models, self.model.metric, self.current_ratio())
+        self.compare.show()
+        total = max(self.splitter.height(), 600)
+        self.splitter.setSizes([int(total * 0.45), int(total * 0.55)])
+
+    def close_compare(self) -> None:
+        self.compare.hide()
+
+    def add_model(self) -> None:
+        from planner.ui.add_model_dialog import AddModelDialog
+
+        dlg = AddModelDialog(self.session.catalog, self.model.metric, self)
+        if dlg.exec() and dlg.result_model is not None:
+            self.session.add_model(dlg.result_model)
+            self.select_model(dlg.result_model.id)
+            self.statusMessage.emit(f"Added {dlg.result_model.name}")
+
+    def reset_selected(self) -> None:
+        sel = [m for m in self.selected_models() if self.session.edited_fields(m.id) and not self.session.is_user_added(m.id)]
+        if not sel:
+            return
+        self.session.undo_stack.beginMacro(f"Reset {len(sel)} model(s) to shipped prices")
+        for m in sel:
+            self.session.reset_model(m.id)
+        self.session.undo_stack.endMacro()
+        self.statusMessage.emit(f"Reset {', '.join(m.name for m in sel)} to shipped prices")
+
+    def delete_selected(self) -> None:
+        sel = self.selected_models()
+        if not sel or not all(self.session.is_user_added(m.id) for m in sel):
+            return
+        names = ", ".join(m.name for m in sel)
+        if QMessageBox.question(self, "Delete models", f"Delete {names}? You can undo this with Ctrl+Z.") != QMessageBox.StandardButton.Yes:
+            return
+        self.session.undo_stack.beginMacro(f"Delete {len(sel)} model(s)")
+        for m in sel:
+            self.session.remove_added_model(m.id)
+        self.session.undo_stack.endMacro()
+
+    # -- state for settings ------------------------------------------------------------------
+
+    def state(self) -> dict:
+        return {
+            "metric": self.model.metric,
+            "ratio": self.ratio.value(),
+            "floor": self.floor.value(),
+            "sort_column": self.model.sort_column,
+            "sort_desc": self.model.sort_order == Qt.SortOrder.DescendingOrder,
+            "hidden": self.hidden_columns(),
+        }
+
+    def restore_state(self, st: dict) -> None:
+        try:
+            i = self.metric.findData(st.get("metric"))
+            if i >= 0:
+                self.metric.setCurrentIndex(i)
+            self.ratio.setValue(int(st.get("ratio", 3)))
+            self.floor.setValue(float(st.get("floor", 0)))
+            hidden = st.get("hidden")
+            if isinstance(hidden, list):
+                for c in range(self.model.columnCount()):
+                    self.table.setColumnHidden(c, c in hidden and c != COL_MODEL)
+            col = int(st.get("sort_column", COL_VALUE))
+            if 0 <= col < self.model.columnCount():
+                self.sort_by(col, Qt.SortOrder.DescendingOrder if st.get("sort_desc", True) else Qt.SortOrder.AscendingOrder)
+        except (TypeError, ValueError):
+            pass
+
+
+__all__ = ["ModelsTab", "ComparePanel", "COL_COMPOSITE", "COL_COST_PER_POINT"]
