@@ -1,0 +1,280 @@
+"""What an import would change in the catalog, and applying the part the user ticked.
+
+An import never writes the shipped catalog: `apply_import` returns a new Overlay. Only
+prices are compared (input, output, cache, batch and the long-context tier). A price the
+import does not give (None) means "not known to this source", never "removed", so e.g. an
+OpenRouter import does not drop a model's long-context tier or batch prices.
+
+Prices the user edited in their overlay are *conflicts*: shown apart and applied only for
+the ids in `overwrite_conflicts`. A field an earlier import set is not a user edit as long
+as it still holds the value that import recorded in the model's history (the history point
+whose source is the entry's provenance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from planner.domain.catalog import Catalog, ModelPrice, Overlay, PricePoint
+from planner.io.importers.common import ImportResult, Skipped
+
+#: Price fields compared (plus the long-context tier).
+PRICE_FIELDS: tuple[str, ...] = (
+    "input",
+    "output",
+    "cache_read",
+    "cache_write",
+    "batch_input",
+    "batch_output",
+)
+#: Price fields a PricePoint records.
+POINT_FIELDS: tuple[str, ...] = ("input", "output", "cache_read", "cache_write")
+LONG_CONTEXT = "long_context"
+DIFF_FIELDS: frozenset[str] = frozenset((*PRICE_FIELDS, LONG_CONTEXT))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One price of one model: what the catalog has and what the import says.
+
+    `field` is a ModelPrice field, "long_context" (old/new = the tier's threshold in tokens,
+    None for no tier) or "long_context.input" etc. for a tier price.
+    """
+
+    id: str
+    name: str
+    field: str
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def root(self) -> str:
+        """The ModelPrice field the change is applied to ("long_context.input" -> "long_context")."""
+        return self.field.split(".", 1)[0]
+
+
+@dataclass
+class ImportPlan:
+    """An import compared with the catalog in force."""
+
+    added: list[ModelPrice] = field(default_factory=list)
+    changed: dict[str, list[Change]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: dict[str, list[Change]] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    #: The imported model of every id in `changed` or `conflicts` (what apply writes).
+    incoming: dict[str, ModelPrice] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.changed or self.conflicts)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} new",
+            f"{len(self.changed)} changed",
+            f"{len(self.unchanged)} unchanged",
+        ]
+        if self.conflicts:
+            parts.append(f"{len(self.conflicts)} with conflicts with your edits")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        return ", ".join(parts)
+
+
+def plan_import(current: Catalog, overlay: Overlay, result: ImportResult) -> ImportPlan:
+    """Compare an import with `current` (the catalog in force: shipped + overlay)."""
+    plan = ImportPlan(skipped=list(result.skipped))
+    for new in result.models:
+        old = current.get(new.id)
+        if old is None:
+            plan.added.append(new)
+            continue
+        changes = price_changes(old, new)
+        if not changes:
+            plan.unchanged.append(new.id)
+            continue
+        edited = user_edited_fields(overlay, new.id)
+        mine = [c for c in changes if c.root in edited]
+        theirs = [c for c in changes if c.root not in edited]
+        if theirs:
+            plan.changed[new.id] = theirs
+        if mine:
+            plan.conflicts[new.id] = mine
+        plan.incoming[new.id] = new
+    return plan
+
+
+def price_changes(old: ModelPrice, new: ModelPrice) -> list[Change]:
+    """The prices `new` gives that differ from `old` (prices `new` lacks are not changes)."""
+    out: list[Change] = []
+    for f in PRICE_FIELDS:
+        nv: Decimal | None = getattr(new, f)
+        ov: Decimal | None = getattr(old, f)
+        if nv is not None and (ov is None or ov != nv):
+            out.append(Change(old.id, old.name, f, ov, nv))
+    n, o = new.long_context, old.long_context
+    if n is not None:
+        if o is None or o.threshold_tokens != n.threshold_tokens:
+            out.append(
+                Change(
+                    old.id,
+                    old.name,
+                    LONG_CONTEXT,
+                    Decimal(o.threshold_tokens) if o is not None else None,
+                    Decimal(n.threshold_tokens),
+                )
+            )
+        else:
+            for f in POINT_FIELDS:
+                nv, ov = getattr(n, f), getattr(o, f)
+                if nv is not None and (ov is None or ov != nv):
+                    out.append(Change(old.id, old.name, f"{LONG_CONTEXT}.{f}", ov, nv))
+    return out
+
+
+def user_edited_fields(overlay: Overlay, model_id: str) -> set[str]:
+    """The price fields of `model_id` that hold the user's own values in the overlay.
+
+    `Overlay.edited_fields`, less the fields an import wrote and the user hasn't touched
+    since: in an entry written by an import (it has a provenance), a price still equal to
+    the one that import recorded in the history is the import's, not the user's. Batch
+    prices and the long-context tier have no such record, so in such an entry they count
+    as the import's.
+    """
+    e = overlay.entry(model_id)
+    if e is None:
+        return set()
+    fields = set(e.fields) & DIFF_FIELDS
+    if not e.provenance:
+        return fields
+    last = _last_point_from(e.fields.get("history"), e.provenance)
+    user: set[str] = set()
+    for f in fields:
+        if f in POINT_FIELDS and (last is None or not _same(e.fields.get(f), last.get(f))):
+            user.add(f)
+    return user
+
+
+def apply_import(
+    overlay: Overlay,
+    current: Catalog,
+    plan: ImportPlan,
+    selected: set[str],
+    *,
+    today: date,
+    provenance: str,
+    overwrite_conflicts: set[str] | frozenset[str] = frozenset(),
+) -> Overlay:
+    """A new Overlay with the ticked part of `plan` applied (`overlay` is not changed).
+
+    Added models are added whole. For a changed model the changed prices are set, its
+    as-of date and source become today's import, and its history gains the old price
+    (dated by its old as-of date, with its old source) and the imported one (dated today,
+    source `provenance`). Conflicting prices keep the user's value unless the id is in
+    `overwrite_conflicts`. Ids not in `selected` are left untouched.
+    """
+    out = overlay.model_copy(deep=True)
+    for m in plan.added:
+        if m.id not in selected:
+            continue
+        point = _point(m, today, provenance)
+        history = (
+            m.history if _has_point(m.history, point, same_source=True) else (*m.history, point)
+        )
+        out.add_model(
+            m.model_copy(update={"history": history, "source": m.source or provenance}),
+            today,
+            provenance,
+        )
+
+    for model_id in [*plan.changed, *(i for i in plan.conflicts if i not in plan.changed)]:
+        if model_id not in selected:
+            continue
+        changes = list(plan.changed.get(model_id, ()))
+        if model_id in overwrite_conflicts:
+            changes += plan.conflicts.get(model_id, ())
+        if not changes:
+            continue
+        old = current.get(model_id)
+        new = plan.incoming.get(model_id)
+        if old is None or new is None:
+            continue
+        values: dict[str, Any] = {}
+        for root in dict.fromkeys(c.root for c in changes):
+            values[root] = getattr(new, root)
+        history = list(old.history)
+        old_point = PricePoint(
+            date=old.as_of or today,
+            input=old.input,
+            output=old.output,
+            cache_read=old.cache_read,
+            cache_write=old.cache_write,
+            source=old.source,
+            source_url=old.source_url,
+        )
+        if not _has_point(history, old_point):
+            history.append(old_point)
+        new_point = _point(new, today, provenance)
+        if not _has_point(history, new_point, same_source=True):
+            history.append(new_point)
+        values["history"] = [p.model_dump(mode="json", exclude_none=True) for p in history]
+        values["as_of"] = today
+        values["source"] = provenance
+        if new.source_url:
+            values["source_url"] = new.source_url
+        out.set_fields(model_id, today, **values)
+        entry = out.entry(model_id)
+        assert entry is not None
+        entry.provenance = provenance
+    return out
+
+
+def _point(m: ModelPrice, today: date, source: str) -> PricePoint:
+    return PricePoint(
+        date=today,
+        input=m.input,
+        output=m.output,
+        cache_read=m.cache_read,
+        cache_write=m.cache_write,
+        source=source,
+        source_url=m.source_url,
+    )
+
+
+def _has_point(history: Any, point: PricePoint, *, same_source: bool = False) -> bool:
+    """Whether the history already has these prices on that date (from any source, or
+    with `same_source` from the point's own: an import's own point is its record)."""
+    return any(
+        p.date == point.date
+        and (not same_source or p.source == point.source)
+        and all(getattr(p, f) == getattr(point, f) for f in POINT_FIELDS)
+        for p in history
+    )
+
+
+def _last_point_from(history: Any, source: str) -> dict[str, Any] | None:
+    if not isinstance(history, list | tuple):
+        return None
+    for p in reversed(history):
+        if isinstance(p, PricePoint):
+            p = p.model_dump(mode="json")
+        if isinstance(p, dict) and p.get("source") == source:
+            return p
+    return None
+
+
+def _dec(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    try:
+        return Decimal(str(v))
+    except InvalidOperation:
+        return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    return _dec(a) == _dec(b)
