@@ -6,7 +6,7 @@ import json
 from decimal import Decimal as D
 from pathlib import Path
 
-from planner.domain.plan import Forecast, Line, Plan, RouteShare
+from planner.domain.plan import Forecast, Line, Plan, PromptCache, RouteShare, VolumeMode
 from planner.domain.presets import SCENARIOS, seed_multipliers
 
 SONNET = "anthropic/claude-sonnet-4-6"
@@ -68,7 +68,40 @@ def plans() -> dict[str, Plan]:
     for p in out.values():
         p.multipliers = seed_multipliers()
         p.forecast = fc.model_copy()
+    out["product-suite"] = product_suite()
     return out
+
+
+def product_suite() -> Plan:
+    """Six features of one product, with every kind of lever in use."""
+    plan = Plan(
+        name="Product suite",
+        notes="Six AI features of one SaaS product, with caching, batch and routing levers on.",
+        lines=[
+            Line(name="Support bot", preset="ticket", requests=D(50_000), input_tokens=D(2300), output_tokens=D(250),
+                 model="anthropic/claude-haiku-4-5", prompt_cache=PromptCache(prefix_tokens=D(2000), hit_rate=D("0.9")),
+                 response_cache_hit_rate=D("0.15")),
+            Line(name="Email drafts", preset="email", requests=D(20_000), input_tokens=D(200), output_tokens=D(500),
+                 model="openai/gpt-4-1-mini"),
+            Line(name="Document summaries", preset="document", volume_mode=VolumeMode.PER_DAY, requests=D(3000),
+                 days_per_month=D(22), input_tokens=D(5000), output_tokens=D(300), model="google/gemini-2-5-flash",
+                 batch_share=D("0.6")),
+            Line(name="Code review", preset="code_file", requests=D(40_000), input_tokens=D(800), output_tokens=D(400),
+                 model="anthropic/claude-sonnet-4-6",
+                 routing=[RouteShare(model="anthropic/claude-sonnet-4-6", share=D("0.7")),
+                          RouteShare(model="deepseek/deepseek-v4-flash", share=D("0.3"))]),
+            Line(name="Product descriptions", preset="product", requests=D(100_000), input_tokens=D(150),
+                 output_tokens=D(400), model="openai/gpt-5-mini", batch_share=D(1)),
+            Line(name="Analyst reports", preset="document", requests=D(2000), input_tokens=D(5000), output_tokens=D(2000),
+                 model="anthropic/claude-opus-4-6", prompt_cache=PromptCache(prefix_tokens=D(3000), hit_rate=D("0.5")),
+                 semantic_cache_hit_rate=D("0.1")),
+        ],
+        multipliers=seed_multipliers(),
+        monthly_budget=D(650),
+        forecast=Forecast(horizon_months=12, monthly_growth=D("0.08"), yearly_price_trend=D("-0.30")),
+    )
+    plan.multipliers[2].enabled = True  # semantic caching, 20-50%
+    return plan
 
 
 def main() -> None:

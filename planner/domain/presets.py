@@ -13,17 +13,18 @@ class ContentSize:
     key: str
     label: str
     tokens: int
+    short: str = ""
 
 
 #: Approximate tokens per item (seed: "Real Cost Calculator, Step 1").
 CONTENT_SIZES: tuple[ContentSize, ...] = (
-    ContentSize("page", "1 page of text", 500),
-    ContentSize("email", "1 email", 200),
-    ContentSize("code_file", "1 code file (200 lines)", 800),
-    ContentSize("ticket", "1 support ticket", 300),
-    ContentSize("product", "1 product description", 150),
-    ContentSize("blog", "1 blog post (2,000 words)", 3000),
-    ContentSize("document", "1 document (10 pages)", 5000),
+    ContentSize("page", "1 page of text", 500, "Page"),
+    ContentSize("email", "1 email", 200, "Email"),
+    ContentSize("code_file", "1 code file (200 lines)", 800, "Code file"),
+    ContentSize("ticket", "1 support ticket", 300, "Ticket"),
+    ContentSize("product", "1 product description", 150, "Product desc."),
+    ContentSize("blog", "1 blog post (2,000 words)", 3000, "Blog post"),
+    ContentSize("document", "1 document (10 pages)", 5000, "Document"),
 )
 CONTENT_SIZE_BY_KEY = {c.key: c for c in CONTENT_SIZES}
 
@@ -55,4 +56,5 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("consumer-app", "Consumer app", "10M requests/month, 2B input and 5B output tokens on a Flash-class model"),
     Scenario("enterprise", "Enterprise platform", "100K requests/month, 200M input and 400M output tokens on an Opus-class model"),
     Scenario("routed-1m-mix", "Routed 1M-call mix", "1M calls/month routed across Flash, Sonnet, Opus and Gemini Pro"),
+    Scenario("product-suite", "Product suite (6 features)", "Six AI features of one product, with caching, batch and routing on"),
 )

@@ -38,7 +38,7 @@ class AddModelDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add model")
         self.catalog = catalog
-        self.metric = metric
+        self.metric_key = metric
         self.result_model: ModelPrice | None = None
         self._id_edited = False
 
@@ -208,7 +208,7 @@ class AddModelDialog(QDialog):
                 cache_read=cr,
                 cache_write=cw,
                 context_window=int(ctx) if ctx is not None else None,
-                quality={self.metric: float(q)} if q is not None else {},
+                quality={self.metric_key: float(q)} if q is not None else {},
                 source="Added by you" + (" (self-hosted estimate)" if self.is_self_hosted else ""),
                 as_of=date.today(),
                 self_hosted=self.is_self_hosted,

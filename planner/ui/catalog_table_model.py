@@ -264,9 +264,9 @@ class CatalogTableModel(QAbstractTableModel):
         n = len(self._catalog)
         tiebreak = -np.nan_to_num(self._ranking.quality, nan=-1.0)
         if isinstance(keys, list):
-            ranks = np.empty(n)
-            ranks[sorted(range(n), key=keys.__getitem__)] = np.arange(n)
-            keys = ranks
+            # Text: equal strings share a rank, so the quality tie-break applies to them too.
+            _, ranks = np.unique(np.array(keys, dtype=object), return_inverse=True)
+            keys = ranks.astype(float)
         keys = np.asarray(keys, dtype=float)
         missing = np.isnan(keys)
         k = np.where(missing, 0.0, keys)
@@ -381,8 +381,8 @@ class CatalogTableModel(QAbstractTableModel):
         fields = self._edited.get(m.id)
         if not fields:
             return False
-        if col == COL_MODEL:
-            return "_added" in fields
+        if "_added" in fields:  # the user's own model: its name is marked, its prices are simply its prices
+            return col == COL_MODEL
         if col == COL_QUALITY:
             return "quality" in fields
         field = EDITABLE.get(col)
@@ -459,7 +459,7 @@ class CatalogTableModel(QAbstractTableModel):
         q = _f(r.quality[i])
         edited = ""
         field = EDITABLE.get(col)
-        if field and field in self.session.edited_fields(m.id):
+        if field and not self.session.is_user_added(m.id) and field in self.session.edited_fields(m.id):
             shipped = self.session.shipped(m.id)
             was = getattr(shipped, field, None) if shipped is not None and field != "quality" else None
             if field == "quality" and shipped is not None:

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,9 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__, paths
+from planner.domain.errors import InputError
+from planner.domain.plan import load_plan
+from planner.domain.presets import SCENARIOS
 from planner.ui.help_text import HOW_COSTS_ARE_COMPUTED
 from planner.ui.models_tab import ModelsTab
+from planner.ui.plan_document import PlanDocument
 from planner.ui.session import Session
+from planner.ui.workload_tab import WorkloadTab
 
 APP_TITLE = "Cost Planner"
 STALE_AFTER_DAYS = 90
@@ -47,22 +52,26 @@ class Placeholder(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session | None = None, today: date | None = None) -> None:
+    def __init__(self, session: Session | None = None, today: date | None = None, doc: PlanDocument | None = None) -> None:
         super().__init__()
         self.session = session or Session(parent=self)
         self.today = today or date.today()
-        self.setWindowTitle(APP_TITLE)
         self.setObjectName("MainWindow")
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.session.undo_stack)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.models_tab = ModelsTab(self.session)
         self.tabs.addTab(self.models_tab, "Models")
-        self.tabs.addTab(Placeholder("The workload worksheet is not in this version yet."), "Workload")
+        self.workload_tab: WorkloadTab | None = None
+        self.doc: PlanDocument | None = None
+        self.tabs.addTab(Placeholder(""), "Workload")
         self.tabs.addTab(Placeholder("Charts are not in this version yet."), "Charts")
-        self.tabs.setTabEnabled(TAB_WORKLOAD, False)
         self.tabs.setTabEnabled(TAB_CHARTS, False)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
+        self.set_document(doc or PlanDocument(lambda: self.session.catalog, parent=self))
 
         self._build_menus()
         self._build_status_bar()
@@ -100,6 +109,12 @@ class MainWindow(QMainWindow):
         self.act_export = self._action("&Export…", "Ctrl+E", enabled=False, tip=later)
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         f.insertAction(self.recent_menu.menuAction(), self.act_new)
+        self.scenario_menu = f.addMenu("New plan from &scenario")
+        for sc in SCENARIOS:
+            a = self.scenario_menu.addAction(sc.label)
+            a.setStatusTip(sc.description)
+            a.triggered.connect(lambda _c=False, key=sc.key: self.new_from_scenario(key))
+        f.insertMenu(self.recent_menu.menuAction(), self.scenario_menu)
         f.insertAction(self.recent_menu.menuAction(), self.act_open)
         f.addSeparator()
         for a in (self.act_save, self.act_save_as):
@@ -111,9 +126,9 @@ class MainWindow(QMainWindow):
         f.addAction(self.act_quit)
 
         e = mb.addMenu("&Edit")
-        self.act_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo = self.undo_group.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.act_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")])
         e.addAction(self.act_undo)
         e.addAction(self.act_redo)
@@ -136,6 +151,72 @@ class MainWindow(QMainWindow):
         h = mb.addMenu("&Help")
         h.addAction(self._action("&How costs are computed", QKeySequence.StandardKey.HelpContents, self.show_formulas))
         h.addAction(self._action("&About Cost Planner", slot=self.show_about))
+
+    # -- the plan ----------------------------------------------------------------------------
+
+    def set_document(self, doc: PlanDocument) -> None:
+        """Show `doc` in the Workload tab (the old document's tab is replaced)."""
+        if self.doc is not None:
+            self.undo_group.removeStack(self.doc.undo_stack)
+            self.session.catalogChanged.disconnect(self._catalog_changed_for_plan)
+        self.doc = doc
+        self.undo_group.addStack(doc.undo_stack)
+        self.session.catalogChanged.connect(self._catalog_changed_for_plan)
+        tab = WorkloadTab(doc)
+        tab.statusMessage.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        tab.workloadRatioChanged.connect(self.models_tab.set_workload_ratio)
+        current = self.tabs.currentIndex()
+        old = self.tabs.widget(TAB_WORKLOAD)
+        self.tabs.removeTab(TAB_WORKLOAD)
+        self.tabs.insertTab(TAB_WORKLOAD, tab, "Workload")
+        if old is not None:
+            old.deleteLater()
+        self.workload_tab = tab
+        self.tabs.setCurrentIndex(current)
+        doc.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self._tab_changed(self.tabs.currentIndex())
+        self._update_title()
+        tab._result_changed()
+
+    def _catalog_changed_for_plan(self, _ids: list) -> None:
+        if self.doc is not None:
+            self.doc.recompute()
+
+    def _tab_changed(self, index: int) -> None:
+        """Undo follows the tab: catalog edits on Models, plan edits elsewhere."""
+        if index == TAB_MODELS or self.doc is None:
+            self.undo_group.setActiveStack(self.session.undo_stack)
+        else:
+            self.undo_group.setActiveStack(self.doc.undo_stack)
+
+    def _update_title(self) -> None:
+        name = self.doc.display_name if self.doc is not None else "Untitled plan"
+        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.doc is not None and not self.doc.undo_stack.isClean())
+
+    def confirm_discard(self) -> bool:
+        """Ask before unsaved plan changes are thrown away; True to go ahead."""
+        if self.doc is None or self.doc.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, APP_TITLE, f"'{self.doc.display_name}' has unsaved changes. Discard them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_from_scenario(self, key: str) -> bool:
+        if not self.confirm_discard():
+            return False
+        path = paths.examples_dir() / f"{key}.costplan"
+        try:
+            plan = load_plan(path)
+        except InputError as e:
+            QMessageBox.warning(self, APP_TITLE, str(e))
+            return False
+        self.set_document(PlanDocument(lambda: self.session.catalog, plan, parent=self))
+        self.show_tab(TAB_WORKLOAD)
+        self.statusBar().showMessage(f"New plan from the '{plan.name}' scenario", 8000)
+        return True
 
     def show_tab(self, index: int) -> None:
         if self.tabs.isTabEnabled(index):
@@ -227,5 +308,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard():
+            event.ignore()
+            return
         self.save_state()
         super().closeEvent(event)

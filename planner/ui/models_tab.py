@@ -97,15 +97,15 @@ class ModelsTab(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, provider or id  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(150)
         self._search_timer = QTimer(self, singleShot=True, interval=60)
         self._search_timer.timeout.connect(lambda: self.proxy.set_filters(search=self.search.text()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
 
-        self.metric = QComboBox()
-        self.metric.setToolTip("Quality metric used for the quality, value, $ per point and composite columns")
+        self.metric_combo = QComboBox()
+        self.metric_combo.setToolTip("Quality metric used for the quality, value, $ per point and composite columns")
         self._fill_metrics()
-        self.metric.currentIndexChanged.connect(self._metric_changed)
+        self.metric_combo.currentIndexChanged.connect(self._metric_changed)
 
         self.floor = QDoubleSpinBox()
         self.floor.setRange(0, 100)
@@ -123,6 +123,9 @@ class ModelsTab(QWidget):
         self.tier.currentIndexChanged.connect(lambda _i: self.proxy.set_filters(tier=self.tier.currentData()) or self._update_count())
 
         self.provider = QComboBox()
+        for combo in (self.metric_combo, self.provider):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self._fill_providers()
         self.provider.currentIndexChanged.connect(lambda _i: self.proxy.set_filters(provider=self.provider.currentData()) or self._update_count())
 
@@ -184,32 +187,34 @@ class ModelsTab(QWidget):
         row1.addWidget(self.search, 2)
         row1.addSpacing(8)
         row1.addWidget(QLabel("Quality"))
-        row1.addWidget(self.metric)
+        row1.addWidget(self.metric_combo)
         row1.addWidget(QLabel("Floor"))
         row1.addWidget(self.floor)
         row1.addSpacing(8)
         row1.addWidget(self.tier)
         row1.addWidget(self.provider)
-        row1.addWidget(self.vision)
-        row1.addWidget(self.tools)
-        row1.addWidget(self.long_ctx)
         row1.addStretch(1)
+        row1.addWidget(self.count)
 
         row2 = QHBoxLayout()
+        row2.addWidget(self.vision)
+        row2.addWidget(self.tools)
+        row2.addWidget(self.long_ctx)
+        row2.addSpacing(16)
         row2.addWidget(QLabel("Blend input:output"))
         row2.addWidget(self.ratio)
         row2.addWidget(self.ratio_label)
         row2.addWidget(self.workload_ratio)
-        row2.addSpacing(12)
-        row2.addWidget(self.best_value)
-        row2.addWidget(self.cheapest)
-        row2.addWidget(self.compare_btn)
         row2.addStretch(1)
-        row2.addWidget(self.add_btn)
-        row2.addWidget(self.reset_btn)
-        row2.addWidget(self.delete_btn)
-        row2.addSpacing(8)
-        row2.addWidget(self.count)
+
+        row3 = QHBoxLayout()
+        row3.addWidget(self.best_value)
+        row3.addWidget(self.cheapest)
+        row3.addWidget(self.compare_btn)
+        row3.addStretch(1)
+        row3.addWidget(self.add_btn)
+        row3.addWidget(self.reset_btn)
+        row3.addWidget(self.delete_btn)
 
         # -- table ---------------------------------------------------------------------------
         self.table = QTableView()
@@ -253,6 +258,7 @@ class ModelsTab(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(row1)
         lay.addLayout(row2)
+        lay.addLayout(row3)
         lay.addWidget(self.error)
         lay.addWidget(self.splitter, 1)
 
@@ -273,14 +279,14 @@ class ModelsTab(QWidget):
     # -- helpers -----------------------------------------------------------------------------
 
     def _fill_metrics(self) -> None:
-        self.metric.blockSignals(True)
-        self.metric.clear()
+        self.metric_combo.blockSignals(True)
+        self.metric_combo.clear()
         for key in self.session.catalog.quality_metrics:
             label = metric_label(key)
-            self.metric.addItem(label, key)
-        i = self.metric.findData(self.model.metric)
-        self.metric.setCurrentIndex(max(i, 0))
-        self.metric.blockSignals(False)
+            self.metric_combo.addItem(label, key)
+        i = self.metric_combo.findData(self.model.metric)
+        self.metric_combo.setCurrentIndex(max(i, 0))
+        self.metric_combo.blockSignals(False)
 
     def _fill_providers(self) -> None:
         current = self.provider.currentData()
@@ -360,7 +366,7 @@ class ModelsTab(QWidget):
     # -- reactions ------------------------------------------------------------------------------
 
     def _metric_changed(self, _i: int) -> None:
-        self.model.set_settings(metric=self.metric.currentData())
+        self.model.set_settings(metric=self.metric_combo.currentData())
         self.proxy.refresh()
         self._refresh_compare()
         self._update_count()
@@ -493,9 +499,9 @@ class ModelsTab(QWidget):
 
     def restore_state(self, st: dict) -> None:
         try:
-            i = self.metric.findData(st.get("metric"))
+            i = self.metric_combo.findData(st.get("metric"))
             if i >= 0:
-                self.metric.setCurrentIndex(i)
+                self.metric_combo.setCurrentIndex(i)
             self.ratio.setValue(int(st.get("ratio", 3)))
             self.floor.setValue(float(st.get("floor", 0)))
             hidden = st.get("hidden")

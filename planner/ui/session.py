@@ -90,10 +90,14 @@ class Session(QObject):
         e = self.overlay.entry(model_id)
         return copy.deepcopy(e)
 
-    def _restore_entry(self, model_id: str, entry: OverlayEntry | None) -> None:
+    def _set_entry(self, model_id: str, entry: OverlayEntry | None) -> None:
+        """Put one overlay entry back as it was (no re-apply, no save)."""
         self.overlay.remove(model_id)
         if entry is not None:
             self.overlay.entries.append(copy.deepcopy(entry))
+
+    def _restore_entry(self, model_id: str, entry: OverlayEntry | None) -> None:
+        self._set_entry(model_id, entry)
         self._reapply([model_id])
 
     def _reapply(self, ids: list[str]) -> None:
@@ -125,9 +129,10 @@ class _OverlayCommand(QUndoCommand):
         self._s = session
         self._id = model_id
         self._before = session._entry_snapshot(model_id)
+        # Work out the entry after the change, then put the overlay back: redo() applies it.
         change(session.overlay)
         self._after = session._entry_snapshot(model_id)
-        self._s._restore_entry(model_id, self._before)  # leave state untouched until redo()
+        session._set_entry(model_id, self._before)
 
     def redo(self) -> None:
         self._s._restore_entry(self._id, self._after)

@@ -1,0 +1,109 @@
+"""Cell editors for the worksheet: a type-to-search model picker and fixed-choice combos."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QStringListModel, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QComboBox, QCompleter, QStyledItemDelegate, QWidget
+
+from planner.domain.catalog import Catalog
+from planner.domain.presets import CONTENT_SIZES
+
+MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+def catalog_items(catalog: Catalog) -> QStandardItemModel:
+    """'Name — provider (id)' entries, each holding its model id, sorted by name."""
+    model = QStandardItemModel()
+    for m in sorted(catalog.models, key=lambda m: (m.name.lower(), m.id)):
+        item = QStandardItem(f"{m.name} — {m.provider}  ({m.id})")
+        item.setData(m.id, MODEL_ID_ROLE)
+        model.appendRow(item)
+    return model
+
+
+class ModelPicker(QComboBox):
+    """An editable combo: typing filters the catalog by any part of name, provider or id."""
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(20)
+        # Long catalog names must not set the width (the popup shows them in full).
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)
+        items = catalog_items(catalog)
+        self.setModel(items)
+        filt = QSortFilterProxyModel(self)
+        filt.setSourceModel(items)
+        filt.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        comp = QCompleter(filt, self)
+        comp.setFilterMode(Qt.MatchFlag.MatchContains)
+        comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        comp.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(comp)
+
+    def set_model_id(self, model_id: str) -> None:
+        for i in range(self.count()):
+            if self.itemData(i, MODEL_ID_ROLE) == model_id:
+                self.setCurrentIndex(i)
+                return
+        self.setEditText(model_id)
+
+    def model_id(self) -> str:
+        """The chosen id: the current item's, or whatever id the text names."""
+        text = self.currentText().strip()
+        i = self.findText(text, Qt.MatchFlag.MatchExactly)
+        if i >= 0:
+            return self.itemData(i, MODEL_ID_ROLE)
+        if text.endswith(")") and "(" in text:
+            return text[text.rfind("(") + 1 : -1]
+        return text
+
+
+class ModelDelegate(QStyledItemDelegate):
+    """The worksheet's model column: a ModelPicker over the current catalog."""
+
+    def __init__(self, catalog_getter, parent=None) -> None:
+        super().__init__(parent)
+        self._catalog = catalog_getter
+
+    def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:
+        return ModelPicker(self._catalog(), parent)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        editor.set_model_id(index.data(Qt.ItemDataRole.EditRole))  # type: ignore[attr-defined]
+
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
+        model.setData(index, editor.model_id(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A fixed list of (label, value) choices."""
+
+    def __init__(self, choices: list[tuple[str, str]], parent=None) -> None:
+        super().__init__(parent)
+        self._choices = choices
+
+    def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:
+        box = QComboBox(parent)
+        for label, value in self._choices:
+            box.addItem(label, value)
+        return box
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        i = editor.findData(index.data(Qt.ItemDataRole.EditRole))  # type: ignore[attr-defined]
+        editor.setCurrentIndex(max(i, 0))  # type: ignore[attr-defined]
+
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]
+
+
+def preset_choices() -> list[tuple[str, str]]:
+    return [("(none)", "")] + [(f"{c.label} — {c.tokens:,} tokens", c.key) for c in CONTENT_SIZES]
+
+
+PER_CHOICES = [("/month", "month"), ("/day", "day")]
+
+__all__ = ["ModelDelegate", "ChoiceDelegate", "ModelPicker", "preset_choices", "PER_CHOICES", "QStringListModel"]

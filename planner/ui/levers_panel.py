@@ -1,0 +1,314 @@
+"""The levers panels: one line's routing mix, prompt caching, batch and app caches; the plan's
+flat multipliers and default batch discount."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import ValidationError
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+)
+
+from planner.domain.plan import Line
+from planner.formatting import fmt_price
+from planner.ui.delegates import ModelPicker
+from planner.ui.multipliers_model import MultipliersModel
+from planner.ui.plan_document import PlanDocument
+from planner.ui.routing_model import RoutingModel
+
+WARN = "color: #9a5b00;"
+
+
+def _pct_spin(tip: str) -> QDoubleSpinBox:
+    s = QDoubleSpinBox()
+    s.setRange(0, 100)
+    s.setDecimals(1)
+    s.setSuffix(" %")
+    s.setToolTip(tip)
+    s.setKeyboardTracking(False)
+    return s
+
+
+class LineLeversPanel(QGroupBox):
+    """Levers of the current worksheet line. Spin boxes commit when editing finishes;
+    the routing mix commits with Apply once its shares add up to 100%."""
+
+    message = Signal(str)
+
+    def __init__(self, doc: PlanDocument, parent=None) -> None:
+        super().__init__("Line levers", parent)
+        self.doc = doc
+        self.row: int | None = None
+
+        # routing
+        self.routing = RoutingModel(lambda: doc.catalog, self)
+        self.routing_view = QTableView()
+        self.routing_view.setModel(self.routing)
+        self.routing_view.verticalHeader().hide()
+        self.routing_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.routing_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.routing_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.routing_view.setMaximumHeight(130)
+        self.picker = ModelPicker(doc.catalog)
+        self.picker.setToolTip("Type to search the catalog, then Add")
+        self.picker.setCurrentIndex(-1)
+        self.picker.lineEdit().setPlaceholderText("Model to add to the mix…")
+        self.add_route = QPushButton("Add")
+        self.add_route.clicked.connect(lambda: self.routing.add(self.picker.model_id()))
+        self.remove_route = QPushButton("Remove")
+        self.remove_route.clicked.connect(self._remove_route)
+        self.apply_route = QPushButton("Apply mix")
+        self.apply_route.setToolTip("Set this line's routing mix (shares must add up to 100%)")
+        self.apply_route.clicked.connect(self._apply_routing)
+        self.clear_route = QPushButton("All on model")
+        self.clear_route.setToolTip("No routing: every billable request goes to the line's model")
+        self.clear_route.clicked.connect(self._clear_routing)
+        self.route_status = QLabel()
+        self.route_status.setWordWrap(True)
+        self.routing.changed.connect(self._routing_status)
+        self.routing.editRejected.connect(self.message.emit)
+
+        # prompt caching
+        self.prefix = QSpinBox()
+        self.prefix.setRange(0, 10_000_000)
+        self.prefix.setGroupSeparatorShown(True)
+        self.prefix.setSuffix(" tokens")
+        self.prefix.setKeyboardTracking(False)
+        self.prefix.setToolTip("Cacheable prefix P ≤ input tokens (system prompt, shared context)")
+        self.hit = _pct_spin("Share of requests that read the prefix from the provider's cache")
+        self.cache_prices = QLabel()
+        self.cache_prices.setWordWrap(True)
+        # batch and app caches
+        self.batch = _pct_spin("Share of requests sent through the batch API (cheaper, slower)")
+        self.response = _pct_spin("Exact-match response cache: hits are never sent to the model")
+        self.semantic = _pct_spin("Semantic cache: similar questions answered from the cache")
+        for w, field in ((self.prefix, "prefix"), (self.hit, "hit"), (self.batch, "batch_share"),
+                         (self.response, "response_cache_hit_rate"), (self.semantic, "semantic_cache_hit_rate")):
+            w.editingFinished.connect(lambda f=field: self._commit(f))
+
+        self.routing_view.setMaximumHeight(110)
+        lay = QVBoxLayout(self)
+        head = QLabel("<b>Routing mix</b>")
+        head.setToolTip("Share of this line's billable requests sent to each model; empty = all on the line's model")
+        lay.addWidget(head)
+        lay.addWidget(self.routing_view)
+        pr = QHBoxLayout()
+        pr.addWidget(self.picker, 1)
+        pr.addWidget(self.add_route)
+        pr.addWidget(self.remove_route)
+        lay.addLayout(pr)
+        ar = QHBoxLayout()
+        ar.addWidget(self.route_status, 1)
+        ar.addWidget(self.clear_route)
+        ar.addWidget(self.apply_route)
+        lay.addLayout(ar)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Cached prefix"), 0, 0)
+        grid.addWidget(self.prefix, 0, 1)
+        grid.addWidget(QLabel("Cache hit rate"), 0, 2)
+        grid.addWidget(self.hit, 0, 3)
+        grid.addWidget(self.cache_prices, 1, 0, 1, 4)
+        grid.addWidget(QLabel("Batch share"), 2, 0)
+        grid.addWidget(self.batch, 2, 1)
+        grid.addWidget(QLabel("Response cache"), 3, 0)
+        grid.addWidget(self.response, 3, 1)
+        grid.addWidget(QLabel("Semantic cache"), 3, 2)
+        grid.addWidget(self.semantic, 3, 3)
+        lay.addLayout(grid)
+        lay.addStretch(1)
+
+        doc.linesChanged.connect(lambda rows: self.row in rows and self.load())
+        doc.structureChanged.connect(self._structure)
+        self.set_row(None)
+
+    # -- which line ----------------------------------------------------------------------------
+
+    def _structure(self) -> None:
+        if self.row is not None and self.row >= len(self.doc.plan.lines):
+            self.row = len(self.doc.plan.lines) - 1 if self.doc.plan.lines else None
+        self.load()
+
+    def set_row(self, row: int | None) -> None:
+        self.row = row if row is not None and 0 <= row < len(self.doc.plan.lines) else None
+        self.load()
+
+    @property
+    def line(self) -> Line | None:
+        return self.doc.plan.lines[self.row] if self.row is not None else None
+
+    def load(self) -> None:
+        line = self.line
+        widgets = (self.prefix, self.hit, self.batch, self.response, self.semantic)
+        enabled = line is not None
+        for w in (*widgets, self.routing_view, self.picker, self.add_route, self.remove_route, self.apply_route, self.clear_route):
+            w.setEnabled(enabled)
+        if line is None:
+            self.setTitle("Line levers — select a line")
+            self.routing.set_routes([])
+            self.cache_prices.setText("")
+            return
+        self.setTitle(f"Line levers — {line.name}")
+        for w in widgets:
+            w.blockSignals(True)
+        self.prefix.setMaximum(int(line.input_tokens))
+        self.prefix.setValue(int(line.prompt_cache.prefix_tokens))
+        self.hit.setValue(float(line.prompt_cache.hit_rate * 100))
+        self.batch.setValue(float(line.batch_share * 100))
+        self.response.setValue(float(line.response_cache_hit_rate * 100))
+        self.semantic.setValue(float(line.semantic_cache_hit_rate * 100))
+        for w in widgets:
+            w.blockSignals(False)
+        self.routing.set_routes(list(line.routing))
+        self._cache_prices(line)
+
+    def _cache_prices(self, line: Line) -> None:
+        parts, missing = [], []
+        for route in line.route:
+            m = self.doc.plan.pinned_prices.get(route.model) or self.doc.catalog.get(route.model)
+            if m is None:
+                continue
+            if m.cache_read is None:
+                missing.append(m.name)
+            else:
+                cw = m.cache_write if m.cache_write is not None else m.input
+                parts.append(f"{m.name}: read ${fmt_price(m.cache_read)}, write ${fmt_price(cw)} per 1M")
+        text = "<br>".join(parts)
+        if missing:
+            text += ("<br>" if text else "") + f"<span style='{WARN}'>No cache-read price for {', '.join(missing)}: prompt caching does not apply to it.</span>"
+        self.cache_prices.setText(text)
+
+    # -- commits -----------------------------------------------------------------------------
+
+    def _commit(self, field: str) -> None:
+        line = self.line
+        if line is None:
+            return
+        pct = lambda w: (Decimal(str(w.value())) / 100).quantize(Decimal("0.0001"))  # noqa: E731
+        if field == "prefix":
+            fields = {"prompt_cache": {**line.prompt_cache.model_dump(), "prefix_tokens": Decimal(self.prefix.value())}}
+        elif field == "hit":
+            fields = {"prompt_cache": {**line.prompt_cache.model_dump(), "hit_rate": pct(self.hit)}}
+        else:
+            fields = {field: pct({"batch_share": self.batch, "response_cache_hit_rate": self.response,
+                                  "semantic_cache_hit_rate": self.semantic}[field])}
+        try:
+            self.doc.set_line_fields(self.row, f"Change levers of '{line.name}'", **fields)  # type: ignore[arg-type]
+        except ValidationError as e:
+            self.message.emit(f"'{line.name}': {e.errors()[0].get('msg')}. The old value was kept.")
+            self.load()
+
+    def _routing_status(self) -> None:
+        problem = self.routing.problem
+        line = self.line
+        if problem:
+            self.route_status.setText(f"<span style='{WARN}'>⚠ {problem}</span>")
+        elif not self.routing.rowCount():
+            self.route_status.setText("All billable requests go to the line's model.")
+        else:
+            self.route_status.setText("Shares add up to 100%.")
+        changed = line is not None and self.routing.routes() != list(line.routing)
+        self.apply_route.setEnabled(line is not None and self.routing.is_valid and changed)
+
+    def _remove_route(self) -> None:
+        rows = sorted({i.row() for i in self.routing_view.selectionModel().selectedRows()}, reverse=True)
+        for r in rows or [self.routing.rowCount() - 1]:
+            self.routing.remove(r)
+
+    def _apply_routing(self) -> None:
+        line = self.line
+        if line is None or not self.routing.is_valid:
+            return
+        try:
+            self.doc.set_line_fields(self.row, f"Set routing of '{line.name}'",  # type: ignore[arg-type]
+                                     routing=[r.model_dump() for r in self.routing.routes()])
+        except ValidationError as e:
+            self.message.emit(f"'{line.name}': {e.errors()[0].get('msg', '').removeprefix('Value error, ')}")
+
+    def _clear_routing(self) -> None:
+        line = self.line
+        if line is not None and line.routing:
+            self.doc.set_line_fields(self.row, f"Clear routing of '{line.name}'", routing=[])  # type: ignore[arg-type]
+
+
+class PlanLeversPanel(QGroupBox):
+    """The plan's flat multipliers and default batch discount."""
+
+    message = Signal(str)
+
+    def __init__(self, doc: PlanDocument, parent=None) -> None:
+        super().__init__("Plan levers", parent)
+        self.doc = doc
+        self.model = MultipliersModel(doc, self)
+        self.model.editRejected.connect(self.message.emit)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        hh = self.view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hh.setMinimumSectionSize(28)
+        for c, w in ((0, 30), (2, 50), (3, 70), (4, 52)):
+            self.view.setColumnWidth(c, w)
+        self.view.setWordWrap(False)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setToolTip("Flat multipliers: total × Π(1 − saving) over the levers that are on")
+        add = QPushButton("Add lever")
+        add.clicked.connect(lambda: self.model.add())
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove)
+        self.discount = _pct_spin("Batch discount for models that list no batch price of their own")
+        self.discount.editingFinished.connect(self._discount)
+        self.combined = QLabel()
+        self.combined.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.combined, 1)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        disc = QHBoxLayout()
+        disc.addWidget(QLabel("Default batch discount"))
+        disc.addWidget(self.discount)
+        disc.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.view, 1)
+        lay.addLayout(buttons)
+        lay.addLayout(disc)
+        doc.settingsChanged.connect(self.load)
+        self.load()
+
+    def load(self) -> None:
+        self.discount.blockSignals(True)
+        self.discount.setValue(float(self.doc.plan.batch_discount * 100))
+        self.discount.blockSignals(False)
+        on = self.doc.plan.enabled_multipliers()
+        if on:
+            names = ", ".join(m.name for m in on)
+            self.combined.setText(f"On: {names}")
+            self.combined.setToolTip("Applied to the total: × Π(1 − saving)")
+        else:
+            self.combined.setText("None on")
+            self.combined.setToolTip("Tick a lever to apply its saving to the total")
+
+    def _remove(self) -> None:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()}, reverse=True)
+        for r in rows:
+            self.model.remove(r)
+
+    def _discount(self) -> None:
+        v = (Decimal(str(self.discount.value())) / 100).quantize(Decimal("0.0001"))
+        if v != self.doc.plan.batch_discount:
+            self.doc.set_plan_attr("batch_discount", v, "Change default batch discount")
+
+

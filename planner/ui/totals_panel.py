@@ -1,0 +1,307 @@
+"""The totals panel: monthly totals and range, the waterfall, budget, forecast and currency."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from pydantic import ValidationError
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain.plan import Currency, Forecast
+from planner.formatting import fmt_money, fmt_pct, fmt_small_money
+from planner.ui.plan_document import PlanDocument
+
+
+def _value_label(bold: bool = False, big: bool = False) -> QLabel:
+    lab = QLabel("—")
+    lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    style = []
+    if bold:
+        style.append("font-weight: bold;")
+    if big:
+        style.append("font-size: 15pt;")
+    if style:
+        lab.setStyleSheet(" ".join(style))
+    return lab
+
+
+class TotalsPanel(QWidget):
+    """Renders `doc.result`; its inputs (budget, forecast, currency) are undoable plan edits."""
+
+    message = Signal(str)
+
+    def __init__(self, doc: PlanDocument, parent=None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+
+        # -- totals --------------------------------------------------------------------------
+        self.baseline = _value_label()
+        self.optimized = _value_label(bold=True, big=True)
+        self.range = _value_label()
+        self.savings = _value_label(bold=True)
+        self.annual = _value_label()
+        self.per_request = _value_label()
+        totals = QGroupBox("Monthly cost")
+        g = QGridLayout(totals)
+        rows = [
+            ("Baseline", self.baseline, "Every line on its own model, no levers."),
+            ("Optimized", self.optimized, "After every lever and the expected flat-multiplier savings."),
+            ("Range", self.range, "Flat multipliers at their high savings (best) and low savings (worst)."),
+            ("Savings", self.savings, "Baseline − optimized, and as a share of the baseline."),
+            ("Annual", self.annual, "Optimized monthly × 12 (the forecast below adds growth and price trends)."),
+            ("Cost per request", self.per_request, "Optimized monthly ÷ requests per month."),
+        ]
+        for i, (name, w, tip) in enumerate(rows):
+            lab = QLabel(name)
+            lab.setToolTip(tip)
+            w.setToolTip(tip)
+            g.addWidget(lab, i, 0)
+            g.addWidget(w, i, 1)
+
+        # -- waterfall ---------------------------------------------------------------------
+        self.waterfall = QGroupBox("Savings by lever")
+        self.waterfall_grid = QGridLayout(self.waterfall)
+        self.waterfall.setToolTip("Each lever's saving at its step, in the order they apply. Negative: the lever costs more.")
+
+        # -- budget ------------------------------------------------------------------------------
+        self.budget = QDoubleSpinBox()
+        self.budget.setRange(0, 1e9)
+        self.budget.setMinimumWidth(100)
+        self.budget.setDecimals(2)
+        self.budget.setGroupSeparatorShown(True)
+        self.budget.setSpecialValueText("none")
+        self.budget.setToolTip("Monthly budget in the plan currency (0 = none)")
+        self.budget.editingFinished.connect(self._budget_edited)
+        self.headroom = _value_label()
+        self.affordable = _value_label()
+        self.crossed = _value_label()
+        budget = QGroupBox("Budget")
+        fb = QFormLayout(budget)
+        fb.addRow("Monthly budget", self.budget)
+        fb.addRow("Headroom", self.headroom)
+        fb.addRow("Requests it buys", self.affordable)
+        fb.addRow("Budget crossed", self.crossed)
+
+        # -- forecast ----------------------------------------------------------------------------
+        self.growth = QDoubleSpinBox()
+        self.growth.setRange(-100, 1000)
+        self.growth.setSuffix(" %/month")
+        self.growth.setDecimals(1)
+        self.growth.setToolTip("Monthly volume growth g: month k has volume × (1 + g)^k")
+        self.trend = QDoubleSpinBox()
+        self.trend.setRange(-99, 1000)
+        self.trend.setSuffix(" %/year")
+        self.trend.setDecimals(1)
+        self.trend.setToolTip("Yearly price trend p: month k has prices × (1 + p)^(k/12); the seeds report −30 to −50% a year")
+        self.horizon = QSpinBox()
+        self.horizon.setRange(1, 120)
+        self.horizon.setSuffix(" months")
+        self.start_on = QCheckBox()
+        self.start_on.setToolTip("Label forecast months with dates from this month on")
+        self.start = QDateEdit()
+        self.start.setDisplayFormat("MMM yyyy")
+        self.start.setCalendarPopup(True)
+        self.forecast_total = _value_label(bold=True)
+        for w in (self.growth, self.trend, self.horizon):
+            w.editingFinished.connect(self._forecast_edited)
+        self.start_on.toggled.connect(lambda _on: self._forecast_edited())
+        self.start.dateChanged.connect(lambda _d: self._forecast_edited())
+        fc = QGroupBox("Forecast")
+        ff = QFormLayout(fc)
+        ff.addRow("Growth", self.growth)
+        ff.addRow("Price trend", self.trend)
+        ff.addRow("Horizon", self.horizon)
+        srow = QHBoxLayout()
+        srow.addWidget(self.start_on)
+        srow.addWidget(self.start, 1)
+        ff.addRow("Starts", srow)
+        self.forecast_label = QLabel("Total")
+        ff.addRow(self.forecast_label, self.forecast_total)
+
+        # -- currency ------------------------------------------------------------------------
+        self.code = QLineEdit()
+        self.code.setMaxLength(3)
+        self.code.setInputMask(">AAA")
+        self.code.setToolTip("ISO currency code amounts are shown in (USD, EUR, GBP, ...)")
+        self.rate = QLineEdit()
+        self.rate.setToolTip("How many units of the plan currency one US dollar buys")
+        self.rate_date = QDateEdit()
+        self.rate_date.setCalendarPopup(True)
+        self.rate_date.setDisplayFormat("yyyy-MM-dd")
+        for w in (self.code, self.rate):
+            w.editingFinished.connect(self._currency_edited)
+        self.rate_date.dateChanged.connect(lambda _d: self._currency_edited())
+        cur = QGroupBox("Currency")
+        fcur = QFormLayout(cur)
+        fcur.addRow("Code", self.code)
+        self.rate_label = QLabel("1 USD =")
+        fcur.addRow(self.rate_label, self.rate)
+        fcur.addRow("Rate date", self.rate_date)
+
+        left = QVBoxLayout()
+        left.addWidget(totals)
+        left.addWidget(self.waterfall)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(budget)
+        right.addWidget(fc)
+        right.addWidget(cur)
+        right.addStretch(1)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(left, 1)
+        lay.addLayout(right, 1)
+
+        doc.resultChanged.connect(self.refresh)
+        doc.settingsChanged.connect(self.load_settings)
+        self.load_settings()
+        self.refresh()
+
+    # -- plan -> widgets -------------------------------------------------------------------
+
+    def load_settings(self) -> None:
+        p = self.doc.plan
+        widgets = (self.budget, self.growth, self.trend, self.horizon, self.start_on, self.start, self.code, self.rate, self.rate_date)
+        for w in widgets:
+            w.blockSignals(True)
+        self.budget.setValue(float(p.monthly_budget or 0))
+        self.budget.setPrefix(f"{p.currency.code} ")
+        self.growth.setValue(float(p.forecast.monthly_growth * 100))
+        self.trend.setValue(float(p.forecast.yearly_price_trend * 100))
+        self.horizon.setValue(p.forecast.horizon_months)
+        self.start_on.setChecked(p.forecast.start_month is not None)
+        self.start.setEnabled(p.forecast.start_month is not None)
+        d = p.forecast.start_month or date.today().replace(day=1)
+        self.start.setDate(QDate(d.year, d.month, 1))
+        self.code.setText(p.currency.code)
+        self.rate.setText(f"{p.currency.per_usd.normalize():f}")
+        self.rate.setEnabled(p.currency.code != "USD")
+        self.rate_label.setText(f"1 USD = ({p.currency.code})")
+        rd = p.currency.rate_date or date.today()
+        self.rate_date.setDate(QDate(rd.year, rd.month, rd.day))
+        self.rate_date.setEnabled(p.currency.code != "USD")
+        for w in widgets:
+            w.blockSignals(False)
+
+    def refresh(self) -> None:
+        r = self.doc.result
+        if r is None:
+            return
+        cur = r.currency
+        _, baseline = r.footed_lines("baseline")
+        _, optimized = r.footed_lines("optimized")
+        self.baseline.setText(fmt_money(baseline, cur))
+        self.optimized.setText(fmt_money(optimized, cur))
+        self.range.setText(f"{fmt_money(r.optimized_low, cur)} – {fmt_money(r.optimized_high, cur)}")
+        pct = f"  ({fmt_pct(r.savings_pct)})" if r.savings_pct is not None else ""
+        self.savings.setText(fmt_money(baseline - optimized, cur) + pct)
+        self.annual.setText(fmt_money(r.annual, cur))
+        self.per_request.setText(fmt_small_money(r.cost_per_request, cur))
+
+        # waterfall rows, footed so they add up to baseline - optimized
+        base, steps, opt = r.footed_waterfall()
+        while self.waterfall_grid.count():
+            item = self.waterfall_grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        rows = [("Baseline", base, True)] + [(s.label, -s.saving, False) for s in steps] + [("Optimized", opt, True)]
+        grid_row = 0
+        for name, amount, strong in rows:
+            if name == "Optimized" and strong:
+                rule = QFrame()
+                rule.setFrameShape(QFrame.Shape.HLine)
+                self.waterfall_grid.addWidget(rule, grid_row, 0, 1, 2)
+                grid_row += 1
+            val = _value_label(bold=strong)
+            val.setText(fmt_money(amount, cur) if strong else _signed(amount, cur))
+            if not strong and amount > 0:
+                val.setStyleSheet("color: #a33;")  # a lever that costs more
+            elif not strong and amount < 0:
+                val.setStyleSheet("color: #1d7a3a;")
+            self.waterfall_grid.addWidget(QLabel(name if strong else f"   {name}"), grid_row, 0)
+            self.waterfall_grid.addWidget(val, grid_row, 1)
+            grid_row += 1
+
+        b = r.budget
+        if b is None:
+            for w in (self.headroom, self.affordable, self.crossed):
+                w.setText("—")
+                w.setStyleSheet("")
+        else:
+            pct = f" ({fmt_pct(b.headroom_pct)})" if b.headroom_pct is not None else ""
+            self.headroom.setText(fmt_money(b.headroom, cur) + pct)
+            self.headroom.setStyleSheet("color: #a33; font-weight: bold;" if b.headroom < 0 else "color: #1d7a3a;")
+            self.affordable.setText(f"{b.requests_affordable:,.0f} /month" if b.requests_affordable is not None else "—")
+            if b.first_month_over is None:
+                self.crossed.setText("not in horizon")
+                self.crossed.setStyleSheet("")
+            else:
+                self.crossed.setText(r.forecast[b.first_month_over].label)
+                self.crossed.setStyleSheet("color: #a33; font-weight: bold;")
+        self.forecast_label.setText(f"{len(r.forecast)}-month total")
+        self.forecast_total.setText(fmt_money(r.forecast_total, cur))
+
+    # -- widgets -> plan (undoable) ----------------------------------------------------------
+
+    def _budget_edited(self) -> None:
+        v = Decimal(str(self.budget.value())).quantize(Decimal("0.01"))
+        new = v if v > 0 else None
+        if new != self.doc.plan.monthly_budget:
+            self.doc.set_plan_attr("monthly_budget", new, "Set monthly budget")
+
+    def _forecast_edited(self) -> None:
+        self.start.setEnabled(self.start_on.isChecked())
+        qd = self.start.date()
+        try:
+            fc = Forecast(
+                horizon_months=self.horizon.value(),
+                monthly_growth=Decimal(str(round(self.growth.value(), 4))) / 100,
+                yearly_price_trend=Decimal(str(round(self.trend.value(), 4))) / 100,
+                start_month=date(qd.year(), qd.month(), 1) if self.start_on.isChecked() else None,
+            )
+        except ValidationError as e:
+            self.message.emit(f"Forecast: {e.errors()[0].get('msg')}. The old value was kept.")
+            self.load_settings()
+            return
+        if fc != self.doc.plan.forecast:
+            self.doc.set_plan_attr("forecast", fc, "Change forecast")
+
+    def _currency_edited(self) -> None:
+        code = self.code.text().strip().upper()
+        qd = self.rate_date.date()
+        try:
+            if len(code) != 3:
+                raise ValueError("a currency code has three letters")
+            rate = Decimal(1) if code == "USD" else Decimal(self.rate.text().strip().replace(",", ""))
+            cur = Currency(code=code, per_usd=rate, rate_date=None if code == "USD" else date(qd.year(), qd.month(), qd.day()))
+        except (ValueError, InvalidOperation, ValidationError) as e:
+            msg = e.errors()[0].get("msg") if isinstance(e, ValidationError) else str(e) or "not a number"
+            self.message.emit(f"Currency: {msg}. The old value was kept.")
+            self.load_settings()
+            return
+        if cur != self.doc.plan.currency:
+            self.doc.set_plan_attr("currency", cur, f"Show amounts in {code}")
+
+
+def _signed(amount: Decimal, cur: str) -> str:
+    """A waterfall step: a saving shown as −$x, a cost increase as +$x."""
+    if amount == 0:
+        return fmt_money(amount, cur)
+    return ("+" if amount > 0 else "−") + fmt_money(abs(amount), cur)
