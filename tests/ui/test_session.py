@@ -1,0 +1,199 @@
+"""Session: edits, additions and resets go through the undo stack and the user overlay file only."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from planner import paths
+from planner.io.catalog_files import load_effective
+from planner.ui.catalog_table_model import COL_INPUT, COL_MODEL, CatalogTableModel
+from planner.ui.session import Session
+
+HAIKU = "anthropic/claude-3-haiku"  # shipped at $0.25 in / $1.25 out
+
+
+def overlay_fields(path: Path) -> dict[str, dict]:
+    return {e["id"]: e["fields"] for e in json.loads(path.read_text(encoding="utf-8"))["entries"]}
+
+
+def test_edit_undo_redo_rewrite_the_overlay(qtbot, make_session, mp, tmp_path):
+    s = make_session(mp("acme/one", "0.10", "0.40", name="One"))
+    ov = tmp_path / "overlay.json"
+    with qtbot.waitSignal(s.catalogChanged, timeout=1000) as changed:
+        s.edit_model("acme/one", "Edit input", input=Decimal("2.75"))
+    assert changed.args == [["acme/one"]]
+    assert s.catalog["acme/one"].input == Decimal("2.75")
+    assert Decimal(overlay_fields(ov)["acme/one"]["input"]) == Decimal("2.75")
+    assert s.undo_stack.undoText() == "Edit input"
+
+    s.undo_stack.undo()
+    assert s.catalog["acme/one"].input == Decimal("0.10")
+    assert overlay_fields(ov) == {}  # rewritten without the edit
+
+    s.undo_stack.redo()
+    assert s.catalog["acme/one"].input == Decimal("2.75")
+    assert Decimal(overlay_fields(ov)["acme/one"]["input"]) == Decimal("2.75")
+
+
+def test_invalid_edit_changes_nothing(make_session, mp, tmp_path):
+    from pydantic import ValidationError
+
+    s = make_session(mp("acme/one", "1", "2", name="One"))
+    with pytest.raises(ValidationError):
+        s.edit_model("acme/one", "Edit", input=Decimal("-1"))
+    assert s.catalog["acme/one"].input == Decimal("1")
+    assert s.undo_stack.count() == 0
+    assert not (tmp_path / "overlay.json").exists()
+
+
+def test_table_edit_undo_through_session(make_session, mp):
+    s = make_session(mp("acme/one", "0.10", "0.40", name="One"))
+    m = CatalogTableModel(s)
+    assert m.setData(m.index(0, COL_INPUT), "2.75")
+    assert m.index(0, COL_INPUT).data() == "2.75"
+    s.undo_stack.undo()
+    assert m.index(0, COL_INPUT).data() == "0.10"
+    font = m.index(0, COL_INPUT).data(Qt.ItemDataRole.FontRole)
+    assert font is None or not font.bold()  # no longer marked as edited
+    s.undo_stack.redo()
+    assert m.index(0, COL_INPUT).data() == "2.75"
+    assert m.index(0, COL_INPUT).data(Qt.ItemDataRole.FontRole).bold()
+
+
+def test_edit_survives_restart_and_shipped_file_untouched(shipped_session):
+    shipped_bytes = paths.shipped_catalog().read_bytes()
+    m = CatalogTableModel(shipped_session)
+    assert m.setData(m.index(m.row_of(HAIKU), COL_INPUT), "2.75")
+    assert paths.shipped_catalog().read_bytes() == shipped_bytes
+
+    # A new session, as after a restart: shipped file + the overlay file.
+    again = Session(load_effective(paths.shipped_catalog(), paths.user_overlay()))
+    assert again.catalog[HAIKU].input == Decimal("2.75")
+    assert again.shipped(HAIKU).input == Decimal("0.25")
+    assert len(again.catalog) == 44
+    m2 = CatalogTableModel(again)
+    idx = m2.index(m2.row_of(HAIKU), COL_INPUT)
+    assert idx.data() == "2.75"
+    assert idx.data(Qt.ItemDataRole.FontRole).bold()
+    assert "Edited by you (shipped value: 0.25)" in idx.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_reset_to_shipped_price_is_undoable(shipped_session):
+    s = shipped_session
+    s.edit_model(HAIKU, "Edit", input=Decimal("2.75"), output=Decimal("9"))
+    assert s.edited_fields(HAIKU) == {"input", "output"}
+
+    s.reset_model(HAIKU)
+    assert s.catalog[HAIKU].input == Decimal("0.25")
+    assert s.catalog[HAIKU].output == Decimal("1.25")
+    assert s.edited_fields(HAIKU) == set()
+    assert HAIKU not in overlay_fields(paths.user_overlay())
+    assert "Reset" in s.undo_stack.undoText()
+
+    s.undo_stack.undo()
+    assert s.catalog[HAIKU].input == Decimal("2.75")
+    assert Decimal(overlay_fields(paths.user_overlay())[HAIKU]["output"]) == Decimal("9")
+
+
+def test_add_model_is_undoable_and_shown(make_session, mp, tmp_path):
+    s = make_session(mp("acme/one", "1", "2", name="One"))
+    table = CatalogTableModel(s)
+    new = mp("mine/negotiated", "2.40", "9.60", name="Negotiated", provider="Mine")
+    s.add_model(new)
+    assert "mine/negotiated" in s.catalog
+    assert s.is_user_added("mine/negotiated")
+    assert table.rowCount() == 2
+    row = table.row_of("mine/negotiated")
+    assert table.index(row, COL_MODEL).data() == "Negotiated"
+    assert table.index(row, COL_INPUT).data() == "2.40"
+    assert "Added by you" in table.index(row, COL_MODEL).data(Qt.ItemDataRole.ToolTipRole)
+    saved = json.loads((tmp_path / "overlay.json").read_text(encoding="utf-8"))["entries"]
+    assert [(e["id"], e["added"]) for e in saved] == [("mine/negotiated", True)]
+
+    s.undo_stack.undo()
+    assert "mine/negotiated" not in s.catalog
+    assert table.rowCount() == 1
+    s.undo_stack.redo()
+    assert table.rowCount() == 2
+
+
+def test_added_model_survives_restart(shipped_session, mp):
+    shipped_session.add_model(mp("mine/local", "0.5", "0.5", name="Local"))
+    again = Session(load_effective())
+    assert again.catalog["mine/local"].name == "Local"
+    assert again.is_user_added("mine/local")
+    assert len(again.catalog) == 45
+    assert "mine/local" not in again.loaded.shipped
+
+
+def test_duplicate_id_refused(make_session, mp):
+    s = make_session(mp("acme/one", "1", "2", name="One"))
+    with pytest.raises(ValueError, match="already exists"):
+        s.add_model(mp("acme/one", "5", "5", name="Other"))
+    assert s.catalog["acme/one"].name == "One"
+    assert s.undo_stack.count() == 0
+
+
+def test_only_user_added_models_can_be_deleted(make_session, mp):
+    s = make_session(mp("acme/one", "1", "2", name="One"))
+    s.add_model(mp("mine/two", "1", "1", name="Two"))
+    with pytest.raises(ValueError, match="only models you added"):
+        s.remove_added_model("acme/one")
+    assert "acme/one" in s.catalog
+
+    s.remove_added_model("mine/two")
+    assert "mine/two" not in s.catalog
+    s.undo_stack.undo()
+    assert "mine/two" in s.catalog
+
+
+def test_adding_changes_the_set_of_ids_signal(qtbot, make_session, mp):
+    s = make_session(mp("acme/one", "1", "2", name="One"))
+    seen: list[list[str]] = []
+    s.catalogChanged.connect(seen.append)
+    s.add_model(mp("mine/two", "1", "1", name="Two"))
+    assert seen and seen[-1] == []  # the set of models changed: "everything may have changed"
+
+
+def test_added_model_prices_do_not_claim_a_shipped_value(make_session, mp):
+    # A model you added has no shipped version: its prices are yours, not edits of a shipped price.
+    s = make_session(mp("acme/one", "1", "2", name="One"))
+    table = CatalogTableModel(s)
+    s.add_model(mp("mine/two", "3", "4", name="Two"))
+    row = table.row_of("mine/two")
+    assert "Added by you" in table.index(row, COL_MODEL).data(Qt.ItemDataRole.ToolTipRole)
+    tip = table.index(row, COL_INPUT).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("$3.00 per 1M tokens")
+    assert "shipped value" not in tip
+
+
+def test_broken_overlay_is_kept_aside_on_first_save(qtbot, qapp, user_home):
+    ov = paths.user_overlay()
+    ov.parent.mkdir(parents=True, exist_ok=True)
+    ov.write_text("{not json", encoding="utf-8")
+    s = Session(load_effective())
+    assert any("not applied" in w for w in s.warnings)
+    assert s.catalog[HAIKU].input == Decimal("0.25")  # shipped prices in force
+
+    messages: list[str] = []
+    s.message.connect(messages.append)
+    s.edit_model(HAIKU, "Edit", input=Decimal("0.30"))
+    backups = list(ov.parent.glob(ov.name + ".broken-*"))
+    assert len(backups) == 1
+    assert backups[0].read_text(encoding="utf-8") == "{not json"
+    assert Decimal(overlay_fields(ov)[HAIKU]["input"]) == Decimal("0.30")
+    assert messages and str(backups[0]) in messages[0]
+
+
+def test_save_failure_is_reported(qtbot, make_session, mp, tmp_path):
+    blocker_file = tmp_path / "not-a-dir"
+    blocker_file.write_text("x", encoding="utf-8")
+    s = make_session(mp("acme/one", "1", "2", name="One"), overlay_path=blocker_file / "overlay.json")
+    with qtbot.waitSignal(s.overlaySaveFailed, timeout=1000) as failed:
+        s.edit_model("acme/one", "Edit", input=Decimal("2"))
+    assert str(blocker_file / "overlay.json") in failed.args[0]
