@@ -61,9 +61,10 @@ def run(argv: list[str]) -> int:
         QMessageBox.critical(None, APP_DISPLAY_NAME, f"The price catalog could not be loaded:\n\n{e}")
         return 1
     win.show()
-    files = [a for a in argv[1:] if Path(a).suffix in (".costplan", ".json")]
-    if files:
-        win.statusBar().showMessage(f"Opening plan files arrives in a later version: {files[0]}", 10000)
+    files = [a for a in argv[1:] if Path(a).suffix.lower() in (".costplan", ".json")]
+    recovered = win.offer_recovery()
+    if files and not recovered:
+        win.open_plan(files[0])
     return app.exec()
 
 

@@ -129,11 +129,15 @@ class LineLeversPanel(QGroupBox):
         lay.addLayout(grid)
         lay.addStretch(1)
 
-        doc.linesChanged.connect(lambda rows: self.row in rows and self.load())
+        doc.linesChanged.connect(self._lines_changed)
         doc.structureChanged.connect(self._structure)
         self.set_row(None)
 
     # -- which line ----------------------------------------------------------------------------
+
+    def _lines_changed(self, rows: list) -> None:
+        if self.row in rows:
+            self.load()
 
     def _structure(self) -> None:
         if self.row is not None and self.row >= len(self.doc.plan.lines):

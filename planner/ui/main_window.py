@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoGroup,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -20,12 +29,25 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__, paths
+from planner.domain.costing import compute
 from planner.domain.errors import InputError
 from planner.domain.plan import load_plan
 from planner.domain.presets import SCENARIOS
+from planner.io.plan_files import (
+    PLAN_SUFFIX,
+    discard_autosave,
+    find_recoverable,
+    open_plan,
+    price_changes,
+    remove_autosave,
+    repriced,
+    save_plan,
+    write_autosave,
+)
 from planner.ui.help_text import HOW_COSTS_ARE_COMPUTED
 from planner.ui.models_tab import ModelsTab
 from planner.ui.plan_document import PlanDocument
+from planner.ui.price_changes_dialog import PriceChangesDialog
 from planner.ui.session import Session
 from planner.ui.workload_tab import WorkloadTab
 
@@ -33,6 +55,9 @@ APP_TITLE = "Cost Planner"
 STALE_AFTER_DAYS = 90
 TAB_MODELS, TAB_WORKLOAD, TAB_CHARTS = range(3)
 TAB_KEYS = {"models": TAB_MODELS, "workload": TAB_WORKLOAD, "charts": TAB_CHARTS}
+MAX_RECENT = 10
+AUTOSAVE_DELAY_MS = 20_000
+PLAN_FILTER = "Cost plans (*.costplan);;JSON (*.json);;All files (*)"
 
 
 def settings() -> QSettings:
@@ -75,10 +100,14 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_status_bar()
-        self.models_tab.statusMessage.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
-        self.session.message.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
-        self.session.overlaySaveFailed.connect(lambda msg: QMessageBox.warning(self, APP_TITLE, msg))
-        self.session.catalogChanged.connect(lambda _ids: self._update_catalog_status())
+        self.models_tab.statusMessage.connect(self._show_message)
+        # Bound methods, not lambdas: Qt drops them when this window goes, the session may outlive it.
+        self.session.message.connect(self._show_message)
+        self.session.overlaySaveFailed.connect(self._overlay_save_failed)
+        self.session.catalogChanged.connect(self._update_catalog_status)
+        self.setAcceptDrops(True)
+        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._autosave_timer.timeout.connect(self.autosave)
         self.resize(1400, 900)
         self._restore_state()
 
@@ -97,14 +126,16 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
-        later = "Arrives with plan files and exports"
+        later = "Arrives with the exports"
         f = mb.addMenu("&File")
-        self.act_new = self._action("&New plan", QKeySequence.StandardKey.New, enabled=False, tip=later)
-        self.act_open = self._action("&Open…", QKeySequence.StandardKey.Open, enabled=False, tip=later)
+        self.act_new = self._action("&New plan", QKeySequence.StandardKey.New, self.new_plan)
+        self.act_open = self._action("&Open…", QKeySequence.StandardKey.Open, lambda: self.open_plan())
         self.recent_menu = f.addMenu("Open &Recent")
-        self.recent_menu.setEnabled(False)
-        self.act_save = self._action("&Save", QKeySequence.StandardKey.Save, enabled=False, tip=later)
-        self.act_save_as = self._action("Save &As…", QKeySequence.StandardKey.SaveAs, enabled=False, tip=later)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.act_save = self._action("&Save", QKeySequence.StandardKey.Save, self.save)
+        self.act_save_as = self._action("Save &As…", QKeySequence.StandardKey.SaveAs, self.save_as)
+        self.act_changes = self._action("Prices changed since saved…", slot=lambda: self.review_price_changes(asking=True),
+                                        tip="Compare the plan's pinned prices with today's catalog")
         self.act_import = self._action("&Import catalog…", enabled=False, tip="Arrives with catalog import")
         self.act_export = self._action("&Export…", "Ctrl+E", enabled=False, tip=later)
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -117,7 +148,7 @@ class MainWindow(QMainWindow):
         f.insertMenu(self.recent_menu.menuAction(), self.scenario_menu)
         f.insertAction(self.recent_menu.menuAction(), self.act_open)
         f.addSeparator()
-        for a in (self.act_save, self.act_save_as):
+        for a in (self.act_save, self.act_save_as, self.act_changes):
             f.addAction(a)
         f.addSeparator()
         f.addAction(self.act_import)
@@ -159,11 +190,15 @@ class MainWindow(QMainWindow):
         if self.doc is not None:
             self.undo_group.removeStack(self.doc.undo_stack)
             self.session.catalogChanged.disconnect(self._catalog_changed_for_plan)
+            remove_autosave(self.doc.autosave_token)
+            old_doc = self.doc
+        else:
+            old_doc = None
         self.doc = doc
         self.undo_group.addStack(doc.undo_stack)
         self.session.catalogChanged.connect(self._catalog_changed_for_plan)
         tab = WorkloadTab(doc)
-        tab.statusMessage.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        tab.statusMessage.connect(self._show_message)
         tab.workloadRatioChanged.connect(self.models_tab.set_workload_ratio)
         current = self.tabs.currentIndex()
         old = self.tabs.widget(TAB_WORKLOAD)
@@ -171,9 +206,12 @@ class MainWindow(QMainWindow):
         self.tabs.insertTab(TAB_WORKLOAD, tab, "Workload")
         if old is not None:
             old.deleteLater()
+        if old_doc is not None and old_doc.parent() is self:
+            old_doc.deleteLater()
         self.workload_tab = tab
         self.tabs.setCurrentIndex(current)
-        doc.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        doc.undo_stack.cleanChanged.connect(self._update_title)
+        doc.undo_stack.indexChanged.connect(self._schedule_autosave)
         self._tab_changed(self.tabs.currentIndex())
         self._update_title()
         tab._result_changed()
@@ -189,20 +227,229 @@ class MainWindow(QMainWindow):
         else:
             self.undo_group.setActiveStack(self.doc.undo_stack)
 
-    def _update_title(self) -> None:
+    def _show_message(self, msg: str) -> None:
+        self.statusBar().showMessage(msg, 8000)
+
+    def _overlay_save_failed(self, msg: str) -> None:
+        QMessageBox.warning(self, APP_TITLE, msg)
+
+    def _update_title(self, *_args) -> None:
         name = self.doc.display_name if self.doc is not None else "Untitled plan"
         self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.setWindowModified(self.doc is not None and not self.doc.undo_stack.isClean())
 
     def confirm_discard(self) -> bool:
-        """Ask before unsaved plan changes are thrown away; True to go ahead."""
-        if self.doc is None or self.doc.undo_stack.isClean():
+        """Before unsaved plan changes would be lost: Save, Discard or Cancel. True to go ahead."""
+        if self.doc is None or not self.doc.is_modified:
             return True
         answer = QMessageBox.question(
-            self, APP_TITLE, f"'{self.doc.display_name}' has unsaved changes. Discard them?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+            self, APP_TITLE, f"Save the changes to '{self.doc.display_name}' first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
         )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def _new_doc(self, plan=None, path: Path | None = None) -> PlanDocument:
+        return PlanDocument(lambda: self.session.catalog, plan, path=path, parent=self)
+
+    def new_plan(self) -> bool:
+        if not self.confirm_discard():
+            return False
+        self.set_document(self._new_doc())
+        self.show_tab(TAB_WORKLOAD)
+        return True
+
+    def open_plan(self, path: Path | str | None = None) -> bool:
+        """Open a plan file; if the catalog's prices moved since it was saved, say what
+        changed and offer to re-price or keep the pinned prices."""
+        if path is None:
+            start = str(self.doc.path.parent) if self.doc is not None and self.doc.path else str(Path.home())
+            chosen, _ = QFileDialog.getOpenFileName(self, "Open plan", start, PLAN_FILTER)
+            if not chosen:
+                return False
+            path = chosen
+        path = Path(path)
+        if not self.confirm_discard():
+            return False
+        try:
+            plan = open_plan(path)
+        except InputError as e:
+            QMessageBox.warning(self, APP_TITLE, f"This plan could not be opened:\n\n{e}\n\nThe file was not changed.")
+            self._forget_recent(path)
+            return False
+        doc = self._new_doc(plan, path)
+        if doc.error:
+            QMessageBox.warning(self, APP_TITLE, f"{path}: {doc.error}")
+            return False
+        self.set_document(doc)
+        self._remember_recent(path)
+        self.show_tab(TAB_WORKLOAD)
+        self.statusBar().showMessage(f"Opened {path}", 8000)
+        if price_changes(plan, self.session.catalog):
+            self.review_price_changes(asking=True)
+        return True
+
+    def review_price_changes(self, asking: bool = True) -> str | None:
+        """Show what changed since the plan pinned its prices; re-price if the user says so."""
+        doc = self.doc
+        if doc is None:
+            return None
+        changes = price_changes(doc.plan, self.session.catalog)
+        if not changes:
+            QMessageBox.information(self, APP_TITLE, "The catalog's prices match the plan's pinned prices.")
+            return None
+        try:
+            current = compute(repriced(doc.plan, self.session.catalog), self.session.catalog)
+        except InputError:
+            current = None
+        dlg = PriceChangesDialog(doc.plan, changes, doc.result, current, self, asking=asking)
+        dlg.exec()
+        if dlg.choice == "reprice":
+            doc.reprice(self.session.catalog)
+            self.statusBar().showMessage("Re-priced with today's catalog (Ctrl+Z to undo)", 8000)
+        return dlg.choice
+
+    def save(self) -> bool:
+        if self.doc is None:
+            return False
+        path = self.doc.path
+        shipped = path is not None and paths.data_dir().resolve() in path.resolve().parents
+        if path is None or shipped or path.suffix.lower() not in (PLAN_SUFFIX, ".json"):
+            return self.save_as()  # never write over a shipped example
+        return self._save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        if self.doc is None:
+            return False
+        start = self.doc.path or Path.home() / f"{self.doc.plan.name}{PLAN_SUFFIX}"
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(start), PLAN_FILTER)
+        if not chosen:
+            return False
+        path = Path(chosen)
+        if path.suffix.lower() not in (PLAN_SUFFIX, ".json"):
+            path = path.with_name(path.name + PLAN_SUFFIX)
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        doc = self.doc
+        assert doc is not None
+        try:
+            saved = save_plan(doc.plan, self.session.catalog, path)
+        except OSError as e:
+            QMessageBox.warning(self, APP_TITLE, f"Could not save {path}: {e.strerror or e}.\n\nThe previous file, if any, is unchanged.")
+            return False
+        doc.mark_saved(saved, path)
+        remove_autosave(doc.autosave_token)
+        self._remember_recent(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 6000)
+        return True
+
+    # -- autosave and recovery ---------------------------------------------------------------
+
+    def _schedule_autosave(self, *_args) -> None:
+        if self.doc is not None and self.doc.is_modified:
+            self._autosave_timer.start()
+        elif self.doc is not None:
+            self._autosave_timer.stop()
+            remove_autosave(self.doc.autosave_token)
+
+    def autosave(self) -> None:
+        doc = self.doc
+        if doc is None or not doc.is_modified:
+            return
+        try:
+            write_autosave(doc.autosave_token, doc.plan, doc.path)
+        except OSError as e:
+            self.statusBar().showMessage(f"Autosave failed: {e.strerror or e}", 8000)
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the newest autosaved plan back. True if one was recovered."""
+        found = find_recoverable()
+        if not found:
+            return False
+        a = found[0]
+        where = f" (belongs to {a.original})" if a.original else ""
+        answer = QMessageBox.question(
+            self, APP_TITLE,
+            f"Cost Planner closed without saving '{a.plan_name}'{where}.\n"
+            f"Autosaved {a.saved_at:%d %b %Y %H:%M}. Recover it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False  # keep the file, ask again next time
+        if answer == QMessageBox.StandardButton.Discard:
+            for other in found:
+                discard_autosave(other)
+            return False
+        try:
+            plan = open_plan(a.path)
+        except InputError as e:
+            QMessageBox.warning(self, APP_TITLE, f"The autosaved plan could not be read:\n{e}")
+            return False
+        doc = self._new_doc(plan, a.original)
+        doc.mark_recovered()
+        self.set_document(doc)
+        discard_autosave(a)
+        self.autosave()
+        self.show_tab(TAB_WORKLOAD)
+        self.statusBar().showMessage(f"Recovered '{a.plan_name}': save it to keep it", 10000)
+        return True
+
+    # -- recent files and drops --------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        v = settings().value("recent/files")
+        if isinstance(v, str):
+            v = [v]
+        return [str(x) for x in v] if isinstance(v, list) else []
+
+    def _remember_recent(self, path: Path) -> None:
+        items = [str(path)] + [p for p in self.recent_files() if p != str(path)]
+        s = settings()
+        s.setValue("recent/files", items[:MAX_RECENT])
+        s.sync()
+
+    def _forget_recent(self, path: Path) -> None:
+        s = settings()
+        s.setValue("recent/files", [p for p in self.recent_files() if p != str(path)])
+        s.sync()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for i, p in enumerate(files, 1):
+            a = self.recent_menu.addAction(f"&{i % 10} {Path(p).name}")
+            a.setToolTip(p)
+            a.setStatusTip(p)
+            a.triggered.connect(lambda _c=False, p=p: self.open_plan(p))
+        if not files:
+            self.recent_menu.addAction("No recent plans").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", lambda: (settings().remove("recent/files")))
+
+    @staticmethod
+    def _plan_urls(event) -> list[Path]:
+        md = event.mimeData()
+        if not md.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in md.urls() if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in (PLAN_SUFFIX, ".json")]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._plan_urls(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = self._plan_urls(event)
+        if files:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_plan(files[0]))
 
     def new_from_scenario(self, key: str) -> bool:
         if not self.confirm_discard():
@@ -213,7 +460,7 @@ class MainWindow(QMainWindow):
         except InputError as e:
             QMessageBox.warning(self, APP_TITLE, str(e))
             return False
-        self.set_document(PlanDocument(lambda: self.session.catalog, plan, parent=self))
+        self.set_document(self._new_doc(plan))
         self.show_tab(TAB_WORKLOAD)
         self.statusBar().showMessage(f"New plan from the '{plan.name}' scenario", 8000)
         return True
@@ -239,7 +486,7 @@ class MainWindow(QMainWindow):
     def catalog_age_days(self) -> int:
         return (self.today - self.session.catalog.as_of).days
 
-    def _update_catalog_status(self) -> None:
+    def _update_catalog_status(self, *_args) -> None:
         cat = self.session.catalog
         age = self.catalog_age_days()
         text = f"Catalog: {len(cat):,} models, prices as of {cat.as_of:%d %b %Y}"
@@ -311,5 +558,8 @@ class MainWindow(QMainWindow):
         if not self.confirm_discard():
             event.ignore()
             return
+        self._autosave_timer.stop()
+        if self.doc is not None:
+            remove_autosave(self.doc.autosave_token)
         self.save_state()
         super().closeEvent(event)

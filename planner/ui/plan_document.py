@@ -14,6 +14,7 @@ from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan
 from planner.domain.presets import seed_multipliers
+from planner.io.plan_files import new_token, repriced
 
 #: Command ids for merging consecutive steps of one gesture into one undo step.
 MERGE_SLIDER = 1001
@@ -42,6 +43,7 @@ class PlanDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.result: PlanResult | None = None
         self.error: str | None = None
+        self.autosave_token = new_token()
         self.recompute()
 
     @property
@@ -51,6 +53,29 @@ class PlanDocument(QObject):
     @property
     def display_name(self) -> str:
         return self.path.name if self.path else self.plan.name
+
+    @property
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def mark_saved(self, plan: Plan, path: Path) -> None:
+        """After a save: the plan as written (with its pinned prices) and a clean stack."""
+        self.plan = plan
+        self.path = path
+        self.undo_stack.setClean()
+        self.recompute()
+
+    def mark_recovered(self) -> None:
+        """A plan recovered from an autosave has unsaved changes until it is saved."""
+        self.undo_stack.resetClean()
+
+    def reprice(self, catalog: Catalog) -> None:
+        """Replace the pinned prices with today's catalog, as one undoable step."""
+        new = repriced(self.plan, catalog)
+        self.undo_stack.beginMacro("Re-price with today's catalog")
+        self.set_plan_attr("pinned_prices", new.pinned_prices, "Re-price")
+        self.set_plan_attr("catalog_as_of", new.catalog_as_of, "Re-price")
+        self.undo_stack.endMacro()
 
     # -- engine --------------------------------------------------------------------------------
 

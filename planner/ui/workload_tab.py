@@ -243,7 +243,7 @@ class WorkloadTab(QWidget):
 
         doc.resultChanged.connect(self._result_changed)
         doc.structureChanged.connect(self._structure_changed)
-        doc.linesChanged.connect(lambda _rows: self._sync_slider())
+        doc.linesChanged.connect(self._sync_slider)
         self._structure_changed()
         self._result_changed()
 
@@ -461,7 +461,7 @@ class WorkloadTab(QWidget):
         tot = sum((self.doc.plan.lines[r].input_tokens + self.doc.plan.lines[r].output_tokens for r in rows), Decimal(0))
         return tin / tot if tot else None
 
-    def _sync_slider(self) -> None:
+    def _sync_slider(self, *_args) -> None:
         if self._slider_base is not None:
             return
         share = self._share_of(self.slider_rows())
