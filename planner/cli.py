@@ -345,6 +345,56 @@ def print_quote(plan: Plan, r: PlanResult) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Read an external catalog and add or update prices in the user's overlay."""
+    from datetime import date
+
+    from planner.io.catalog_files import load_effective, save_overlay
+    from planner.io.importers import plan_import, read_import_file
+    from planner.io.importers.diff import apply_import
+
+    today = date.today()
+    path = Path(args.file)
+    result = read_import_file(args.format, path, today=today, all_modes=args.all_modes)
+    loaded = load_effective()
+    for w in loaded.warnings:
+        print(f"{PROG}: warning: {w}", file=sys.stderr)
+    if any("not applied" in w for w in loaded.warnings):
+        raise InputError("your catalog edits file could not be read; fix or move it before importing")
+    plan = plan_import(loaded.catalog, loaded.overlay, result)
+    verb = "would be" if args.dry_run else "were"
+    print(f"{path}: {len(result.models):,} models read, {len(result.skipped):,} entries skipped")
+    print(f"  {len(plan.added):,} {verb} added, {len(plan.changed):,} changed, {len(plan.unchanged):,} unchanged")
+    if plan.conflicts:
+        print(f"  {len(plan.conflicts):,} conflict(s) with prices you edited were left as you set them:")
+        for model_id, changes in list(plan.conflicts.items())[:5]:
+            detail = "; ".join(f"{c.field} yours {c.old} / import {c.new}" for c in changes)
+            print(f"    {model_id}: {detail}")
+    if result.skipped:
+        from collections import Counter
+
+        by_reason = Counter(sk.reason for sk in result.skipped)
+        common = [(r, n) for r, n in by_reason.most_common() if n > 1][:5]
+        if common:
+            print("  skipped, most common reasons:")
+            for reason, n in common:
+                print(f"    {n:>5,} x {reason}")
+        singles = [sk for sk in result.skipped if by_reason[sk.reason] == 1]
+        for sk in singles[: args.show_skipped]:
+            print(f"  skipped {sk.id}: {sk.reason}")
+        if len(singles) > args.show_skipped:
+            print(f"  ... and {len(singles) - args.show_skipped:,} more skipped for other reasons")
+    if args.format == "litellm" and not args.all_modes and any("not a chat model" in sk.reason for sk in result.skipped):
+        print("  (--all-modes imports embedding, image, audio and other models too)")
+    if args.dry_run:
+        return 0
+    selected = {m.id for m in plan.added} | set(plan.changed)
+    provenance = f"{args.format} import of {path.name} on {today.isoformat()}"
+    overlay = apply_import(loaded.overlay, loaded.catalog, plan, selected, today=today, provenance=provenance)
+    save_overlay(overlay)
+    return 0
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     try:
         w, h = (int(v) for v in args.size.lower().split("x"))
@@ -394,6 +444,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print JSON")
     q.set_defaults(func=cmd_quote)
 
+    im = sub.add_parser("import", help="bring prices in from LiteLLM, genai-prices or OpenRouter files")
+    im.add_argument("format", choices=["litellm", "genai-prices", "openrouter"])
+    im.add_argument("file", help="the catalog file (LiteLLM model_prices_and_context_window.json, genai-prices data.json, OpenRouter /api/v1/models)")
+    im.add_argument("--all-modes", action="store_true", help="LiteLLM: also embedding, image, audio... models")
+    im.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    im.add_argument("--show-skipped", type=int, default=5, metavar="N", help="skipped entries to list (default 5)")
+    im.set_defaults(func=cmd_import)
+
     s = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
     s.add_argument("--tab", default="models", choices=["models", "workload", "charts"])
     s.add_argument("--out", required=True, metavar="FILE.png")
@@ -405,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = ("models", "quote", "screenshot")
+COMMANDS = ("models", "quote", "screenshot", "import", "export")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

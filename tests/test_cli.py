@@ -236,3 +236,49 @@ def test_console_entry_point_runs_headless():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert p.returncode == 0, p.stderr
     assert "1 of 44 models" in p.stdout
+
+
+# -- import -----------------------------------------------------------------------------------
+
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def test_import_dry_run_changes_nothing(capsys):
+    from planner import paths
+
+    code, out, _ = run(capsys, "import", "openrouter", str(FIXTURES / "openrouter-models-sample.json"), "--dry-run")
+    assert code == 0
+    assert "7 models read, 5 entries skipped" in out
+    assert "would be added" in out
+    assert "openrouter/auto: router with variable price" in out
+    assert not paths.user_overlay().exists()
+
+
+def test_import_applies_and_keeps_user_edits_as_conflicts(capsys):
+    from datetime import date
+
+    from planner.io.catalog_files import load_effective, save_overlay
+
+    # the user negotiated Claude Opus 4.6 input at $12 (shipped $15/$75; LiteLLM says $5/$25)
+    loaded = load_effective()
+    loaded.overlay.set_fields("anthropic/claude-opus-4-6", date(2026, 11, 1), input=D("12"))
+    save_overlay(loaded.overlay)
+    code, out, _ = run(capsys, "import", "litellm", str(FIXTURES / "litellm-1.109.1-model_prices_and_context_window.json"))
+    assert code == 0, out
+    assert "were added" in out
+    assert "conflict(s) with prices you edited" in out and "anthropic/claude-opus-4-6" in out
+    after = load_effective().catalog
+    assert len(after) > 3000
+    gpt4o = after["openai/gpt-4o"]  # LiteLLM: 2.5e-06 / 1e-05 per token, batches half
+    assert (gpt4o.input, gpt4o.output, gpt4o.batch_input, gpt4o.batch_output) == (D("2.5"), D("10"), D("1.25"), D("5"))
+    opus = after["anthropic/claude-opus-4-6"]
+    assert opus.input == D("12")  # the user's price survived
+    assert opus.output == D("25")  # the price they did not touch was updated
+    assert any(p.source.startswith("litellm import") for p in opus.history)  # and the change is in its history
+
+
+def test_import_bad_file_is_named(capsys, tmp_path: Path):
+    f = tmp_path / "prices.json"
+    f.write_text("{oops")
+    code, _, err = run(capsys, "import", "litellm", str(f))
+    assert code == 1 and str(f) in err and "not valid JSON" in err

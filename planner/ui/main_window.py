@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabWidget,
     QTextBrowser,
@@ -58,6 +60,7 @@ TAB_KEYS = {"models": TAB_MODELS, "workload": TAB_WORKLOAD, "charts": TAB_CHARTS
 MAX_RECENT = 10
 AUTOSAVE_DELAY_MS = 20_000
 PLAN_FILTER = "Cost plans (*.costplan);;JSON (*.json);;All files (*)"
+IMPORT_FORMATS = {"litellm": "LiteLLM", "genai-prices": "genai-prices", "openrouter": "OpenRouter"}
 
 
 def settings() -> QSettings:
@@ -136,7 +139,13 @@ class MainWindow(QMainWindow):
         self.act_save_as = self._action("Save &As…", QKeySequence.StandardKey.SaveAs, self.save_as)
         self.act_changes = self._action("Prices changed since saved…", slot=lambda: self.review_price_changes(asking=True),
                                         tip="Compare the plan's pinned prices with today's catalog")
-        self.act_import = self._action("&Import catalog…", enabled=False, tip="Arrives with catalog import")
+        self.import_menu = QMenu("&Import catalog", self)
+        for key, label in IMPORT_FORMATS.items():
+            self.import_menu.addAction(f"{label} file…", lambda k=key: self.import_catalog(k))
+        self.import_menu.addSeparator()
+        for key, label in IMPORT_FORMATS.items():
+            self.import_menu.addAction(f"Update from {label} (web)…", lambda k=key: self.update_catalog(k))
+        self.act_import = self.import_menu.menuAction()
         self.act_export = self._action("&Export…", "Ctrl+E", enabled=False, tip=later)
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         f.insertAction(self.recent_menu.menuAction(), self.act_new)
@@ -151,7 +160,7 @@ class MainWindow(QMainWindow):
         for a in (self.act_save, self.act_save_as, self.act_changes):
             f.addAction(a)
         f.addSeparator()
-        f.addAction(self.act_import)
+        f.addMenu(self.import_menu)
         f.addAction(self.act_export)
         f.addSeparator()
         f.addAction(self.act_quit)
@@ -346,6 +355,26 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 6000)
         return True
+
+    # -- catalog imports -----------------------------------------------------------------------
+
+    def import_catalog(self, fmt: str, path: Path | str | None = None) -> bool:
+        """Preview and apply prices from an external catalog file (added to your edits)."""
+        from planner.ui.import_dialog import run_import_file
+
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, f"Import a {IMPORT_FORMATS[fmt]} catalog", str(Path.home()),
+                                                    "JSON (*.json);;All files (*)")
+            if not chosen:
+                return False
+            path = chosen
+        return run_import_file(self, self.session, fmt, Path(path))
+
+    def update_catalog(self, source: str) -> None:
+        """Download today's prices (HTTPS, off the UI thread, cancellable), then preview."""
+        from planner.ui.import_dialog import run_update
+
+        run_update(self, self.session, source)
 
     # -- autosave and recovery ---------------------------------------------------------------
 
@@ -561,5 +590,7 @@ class MainWindow(QMainWindow):
         self._autosave_timer.stop()
         if self.doc is not None:
             remove_autosave(self.doc.autosave_token)
+        if "planner.ui.update_worker" in sys.modules:
+            sys.modules["planner.ui.update_worker"].cancel_all_updates()
         self.save_state()
         super().closeEvent(event)

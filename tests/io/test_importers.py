@@ -156,7 +156,7 @@ def test_litellm_ids_match_shipped_ids(litellm: ImportResult) -> None:
 def test_litellm_skips_sample_spec_and_other_modes(litellm: ImportResult) -> None:
     reasons = skipped(litellm)
     assert "sample entry" in reasons["sample_spec"]
-    assert reasons["text-embedding-3-small"] == "mode 'embedding' (use --all-modes)"
+    assert reasons["text-embedding-3-small"] == "mode 'embedding' (not a chat model)"
     assert "dall-e-3" not in by_id(litellm)
     # anything imported is a chat (or Responses API) model with both prices
     assert len(litellm.models) + len(litellm.skipped) == len(json.loads(LITELLM.read_text()))
@@ -223,7 +223,7 @@ def test_litellm_bad_entries_skipped_good_ones_kept() -> None:
     assert reasons["not-an-object"] == "entry is a list, not an object"
     assert reasons["bad-tier"].startswith("field 'input_cost_per_token_above_200k_tokens'")
     assert reasons["good-2"] == "duplicate of openai/good-2 (from key 'good.2')"
-    assert reasons["embedding"] == "mode 'embedding' (use --all-modes)"
+    assert reasons["embedding"] == "mode 'embedding' (not a chat model)"
     good2 = by_id(r)["openai/good-2"]
     assert good2.max_output is None and good2.context_window is None  # non-int values ignored
     assert "docs page" in good2.notes and good2.source_url is None

@@ -116,8 +116,8 @@ def _entry(key: str, e: Any, *, today: date, all_modes: bool) -> dict[str, Any]:
     mode = e.get("mode")
     if not all_modes and mode not in CHAT_MODES:
         if mode is None:
-            raise _Skip("no mode given (use --all-modes)")
-        raise _Skip(f"mode '{mode}' (use --all-modes)")
+            raise _Skip("no mode given (not known to be a chat model)")
+        raise _Skip(f"mode '{mode}' (not a chat model)")
 
     raw_provider = e.get("litellm_provider")
     if not isinstance(raw_provider, str) or not raw_provider.strip():
