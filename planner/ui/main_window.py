@@ -95,8 +95,8 @@ class MainWindow(QMainWindow):
         self.workload_tab: WorkloadTab | None = None
         self.doc: PlanDocument | None = None
         self.tabs.addTab(Placeholder(""), "Workload")
-        self.tabs.addTab(Placeholder("Charts are not in this version yet."), "Charts")
-        self.tabs.setTabEnabled(TAB_CHARTS, False)
+        self.charts_tab = None  # built the first time it is shown: pyqtgraph loads then
+        self.tabs.addTab(Placeholder("Loading charts…"), "Charts")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
         self.set_document(doc or PlanDocument(lambda: self.session.catalog, parent=self))
@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
             old_doc.deleteLater()
         self.workload_tab = tab
         self.tabs.setCurrentIndex(current)
+        if self.charts_tab is not None:
+            self.ensure_charts()
         doc.undo_stack.cleanChanged.connect(self._update_title)
         doc.undo_stack.indexChanged.connect(self._schedule_autosave)
         self._tab_changed(self.tabs.currentIndex())
@@ -229,8 +231,36 @@ class MainWindow(QMainWindow):
         if self.doc is not None:
             self.doc.recompute()
 
+    def ensure_charts(self):
+        """The Charts tab, created on first use (pyqtgraph is imported here, not at start-up)."""
+        if self.charts_tab is None or self.charts_tab.doc is not self.doc:
+            from planner.ui.charts.charts_tab import ChartsTab
+
+            tab = ChartsTab(self.doc, lambda: self.models_tab.model.ranking)
+            tab.modelClicked.connect(self._chart_model_clicked)
+            tab.message.connect(self._show_message)
+            current = self.tabs.currentIndex()
+            old = self.tabs.widget(TAB_CHARTS)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(TAB_CHARTS)
+            self.tabs.insertTab(TAB_CHARTS, tab, "Charts")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            old.deleteLater()
+            self.charts_tab = tab
+            self.models_tab.model.layoutChanged.connect(tab.refresh)
+            self.models_tab.model.headerDataChanged.connect(tab.refresh)
+        return self.charts_tab
+
+    def _chart_model_clicked(self, model_id: str) -> None:
+        self.show_tab(TAB_MODELS)
+        if not self.models_tab.select_model(model_id):
+            self.statusBar().showMessage(f"{model_id} is filtered out of the Models table", 6000)
+
     def _tab_changed(self, index: int) -> None:
         """Undo follows the tab: catalog edits on Models, plan edits elsewhere."""
+        if index == TAB_CHARTS:
+            self.ensure_charts().refresh()
         if index == TAB_MODELS or self.doc is None:
             self.undo_group.setActiveStack(self.session.undo_stack)
         else:

@@ -1,0 +1,222 @@
+"""The numbers behind each chart, taken from the engine result and the catalog (no Qt here)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+import numpy as np
+
+from planner.domain.catalog import Catalog
+from planner.domain.costing import ENGINE_PRECISION, PlanResult, cost_line, price_lookup
+from planner.domain.plan import Line, Plan
+from planner.domain.ranking import Ranking, SortKey
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    detail: str = ""
+
+
+def cost_by_line(result: PlanResult) -> list[tuple[str, float, float]]:
+    """(line, baseline, optimized) per worksheet line, in cents like the totals."""
+    base, _ = result.footed_lines("baseline")
+    opt, _ = result.footed_lines("optimized")
+    return [(ln.name, float(b), float(o)) for ln, b, o in zip(result.lines, base, opt, strict=True)]
+
+
+@dataclass(frozen=True)
+class WaterfallBar:
+    label: str
+    start: float  # where the bar starts (the running total before it)
+    end: float  # where it ends
+    kind: str  # "total" | "saving" | "increase"
+
+
+def waterfall(result: PlanResult) -> list[WaterfallBar]:
+    """Baseline, then each lever in the engine's order, then optimized (footed to cents)."""
+    base, steps, opt = result.footed_waterfall()
+    bars = [WaterfallBar("Baseline", 0.0, float(base), "total")]
+    running = base
+    for s in steps:
+        after = running - s.saving
+        bars.append(WaterfallBar(s.label, float(running), float(after), "saving" if s.saving >= 0 else "increase"))
+        running = after
+    bars.append(WaterfallBar("Optimized", 0.0, float(opt), "total"))
+    return bars
+
+
+def cost_by_model(result: PlanResult, catalog: Catalog, plan: Plan) -> list[Bar]:
+    """Where the money goes after routing: expected monthly cost per model, largest first."""
+    lookup = price_lookup(plan, catalog)
+    items = sorted(result.by_model.items(), key=lambda kv: kv[1], reverse=True)
+    out = []
+    for model_id, amount in items:
+        m = lookup(model_id)
+        out.append(Bar(m.name if m else model_id, float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), model_id))
+    return out
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    model_id: str
+    name: str
+    price: float  # blended $/1M at the ratio
+    quality: float
+    in_plan: bool
+    on_frontier: bool
+
+
+def quality_vs_price(ranking: Ranking, catalog: Catalog, plan_models: set[str]) -> list[ScatterPoint]:
+    """Every model above the floor with a positive blended price and a score; the Pareto
+    frontier marks the models no other model beats on both price and quality."""
+    idx = [i for i in range(len(catalog)) if ranking.eligible[i] and not math.isnan(ranking.quality[i])
+           and ranking.blended[i] > 0]
+    idx.sort(key=lambda i: (ranking.blended[i], -ranking.quality[i]))
+    frontier: set[int] = set()
+    best_q = -math.inf
+    for i in idx:  # cheapest first: on the frontier when better than everything cheaper
+        if ranking.quality[i] > best_q:
+            frontier.add(i)
+            best_q = ranking.quality[i]
+    return [
+        ScatterPoint(catalog.models[i].id, catalog.models[i].name, float(ranking.blended[i]), float(ranking.quality[i]),
+                     catalog.models[i].id in plan_models, i in frontier)
+        for i in idx
+    ]
+
+
+def value_ranking(ranking: Ranking, catalog: Catalog, key: str = "value", top: int = 15) -> list[Bar]:
+    """Top models by value (quality per input $) or by $ per quality point (lowest first)."""
+    sort = SortKey.VALUE if key == "value" else SortKey.COST_PER_POINT
+    arr = ranking.value if key == "value" else ranking.cost_per_point
+    out = []
+    for i in ranking.order(sort):
+        v = arr[i]
+        if math.isnan(v):
+            continue
+        out.append(Bar(catalog.models[i].name, float(v), catalog.models[i].id))
+        if len(out) >= top:
+            break
+    return out
+
+
+def rebalanced(line: Line, input_share: Decimal) -> Line:
+    """A line with its tokens split input:output at `input_share` of the same total."""
+    total = line.input_tokens + line.output_tokens
+    new_in = min(max((total * input_share).quantize(Decimal(1), rounding=ROUND_HALF_UP), Decimal(0)), total)
+    update: dict = {"input_tokens": new_in, "output_tokens": total - new_in}
+    if line.prompt_cache.prefix_tokens > new_in:
+        update["prompt_cache"] = line.prompt_cache.model_copy(update={"prefix_tokens": new_in})
+    return line.model_copy(update=update)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    model_id: str | None
+    x: list[float]  # input share of tokens, %
+    y: list[float]  # monthly cost
+
+
+def plan_input_share(plan: Plan) -> float | None:
+    tin = sum((ln.requests_per_month * ln.input_tokens for ln in plan.lines), Decimal(0))
+    tot = sum((ln.requests_per_month * (ln.input_tokens + ln.output_tokens) for ln in plan.lines), Decimal(0))
+    return float(tin / tot * 100) if tot else None
+
+
+def sensitivity(plan: Plan, catalog: Catalog, ranking: Ranking, points: int = 11, alternatives: int = 2) -> list[Series]:
+    """Monthly cost (levers on) as every line's tokens move from all output (0% input) to
+    all input (100%): the plan as it is, every line on each of the plan's models, and on the
+    `alternatives` cheapest models above the floor (by blended price at the ranking's ratio)."""
+    if not plan.lines:
+        return []
+    lookup = price_lookup(plan, catalog)
+    mults = plan.enabled_multipliers()
+    rate = plan.currency.per_usd
+    shares = [Decimal(k) / (points - 1) for k in range(points)]
+    used = sorted({ln.model for ln in plan.lines} | {r.model for ln in plan.lines for r in ln.routing})
+    order = [i for i in ranking.order(SortKey.BLENDED) if catalog.models[i].id not in used]
+    alts = [catalog.models[i].id for i in order[:alternatives]]
+
+    def total(lines: list[Line]) -> float:
+        return float(sum((cost_line(i, ln, lookup, plan.batch_discount, mults, rate).optimized for i, ln in enumerate(lines)),
+                         Decimal(0)))
+
+    out: list[Series] = []
+    with localcontext() as ctx:
+        ctx.prec = ENGINE_PRECISION
+        xs = [float(s * 100) for s in shares]
+        out.append(Series("Plan as it is", None, xs, [total([rebalanced(ln, s) for ln in plan.lines]) for s in shares]))
+        for model_id in used + alts:
+            m = lookup(model_id)
+            if m is None:
+                continue
+            label = f"All on {m.name}" + (" (alternative)" if model_id in alts else "")
+            ys = [total([rebalanced(ln, s).model_copy(update={"model": model_id, "routing": []}) for ln in plan.lines])
+                  for s in shares]
+            out.append(Series(label, model_id, xs, ys))
+    return out
+
+
+@dataclass(frozen=True)
+class ForecastData:
+    labels: list[str]
+    expected: list[float]
+    low: list[float]
+    high: list[float]
+    budget: float | None
+    first_over: int | None
+
+
+def forecast(result: PlanResult) -> ForecastData:
+    b = result.budget
+    return ForecastData(
+        labels=[m.label for m in result.forecast],
+        expected=[float(m.expected) for m in result.forecast],
+        low=[float(m.low) for m in result.forecast],
+        high=[float(m.high) for m in result.forecast],
+        budget=float(b.budget) if b is not None else None,
+        first_over=b.first_month_over if b is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    model_id: str
+    name: str
+    when: date
+    price: float  # input $/1M
+    source: str
+
+
+def price_history(catalog: Catalog) -> tuple[list[HistoryPoint], list[tuple[date, float, str]]]:
+    """Every dated input price in the catalog, and the running cheapest price over time
+    (the 'price collapse' line: the lowest input price seen up to each date)."""
+    pts = [HistoryPoint(m.id, m.name, p.date, float(p.input), p.source) for m in catalog.models for p in m.history
+           if p.input > 0]
+    pts.sort(key=lambda p: (p.when, p.price))
+    cheapest: list[tuple[date, float, str]] = []
+    best = math.inf
+    for p in pts:
+        if p.price < best:
+            best = p.price
+            cheapest.append((p.when, p.price, p.name))
+    return pts, cheapest
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """1-2-5 ticks between lo and hi (for log price axes)."""
+    if lo <= 0 or hi <= 0 or not np.isfinite([lo, hi]).all():
+        return []
+    out = []
+    for e in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+        for m in (1, 2, 5):
+            v = m * 10**e
+            if lo / 1.0001 <= v <= hi * 1.0001:
+                out.append(v)
+    return out

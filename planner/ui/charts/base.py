@@ -1,0 +1,208 @@
+"""Chart plumbing: pyqtgraph set-up, money and log axes, a chart widget with Save image."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
+
+from planner.formatting import CURRENCY_SYMBOLS
+
+pg.setConfigOptions(background="w", foreground="#333333", antialias=True)
+
+#: One palette for every chart (colour-blind friendly, Tableau 10).
+PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
+BASELINE_COLOR = "#9db4d3"
+OPTIMIZED_COLOR = "#2f5d8c"
+SAVING_COLOR = "#59a14f"
+INCREASE_COLOR = "#e15759"
+TOTAL_COLOR = "#4e79a7"
+
+
+def money_text(v: float, currency: str, decimals: int | None = None) -> str:
+    sym = CURRENCY_SYMBOLS.get(currency, "")
+    a = abs(v)
+    if decimals is None:
+        decimals = 0 if a >= 100 else 2 if a >= 0.1 or a == 0 else 4
+    body = f"{a:,.{decimals}f}"
+    sign = "-" if v < 0 else ""
+    return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
+
+
+class MoneyAxis(pg.AxisItem):
+    """Tick labels in the plan currency with thousands separators."""
+
+    def __init__(self, orientation: str, currency: str = "USD", **kw) -> None:
+        super().__init__(orientation, **kw)
+        self.currency = currency
+        self.enableAutoSIPrefix(False)
+        if orientation in ("left", "right"):
+            self.setWidth(78)  # labels are dropped, not squeezed, when the axis is too narrow
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        decimals = 0 if spacing >= 1 else 2 if spacing >= 0.01 else 4
+        if not self.currency:  # a plain number axis
+            return [f"{v * scale:,.{decimals}f}" for v in values]
+        return [money_text(v * scale, self.currency, decimals) for v in values]
+
+
+class LogMoneyAxis(pg.AxisItem):
+    """An axis whose values are log10 of a price: ticks at 1-2-5 steps, labelled in dollars."""
+
+    def __init__(self, orientation: str, unit: str = "", **kw) -> None:
+        super().__init__(orientation, **kw)
+        self.unit = unit
+        self.enableAutoSIPrefix(False)
+        if orientation in ("left", "right"):
+            self.setWidth(70)
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803
+        lo, hi = 10 ** minVal, 10 ** maxVal
+        major, minor = [], []
+        for e in range(math.floor(minVal) - 1, math.ceil(maxVal) + 1):
+            for m in (1, 2, 5):
+                v = m * 10.0**e
+                if lo <= v <= hi:
+                    (major if m == 1 else minor).append(math.log10(v))
+        if len(major) < 2:
+            return [(1.0, major + minor)]
+        return [(1.0, major), (0.5, minor)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802
+        out = []
+        for v in values:
+            p = 10**v
+            text = f"${p:,.0f}" if p >= 10 else f"${p:g}"
+            out.append(text if not self.currency else money_text(p, self.currency))
+        return out
+
+    currency = ""
+
+
+class CategoryAxis(pg.AxisItem):
+    """Integer positions labelled with category names (for horizontal bar charts)."""
+
+    def __init__(self, orientation: str, **kw) -> None:
+        super().__init__(orientation, **kw)
+        self.labels: list[str] = []
+
+    def set_labels(self, labels: list[str]) -> None:
+        self.labels = labels
+        self.setTicks([[(i, name) for i, name in enumerate(labels)]])
+        if self.orientation in ("left", "right") and labels:
+            # room for the longest name (pyqtgraph drops labels that do not fit)
+            fm = QFontMetrics(self.font() if hasattr(self, "font") else QFont())
+            self.setWidth(min(max(fm.horizontalAdvance(s) for s in labels) + 16, 260))
+
+
+class Chart(QWidget):
+    """A titled pyqtgraph plot that can save itself as PNG or SVG and render for the PDF."""
+
+    message = Signal(str)
+
+    title = "Chart"
+    question = ""
+
+    def __init__(self, axis_items: dict | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel(f"<b>{self.title}</b>  <span style='color:#666'>{self.question}</span>")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #333;")
+        self.note.hide()
+        self.plot_widget = pg.PlotWidget(axisItems=axis_items or {})
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setMenuEnabled(True)
+        self.plot.hideButtons()
+        self.legend = None
+        vb_menu = self.plot.getViewBox().menu
+        vb_menu.addSeparator()
+        vb_menu.addAction("Save image…", self.save_dialog)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.note)
+        lay.addWidget(self.plot_widget, 1)
+        self.setMinimumSize(420, 300)
+
+    def add_legend(self, **kw) -> pg.LegendItem:
+        self.legend = self.plot.addLegend(offset=kw.pop("offset", (-10, 10)), labelTextSize="8pt", **kw)
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        return self.legend
+
+    def set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.plot.clear()
+        if self.legend is not None:
+            self.legend.clear()
+
+    # -- export ------------------------------------------------------------------------------
+
+    def save_dialog(self) -> None:
+        path, flt = QFileDialog.getSaveFileName(self, f"Save {self.title}", str(Path.home() / f"{self.title}.png"),
+                                                "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        p = Path(path)
+        if p.suffix.lower() not in (".png", ".svg"):
+            p = p.with_suffix(".svg" if "svg" in flt.lower() else ".png")
+        try:
+            self.save(p)
+        except OSError as e:
+            self.message.emit(str(e))
+        else:
+            self.message.emit(f"Saved {p}")
+
+    def save(self, path: Path, size: QSize | None = None) -> Path:
+        """PNG through a grab, SVG through QSvgGenerator (pyqtgraph's own SVG exporter is
+        broken on Qt 6.12)."""
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            gen = QSvgGenerator()
+            gen.setFileName(str(path))
+            s = size or self.size()
+            gen.setSize(s)
+            gen.setViewBox(QRectF(0, 0, s.width(), s.height()))
+            gen.setTitle(self.title)
+            painter = QPainter(gen)
+            try:
+                self.render(painter, QPoint(0, 0))
+            finally:
+                painter.end()
+            if not path.exists() or path.stat().st_size == 0:
+                raise OSError(f"{path}: the SVG could not be written")
+            return path
+        img = self.image(size)
+        if not img.save(str(path)):
+            raise OSError(f"{path}: the PNG could not be written")
+        return path
+
+    def image(self, size: QSize | None = None) -> QImage:
+        """The chart (heading included) as an image, for files and for the PDF."""
+        if size is not None and size != self.size():
+            self.resize(size)
+        img = QImage(self.size() * 2, QImage.Format.Format_ARGB32)
+        img.setDevicePixelRatio(2)
+        img.fill(QColor("white"))
+        painter = QPainter(img)
+        try:
+            self.render(painter, QPoint(0, 0))
+        finally:
+            painter.end()
+        return img
+
+
+def bold_font(size: float = 8) -> QFont:
+    f = QFont()
+    f.setPointSizeF(size)
+    f.setBold(True)
+    return f

@@ -1,0 +1,393 @@
+"""The eight charts. Each one draws numbers from planner.domain.chart_data, never its own."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout
+
+from planner.domain import chart_data as cd
+from planner.domain.catalog import Catalog, metric_label
+from planner.domain.costing import PlanResult
+from planner.domain.plan import Plan
+from planner.domain.ranking import Ranking
+from planner.ui.charts.base import (
+    BASELINE_COLOR,
+    INCREASE_COLOR,
+    OPTIMIZED_COLOR,
+    PALETTE,
+    SAVING_COLOR,
+    TOTAL_COLOR,
+    CategoryAxis,
+    Chart,
+    LogMoneyAxis,
+    MoneyAxis,
+    money_text,
+)
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    plan: Plan
+    result: PlanResult
+    catalog: Catalog
+    ranking: Ranking
+
+    @property
+    def currency(self) -> str:
+        return self.result.currency
+
+
+def _short(name: str, n: int = 28) -> str:
+    return name if len(name) <= n else name[: n - 1] + "…"
+
+
+class _HBarChart(Chart):
+    """Horizontal bars with category names on the left axis (readable long labels)."""
+
+    def __init__(self, parent=None) -> None:
+        self.cat_axis = CategoryAxis("left")
+        self.money_axis = MoneyAxis("bottom")
+        super().__init__({"left": self.cat_axis, "bottom": self.money_axis}, parent)
+        self.plot.getViewBox().invertY(True)
+        self.plot.showGrid(x=True, y=False, alpha=0.15)
+        self.values: dict[str, list[float]] = {}
+
+    def _labels(self, labels: list[str]) -> None:
+        self.cat_axis.set_labels([_short(s) for s in labels])
+
+    def _value_text(self, x: float, y: float, text: str, anchor=(0, 0.5)) -> None:
+        t = pg.TextItem(text, color="#333", anchor=anchor)
+        t.setPos(x, y)
+        self.plot.addItem(t)
+
+
+class CostByLineChart(_HBarChart):
+    title = "Cost by line"
+    question = "Which features cost the most, before and after the levers?"
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.clear()
+        rows = cd.cost_by_line(ctx.result)
+        self.money_axis.currency = ctx.currency
+        names = [r[0] for r in rows]
+        base = [r[1] for r in rows]
+        opt = [r[2] for r in rows]
+        self.values = {"baseline": base, "optimized": opt}
+        self._labels(names)
+        if not rows:
+            return
+        y = np.arange(len(rows))
+        self.add_legend()
+        b = pg.BarGraphItem(x0=0, y=y - 0.18, height=0.34, width=base, brush=BASELINE_COLOR, pen=None, name="Baseline")
+        o = pg.BarGraphItem(x0=0, y=y + 0.18, height=0.34, width=opt, brush=OPTIMIZED_COLOR, pen=None, name="Optimized")
+        self.plot.addItem(b)
+        self.plot.addItem(o)
+        top = max(base + opt) or 1
+        for i, v in enumerate(opt):
+            self._value_text(v + top * 0.01, i + 0.18, money_text(v, ctx.currency, 2))
+        self.plot.setXRange(0, top * 1.18, padding=0)
+        self.plot.setYRange(-0.6, len(rows) - 0.4, padding=0)
+
+
+class WaterfallChart(_HBarChart):
+    title = "Savings waterfall"
+    question = "What does each lever save, in the order they apply?"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.bars: list[cd.WaterfallBar] = []
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.clear()
+        self.money_axis.currency = ctx.currency
+        self.bars = bars = cd.waterfall(ctx.result)
+        self._labels([b.label for b in bars])
+        top = max(max(b.start, b.end) for b in bars) or 1
+        for i, b in enumerate(bars):
+            lo, hi = sorted((b.start, b.end))
+            color = TOTAL_COLOR if b.kind == "total" else SAVING_COLOR if b.kind == "saving" else INCREASE_COLOR
+            self.plot.addItem(pg.BarGraphItem(x0=[lo], y=[i], width=[max(hi - lo, top * 0.002)], height=0.62, brush=color, pen=None))
+            amount = b.end if b.kind == "total" else b.end - b.start
+            text = money_text(amount, ctx.currency, 2)
+            if b.kind != "total":
+                text = ("−" if amount < 0 else "+") + money_text(abs(amount), ctx.currency, 2)
+            self._value_text(hi + top * 0.01, i, text)
+            if 0 < i:  # connector from the previous bar's end
+                prev = bars[i - 1].end
+                self.plot.addItem(pg.PlotDataItem([prev, prev], [i - 0.69, i - 0.31],
+                                                  pen=pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine)))
+        self.plot.setXRange(0, top * 1.2, padding=0)
+        self.plot.setYRange(-0.6, len(bars) - 0.4, padding=0)
+
+
+class CostByModelChart(_HBarChart):
+    title = "Cost by model"
+    question = "Where does the money go after routing?"
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.clear()
+        self.money_axis.currency = ctx.currency
+        bars = cd.cost_by_model(ctx.result, ctx.catalog, ctx.plan)
+        self.values = {"cost": [b.value for b in bars]}
+        self._labels([b.label for b in bars])
+        if not bars:
+            return
+        total = sum(b.value for b in bars) or 1
+        vals = [b.value for b in bars]
+        self.plot.addItem(pg.BarGraphItem(x0=0, y=np.arange(len(bars)), height=0.6, width=vals,
+                                          brushes=[PALETTE[i % len(PALETTE)] for i in range(len(bars))], pen=None))
+        top = max(vals) or 1
+        for i, v in enumerate(vals):
+            self._value_text(v + top * 0.01, i, f"{money_text(v, ctx.currency, 2)}  ({v / total * 100:.0f}%)")
+        self.plot.setXRange(0, top * 1.3, padding=0)
+        self.plot.setYRange(-0.6, len(bars) - 0.4, padding=0)
+
+
+class QualityPriceChart(Chart):
+    title = "Quality vs price"
+    question = "Which models give the most quality for the price? (log price axis)"
+    modelClicked = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        self.price_axis = LogMoneyAxis("bottom")
+        super().__init__({"bottom": self.price_axis}, parent)
+        self.points: list[cd.ScatterPoint] = []
+        self.scatter: pg.ScatterPlotItem | None = None
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.clear()
+        self.points = pts = cd.quality_vs_price(ctx.ranking, ctx.catalog, ctx.plan.model_ids())
+        self.plot.setLabel("bottom", f"Blended $/1M at {ctx.ranking.ratio:g}:1 input:output")
+        self.plot.setLabel("left", f"Quality ({metric_label(ctx.ranking.metric, short=True)})")
+        if not pts:
+            return
+        self.add_legend(offset=(-10, -10))
+        xs = np.log10([p.price for p in pts])
+        ys = np.array([p.quality for p in pts])
+        brushes = [pg.mkBrush("#e15759") if p.in_plan else pg.mkBrush(78, 121, 167, 120) for p in pts]
+        sizes = [12 if p.in_plan else 7 for p in pts]
+        tips = [self._tip(p, ctx) for p in pts]
+        self.scatter = pg.ScatterPlotItem(x=xs, y=ys, brush=brushes, size=sizes, pen=pg.mkPen("w", width=0.5),
+                                          hoverable=True, hoverSize=14, tip=None, data=list(range(len(pts))))
+        self.scatter.sigHovered.connect(lambda _s, points, _ev: self._hover(points, tips))
+        self.scatter.sigClicked.connect(lambda _s, points, _ev: points and self.modelClicked.emit(pts[points[0].data()].model_id))
+        self.plot.addItem(self.scatter)
+        front = [(x, p.quality) for x, p in zip(xs, pts, strict=True) if p.on_frontier]
+        if len(front) > 1:
+            fx, fy = zip(*sorted(front), strict=True)
+            line = pg.PlotDataItem(fx, fy, pen=pg.mkPen("#59a14f", width=2))
+            self.plot.addItem(line)
+            self.legend.addItem(line, "Pareto frontier (nothing cheaper is better)")
+        plan_dot = pg.ScatterPlotItem(brush="#e15759", size=10)
+        self.legend.addItem(plan_dot, "In this plan")
+        for x, p in zip(xs, pts, strict=True):
+            if p.in_plan or (p.on_frontier and len(pts) <= 80):
+                t = pg.TextItem(_short(p.name, 22), color="#a33" if p.in_plan else "#2d6b33", anchor=(0, 1))
+                t.setPos(x, p.quality)
+                self.plot.addItem(t)
+        self.plot.setXRange(xs.min() - 0.15, xs.max() + 0.7, padding=0)
+        self.plot.setYRange(max(ys.min() - 5, 0), ys.max() + 6, padding=0)
+
+    def _tip(self, p: cd.ScatterPoint, ctx: ChartContext) -> str:
+        m = ctx.catalog.get(p.model_id)
+        if m is None:
+            return p.name
+        value = f"{p.quality / float(m.input):,.1f}" if m.input else "—"
+        return (f"{m.name} ({m.provider})\nInput ${m.input:,f} / output ${m.output:,f} per 1M\n"
+                f"Blended ${p.price:,.4f} · quality {p.quality:g} · value {value}\nClick to select it in the Models tab")
+
+    def _hover(self, points, tips: list[str]) -> None:
+        self.plot_widget.setToolTip(tips[points[0].data()] if len(points) else "")
+
+
+class ValueRankingChart(_HBarChart):
+    title = "Value ranking"
+    question = "Which models give the most quality per dollar?"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.key = QComboBox()
+        self.key.addItem("Value: quality ÷ input $ (higher is better)", "value")
+        self.key.addItem("$ per quality point (lower is better)", "cost_per_point")
+        self.key.currentIndexChanged.connect(lambda _i: self._ctx is not None and self.update_from(self._ctx))
+        row = QHBoxLayout()
+        row.addWidget(self.key)
+        row.addStretch(1)
+        self.layout().insertLayout(1, row)
+        self._ctx: ChartContext | None = None
+        self.bars: list[cd.Bar] = []
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self._ctx = ctx
+        self.clear()
+        key = self.key.currentData()
+        self.bars = bars = cd.value_ranking(ctx.ranking, ctx.catalog, key, top=15)
+        self._labels([b.label for b in bars])
+        self.plot.getAxis("bottom").setLabel("quality per $ of input / 1M" if key == "value" else "$ per quality point")
+        self.money_axis.currency = "" if key == "value" else "USD"
+        self.set_note("Red: models this plan uses. " + (f"Quality: {metric_label(ctx.ranking.metric)}; models under the floor "
+                      f"({ctx.ranking.floor:g}) are left out." if ctx.ranking.floor else f"Quality: {metric_label(ctx.ranking.metric)}."))
+        if not bars:
+            return
+        vals = [b.value for b in bars]
+        in_plan = ctx.plan.model_ids()
+        brushes = ["#e15759" if b.detail in in_plan else "#4e79a7" for b in bars]
+        self.plot.addItem(pg.BarGraphItem(x0=0, y=np.arange(len(bars)), height=0.65, width=vals, brushes=brushes, pen=None))
+        top = max(vals) or 1
+        for i, v in enumerate(vals):
+            self._value_text(v + top * 0.01, i, f"{v:,.1f}" if key == "value" else f"${v:,.4f}")
+        self.plot.setXRange(0, top * 1.2, padding=0)
+        self.plot.setYRange(-0.6, len(bars) - 0.4, padding=0)
+
+
+class SensitivityChart(Chart):
+    title = "Sensitivity to input:output"
+    question = "How does the monthly cost move as tokens shift between input and output? (log axis)"
+
+    def __init__(self, parent=None) -> None:
+        self.money_axis = LogMoneyAxis("left")
+        super().__init__({"left": self.money_axis}, parent)
+        self.series: list[cd.Series] = []
+        self.plot.setLabel("bottom", "Input share of tokens (%)  ·  0 = all output, 100 = all input")
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.clear()
+        self.money_axis.currency = ctx.currency
+        self.series = cd.sensitivity(ctx.plan, ctx.catalog, ctx.ranking)
+        if not self.series:
+            return
+        self.add_legend(offset=(-10, 10))
+        floor = min((v for s in self.series for v in s.y if v > 0), default=1.0)
+        for i, s in enumerate(self.series):
+            style = Qt.PenStyle.DashLine if "alternative" in s.name else Qt.PenStyle.SolidLine
+            width = 3 if s.model_id is None else 1.6
+            color = "#222" if s.model_id is None else PALETTE[i % len(PALETTE)]
+            ys = [math.log10(max(v, floor / 10)) for v in s.y]
+            self.plot.addItem(pg.PlotDataItem(s.x, ys, pen=pg.mkPen(color, width=width, style=style), name=_short(s.name, 34)))
+        now = cd.plan_input_share(ctx.plan)
+        if now is not None:
+            line = pg.InfiniteLine(pos=now, angle=90, pen=pg.mkPen("#e15759", width=1.5, style=Qt.PenStyle.DotLine),
+                                   label=f"now: {now:.0f}% input", labelOpts={"position": 0.04, "color": "#a33", "anchors": [(1, 1), (1, 1)]})
+            self.plot.addItem(line)
+            self.set_note(f"Plan as it is at {now:.0f}% input: <b>{money_text(float(ctx.result.optimized), ctx.currency, 2)}</b>/month")
+        self.plot.setXRange(0, 100, padding=0.02)
+
+
+class ForecastChart(Chart):
+    title = "Forecast"
+    question = "Where is the monthly bill heading, and when does it cross the budget?"
+
+    def __init__(self, parent=None) -> None:
+        self.money_axis = MoneyAxis("left")
+        self.month_axis = CategoryAxis("bottom")
+        super().__init__({"left": self.money_axis, "bottom": self.month_axis}, parent)
+        self.data: cd.ForecastData | None = None
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.clear()
+        self.money_axis.currency = ctx.currency
+        self.data = d = cd.forecast(ctx.result)
+        n = len(d.labels)
+        if not n:
+            return
+        dated = ctx.result.forecast[0].start is not None
+        short = [m.start.strftime("%b %y") if dated else str(m.index + 1) for m in ctx.result.forecast]
+        step = max(1, math.ceil(n / 12))
+        self.month_axis.setTicks([[(i, short[i]) for i in range(0, n, step)]])
+        self.plot.setLabel("bottom", "" if dated else "Month")
+        self.add_legend(offset=(90, 10))
+        x = np.arange(n)
+        low = pg.PlotDataItem(x, d.low, pen=pg.mkPen((78, 121, 167, 90)))
+        high = pg.PlotDataItem(x, d.high, pen=pg.mkPen((78, 121, 167, 90)))
+        band = pg.FillBetweenItem(low, high, brush=pg.mkBrush(78, 121, 167, 50))
+        for item in (low, high, band):
+            self.plot.addItem(item)
+        exp = pg.PlotDataItem(x, d.expected, pen=pg.mkPen(OPTIMIZED_COLOR, width=2.5), symbol="o", symbolSize=5,
+                              symbolBrush=OPTIMIZED_COLOR, name="Expected")
+        self.plot.addItem(exp)
+        # (a FillBetweenItem cannot be a legend sample: a bar of the same brush stands in)
+        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=0, brush=pg.mkBrush(78, 121, 167, 50), pen=None),
+                            "Low – high range")
+        top = max(d.high + d.expected)
+        if d.budget is not None:
+            b = pg.InfiniteLine(pos=d.budget, angle=0, pen=pg.mkPen("#e15759", width=1.5, style=Qt.PenStyle.DashLine),
+                                label=f"budget {money_text(d.budget, ctx.currency)}", labelOpts={"position": 0.08, "color": "#a33"})
+            self.plot.addItem(b)
+            top = max(top, d.budget)
+        if d.first_over is not None:
+            k = d.first_over
+            mark = pg.ScatterPlotItem([k], [d.expected[k]], symbol="x", size=14, pen=pg.mkPen("#e15759", width=3))
+            self.plot.addItem(mark)
+            t = pg.TextItem(f"over budget from {d.labels[k]}", color="#a33", anchor=(1.05, 1.2))
+            t.setPos(k, d.expected[k])
+            self.plot.addItem(t)
+        self.set_note(f"{n}-month total: <b>{money_text(float(ctx.result.forecast_total), ctx.currency, 2)}</b>"
+                      f" (growth {float(ctx.plan.forecast.monthly_growth) * 100:g}%/month, "
+                      f"prices {float(ctx.plan.forecast.yearly_price_trend) * 100:+g}%/year)")
+        self.plot.setYRange(0, top * 1.1, padding=0)
+        self.plot.setXRange(-0.3, n - 0.7, padding=0)
+
+
+class PriceHistoryChart(Chart):
+    title = "Price history"
+    question = "How have input prices fallen? (log axis)"
+
+    def __init__(self, parent=None) -> None:
+        self.price_axis = LogMoneyAxis("left")
+        super().__init__({"left": self.price_axis, "bottom": pg.DateAxisItem("bottom")}, parent)
+        self.points: list[cd.HistoryPoint] = []
+        self.plot.setLabel("left", "Input $ per 1M")
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.clear()
+        pts, cheapest = cd.price_history(ctx.catalog)
+        self.points = pts
+        if not pts:
+            return
+        self.set_note("Grey dots: every dated price in the catalog (hover for the model and source); lines: models priced more than once.")
+        self.add_legend(offset=(-10, 10))
+        ts = lambda d: datetime.combine(d, time()).timestamp()  # noqa: E731
+        by_model: dict[str, list[cd.HistoryPoint]] = {}
+        for p in pts:
+            by_model.setdefault(p.model_id, []).append(p)
+        multi = [v for v in by_model.values() if len(v) > 1]
+        for i, series in enumerate(sorted(multi, key=lambda v: v[0].when)[:8]):
+            self.plot.addItem(pg.PlotDataItem([ts(p.when) for p in series], [math.log10(p.price) for p in series],
+                                              pen=pg.mkPen(PALETTE[i % len(PALETTE)], width=1.5), symbol="o", symbolSize=5,
+                                              symbolBrush=PALETTE[i % len(PALETTE)]))
+        dots = pg.ScatterPlotItem([ts(p.when) for p in pts], [math.log10(p.price) for p in pts], size=6,
+                                  brush=pg.mkBrush(120, 120, 120, 110), pen=None, hoverable=True,
+                                  data=list(range(len(pts))))
+        dots.sigHovered.connect(lambda _s, points, _e: self.plot_widget.setToolTip(
+            f"{pts[points[0].data()].name}: ${pts[points[0].data()].price:g} per 1M input, {pts[points[0].data()].when:%b %Y}\n"
+            f"{pts[points[0].data()].source}" if len(points) else ""))
+        self.plot.addItem(dots)
+        if len(cheapest) > 1:
+            end = ts(max(p.when for p in pts))
+            xs, ys = [], []
+            for k, (d, price, _name) in enumerate(cheapest):  # a staircase: each low holds until the next
+                nxt = ts(cheapest[k + 1][0]) if k + 1 < len(cheapest) else end
+                xs += [ts(d), nxt]
+                ys += [math.log10(price)] * 2
+            step = pg.PlotDataItem(xs, ys, pen=pg.mkPen("#e15759", width=2.5), name="Cheapest input price so far")
+            self.plot.addItem(step)
+            for d, price, name in cheapest:
+                t = pg.TextItem(f"{_short(name, 18)} ${price:g}", color="#a33", anchor=(0, 1.1))
+                t.setPos(ts(d), math.log10(price))
+                self.plot.addItem(t)
+            first, last = ts(pts[0].when), end
+            self.plot.setXRange(first - (last - first) * 0.03, last + (last - first) * 0.12, padding=0)
+
+
+ALL_CHARTS: tuple[type[Chart], ...] = (
+    CostByLineChart, WaterfallChart, CostByModelChart, ForecastChart,
+    QualityPriceChart, ValueRankingChart, SensitivityChart, PriceHistoryChart,
+)
+#: The charts the PDF budget carries.
+PDF_CHARTS: tuple[type[Chart], ...] = (CostByLineChart, WaterfallChart, ForecastChart)

@@ -1,0 +1,111 @@
+"""The Charts tab: every chart in a scrolling grid, following the plan and the catalog live."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QVBoxLayout, QWidget
+
+from planner.domain.catalog import Catalog
+from planner.domain.costing import PlanResult
+from planner.domain.plan import Plan
+from planner.domain.ranking import Ranking
+from planner.ui.charts.charts import (
+    ALL_CHARTS,
+    PDF_CHARTS,
+    ChartContext,
+    QualityPriceChart,
+    SensitivityChart,
+)
+from planner.ui.plan_document import PlanDocument
+
+#: The sensitivity chart re-costs the plan many times: redraw it when a drag pauses.
+SLOW_CHART_DELAY_MS = 120
+
+
+class ChartsTab(QWidget):
+    modelClicked = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, doc: PlanDocument, ranking_getter, parent=None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self._ranking = ranking_getter
+        self.charts = [cls() for cls in ALL_CHARTS]
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        for i, c in enumerate(self.charts):
+            c.setMinimumSize(560, 340)
+            c.message.connect(self.message.emit)
+            grid.addWidget(c, i // 2, i % 2)
+            if isinstance(c, QualityPriceChart):
+                c.modelClicked.connect(self.modelClicked.emit)
+        inner = QWidget()
+        inner.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
+        self._dirty = True
+        self._slow = QTimer(self, singleShot=True, interval=SLOW_CHART_DELAY_MS)
+        self._slow.timeout.connect(self._update_slow)
+        doc.resultChanged.connect(self.refresh)
+
+    def chart(self, cls):
+        return next(c for c in self.charts if isinstance(c, cls))
+
+    def context(self) -> ChartContext | None:
+        r = self.doc.result
+        if r is None:
+            return None
+        ranking: Ranking = self._ranking()
+        return ChartContext(self.doc.plan, r, self.doc.catalog, ranking)
+
+    def refresh(self, *_args, force: bool = False) -> None:
+        """Redraw from the current result; while hidden, only remember to."""
+        if not (self.isVisible() or force):
+            self._dirty = True
+            return
+        ctx = self.context()
+        if ctx is None:
+            return
+        for c in self.charts:
+            if not isinstance(c, SensitivityChart):
+                c.update_from(ctx)
+        if force:
+            self._update_slow()
+        else:
+            self._slow.start()
+        self._dirty = False
+
+    def _update_slow(self) -> None:
+        ctx = self.context()
+        if ctx is not None:
+            self.chart(SensitivityChart).update_from(ctx)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+
+def chart_images(plan: Plan, result: PlanResult, catalog: Catalog, ranking: Ranking,
+                 size: QSize | None = None) -> list[tuple[str, QImage]]:
+    """The PDF's charts (cost by line, waterfall, forecast), rendered off screen."""
+    size = size or QSize(1500, 760)
+    ctx = ChartContext(plan, result, catalog, ranking)
+    out = []
+    for cls in PDF_CHARTS:
+        c = cls()
+        c.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        c.resize(size)
+        c.show()  # axes get their labels only once shown
+        c.update_from(ctx)
+        QApplication.processEvents()
+        out.append((c.title, c.image(size)))
+        c.close()
+        c.deleteLater()
+    return out
