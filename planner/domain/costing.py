@@ -17,6 +17,9 @@ from planner.domain.plan import FlatMultiplier, Line, Plan
 
 MILLION = Decimal(1_000_000)
 ZERO = Decimal(0)
+#: Working precision of the engine: enough digits that sums and products of quantized
+#: prices, counts and rates are never rounded.
+ENGINE_PRECISION = 60
 ONE = Decimal(1)
 CENT = Decimal("0.01")
 
@@ -35,8 +38,10 @@ LEVER_LABELS = {
 
 
 def money(x: Decimal) -> Decimal:
-    """Round half-up to cents."""
-    return x.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round half-up to cents (with enough digits for any amount the engine can produce)."""
+    with localcontext() as ctx:
+        ctx.prec = ENGINE_PRECISION
+        return x.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def foot(values: Sequence[Decimal]) -> tuple[list[Decimal], Decimal]:
@@ -68,9 +73,6 @@ def foot_to(values: Sequence[Decimal], total: Decimal) -> list[Decimal]:
 #: many places, so that every later step is exact decimal arithmetic and a waterfall's
 #: steps add up exactly to baseline minus optimized. 1e-12 $ per 1M tokens is far below a cent.
 DERIVED_PRICE_QUANTUM = Decimal("1e-12")
-#: Working precision of the engine: enough digits that sums and products of quantized
-#: prices, counts and rates are never rounded.
-ENGINE_PRECISION = 60
 #: Amounts in a PlanResult are kept to 1e-15 (far below a cent), so they fit the default
 #: 28-digit decimal context up to $1e13 and adding them up anywhere is exact.
 AMOUNT_QUANTUM = Decimal("1e-15")

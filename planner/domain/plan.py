@@ -19,8 +19,9 @@ from planner.domain.errors import InputError
 
 PLAN_SCHEMA_VERSION = 1
 
-#: A non-negative finite count (requests, tokens): averages may be fractional.
-Count = Annotated[Decimal, Field(ge=0, le=Decimal("1e15"), allow_inf_nan=False)]
+#: A non-negative finite count (requests, tokens): averages may be fractional. The ceiling
+#: (a trillion) keeps every amount the engine produces well inside its decimal precision.
+Count = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), allow_inf_nan=False)]
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 
 ONE = Decimal(1)

@@ -12,9 +12,6 @@ from planner.domain.costing import ENGINE_PRECISION, cost_line, price_lookup
 from planner.domain.plan import Plan
 from planner.domain.ranking import CatalogArrays
 
-#: Candidates re-costed exactly (with every lever) after a vectorized first cut.
-SHORTLIST = 40
-
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -56,11 +53,10 @@ def _suggest(
     eligible = np.flatnonzero(q >= min_quality)
     if not len(eligible):
         return None
-    rough = a.workload_cost([(1.0, float(line.input_tokens), float(line.output_tokens))])[eligible]
-    shortlist = eligible[np.argsort(rough, kind="stable")[:SHORTLIST]]
-
+    # Every qualifying model is costed with the line's levers: a cheap cache-read or batch
+    # price can make a model with a dear list price the cheapest one.
     best: Suggestion | None = None
-    for i in shortlist:
+    for i in eligible:
         m = catalog.models[int(i)]
         if m.id == line.model and not line.routing:
             continue

@@ -82,7 +82,7 @@ class LineLeversPanel(QGroupBox):
 
         # prompt caching
         self.prefix = QSpinBox()
-        self.prefix.setRange(0, 10_000_000)
+        self.prefix.setRange(0, 2**31 - 1)
         self.prefix.setGroupSeparatorShown(True)
         self.prefix.setSuffix(" tokens")
         self.prefix.setKeyboardTracking(False)
@@ -166,14 +166,17 @@ class LineLeversPanel(QGroupBox):
         self.setTitle(f"Line levers — {line.name}")
         for w in widgets:
             w.blockSignals(True)
-        self.prefix.setMaximum(int(line.input_tokens))
-        self.prefix.setValue(int(line.prompt_cache.prefix_tokens))
-        self.hit.setValue(float(line.prompt_cache.hit_rate * 100))
-        self.batch.setValue(float(line.batch_share * 100))
-        self.response.setValue(float(line.response_cache_hit_rate * 100))
-        self.semantic.setValue(float(line.semantic_cache_hit_rate * 100))
-        for w in widgets:
-            w.blockSignals(False)
+        try:
+            top = 2**31 - 1  # a QSpinBox holds a 32-bit int
+            self.prefix.setMaximum(min(int(line.input_tokens), top))
+            self.prefix.setValue(min(int(line.prompt_cache.prefix_tokens), top))
+            self.hit.setValue(float(line.prompt_cache.hit_rate * 100))
+            self.batch.setValue(float(line.batch_share * 100))
+            self.response.setValue(float(line.response_cache_hit_rate * 100))
+            self.semantic.setValue(float(line.semantic_cache_hit_rate * 100))
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
         self.routing.set_routes(list(line.routing))
         self._cache_prices(line)
 

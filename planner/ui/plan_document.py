@@ -154,11 +154,13 @@ class _ReplaceLines(QUndoCommand):
         return self._merge
 
     def mergeWith(self, other: QUndoCommand) -> bool:
+        """Steps of one gesture become one undo step: the first old value of each row, the
+        last new value (rows may join the gesture part-way)."""
         if not isinstance(other, _ReplaceLines) or other._merge != self._merge or self._merge < 0:
             return False
-        if set(other._new) != set(self._new):
-            return False
-        self._new = other._new
+        for r, line in other._old.items():
+            self._old.setdefault(r, line)
+        self._new.update(other._new)
         return True
 
     def redo(self) -> None:

@@ -94,12 +94,12 @@ class WorkloadTab(QWidget):
             b.setText(text)
             b.setToolTip(tip + (f"  ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else ""))
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            b.clicked.connect(slot)
+            b.clicked.connect(lambda _checked=False: slot())  # not slot(checked): paste_rows(text) would get a bool
             if shortcut is not None:
                 a = QAction(self)
                 a.setShortcut(QKeySequence(shortcut))
                 a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                a.triggered.connect(slot)
+                a.triggered.connect(lambda _checked=False: slot())
                 self.addAction(a)
             return b
 
@@ -494,6 +494,8 @@ class WorkloadTab(QWidget):
         share = Decimal(value) / SLIDER_STEPS
         changes = {r: rebalance(line, share) for r, line in base.items()}
         changes = {r: ln for r, ln in changes.items() if ln != self.doc.plan.lines[r]}
+        # (rows whose rounded tokens did not move at this step are left out; the drag's
+        # commands still merge into one undo step, see _ReplaceLines.mergeWith)
         if changes:
             self.doc.set_lines(changes, "Rebalance input:output", merge_id=MERGE_SLIDER * 1000 + self._gesture % 1000)
         self._slider_text(share)

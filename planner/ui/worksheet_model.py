@@ -384,7 +384,9 @@ class WorksheetModel(QAbstractTableModel):
             # keep the monthly volume: 3,000/month <-> 100/day x 30 days
             if mode is VolumeMode.PER_DAY:
                 return {"volume_mode": mode, "requests": line.requests / line.days_per_month}
-            return {"volume_mode": mode, "requests": line.requests * line.days_per_month}
+            # 33.33.../day x 30 comes back as 1,000/month, not 999.999...
+            monthly = (line.requests * line.days_per_month).quantize(Decimal("1e-6")).normalize()
+            return {"volume_mode": mode, "requests": monthly if monthly == monthly.to_integral_value() else line.requests * line.days_per_month}
         if col == COL_MODEL:
             model_id = str(value).strip()
             if model_id not in self.doc.catalog and model_id not in self.doc.plan.pinned_prices:

@@ -180,11 +180,11 @@ def test_geometry_tab_and_table_state_restored(qtbot, session, user_home):
     assert second.models_tab.proxy.rowCount() == 1  # One (50) is under the floor of 60; Two (85) is not
 
 
-def test_restore_ignores_a_disabled_or_bad_tab(qtbot, session, user_home):
+def test_restore_ignores_a_bad_tab(qtbot, session, user_home):
     ini = user_home / "config" / "settings.ini"
     ini.parent.mkdir(parents=True, exist_ok=True)
     s = QSettings(str(ini), QSettings.Format.IniFormat)
-    s.setValue("window/tab", 2)  # Charts: disabled in this version
+    s.setValue("window/tab", 7)  # no such tab
     s.setValue("models/state", "{not json")
     s.sync()
     w = MainWindow(session, today=session.catalog.as_of)
