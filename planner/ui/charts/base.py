@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
 
 from planner.formatting import CURRENCY_SYMBOLS
 
-pg.setConfigOptions(background="w", foreground="#333333", antialias=True)
+pg.setConfigOptions(background="w", foreground="#333333", antialias=True, exitCleanup=False)
 
 #: One palette for every chart (colour-blind friendly, Tableau 10).
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]

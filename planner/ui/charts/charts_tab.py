@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QVBoxLayout, QWidget
@@ -92,20 +95,49 @@ class ChartsTab(QWidget):
             self.refresh()
 
 
+_render_host: QWidget | None = None
+
+
+def _host() -> QWidget:
+    """A hidden parent for the charts the PDF renders, kept for the life of the program.
+
+    Chart widgets are reused rather than made and thrown away: a top-level pyqtgraph widget
+    that Python deletes directly can crash Qt, so they are only ever deleted with their
+    host, once, before the program exits.
+    """
+    global _render_host
+    if _render_host is None:
+        _render_host = QWidget()
+        _render_host.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        _render_host.charts = {}  # type: ignore[attr-defined]
+        atexit.register(_drop_host)
+    return _render_host
+
+
+def _drop_host() -> None:
+    global _render_host
+    if _render_host is not None:
+        shiboken6.delete(_render_host)
+        _render_host = None
+
+
 def chart_images(plan: Plan, result: PlanResult, catalog: Catalog, ranking: Ranking,
                  size: QSize | None = None) -> list[tuple[str, QImage]]:
     """The PDF's charts (cost by line, waterfall, forecast), rendered off screen."""
     size = size or QSize(1500, 760)
     ctx = ChartContext(plan, result, catalog, ranking)
+    host = _host()
+    host.resize(size)
+    host.show()  # axes get their labels only once shown
     out = []
     for cls in PDF_CHARTS:
-        c = cls()
-        c.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        c = host.charts.get(cls)  # type: ignore[attr-defined]
+        if c is None:
+            c = host.charts[cls] = cls(host)  # type: ignore[attr-defined]
         c.resize(size)
-        c.show()  # axes get their labels only once shown
+        c.show()
         c.update_from(ctx)
         QApplication.processEvents()
         out.append((c.title, c.image(size)))
-        c.close()
-        c.deleteLater()
+    host.hide()
     return out

@@ -1,0 +1,199 @@
+"""Charts: the plotted numbers come from the engine, follow edits live, and save as images."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage
+
+from planner.domain import chart_data as cd
+from planner.domain.catalog import Catalog, ModelPrice, Overlay, PricePoint
+from planner.domain.costing import compute
+from planner.domain.plan import FlatMultiplier, Line, Plan, PromptCache
+from planner.domain.ranking import rank
+from planner.io.catalog_files import LoadedCatalog
+from tests.conftest import REPO
+
+A = ModelPrice(id="p/a", name="Alpha", provider="P", input=D(3), output=D(15), cache_read=D("0.3"), quality={"tokenrate": 80},
+               history=(PricePoint(date=date(2024, 1, 1), input=D(10), output=D(30)), PricePoint(date=date(2026, 1, 1), input=D(3), output=D(15))))
+B = ModelPrice(id="p/b", name="Beta", provider="P", input=D("0.1"), output=D("0.4"), quality={"tokenrate": 60},
+               history=(PricePoint(date=date(2025, 1, 1), input=D("0.1"), output=D("0.4")),))
+C = ModelPrice(id="p/c", name="Gamma", provider="P", input=D(1), output=D(2), quality={"tokenrate": 50})
+CAT = Catalog(as_of=date(2026, 5, 1), models=(A, B, C))
+
+
+def plan() -> Plan:
+    # Chat: 10,000 x (500 x 3 + 1000 x 15)/1e6 = 165.00 baseline; prefix 400 hit 0.9:
+    #   input (100 x 3 + 400 x (0.9 x 0.3 + 0.1 x 3)) = 300 + 228 = 528 -> (528 + 15,000)/1e6 x 10,000 = 155.28
+    # Tags: 1,000 x (300 x 0.1 + 50 x 0.4)/1e6 = 0.05
+    # multiplier 10% expected: 155.28 x 0.9 = 139.752 -> 139.75; 0.05 x 0.9 = 0.045 -> 0.05 (half-up)
+    return Plan(
+        name="Charted",
+        lines=[
+            Line(name="Chat", requests=D(10_000), input_tokens=D(500), output_tokens=D(1000), model="p/a",
+                 prompt_cache=PromptCache(prefix_tokens=D(400), hit_rate=D("0.9"))),
+            Line(name="Tags", requests=D(1000), input_tokens=D(300), output_tokens=D(50), model="p/b"),
+        ],
+        multipliers=[FlatMultiplier(name="Routing", enabled=True, low=D("0.05"), expected=D("0.1"), high=D("0.2"))],
+        monthly_budget=D(150),
+    )
+
+
+def test_chart_data_from_the_engine():
+    p = plan()
+    r = compute(p, CAT)
+    rows = cd.cost_by_line(r)
+    assert rows == [("Chat", 165.0, 139.75), ("Tags", 0.05, 0.05)]
+    bars = cd.waterfall(r)
+    assert [b.label for b in bars] == ["Baseline", "App-side caches", "Routing mix", "Prompt caching", "Batch", "Routing", "Optimized"]
+    assert bars[0].end == 165.05 and bars[-1].end == 139.80
+    # prompt caching 165.05 -> 155.33 (9.72 saved), the 10% multiplier 15.53 (footed to baseline - optimized)
+    assert bars[3].start - bars[3].end == pytest.approx(9.72)
+    assert sum(b.start - b.end for b in bars[1:-1]) == pytest.approx(165.05 - 139.80)
+    f = cd.forecast(r)
+    assert f.budget == 150.0 and len(f.expected) == 12 and f.expected[0] == pytest.approx(139.7970)
+
+
+def test_quality_vs_price_frontier_and_plan_highlight():
+    ranking = rank(CAT, "tokenrate", 3.0, 0)
+    pts = {p.model_id: p for p in cd.quality_vs_price(ranking, CAT, {"p/a"})}
+    # blended 3:1: A (9 + 15)/4 = 6.0, B (0.3 + 0.4)/4 = 0.175, C (3 + 2)/4 = 1.25
+    assert pts["p/a"].price == pytest.approx(6.0) and pts["p/a"].in_plan
+    # Gamma costs more than Beta and scores lower: not on the frontier
+    assert pts["p/b"].on_frontier and pts["p/a"].on_frontier and not pts["p/c"].on_frontier
+
+
+def test_sensitivity_is_the_engine_at_each_ratio():
+    p = plan()
+    series = cd.sensitivity(p, CAT, rank(CAT, "tokenrate", 3.0, 0), points=3)
+    first = series[0]
+    assert first.name == "Plan as it is" and first.x == [0.0, 50.0, 100.0]
+    # at 50% input: Chat 750/750 tokens (prefix 400 kept), Tags 175/175
+    at_half = Plan.model_validate({**p.model_dump(), "lines": [
+        {**p.lines[0].model_dump(), "input_tokens": "750", "output_tokens": "750"},
+        {**p.lines[1].model_dump(), "input_tokens": "175", "output_tokens": "175"}]})
+    assert first.y[1] == pytest.approx(float(compute(at_half, CAT).optimized))
+    names = [s.name for s in series]
+    assert "All on Alpha" in names and "All on Beta" in names
+    assert "All on Gamma (alternative)" in names  # the one model the plan does not use
+
+
+def test_price_history_running_minimum():
+    pts, cheapest = cd.price_history(CAT)
+    assert [(p.when, p.price) for p in pts] == [(date(2024, 1, 1), 10.0), (date(2025, 1, 1), 0.1), (date(2026, 1, 1), 3.0)]
+    assert [(d, v) for d, v, _ in cheapest] == [(date(2024, 1, 1), 10.0), (date(2025, 1, 1), 0.1)]
+
+
+# -- widgets ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    from planner.ui.main_window import TAB_CHARTS, MainWindow
+    from planner.ui.plan_document import PlanDocument
+    from planner.ui.session import Session
+
+    session = Session(LoadedCatalog(CAT, CAT, Overlay()), overlay_path=tmp_path / "overlay.json")
+    win = MainWindow(session, today=date(2026, 6, 1))
+    win.set_document(PlanDocument(lambda: session.catalog, plan(), parent=win))
+    qtbot.addWidget(win)
+    win.resize(1300, 900)
+    win.show()
+    win.show_tab(TAB_CHARTS)
+    qtbot.waitUntil(lambda: win.charts_tab is not None and win.charts_tab.isVisible())
+    return win
+
+
+def test_charts_plot_the_engine_figures(window, qtbot):
+    from planner.ui.charts.charts import CostByLineChart, ForecastChart, WaterfallChart
+
+    tab = window.charts_tab
+    line_chart = tab.chart(CostByLineChart)
+    assert line_chart.values == {"baseline": [165.0, 0.05], "optimized": [139.75, 0.05]}
+    wf = tab.chart(WaterfallChart)
+    assert wf.bars[-1].end == pytest.approx(139.80)
+    fc = tab.chart(ForecastChart)
+    assert fc.data.expected[0] == pytest.approx(float(window.doc.result.forecast[0].expected))
+
+
+def test_charts_follow_the_input_output_slider(window, qtbot):
+    from planner.ui.charts.charts import CostByLineChart, SensitivityChart
+    from planner.ui.main_window import TAB_CHARTS, TAB_WORKLOAD
+    from planner.ui.workload_tab import SLIDER_STEPS
+
+    tab = window.charts_tab
+    before = tab.chart(CostByLineChart).values["baseline"][0]
+    window.show_tab(TAB_WORKLOAD)
+    wt = window.workload_tab
+    wt._slider_pressed()
+    wt.slider.setValue(SLIDER_STEPS // 10)  # 10% input: output-heavy costs more on Alpha ($15 out)
+    wt._slider_released()
+    window.show_tab(TAB_CHARTS)
+    qtbot.waitUntil(lambda: tab.chart(CostByLineChart).values["baseline"][0] != before, timeout=3000)
+    after = tab.chart(CostByLineChart).values["baseline"][0]
+    # Chat 1,500 tokens: 150 in / 1,350 out: 10,000 x (150 x 3 + 1,350 x 15)/1e6 = 207.00
+    assert after == 207.0
+    assert after == float(window.doc.result.lines[0].baseline)
+    # the sensitivity chart redraws when the drag pauses; its "plan as it is" at 10% input is the engine's total
+    sens = tab.chart(SensitivityChart)
+    qtbot.waitUntil(lambda: bool(sens.series) and sens.series[0].y[1] == pytest.approx(float(window.doc.result.optimized)),
+                    timeout=3000)
+
+
+def test_chart_saves_png_and_svg(window, tmp_path):
+    from planner.ui.charts.charts import WaterfallChart
+
+    chart = window.charts_tab.chart(WaterfallChart)
+    png = chart.save(tmp_path / "w.png")
+    svg = chart.save(tmp_path / "w.svg")
+    img = QImage(str(png))
+    assert not img.isNull() and img.width() > 100
+    text = svg.read_text()
+    assert svg.stat().st_size > 1000 and "<svg" in text
+
+
+def test_clicking_a_model_in_the_scatter_selects_it(window, qtbot):
+    from planner.ui.charts.charts import QualityPriceChart
+    from planner.ui.main_window import TAB_MODELS
+
+    chart = window.charts_tab.chart(QualityPriceChart)
+    chart.modelClicked.emit("p/c")
+    assert window.tabs.currentIndex() == TAB_MODELS
+    assert [m.id for m in window.models_tab.selected_models()] == ["p/c"]
+
+
+def test_pdf_chart_images_render(window):
+    from planner.ui.charts.charts_tab import chart_images
+
+    d = window.doc
+    images = chart_images(d.plan, d.result, d.catalog, window.models_tab.model.ranking, QSize(800, 400))
+    assert [t for t, _ in images] == ["Cost by line", "Savings waterfall", "Forecast"]
+    for _, img in images:
+        assert img.width() >= 800 and not img.isNull()
+        # not blank: some pixel differs from white
+        assert any(img.pixel(x, y) != 0xFFFFFFFF for x in range(0, img.width(), 17) for y in range(0, img.height(), 17))
+
+
+def test_startup_does_not_import_pyqtgraph(tmp_path):
+    code = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM']='offscreen';"
+        "from planner.ui.app import make_app, create_window; app=make_app(); w=create_window(); w.show(); app.processEvents();"
+        "assert 'pyqtgraph' not in sys.modules, 'pyqtgraph imported at start-up';"
+        "w.show_tab(2); app.processEvents(); assert 'pyqtgraph' in sys.modules; print('ok'); w.close()"
+    )
+    env = {**__import__("os").environ, "COST_PLANNER_HOME": str(tmp_path)}
+    p = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-1500:]
+    assert "ok" in p.stdout
+
+
+def test_log_ticks():
+    assert cd.log_ticks(0.05, 60) == [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
+    assert cd.log_ticks(0, 1) == []
+    assert all(math.isfinite(t) for t in cd.log_ticks(1e-3, 1e3))
