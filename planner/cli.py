@@ -14,7 +14,7 @@ from typing import Any
 
 from planner import __version__
 from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, load_catalog, metric_label
-from planner.domain.costing import PlanResult, compute, money
+from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, PromptCache, load_plan
 from planner.domain.ranking import SortKey, rank, tokens_per_dollar
@@ -253,26 +253,23 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
-def _s(x: Decimal | None) -> str | None:
-    return None if x is None else str(money(x))
-
-
 def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
     """The quote as JSON: amounts are decimal strings in cents, in the plan's currency."""
-    line_amounts, optimized = r.footed_lines("optimized")
-    baseline_amounts, baseline = r.footed_lines("baseline")
-    base, steps, opt = r.footed_waterfall()
+    line_amounts, _ = r.footed_lines("optimized")
+    baseline_amounts, _ = r.footed_lines("baseline")
+    sm = r.summary()
+    _, steps, _ = r.footed_waterfall()
     return {
         "plan": plan.name,
         "currency": r.currency,
-        "baseline_monthly": str(baseline),
-        "optimized_monthly": str(optimized),
-        "optimized_monthly_low": _s(r.optimized_low),
-        "optimized_monthly_high": _s(r.optimized_high),
-        "savings_monthly": str(baseline - optimized),
-        "savings_pct": None if r.savings_pct is None else str(r.savings_pct.quantize(Decimal("0.01"))),
-        "annual": _s(r.annual),
-        "cost_per_request": None if r.cost_per_request is None else str(r.cost_per_request.quantize(Decimal("0.000001"))),
+        "baseline_monthly": str(sm.baseline),
+        "optimized_monthly": str(sm.optimized),
+        "optimized_monthly_low": str(sm.low),
+        "optimized_monthly_high": str(sm.high),
+        "savings_monthly": str(sm.savings),
+        "savings_pct": None if sm.savings_pct is None else str(sm.savings_pct),
+        "annual": str(sm.annual),
+        "cost_per_request": None if sm.cost_per_request is None else str(sm.cost_per_request),
         "requests_monthly": str(r.requests),
         "waterfall": [{"lever": s.key, "label": s.label, "saving": str(s.saving)} for s in steps],
         "lines": [
@@ -287,14 +284,14 @@ def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
             for line, b, o in zip(r.lines, baseline_amounts, line_amounts, strict=True)
         ],
         "forecast": [
-            {"month": m.label, "expected": _s(m.expected), "low": _s(m.low), "high": _s(m.high)} for m in r.forecast
+            {"month": m.label, "expected": str(m.expected), "low": str(m.low), "high": str(m.high)} for m in sm.forecast
         ],
-        "forecast_total": _s(r.forecast_total),
+        "forecast_total": str(sm.forecast_total),
         "budget": None
         if r.budget is None
         else {
-            "monthly_budget": _s(r.budget.budget),
-            "headroom": _s(r.budget.headroom),
+            "monthly_budget": str(sm.budget),
+            "headroom": str(sm.headroom),
             "requests_affordable": None if r.budget.requests_affordable is None else str(int(r.budget.requests_affordable)),
             "first_month_over": r.budget.first_month_over,
         },
@@ -329,14 +326,15 @@ def print_quote(plan: Plan, r: PlanResult) -> None:
         print(f"  - {s.label:<26}{fmt_money(s.saving, cur):>16}")
     print(f"  Optimized{'':19}{fmt_money(opt, cur):>16}")
     print()
-    pct = f" ({fmt_pct(r.savings_pct)})" if r.savings_pct is not None else ""
-    print(f"Monthly: {fmt_money(optimized, cur)} expected (range {fmt_money(r.optimized_low, cur)} to {fmt_money(r.optimized_high, cur)})")
-    print(f"Savings: {fmt_money(baseline - optimized, cur)}/month{pct}   Annual: {fmt_money(r.annual, cur)}")
-    if r.forecast:
-        print(f"Forecast: {fmt_money(r.forecast_total, cur)} over {len(r.forecast)} months")
+    sm = r.summary()
+    pct = f" ({fmt_pct(sm.savings_pct)})" if sm.savings_pct is not None else ""
+    print(f"Monthly: {fmt_money(sm.optimized, cur)} expected (range {fmt_money(sm.low, cur)} to {fmt_money(sm.high, cur)})")
+    print(f"Savings: {fmt_money(sm.savings, cur)}/month{pct}   Annual: {fmt_money(sm.annual, cur)}")
+    if sm.forecast:
+        print(f"Forecast: {fmt_money(sm.forecast_total, cur)} over {len(sm.forecast)} months")
     if r.budget is not None:
         b = r.budget
-        print(f"Budget: {fmt_money(b.budget, cur)}/month, headroom {fmt_money(b.headroom, cur)}"
+        print(f"Budget: {fmt_money(sm.budget, cur)}/month, headroom {fmt_money(sm.headroom, cur)}"
               + (f", buys {b.requests_affordable:,.0f} requests/month" if b.requests_affordable is not None else ""))
     for n in r.notices:
         print(f"note: {n}")
@@ -392,6 +390,53 @@ def cmd_import(args: argparse.Namespace) -> int:
     provenance = f"{args.format} import of {path.name} on {today.isoformat()}"
     overlay = apply_import(loaded.overlay, loaded.catalog, plan, selected, today=today, provenance=provenance)
     save_overlay(overlay)
+    return 0
+
+
+def _plan_path(text: str) -> Path:
+    """A plan file, or a shipped example by name ('small-saas')."""
+    from planner import paths
+
+    p = Path(text)
+    if p.exists():
+        return p
+    for candidate in (p.with_name(p.name + ".costplan"), paths.examples_dir() / f"{text}.costplan"):
+        if candidate.exists():
+            return candidate
+    raise InputError(f"{text}: file not found")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the plan as CSV, XLSX and/or the PDF budget (the same files the app writes)."""
+    import os
+
+    catalog = _load_catalog(args.catalog)
+    path = _plan_path(args.plan)
+    plan = load_plan(path)
+    result = compute(plan, catalog)
+    stem = path.name.removesuffix(".costplan").removesuffix(".json")
+
+    def target(value: str | None, suffix: str) -> Path | None:
+        if value is None:
+            return None
+        return Path(value) if value else Path.cwd() / f"{stem}{suffix}"
+
+    csv_path, xlsx_path, pdf_path = target(args.csv, ".csv"), target(args.xlsx, ".xlsx"), target(args.pdf, ".pdf")
+    if not (csv_path or xlsx_path or pdf_path):
+        raise UsageError("say what to write: --csv, --xlsx and/or --pdf (each optionally with a file name)")
+    if pdf_path:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from planner.ui.export_actions import ExportRequest, export_plan
+
+    req = ExportRequest(csv=csv_path, xlsx=xlsx_path, pdf=pdf_path, page_size=args.page_size, charts=not args.no_charts)
+    try:
+        written = export_plan(plan, result, catalog, req)
+    except OSError as e:
+        raise InputError(f"{e.filename or ''}: could not write ({e.strerror or e})") from None
+    sm = result.summary()
+    print(f"{plan.name}: {fmt_money(sm.optimized, sm.currency)}/month expected, {len(plan.lines)} line(s)")
+    for w in written:
+        print(f"  wrote {w}")
     return 0
 
 
@@ -451,6 +496,16 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     im.add_argument("--show-skipped", type=int, default=5, metavar="N", help="skipped entries to list (default 5)")
     im.set_defaults(func=cmd_import)
+
+    ex = sub.add_parser("export", help="write a plan as CSV, XLSX and/or the PDF budget")
+    ex.add_argument("plan", help="a plan file, or the name of a shipped example (small-saas, ...)")
+    ex.add_argument("--csv", nargs="?", const="", metavar="F", help="CSV file (default: PLAN.csv here)")
+    ex.add_argument("--xlsx", nargs="?", const="", metavar="F", help="Excel file (default: PLAN.xlsx here)")
+    ex.add_argument("--pdf", nargs="?", const="", metavar="F", help="PDF budget (default: PLAN.pdf here)")
+    ex.add_argument("--page-size", default="A4", choices=["A4", "Letter"])
+    ex.add_argument("--no-charts", action="store_true", help="leave the charts out of the PDF")
+    ex.add_argument("--catalog", metavar="F")
+    ex.set_defaults(func=cmd_export)
 
     s = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
     s.add_argument("--tab", default="models", choices=["models", "workload", "charts"])

@@ -282,3 +282,49 @@ def test_import_bad_file_is_named(capsys, tmp_path: Path):
     f.write_text("{oops")
     code, _, err = run(capsys, "import", "litellm", str(f))
     assert code == 1 and str(f) in err and "not valid JSON" in err
+
+
+# -- export -----------------------------------------------------------------------------------
+
+
+def test_export_writes_the_three_files_by_scenario_name(capsys, tmp_path, monkeypatch):
+    import csv
+
+    from pypdf import PdfReader
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "export", "routed-1m-mix", "--csv", "--xlsx", "--pdf")
+    assert code == 0, err
+    assert "$18,892.50/month" in out
+    csv_rows = list(csv.reader((tmp_path / "routed-1m-mix.csv").read_text(encoding="utf-8-sig").splitlines()))
+    header, total = csv_rows[0], csv_rows[-1]
+    assert total[0] == "Total"
+    opt = header.index("Optimized (USD/month)")
+    assert total[opt] == "18892.50"
+    assert (tmp_path / "routed-1m-mix.xlsx").stat().st_size > 5000
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(tmp_path / "routed-1m-mix.pdf")).pages)
+    assert "$18,892.50" in text and "All product calls" in text and "Page 1 of" in text
+
+
+def test_export_needs_a_format_and_an_existing_plan(capsys, tmp_path):
+    code, _, err = run(capsys, "export", "small-saas")
+    assert code == 2 and "--csv, --xlsx and/or --pdf" in err
+    code, _, err = run(capsys, "export", str(tmp_path / "nope.costplan"), "--csv")
+    assert code == 1 and "file not found" in err
+
+
+def test_cli_and_app_write_the_same_csv(capsys, tmp_path):
+    """The command line and File > Export go through one function: same bytes."""
+    from planner.domain.costing import compute
+    from planner.domain.plan import load_plan
+    from planner.io.catalog_files import load_effective
+    from planner.ui.export_actions import ExportRequest, export_plan
+
+    cli_csv = tmp_path / "cli.csv"
+    code, _, err = run(capsys, "export", "product-suite", "--csv", str(cli_csv))
+    assert code == 0, err
+    plan = load_plan(EXAMPLES / "product-suite.costplan")
+    cat = load_effective().catalog
+    app_csv = tmp_path / "app.csv"
+    export_plan(plan, compute(plan, cat), cat, ExportRequest(csv=app_csv))
+    assert cli_csv.read_bytes() == app_csv.read_bytes()

@@ -174,12 +174,14 @@ class ForecastData:
 
 
 def forecast(result: PlanResult) -> ForecastData:
+    """The month-by-month forecast as shown and exported (month 1 = the monthly total)."""
     b = result.budget
+    months = result.summary().forecast
     return ForecastData(
-        labels=[m.label for m in result.forecast],
-        expected=[float(m.expected) for m in result.forecast],
-        low=[float(m.low) for m in result.forecast],
-        high=[float(m.high) for m in result.forecast],
+        labels=[m.label for m in months],
+        expected=[float(m.expected) for m in months],
+        low=[float(m.low) for m in months],
+        high=[float(m.high) for m in months],
         budget=float(b.budget) if b is not None else None,
         first_over=b.first_month_over if b is not None else None,
     )

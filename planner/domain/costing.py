@@ -210,6 +210,8 @@ class LineResult:
 class ForecastMonth:
     index: int
     start: date | None
+    #: cost relative to month 0: (1+g)^k x (1+p)^(k/12)
+    factor: Decimal
     requests: Decimal
     baseline: Decimal
     low: Decimal
@@ -270,6 +272,43 @@ class PlanResult:
     def forecast_total(self) -> Decimal:
         return sum((m.expected for m in self.forecast), ZERO)
 
+    def summary(self) -> Summary:
+        """Headline figures in cents: annual is 12 x the monthly total shown, month 1 of
+        the forecast is that monthly total, and the forecast total adds the shown months."""
+        _, base = self.footed_lines("baseline")
+        _, opt = self.footed_lines("optimized")
+        low, high = money(self.optimized_low), money(self.optimized_high)
+        months = tuple(
+            FootedMonth(
+                label=m.label,
+                requests=m.requests.quantize(ONE, rounding=ROUND_HALF_UP),
+                baseline=money(base * m.factor),
+                low=money(low * m.factor),
+                expected=money(opt * m.factor),
+                high=money(high * m.factor),
+                over_budget=m.over_budget,
+            )
+            for m in self.forecast
+        )
+        budget = money(self.budget.budget) if self.budget is not None else None
+        return Summary(
+            currency=self.currency,
+            baseline=base,
+            optimized=opt,
+            low=low,
+            high=high,
+            savings=base - opt,
+            savings_pct=((base - opt) / base * 100).quantize(CENT, rounding=ROUND_HALF_UP) if base else None,
+            annual=opt * 12,
+            requests=self.requests,
+            cost_per_request=(opt / self.requests).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+            if self.requests else None,
+            budget=budget,
+            headroom=budget - opt if budget is not None else None,
+            forecast=months,
+            forecast_total=sum((m.expected for m in months), ZERO),
+        )
+
     def footed_lines(self, attr: str = "optimized") -> tuple[list[Decimal], Decimal]:
         """Line amounts rounded to cents and their total (which equals their sum)."""
         return foot([getattr(line, attr) for line in self.lines])
@@ -281,6 +320,40 @@ class PlanResult:
         amounts = foot_to([s.saving for s in self.waterfall], base - opt)
         steps = [Step(s.key, s.label, a) for s, a in zip(self.waterfall, amounts, strict=True)]
         return base, steps, opt
+
+
+@dataclass(frozen=True)
+class FootedMonth:
+    label: str
+    requests: Decimal
+    baseline: Decimal
+    low: Decimal
+    expected: Decimal
+    high: Decimal
+    over_budget: bool
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The headline figures as shown and exported, all in cents and all derived from the
+    footed monthly totals, so a reader can recompute every one of them from the others."""
+
+    currency: str
+    baseline: Decimal
+    optimized: Decimal
+    low: Decimal
+    high: Decimal
+    savings: Decimal
+    #: percent of the baseline, 2 places
+    savings_pct: Decimal | None
+    annual: Decimal
+    requests: Decimal
+    #: per request, 6 places
+    cost_per_request: Decimal | None
+    budget: Decimal | None
+    headroom: Decimal | None
+    forecast: tuple[FootedMonth, ...]
+    forecast_total: Decimal
 
 
 PriceLookup = Callable[[str], ModelPrice | None]
@@ -448,6 +521,7 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
             ForecastMonth(
                 index=k,
                 start=_add_months(fc.start_month, k) if fc.start_month else None,
+                factor=g,
                 requests=_ratio(requests * vol),
                 baseline=_amount(baseline * g),
                 low=_amount(low * g),

@@ -129,7 +129,6 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
-        later = "Arrives with the exports"
         f = mb.addMenu("&File")
         self.act_new = self._action("&New plan", QKeySequence.StandardKey.New, self.new_plan)
         self.act_open = self._action("&Open…", QKeySequence.StandardKey.Open, lambda: self.open_plan())
@@ -146,7 +145,11 @@ class MainWindow(QMainWindow):
         for key, label in IMPORT_FORMATS.items():
             self.import_menu.addAction(f"Update from {label} (web)…", lambda k=key: self.update_catalog(k))
         self.act_import = self.import_menu.menuAction()
-        self.act_export = self._action("&Export…", "Ctrl+E", enabled=False, tip=later)
+        self.export_menu = QMenu("&Export", self)
+        self.export_menu.addAction("PDF budget…", self.export_pdf).setShortcut(QKeySequence("Ctrl+E"))
+        self.export_menu.addAction("CSV…", lambda: self.export_file("csv"))
+        self.export_menu.addAction("Excel workbook (XLSX)…", lambda: self.export_file("xlsx"))
+        self.act_export = self.export_menu.menuAction()
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         f.insertAction(self.recent_menu.menuAction(), self.act_new)
         self.scenario_menu = f.addMenu("New plan from &scenario")
@@ -161,7 +164,7 @@ class MainWindow(QMainWindow):
             f.addAction(a)
         f.addSeparator()
         f.addMenu(self.import_menu)
-        f.addAction(self.act_export)
+        f.addMenu(self.export_menu)
         f.addSeparator()
         f.addAction(self.act_quit)
 
@@ -384,6 +387,83 @@ class MainWindow(QMainWindow):
         self._remember_recent(path)
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 6000)
+        return True
+
+    # -- exports -----------------------------------------------------------------------------
+
+    def _export_target(self, title: str, suffix: str, filters: str) -> tuple[Path, str] | None:
+        doc = self.doc
+        if doc is None or doc.result is None:
+            QMessageBox.warning(self, APP_TITLE, doc.error if doc is not None and doc.error else "There is no plan to export.")
+            return None
+        base = (doc.path.with_suffix(suffix) if doc.path else Path.home() / f"{doc.plan.name}{suffix}")
+        chosen, flt = QFileDialog.getSaveFileName(self, title, str(base), filters)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        return path, flt
+
+    def export_file(self, kind: str) -> bool:
+        """CSV or XLSX of the plan: one row per line with every assumption, then totals."""
+        from planner.ui.export_actions import ExportRequest, export_plan
+
+        label = {"csv": "CSV (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}[kind]
+        target = self._export_target(f"Export {kind.upper()}", f".{kind}", label)
+        if target is None:
+            return False
+        path = target[0]
+        try:
+            export_plan(self.doc.plan, self.doc.result, self.session.catalog, ExportRequest(**{kind: path}))
+        except OSError as e:
+            QMessageBox.warning(self, APP_TITLE, f"Could not write {path}: {e.strerror or e}")
+            return False
+        self.statusBar().showMessage(f"Exported {path}", 8000)
+        return True
+
+    def export_pdf(self, path: Path | None = None, page_size: str | None = None) -> bool:
+        """The multi-page PDF budget, with progress and Cancel."""
+        from PySide6.QtCore import QLocale
+        from PySide6.QtWidgets import QApplication, QProgressDialog
+
+        from planner.io.export_pdf import ExportCancelled
+        from planner.ui.export_actions import ExportRequest, export_plan
+
+        letter_first = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+        filters = ["PDF, Letter paper (*.pdf)", "PDF, A4 paper (*.pdf)"]
+        if not letter_first:
+            filters.reverse()
+        if path is None:
+            target = self._export_target("Export PDF budget", ".pdf", ";;".join(filters))
+            if target is None:
+                return False
+            path, flt = target
+            page_size = "Letter" if "Letter" in flt else "A4"
+        page_size = page_size or ("Letter" if letter_first else "A4")
+        dlg = QProgressDialog("Writing the PDF budget…", "Cancel", 0, 1, self)
+        dlg.setWindowTitle("Export PDF")
+        dlg.setMinimumDuration(300)
+
+        def progress(done: int, total: int) -> bool:
+            dlg.setMaximum(max(total, 1))
+            dlg.setValue(done)
+            QApplication.processEvents()
+            return not dlg.wasCanceled()
+
+        try:
+            export_plan(self.doc.plan, self.doc.result, self.session.catalog,
+                        ExportRequest(pdf=path, page_size=page_size), ranking=self.models_tab.model.ranking,
+                        progress=progress)
+        except ExportCancelled:
+            self.statusBar().showMessage("PDF export cancelled; nothing was written", 8000)
+            return False
+        except OSError as e:
+            QMessageBox.warning(self, APP_TITLE, f"Could not write {path}: {e.strerror or e}")
+            return False
+        finally:
+            dlg.close()
+        self.statusBar().showMessage(f"Exported {path} ({page_size})", 8000)
         return True
 
     # -- catalog imports -----------------------------------------------------------------------

@@ -205,15 +205,14 @@ class TotalsPanel(QWidget):
         if r is None:
             return
         cur = r.currency
-        _, baseline = r.footed_lines("baseline")
-        _, optimized = r.footed_lines("optimized")
-        self.baseline.setText(fmt_money(baseline, cur))
-        self.optimized.setText(fmt_money(optimized, cur))
-        self.range.setText(f"{fmt_money(r.optimized_low, cur)} – {fmt_money(r.optimized_high, cur)}")
-        pct = f"  ({fmt_pct(r.savings_pct)})" if r.savings_pct is not None else ""
-        self.savings.setText(fmt_money(baseline - optimized, cur) + pct)
-        self.annual.setText(fmt_money(r.annual, cur))
-        self.per_request.setText(fmt_small_money(r.cost_per_request, cur))
+        sm = r.summary()
+        self.baseline.setText(fmt_money(sm.baseline, cur))
+        self.optimized.setText(fmt_money(sm.optimized, cur))
+        self.range.setText(f"{fmt_money(sm.low, cur)} – {fmt_money(sm.high, cur)}")
+        pct = f"  ({fmt_pct(sm.savings_pct)})" if sm.savings_pct is not None else ""
+        self.savings.setText(fmt_money(sm.savings, cur) + pct)
+        self.annual.setText(fmt_money(sm.annual, cur))
+        self.per_request.setText(fmt_small_money(sm.cost_per_request, cur))
 
         # waterfall rows, footed so they add up to baseline - optimized
         base, steps, opt = r.footed_waterfall()
@@ -245,9 +244,9 @@ class TotalsPanel(QWidget):
                 w.setText("—")
                 w.setStyleSheet("")
         else:
-            pct = f" ({fmt_pct(b.headroom_pct)})" if b.headroom_pct is not None else ""
-            self.headroom.setText(fmt_money(b.headroom, cur) + pct)
-            self.headroom.setStyleSheet("color: #a33; font-weight: bold;" if b.headroom < 0 else "color: #1d7a3a;")
+            pct = f" ({fmt_pct(sm.headroom / sm.budget * 100)})" if sm.budget else ""
+            self.headroom.setText(fmt_money(sm.headroom, cur) + pct)
+            self.headroom.setStyleSheet("color: #a33; font-weight: bold;" if sm.headroom < 0 else "color: #1d7a3a;")
             self.affordable.setText(f"{b.requests_affordable:,.0f} /month" if b.requests_affordable is not None else "—")
             if b.first_month_over is None:
                 self.crossed.setText("not in horizon")
@@ -255,8 +254,8 @@ class TotalsPanel(QWidget):
             else:
                 self.crossed.setText(r.forecast[b.first_month_over].label)
                 self.crossed.setStyleSheet("color: #a33; font-weight: bold;")
-        self.forecast_label.setText(f"{len(r.forecast)}-month total")
-        self.forecast_total.setText(fmt_money(r.forecast_total, cur))
+        self.forecast_label.setText(f"{len(sm.forecast)}-month total")
+        self.forecast_total.setText(fmt_money(sm.forecast_total, cur))
 
     # -- widgets -> plan (undoable) ----------------------------------------------------------
 

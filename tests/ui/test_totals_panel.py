@@ -118,8 +118,12 @@ def test_panel_equals_the_engine_for_every_example(shipped_doc, make_panel, key)
     assert p.baseline.text() == fmt_money(base)
     assert p.optimized.text() == fmt_money(opt)
     assert p.range.text() == f"{fmt_money(r.optimized_low)} – {fmt_money(r.optimized_high)}"
-    assert p.annual.text() == fmt_money(r.annual)
-    assert p.forecast_total.text() == fmt_money(r.forecast_total)
+    # annual is 12 x the monthly total shown; the forecast starts at it and adds the shown months
+    sm = r.summary()
+    assert sm.annual == opt * 12 and sm.forecast[0].expected == opt
+    assert sm.forecast_total == sum(m.expected for m in sm.forecast)
+    assert p.annual.text() == fmt_money(opt * 12)
+    assert p.forecast_total.text() == fmt_money(sm.forecast_total)
     assert money_of(p.savings.text()) == base - opt
     # the waterfall foots: its steps add up to baseline - optimized, to the cent
     rows = waterfall(p)
@@ -227,7 +231,10 @@ def test_currency_eur_at_0_9_multiplies_every_amount(small_saas):
     assert p.range.text() == "€148.50 – €148.50"
     assert p.annual.text() == "€1,782.00"
     assert p.per_request.text() == "€0.014850"
-    assert p.forecast_total.text() == fmt_money(before_forecast * D("0.9"), "EUR")
+    # the forecast adds months rounded to cents: within half a cent a month of the exact x 0.9
+    sm = d.result.summary()
+    assert p.forecast_total.text() == fmt_money(sm.forecast_total, "EUR")
+    assert abs(sm.forecast_total - before_forecast * D("0.9")) <= D("0.005") * len(sm.forecast)
     m = WorksheetModel(d)
     assert m.index(0, COL_BASELINE).data() == "€148.50"
     assert m.headerData(COL_BASELINE, Qt.Orientation.Horizontal).endswith("EUR")

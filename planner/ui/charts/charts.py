@@ -327,7 +327,7 @@ class ForecastChart(Chart):
             t = pg.TextItem(f"over budget from {d.labels[k]}", color="#a33", anchor=(1.05, 1.2))
             t.setPos(k, d.expected[k])
             self.plot.addItem(t)
-        self.set_note(f"{n}-month total: <b>{money_text(float(ctx.result.forecast_total), ctx.currency, 2)}</b>"
+        self.set_note(f"{n}-month total: <b>{money_text(float(ctx.result.summary().forecast_total), ctx.currency, 2)}</b>"
                       f" (growth {float(ctx.plan.forecast.monthly_growth) * 100:g}%/month, "
                       f"prices {float(ctx.plan.forecast.yearly_price_trend) * 100:+g}%/year)")
         self.plot.setYRange(0, top * 1.1, padding=0)

@@ -124,7 +124,7 @@ def _drop_host() -> None:
 def chart_images(plan: Plan, result: PlanResult, catalog: Catalog, ranking: Ranking,
                  size: QSize | None = None) -> list[tuple[str, QImage]]:
     """The PDF's charts (cost by line, waterfall, forecast), rendered off screen."""
-    size = size or QSize(1500, 760)
+    size = size or QSize(860, 440)  # logical pixels: the text stays legible once scaled to the page
     ctx = ChartContext(plan, result, catalog, ranking)
     host = _host()
     host.resize(size)

@@ -1,0 +1,59 @@
+"""CSV export of a plan's line items for Excel: UTF-8 with BOM, plain numbers, no formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from planner.io.atomic import write_bytes_atomic
+from planner.io.export_table import Column, ExportData, Kind, plain
+
+#: A text cell starting with one of these would be read by a spreadsheet as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """Prefix a single quote to text a spreadsheet would otherwise run as a formula."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def cell_text(value: Any, kind: Kind) -> str:
+    """One cell as plain text: numbers with '.' decimal and no separators, money to 2 places."""
+    if value is None:
+        return ""
+    if kind is Kind.TEXT:
+        return safe_text(str(value))
+    if kind is Kind.DATE:
+        return value.isoformat() if isinstance(value, date) else safe_text(str(value))
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    if kind is Kind.MONEY:
+        return f"{value:.2f}"
+    if kind is Kind.UNIT_MONEY:
+        return f"{value:.6f}"
+    return plain(value)
+
+
+def _row(columns: tuple[Column, ...], values: list[Any]) -> list[str]:
+    return [cell_text(v, c.kind) for c, v in zip(columns, values, strict=True)]
+
+
+def csv_text(data: ExportData) -> str:
+    """The CSV as text (without the BOM): a header row, one row per line, the totals row."""
+    t = data.table
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow([safe_text(h) for h in t.headers()])
+    for row in t.rows:
+        w.writerow(_row(t.columns, t.row_values(row)))
+    w.writerow(_row(t.columns, t.total_values()))
+    return out.getvalue()
+
+
+def export_csv(data: ExportData, path: Path) -> None:
+    """Write the CSV atomically, UTF-8 with a BOM so Excel reads the encoding right."""
+    write_bytes_atomic(Path(path), csv_text(data).encode("utf-8-sig"))
