@@ -6,8 +6,8 @@ import csv
 from datetime import date
 from decimal import Decimal as D
 
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
 from pypdf import PdfReader
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from planner.domain.catalog import Catalog, ModelPrice, Overlay
 from planner.domain.plan import Line, Plan
