@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -11,8 +12,12 @@ APP_NAME = "cost-planner"
 APP_AUTHOR = "CostPlanner"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: The source checkout (or bundle) root that holds data/ and resources/.
-ROOT_DIR = PACKAGE_DIR.parent
+#: The source checkout (or bundle) root that holds data/ and resources/. In a PyInstaller
+#: bundle that is sys._MEIPASS (dist/cost-planner/_internal), where the spec puts both.
+#: Installed from a wheel (pip install .), data/ and resources/ are under <prefix>/share/cost-planner.
+ROOT_DIR = Path(getattr(sys, "_MEIPASS", PACKAGE_DIR.parent))
+if not (ROOT_DIR / "data").is_dir() and (Path(sys.prefix) / "share" / APP_NAME / "data").is_dir():
+    ROOT_DIR = Path(sys.prefix) / "share" / APP_NAME
 
 #: Setting this environment variable puts all user files under one directory (tests, portable use).
 HOME_OVERRIDE_ENV = "COST_PLANNER_HOME"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner import __version__, paths
@@ -15,6 +15,11 @@ from planner.domain.errors import InputError
 APP_NAME = "cost-planner"
 APP_DISPLAY_NAME = "Cost Planner"
 ORG_NAME = "CostPlanner"
+#: Reverse-DNS application id: the .desktop file's name (so Wayland compositors match the
+#: window to packaging/io.github.costplanner.CostPlanner.desktop), AppStream id, icon name.
+APP_ID = "io.github.costplanner.CostPlanner"
+#: The PNG sizes rendered from resources/icons/cost-planner.svg (scripts/render_icons.py).
+ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 
 def register_fonts() -> str | None:
@@ -29,15 +34,36 @@ def register_fonts() -> str | None:
     return family
 
 
+def app_icon() -> QIcon:
+    """The window icon: every shipped PNG size, so each place picks a sharp one."""
+    icon = QIcon()
+    icons = paths.resources_dir() / "icons"
+    for size in ICON_SIZES:
+        png = icons / f"cost-planner-{size}.png"
+        if png.exists():
+            icon.addFile(str(png), QSize(size, size))
+    return icon
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setApplicationName(APP_NAME)
         QCoreApplication.setOrganizationName(ORG_NAME)
         QCoreApplication.setApplicationVersion(__version__)
+        # Fractional scale factors (125%, 150%) as they are, not rounded: Qt 6 scales by
+        # default; this only has effect before the application object exists.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv or [APP_NAME])
         app.setApplicationDisplayName(APP_DISPLAY_NAME)
-        app.setDesktopFileName(APP_NAME)
+        app.setDesktopFileName(APP_ID)
+        # Follow the system light/dark palette: the platform's own style does, and so does
+        # Fusion; only the legacy "Windows" fallback (no platform style) does not.
+        style = app.style()
+        if style is None or style.name().lower() == "windows":
+            app.setStyle("Fusion")
+    if app.windowIcon().isNull():
+        app.setWindowIcon(app_icon())
     family = register_fonts()
     if family:
         f = QFont(family, 9)
