@@ -237,6 +237,11 @@ class Catalog(_Strict):
     def __contains__(self, model_id: object) -> bool:
         return model_id in self._by_id
 
+    @property
+    def by_id(self) -> dict[str, ModelPrice]:
+        """Models by id (read-only by convention)."""
+        return self._by_id
+
     def get(self, model_id: str) -> ModelPrice | None:
         return self._by_id.get(model_id)
 

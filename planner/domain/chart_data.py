@@ -129,18 +129,27 @@ def plan_input_share(plan: Plan) -> float | None:
     return float(tin / tot * 100) if tot else None
 
 
-def sensitivity(plan: Plan, catalog: Catalog, ranking: Ranking, points: int = 11, alternatives: int = 2) -> list[Series]:
+def sensitivity(plan: Plan, catalog: Catalog, ranking: Ranking, points: int = 11, alternatives: int = 2,
+                most_used: int = 4) -> list[Series]:
     """Monthly cost (levers on) as every line's tokens move from all output (0% input) to
-    all input (100%): the plan as it is, every line on each of the plan's models, and on the
-    `alternatives` cheapest models above the floor (by blended price at the ranking's ratio)."""
+    all input (100%): the plan as it is, every line on each of the plan's `most_used` models
+    (by spend), and on the `alternatives` cheapest models above the floor (by blended price
+    at the ranking's ratio)."""
     if not plan.lines:
         return []
     lookup = price_lookup(plan, catalog)
     mults = plan.enabled_multipliers()
     rate = plan.currency.per_usd
     shares = [Decimal(k) / (points - 1) for k in range(points)]
-    used = sorted({ln.model for ln in plan.lines} | {r.model for ln in plan.lines for r in ln.routing})
-    order = [i for i in ranking.order(SortKey.BLENDED) if catalog.models[i].id not in used]
+    # the plan's models that carry the most money (a plan may use dozens)
+    spend: dict[str, Decimal] = {}
+    for ln in plan.lines:
+        lr = cost_line(0, ln, lookup, plan.batch_discount, mults, rate)
+        for mid, amount in lr.by_model.items():
+            spend[mid] = spend.get(mid, Decimal(0)) + amount
+    used = sorted(spend, key=lambda mid: spend[mid], reverse=True)[:most_used]
+    everything_used = {ln.model for ln in plan.lines} | {r.model for ln in plan.lines for r in ln.routing}
+    order = [i for i in ranking.order(SortKey.BLENDED) if catalog.models[i].id not in everything_used]
     alts = [catalog.models[i].id for i in order[:alternatives]]
 
     def total(lines: list[Line]) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.errors import InputError
@@ -39,9 +39,12 @@ LEVER_LABELS = {
 
 def money(x: Decimal) -> Decimal:
     """Round half-up to cents (with enough digits for any amount the engine can produce)."""
-    with localcontext() as ctx:
-        ctx.prec = ENGINE_PRECISION
+    try:
         return x.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the current context holds
+        with localcontext() as ctx:
+            ctx.prec = ENGINE_PRECISION
+            return x.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def foot(values: Sequence[Decimal]) -> tuple[list[Decimal], Decimal]:
@@ -251,6 +254,8 @@ class PlanResult:
     forecast: tuple[ForecastMonth, ...]
     budget: BudgetCapacity | None
     notices: tuple[str, ...] = field(default=())
+    #: footed figures, worked out once per result (views ask for them several times a repaint)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def savings(self) -> Decimal:
@@ -275,6 +280,11 @@ class PlanResult:
     def summary(self) -> Summary:
         """Headline figures in cents: annual is 12 x the monthly total shown, month 1 of
         the forecast is that monthly total, and the forecast total adds the shown months."""
+        if "summary" not in self._cache:
+            self._cache["summary"] = self._summary()
+        return self._cache["summary"]
+
+    def _summary(self) -> Summary:
         _, base = self.footed_lines("baseline")
         _, opt = self.footed_lines("optimized")
         low, high = money(self.optimized_low), money(self.optimized_high)
@@ -311,7 +321,11 @@ class PlanResult:
 
     def footed_lines(self, attr: str = "optimized") -> tuple[list[Decimal], Decimal]:
         """Line amounts rounded to cents and their total (which equals their sum)."""
-        return foot([getattr(line, attr) for line in self.lines])
+        key = ("lines", attr)
+        if key not in self._cache:
+            self._cache[key] = foot([getattr(line, attr) for line in self.lines])
+        amounts, total = self._cache[key]
+        return list(amounts), total
 
     def footed_waterfall(self) -> tuple[Decimal, list[Step], Decimal]:
         """(baseline, steps, optimized) in cents, the steps summing to baseline - optimized."""
@@ -362,8 +376,11 @@ PriceLookup = Callable[[str], ModelPrice | None]
 def price_lookup(plan: Plan, catalog: Catalog) -> PriceLookup:
     """Pinned prices first (a saved plan reproduces exactly), then the catalog."""
 
+    pinned = plan.pinned_prices
+    by_id = catalog.by_id  # one attribute read, not one per line
+
     def lookup(model_id: str) -> ModelPrice | None:
-        return plan.pinned_prices.get(model_id) or catalog.get(model_id)
+        return pinned.get(model_id) or by_id.get(model_id)
 
     return lookup
 

@@ -167,14 +167,24 @@ class CatalogArrays:
 
     def workload_cost(self, workload: Sequence[tuple[float, float, float]]) -> np.ndarray:
         """Monthly USD of a workload [(requests, input tokens, output tokens), ...] on every
-        model, no levers (long-context tiers applied per line)."""
-        total = np.zeros(len(self.ids))
-        for requests, i, o in workload:
-            long = i > self.lc_threshold
-            pin = np.where(long, self.lc_input, self.input)
-            pout = np.where(long, self.lc_output, self.output)
-            total += requests * (i * pin + o * pout) / 1e6
-        return total
+        model, no levers (long-context tiers applied per line).
+
+        Cost = sum over lines of R x (I x in + O x out) / 1e6, where a model's long-context
+        prices replace its own for the lines whose input exceeds its threshold: one matrix
+        product over (lines x models) instead of a loop."""
+        if not len(workload):
+            return np.zeros(len(self.ids))
+        w = np.asarray(workload, dtype=float)
+        ri, ro = w[:, 0] * w[:, 1], w[:, 0] * w[:, 2]
+        cost = ri.sum() * self.input + ro.sum() * self.output
+        has_tier = np.isfinite(self.lc_threshold)
+        if has_tier.any():
+            cols = np.flatnonzero(has_tier)
+            long = w[:, 1][:, None] > self.lc_threshold[cols][None, :]  # lines x tiered models
+            cost[cols] += (ri @ long) * (self.lc_input[cols] - self.input[cols]) + (ro @ long) * (
+                self.lc_output[cols] - self.output[cols]
+            )
+        return cost / 1e6
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,7 @@ class ModelsTab(QWidget):
         for combo in (self.metric_combo, self.provider):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
+        self.metric_combo.setMinimumContentsLength(15)
         self._fill_providers()
         self.provider.currentIndexChanged.connect(lambda _i: self.proxy.set_filters(provider=self.provider.currentData()) or self._update_count())
 

@@ -17,10 +17,15 @@ from planner.ui.charts.charts import (
     ALL_CHARTS,
     PDF_CHARTS,
     ChartContext,
+    PriceHistoryChart,
     QualityPriceChart,
     SensitivityChart,
+    ValueRankingChart,
 )
 from planner.ui.plan_document import PlanDocument
+
+#: Charts drawn from the catalog and the ranking, not from the plan's numbers.
+CATALOG_CHARTS = (QualityPriceChart, ValueRankingChart, PriceHistoryChart)
 
 #: The sensitivity chart re-costs the plan many times: redraw it when a drag pauses.
 SLOW_CHART_DELAY_MS = 120
@@ -53,6 +58,7 @@ class ChartsTab(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(scroll)
         self._dirty = True
+        self._catalog_key: tuple | None = None
         self._slow = QTimer(self, singleShot=True, interval=SLOW_CHART_DELAY_MS)
         self._slow.timeout.connect(self._update_slow)
         doc.resultChanged.connect(self.refresh)
@@ -68,16 +74,24 @@ class ChartsTab(QWidget):
         return ChartContext(self.doc.plan, r, self.doc.catalog, ranking)
 
     def refresh(self, *_args, force: bool = False) -> None:
-        """Redraw from the current result; while hidden, only remember to."""
+        """Redraw from the current result; while hidden, only remember to. Charts that do
+        not depend on the plan's numbers (the catalog scatter, the ranking, price history)
+        are redrawn only when the ranking, the catalog or the plan's set of models changes."""
         if not (self.isVisible() or force):
             self._dirty = True
             return
         ctx = self.context()
         if ctx is None:
             return
+        catalog_key = (id(ctx.catalog), id(ctx.ranking), frozenset(ctx.plan.model_ids()))
+        catalog_changed = catalog_key != self._catalog_key
+        self._catalog_key = catalog_key
         for c in self.charts:
-            if not isinstance(c, SensitivityChart):
-                c.update_from(ctx)
+            if isinstance(c, SensitivityChart):
+                continue
+            if isinstance(c, CATALOG_CHARTS) and not catalog_changed:
+                continue
+            c.update_from(ctx)
         if force:
             self._update_slow()
         else:
