@@ -97,7 +97,7 @@ class ModelsTab(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, provider or id  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(150)
+        self.search.setMinimumWidth(110)
         self._search_timer = QTimer(self, singleShot=True, interval=60)
         self._search_timer.timeout.connect(lambda: self.proxy.set_filters(search=self.search.text()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -126,7 +126,7 @@ class ModelsTab(QWidget):
         for combo in (self.metric_combo, self.provider):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
-        self.metric_combo.setMinimumContentsLength(15)
+        self.metric_combo.setMinimumContentsLength(13)
         self._fill_providers()
         self.provider.currentIndexChanged.connect(lambda _i: self.proxy.set_filters(provider=self.provider.currentData()) or self._update_count())
 
