@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import time
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -29,6 +30,9 @@ CATALOG_CHARTS = (QualityPriceChart, ValueRankingChart, PriceHistoryChart)
 
 #: The sensitivity chart re-costs the plan many times: redraw it when a drag pauses.
 SLOW_CHART_DELAY_MS = 120
+#: While a drag sends a result per slider step, the charts redraw at most this often, so the
+#: slider stays smooth and the charts follow at about ten frames a second.
+REDRAW_INTERVAL_MS = 100
 
 
 class ChartsTab(QWidget):
@@ -61,7 +65,10 @@ class ChartsTab(QWidget):
         self._catalog_key: tuple | None = None
         self._slow = QTimer(self, singleShot=True, interval=SLOW_CHART_DELAY_MS)
         self._slow.timeout.connect(self._update_slow)
-        doc.resultChanged.connect(self.refresh)
+        self._throttle = QTimer(self, singleShot=True)
+        self._throttle.timeout.connect(self._redraw_now)
+        self._last_redraw = 0.0
+        doc.resultChanged.connect(self._result_changed)
 
     def chart(self, cls):
         return next(c for c in self.charts if isinstance(c, cls))
@@ -72,6 +79,21 @@ class ChartsTab(QWidget):
             return None
         ranking: Ranking = self._ranking()
         return ChartContext(self.doc.plan, r, self.doc.catalog, ranking)
+
+    def _result_changed(self) -> None:
+        """Redraw now, or, if the last redraw was under REDRAW_INTERVAL_MS ago, once that
+        interval is up (the latest result is drawn then)."""
+        if not self.isVisible():
+            self._dirty = True
+            return
+        wait = REDRAW_INTERVAL_MS - (time.monotonic() - self._last_redraw) * 1000
+        if wait <= 0:
+            self.refresh()
+        elif not self._throttle.isActive():
+            self._throttle.start(int(wait))
+
+    def _redraw_now(self) -> None:
+        self.refresh()
 
     def refresh(self, *_args, force: bool = False) -> None:
         """Redraw from the current result; while hidden, only remember to. Charts that do
@@ -97,6 +119,7 @@ class ChartsTab(QWidget):
         else:
             self._slow.start()
         self._dirty = False
+        self._last_redraw = time.monotonic()
 
     def _update_slow(self) -> None:
         ctx = self.context()
