@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from pydantic import ValidationError
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.chart_data import rebalanced
 from planner.domain.plan import Line
 from planner.domain.ranking import DEFAULT_QUALITY_FLOOR
 from planner.domain.suggest import Suggestion, suggest_cheaper
@@ -65,16 +66,8 @@ COLUMN_WIDTHS = {
 }
 
 
-def rebalance(line: Line, input_share: Decimal) -> Line:
-    """The line with its tokens per request split input:output at `input_share` of the same
-    total (whole tokens); a cached prefix larger than the new input shrinks with it."""
-    total = line.input_tokens + line.output_tokens
-    new_in = (total * input_share).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    new_in = min(max(new_in, Decimal(0)), total)
-    update: dict = {"input_tokens": new_in, "output_tokens": total - new_in}
-    if line.prompt_cache.prefix_tokens > new_in:
-        update["prompt_cache"] = line.prompt_cache.model_copy(update={"prefix_tokens": new_in})
-    return line.model_copy(update=update)
+# The slider's arithmetic lives in the domain (the sensitivity chart uses it too).
+rebalance = rebalanced
 
 
 class WorkloadTab(QWidget):
