@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -241,6 +242,32 @@ def validation_reason(exc: ValidationError) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
     return f"field '{loc}': {msg}" if loc else msg
+
+
+class SkipEntry(Exception):
+    """An entry that is not imported; the message is the reason."""
+
+
+def add_entry(
+    result: ImportResult, seen: dict[str, str], ident: str, make: Callable[[], dict[str, Any]], origin: str = ""
+) -> None:
+    """Build one entry's model and add it to `result`, or record why it was skipped
+    (SkipEntry, a duplicate id, a field that does not validate). `seen` maps the ids taken so
+    far to the entry that took them; `origin` describes that entry in the duplicate reason."""
+    try:
+        data = make()
+        model_id = data["id"]
+        if model_id in seen:
+            raise SkipEntry(f"duplicate of {model_id} (from {origin}'{seen[model_id]}')")
+        model = build_model(data)
+    except SkipEntry as e:
+        result.skipped.append(Skipped(ident, str(e)))
+        return
+    except ValidationError as e:
+        result.skipped.append(Skipped(ident, validation_reason(e)))
+        return
+    seen[model_id] = ident
+    result.models.append(model)
 
 
 def build_model(data: dict[str, Any]) -> ModelPrice:

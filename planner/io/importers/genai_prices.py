@@ -12,15 +12,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
 from planner.domain.errors import InputError
 from planner.io.importers.common import (
     PROVIDER_NAMES,
     ImportResult,
     PriceError,
+    SkipEntry,
     Skipped,
-    build_model,
+    add_entry,
     join_notes,
     normalize_id,
     per_million,
@@ -28,7 +27,6 @@ from planner.io.importers.common import (
     provider_display,
     provider_key,
     type_name,
-    validation_reason,
 )
 
 FORMAT = "genai-prices"
@@ -45,8 +43,7 @@ PRICE_KEYS: tuple[tuple[str, str], ...] = (
 _ONE = Decimal(1)
 
 
-class _Skip(Exception):
-    """An entry that is not imported; the message is the reason."""
+_Skip = SkipEntry
 
 
 def parse_genai_prices(raw: Any, source: str, *, today: date) -> ImportResult:
@@ -94,20 +91,7 @@ def parse_genai_prices(raw: Any, source: str, *, today: date) -> ImportResult:
             ident = (
                 f"{pid}/{mid}" if isinstance(mid, str) and mid.strip() else f"{pid}/models[{mi}]"
             )
-            try:
-                data = _model(pid, display, url, m, today)
-                model_id = data["id"]
-                if model_id in seen:
-                    raise _Skip(f"duplicate of {model_id} (from '{seen[model_id]}')")
-                model = build_model(data)
-            except _Skip as e:
-                result.skipped.append(Skipped(ident, str(e)))
-                continue
-            except ValidationError as e:
-                result.skipped.append(Skipped(ident, validation_reason(e)))
-                continue
-            seen[model_id] = ident
-            result.models.append(model)
+            add_entry(result, seen, ident, lambda pid=pid, display=display, url=url, m=m: _model(pid, display, url, m, today))
     return result
 
 

@@ -7,15 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
 from planner.domain.errors import InputError
 from planner.io.importers.common import (
     MILLION,
     ImportResult,
     PriceError,
-    Skipped,
-    build_model,
+    SkipEntry,
+    add_entry,
     join_notes,
     normalize_id,
     per_million,
@@ -23,7 +21,6 @@ from planner.io.importers.common import (
     provider_display,
     provider_key,
     type_name,
-    validation_reason,
 )
 
 FORMAT = "litellm"
@@ -70,8 +67,7 @@ _FLAGS: tuple[tuple[str, str | None, str | None], ...] = (
 _SECONDARY_PROVIDERS = frozenset({"vertex_ai-language-models"})
 
 
-class _Skip(Exception):
-    """An entry that is not imported; the message is the reason."""
+_Skip = SkipEntry
 
 
 def parse_litellm(raw: Any, source: str, *, today: date, all_modes: bool = False) -> ImportResult:
@@ -91,20 +87,8 @@ def parse_litellm(raw: Any, source: str, *, today: date, all_modes: bool = False
     seen: dict[str, str] = {}
     for key, entry in (*first, *later):
         key = str(key)
-        try:
-            data = _entry(key, entry, today=today, all_modes=all_modes)
-            model_id = data["id"]
-            if model_id in seen:
-                raise _Skip(f"duplicate of {model_id} (from key '{seen[model_id]}')")
-            model = build_model(data)
-        except _Skip as e:
-            result.skipped.append(Skipped(key, str(e)))
-            continue
-        except ValidationError as e:
-            result.skipped.append(Skipped(key, validation_reason(e)))
-            continue
-        seen[model_id] = key
-        result.models.append(model)
+        add_entry(result, seen, key, lambda key=key, entry=entry: _entry(key, entry, today=today, all_modes=all_modes),
+                  origin="key ")
     return result
 
 

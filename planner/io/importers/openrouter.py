@@ -6,22 +6,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
 from planner.domain.errors import InputError
 from planner.io.importers.common import (
     MILLION,
     ImportResult,
     PriceError,
-    Skipped,
-    build_model,
+    SkipEntry,
+    add_entry,
     join_notes,
     normalize_id,
     per_million,
     positive_int,
     provider_display,
     type_name,
-    validation_reason,
 )
 
 FORMAT = "openrouter"
@@ -38,8 +35,7 @@ PRICE_KEYS: tuple[tuple[str, str], ...] = (
 _MODALITIES = frozenset({"text", "image", "audio", "video", "file"})
 
 
-class _Skip(Exception):
-    """An entry that is not imported; the message is the reason."""
+_Skip = SkipEntry
 
 
 def parse_openrouter(raw: Any, source: str, *, today: date) -> ImportResult:
@@ -56,20 +52,7 @@ def parse_openrouter(raw: Any, source: str, *, today: date) -> ImportResult:
     for i, m in enumerate(data):
         rid = m.get("id") if isinstance(m, dict) else None
         ident = rid.strip() if isinstance(rid, str) and rid.strip() else f"data[{i}]"
-        try:
-            d = _model(m, today)
-            model_id = d["id"]
-            if model_id in seen:
-                raise _Skip(f"duplicate of {model_id} (from '{seen[model_id]}')")
-            model = build_model(d)
-        except _Skip as e:
-            result.skipped.append(Skipped(ident, str(e)))
-            continue
-        except ValidationError as e:
-            result.skipped.append(Skipped(ident, validation_reason(e)))
-            continue
-        seen[model_id] = ident
-        result.models.append(model)
+        add_entry(result, seen, ident, lambda m=m: _model(m, today))
     return result
 
 
