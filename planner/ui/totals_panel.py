@@ -78,6 +78,8 @@ class TotalsPanel(QWidget):
         # -- waterfall ---------------------------------------------------------------------
         self.waterfall = QGroupBox("Savings by lever")
         self.waterfall_grid = QGridLayout(self.waterfall)
+        self._waterfall_names: list[str] = []
+        self._waterfall_values: list[QLabel] = []
         self.waterfall.setToolTip("Each lever's saving at its step, in the order they apply. Negative: the lever costs more.")
 
         # -- budget ------------------------------------------------------------------------------
@@ -206,56 +208,64 @@ class TotalsPanel(QWidget):
             return
         cur = r.currency
         sm = r.summary()
-        self.baseline.setText(fmt_money(sm.baseline, cur))
-        self.optimized.setText(fmt_money(sm.optimized, cur))
-        self.range.setText(f"{fmt_money(sm.low, cur)} – {fmt_money(sm.high, cur)}")
+        _set(self.baseline, fmt_money(sm.baseline, cur))
+        _set(self.optimized, fmt_money(sm.optimized, cur))
+        _set(self.range, f"{fmt_money(sm.low, cur)} – {fmt_money(sm.high, cur)}")
         pct = f"  ({fmt_pct(sm.savings_pct)})" if sm.savings_pct is not None else ""
-        self.savings.setText(fmt_money(sm.savings, cur) + pct)
-        self.annual.setText(fmt_money(sm.annual, cur))
-        self.per_request.setText(fmt_small_money(sm.cost_per_request, cur))
+        _set(self.savings, fmt_money(sm.savings, cur) + pct)
+        _set(self.annual, fmt_money(sm.annual, cur))
+        _set(self.per_request, fmt_small_money(sm.cost_per_request, cur))
 
         # waterfall rows, footed so they add up to baseline - optimized
         base, steps, opt = r.footed_waterfall()
+        rows = [("Baseline", base, True)] + [(s.label, -s.saving, False) for s in steps] + [("Optimized", opt, True)]
+        names = [name for name, _amount, _strong in rows]
+        if names != self._waterfall_names:
+            self._build_waterfall(rows)
+        for (_name, amount, strong), val in zip(rows, self._waterfall_values, strict=True):
+            if strong:
+                _set(val, fmt_money(amount, cur))
+            else:
+                # a lever that costs more is red, a saving green
+                _set(val, _signed(amount, cur), "color: #a33;" if amount > 0 else "color: #1d7a3a;" if amount < 0 else "")
+
+        b = r.budget
+        if b is None:
+            for w in (self.headroom, self.affordable, self.crossed):
+                _set(w, "—", "")
+        else:
+            pct = f" ({fmt_pct(sm.headroom / sm.budget * 100)})" if sm.budget else ""
+            _set(self.headroom, fmt_money(sm.headroom, cur) + pct,
+                 "color: #a33; font-weight: bold;" if sm.headroom < 0 else "color: #1d7a3a;")
+            _set(self.affordable, f"{b.requests_affordable:,.0f} /month" if b.requests_affordable is not None else "—")
+            if b.first_month_over is None:
+                _set(self.crossed, "not in horizon", "")
+            else:
+                _set(self.crossed, r.forecast[b.first_month_over].label, "color: #a33; font-weight: bold;")
+        _set(self.forecast_label, f"{len(sm.forecast)}-month total")
+        _set(self.forecast_total, fmt_money(sm.forecast_total, cur))
+
+    def _build_waterfall(self, rows: list[tuple[str, Decimal, bool]]) -> None:
+        """(Re)create the waterfall's rows; only when the set of levers changes, so a slider
+        drag only updates texts."""
         while self.waterfall_grid.count():
             item = self.waterfall_grid.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        rows = [("Baseline", base, True)] + [(s.label, -s.saving, False) for s in steps] + [("Optimized", opt, True)]
+        self._waterfall_values = []
         grid_row = 0
-        for name, amount, strong in rows:
+        for name, _amount, strong in rows:
             if name == "Optimized" and strong:
                 rule = QFrame()
                 rule.setFrameShape(QFrame.Shape.HLine)
                 self.waterfall_grid.addWidget(rule, grid_row, 0, 1, 2)
                 grid_row += 1
             val = _value_label(bold=strong)
-            val.setText(fmt_money(amount, cur) if strong else _signed(amount, cur))
-            if not strong and amount > 0:
-                val.setStyleSheet("color: #a33;")  # a lever that costs more
-            elif not strong and amount < 0:
-                val.setStyleSheet("color: #1d7a3a;")
             self.waterfall_grid.addWidget(QLabel(name if strong else f"   {name}"), grid_row, 0)
             self.waterfall_grid.addWidget(val, grid_row, 1)
+            self._waterfall_values.append(val)
             grid_row += 1
-
-        b = r.budget
-        if b is None:
-            for w in (self.headroom, self.affordable, self.crossed):
-                w.setText("—")
-                w.setStyleSheet("")
-        else:
-            pct = f" ({fmt_pct(sm.headroom / sm.budget * 100)})" if sm.budget else ""
-            self.headroom.setText(fmt_money(sm.headroom, cur) + pct)
-            self.headroom.setStyleSheet("color: #a33; font-weight: bold;" if sm.headroom < 0 else "color: #1d7a3a;")
-            self.affordable.setText(f"{b.requests_affordable:,.0f} /month" if b.requests_affordable is not None else "—")
-            if b.first_month_over is None:
-                self.crossed.setText("not in horizon")
-                self.crossed.setStyleSheet("")
-            else:
-                self.crossed.setText(r.forecast[b.first_month_over].label)
-                self.crossed.setStyleSheet("color: #a33; font-weight: bold;")
-        self.forecast_label.setText(f"{len(sm.forecast)}-month total")
-        self.forecast_total.setText(fmt_money(sm.forecast_total, cur))
+        self._waterfall_names = [name for name, _amount, _strong in rows]
 
     # -- widgets -> plan (undoable) ----------------------------------------------------------
 
@@ -297,6 +307,15 @@ class TotalsPanel(QWidget):
             return
         if cur != self.doc.plan.currency:
             self.doc.set_plan_attr("currency", cur, f"Show amounts in {code}")
+
+
+def _set(label: QLabel, text: str, style: str | None = None) -> None:
+    """Change a label only where it differs: an unchanged text costs no relayout or repaint."""
+    if label.text() != text:
+        label.setText(text)
+    if style is not None and label.property("cp_style") != style:
+        label.setProperty("cp_style", style)
+        label.setStyleSheet(style)
 
 
 def _signed(amount: Decimal, cur: str) -> str:

@@ -81,6 +81,15 @@ _BOLD = QFont()
 _BOLD.setBold(True)
 _COMPUTED_BG = QBrush(QColor("#f3f6fa"))
 _WARN_FG = QBrush(QColor("#9a5b00"))
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ALIGNMENT = [
+    int((Qt.AlignmentFlag.AlignRight if col in NUMERIC else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
+    for col in range(COLUMN_COUNT)
+]
 
 
 def parse_number(text: Any, *, integer: bool = False) -> Decimal:
@@ -130,6 +139,8 @@ class WorksheetModel(QAbstractTableModel):
         super().__init__(parent)
         self.doc = doc
         self._currency = doc.plan.currency.code
+        # row -> (line, (result, catalog, pinned prices, currency), texts): see row_texts
+        self._texts: dict[int, tuple[Line, tuple, list[str]]] = {}
         doc.linesChanged.connect(self._on_lines_changed)
         doc.structureChanged.connect(self._on_structure)
         doc.settingsChanged.connect(self._on_settings)
@@ -142,6 +153,7 @@ class WorksheetModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), COLUMN_COUNT - 1))
 
     def _on_structure(self) -> None:
+        self._texts.clear()
         self.beginResetModel()
         self.endResetModel()
 
@@ -280,12 +292,52 @@ class WorksheetModel(QAbstractTableModel):
             return fmt_pct(v * 100) if v is not None else ""
         return ""
 
+    def row_texts(self, row: int) -> list[str]:
+        """The displayed texts of a row, formatted once per line and engine result: a repaint
+        (a slider drag repaints every visible cell) reads them without formatting again."""
+        line = self.doc.plan.lines[row]
+        key = (self.doc.result, self.doc.catalog, self.doc.plan.pinned_prices, self._currency)
+        cached = self._texts.get(row)
+        if cached is not None and cached[0] is line and all(a is b for a, b in zip(cached[1], key, strict=True)):
+            return cached[2]
+        texts = [self._display(row, col) for col in range(COLUMN_COUNT)]
+        self._texts[row] = (line, key, texts)
+        return texts
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
+        row = index.row()
+        if not (0 <= row < len(self.doc.plan.lines)) or not index.isValid():
             return None
-        row, col = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
+        return self._data(row, index.column(), role)
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:
+        """Every role a painted cell needs in one call (a view asks for seven per cell)."""
+        row = index.row()
+        valid = 0 <= row < len(self.doc.plan.lines) and index.isValid()
+        col = index.column()
+        for rd in roleDataSpan:
+            v = self._data(row, col, rd.role()) if valid else None
+            if v is None:
+                rd.clearData()
+            else:
+                rd.setData(v)
+
+    def _data(self, row: int, col: int, role: int) -> Any:
+        # most frequent first: a painted cell asks for display, alignment, font, colours
+        if role == _DISPLAY:
+            return self.row_texts(row)[col]
+        if role == _ALIGN:
+            return _ALIGNMENT[col]
+        if role == _BACKGROUND:
+            return _COMPUTED_BG if col in COMPUTED else None
+        if role == _FONT:
+            return _BOLD if col == COL_OPTIMIZED else None
+        if role == _FOREGROUND:
+            if col in (COL_MODEL, COL_HIT_RATE, COL_PREFIX):
+                lr = self.line_result(row)
+                if lr is not None and lr.notices:
+                    return _WARN_FG
+            return None
         if role == Qt.ItemDataRole.EditRole:
             v = self.value(row, col)
             if col in RATE_COLUMNS:
@@ -297,18 +349,6 @@ class WorksheetModel(QAbstractTableModel):
             return self.value(row, col)
         if role == ROW_ROLE:
             return self.line(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and col in COMPUTED:
-            return _COMPUTED_BG
-        if role == Qt.ItemDataRole.FontRole and col == COL_OPTIMIZED:
-            return _BOLD
-        if role == Qt.ItemDataRole.ForegroundRole and col in (COL_MODEL, COL_HIT_RATE, COL_PREFIX):
-            lr = self.line_result(row)
-            if lr is not None and lr.notices:
-                return _WARN_FG
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
         return None
