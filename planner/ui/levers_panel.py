@@ -129,6 +129,7 @@ class LineLeversPanel(QGroupBox):
         lay.addLayout(grid)
         lay.addStretch(1)
 
+        self._loaded: Line | None = None
         doc.linesChanged.connect(self._lines_changed)
         doc.structureChanged.connect(self._structure)
         self.set_row(None)
@@ -136,8 +137,17 @@ class LineLeversPanel(QGroupBox):
     # -- which line ----------------------------------------------------------------------------
 
     def _lines_changed(self, rows: list) -> None:
-        if self.row in rows:
-            self.load()
+        if self.row not in rows:
+            return
+        old, new = self._loaded, self.line
+        if old is not None and new is not None and _same_levers(old, new):
+            # a token change (the input:output slider): only the prefix's upper bound moves
+            self._loaded = new
+            self.prefix.blockSignals(True)
+            self.prefix.setMaximum(min(int(new.input_tokens), 2**31 - 1))
+            self.prefix.blockSignals(False)
+            return
+        self.load()
 
     def _structure(self) -> None:
         if self.row is not None and self.row >= len(self.doc.plan.lines):
@@ -154,6 +164,7 @@ class LineLeversPanel(QGroupBox):
 
     def load(self) -> None:
         line = self.line
+        self._loaded = line
         widgets = (self.prefix, self.hit, self.batch, self.response, self.semantic)
         enabled = line is not None
         for w in (*widgets, self.routing_view, self.picker, self.add_route, self.remove_route, self.apply_route, self.clear_route):
@@ -319,3 +330,6 @@ class PlanLeversPanel(QGroupBox):
             self.doc.set_plan_attr("batch_discount", v, "Change default batch discount")
 
 
+def _same_levers(a: Line, b: Line) -> bool:
+    """The two lines differ at most in their token counts (what the panel shows is the same)."""
+    return a.model_copy(update={"input_tokens": b.input_tokens, "output_tokens": b.output_tokens}) == b

@@ -86,8 +86,27 @@ _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _FONT = Qt.ItemDataRole.FontRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_CHECK = Qt.ItemDataRole.CheckStateRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_MISSING = object()
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_READ_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDIT_FLAGS = _READ_FLAGS | Qt.ItemFlag.ItemIsEditable
+_READ_ONLY = frozenset((*COMPUTED, COL_ROUTING))
 _ALIGNMENT = [
     int((Qt.AlignmentFlag.AlignRight if col in NUMERIC else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
+    for col in range(COLUMN_COUNT)
+]
+# the roles a delegate asks for to paint a cell, except the text: the same in every row
+_STATIC_CELL = [
+    {
+        _ALIGN: _ALIGNMENT[col],
+        _BACKGROUND: _COMPUTED_BG if col in COMPUTED else None,
+        _FONT: _BOLD if col == COL_OPTIMIZED else None,
+        _FOREGROUND: None,
+        _CHECK: None,
+        _DECORATION: None,
+    }
     for col in range(COLUMN_COUNT)
 ]
 
@@ -129,6 +148,34 @@ def fmt_rate(v: Decimal) -> str:
     return f"{(v * 100).normalize():f}%" if v else "—"
 
 
+# what each input column shows of a line (the engine's notices colour the model, prefix and
+# hit-rate cells: they follow the model, routing and prompt cache)
+_COLUMN_KEYS: dict[int, Any] = {
+    COL_NAME: lambda ln: ln.name,
+    COL_PRESET: lambda ln: ln.preset,
+    COL_REQUESTS: lambda ln: ln.requests,
+    COL_PER: lambda ln: ln.volume_mode,
+    COL_DAYS: lambda ln: (ln.volume_mode, ln.days_per_month),
+    COL_INPUT: lambda ln: ln.input_tokens,
+    COL_OUTPUT: lambda ln: ln.output_tokens,
+    COL_MODEL: lambda ln: (ln.model, ln.routing, ln.prompt_cache),
+    COL_ROUTING: lambda ln: (ln.model, ln.routing),
+    COL_PREFIX: lambda ln: (ln.model, ln.routing, ln.prompt_cache),
+    COL_HIT_RATE: lambda ln: (ln.model, ln.routing, ln.prompt_cache),
+    COL_BATCH: lambda ln: ln.batch_share,
+    COL_RESPONSE_CACHE: lambda ln: ln.response_cache_hit_rate,
+    COL_SEMANTIC_CACHE: lambda ln: ln.semantic_cache_hit_rate,
+}
+
+
+def _changed_columns(old: Line | None, new: Line) -> set[int]:
+    if old is None:
+        return set(range(COLUMN_COUNT))
+    if old is new:
+        return set()
+    return {c for c, key in _COLUMN_KEYS.items() if key(old) != key(new)}
+
+
 class WorksheetModel(QAbstractTableModel):
     """One row per plan line. Edits are validated (a refused value leaves the line as it
     was and emits `editRejected`) and pushed to the document's undo stack."""
@@ -141,6 +188,11 @@ class WorksheetModel(QAbstractTableModel):
         self._currency = doc.plan.currency.code
         # row -> (line, (result, catalog, pinned prices, currency), texts): see row_texts
         self._texts: dict[int, tuple[Line, tuple, list[str]]] = {}
+        # row -> (the texts they were built with, per column {role: value})
+        self._cells: dict[int, tuple[list[str], list[dict[int, Any]]]] = {}
+        # the lines as last signalled, to tell which columns an edit changed
+        self._seen: list[Line] = list(doc.plan.lines)
+        self._prices = (doc.catalog, doc.plan.pinned_prices)
         doc.linesChanged.connect(self._on_lines_changed)
         doc.structureChanged.connect(self._on_structure)
         doc.settingsChanged.connect(self._on_settings)
@@ -149,11 +201,33 @@ class WorksheetModel(QAbstractTableModel):
     # -- document signals ----------------------------------------------------------------
 
     def _on_lines_changed(self, rows: list[int]) -> None:
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), COLUMN_COUNT - 1))
+        """Repaint only the cells whose value changed: a slider step changes two columns of
+        every line, and a view repaints the cells of a small range, not the whole table."""
+        lines = self.doc.plan.lines
+        changed: set[int] = set()
+        for r in rows:
+            old = self._seen[r] if r < len(self._seen) else None
+            changed |= _changed_columns(old, lines[r])
+        self._seen = list(lines)
+        if rows and changed:
+            self._emit_columns(min(rows), max(rows), sorted(changed))
+
+    def _emit_columns(self, first: int, last: int, columns: list[int]) -> None:
+        """dataChanged for runs of at most two adjacent columns (a view repaints a larger
+        range over many rows whole)."""
+        run: list[int] = []
+        for c in columns:
+            if run and (c != run[-1] + 1 or len(run) == 2):
+                self.dataChanged.emit(self.index(first, run[0]), self.index(last, run[-1]))
+                run = []
+            run.append(c)
+        if run:
+            self.dataChanged.emit(self.index(first, run[0]), self.index(last, run[-1]))
 
     def _on_structure(self) -> None:
         self._texts.clear()
+        self._cells.clear()
+        self._seen = list(self.doc.plan.lines)
         self.beginResetModel()
         self.endResetModel()
 
@@ -163,8 +237,15 @@ class WorksheetModel(QAbstractTableModel):
 
     def _on_result(self) -> None:
         n = self.rowCount()
-        if n:
-            self.dataChanged.emit(self.index(0, COL_BASELINE), self.index(n - 1, COL_SHARE))
+        if not n:
+            return
+        prices = (self.doc.catalog, self.doc.plan.pinned_prices)
+        if prices[0] is not self._prices[0] or prices[1] is not self._prices[1]:
+            # model names (model and routing cells) and the engine's notices may have changed
+            self._prices = prices
+            self.dataChanged.emit(self.index(0, 0), self.index(n - 1, COLUMN_COUNT - 1))
+        else:
+            self._emit_columns(0, n - 1, list(COMPUTED))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -201,14 +282,13 @@ class WorksheetModel(QAbstractTableModel):
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
         col = index.column()
-        if col in COMPUTED or col == COL_ROUTING:
-            return f
+        if col in _READ_ONLY:
+            return _READ_FLAGS
         if col == COL_DAYS and self.line(index.row()).volume_mode is not VolumeMode.PER_DAY:
-            return f
-        return f | Qt.ItemFlag.ItemIsEditable
+            return _READ_FLAGS
+        return _EDIT_FLAGS
 
     def value(self, row: int, col: int) -> Any:
         """The native value shown in a cell."""
@@ -295,11 +375,14 @@ class WorksheetModel(QAbstractTableModel):
     def row_texts(self, row: int) -> list[str]:
         """The displayed texts of a row, formatted once per line and engine result: a repaint
         (a slider drag repaints every visible cell) reads them without formatting again."""
-        line = self.doc.plan.lines[row]
-        key = (self.doc.result, self.doc.catalog, self.doc.plan.pinned_prices, self._currency)
+        doc = self.doc
+        line = doc.plan.lines[row]
+        key = (doc.result, doc.catalog, doc.plan.pinned_prices, self._currency)
         cached = self._texts.get(row)
-        if cached is not None and cached[0] is line and all(a is b for a, b in zip(cached[1], key, strict=True)):
-            return cached[2]
+        if cached is not None and cached[0] is line:
+            k = cached[1]
+            if k[0] is key[0] and k[1] is key[1] and k[2] is key[2] and k[3] is key[3]:
+                return cached[2]
         texts = [self._display(row, col) for col in range(COLUMN_COUNT)]
         self._texts[row] = (line, key, texts)
         return texts
@@ -311,16 +394,37 @@ class WorksheetModel(QAbstractTableModel):
         return self._data(row, index.column(), role)
 
     def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:
-        """Every role a painted cell needs in one call (a view asks for seven per cell)."""
+        """Every role a painted cell needs in one call (a view asks for seven per cell), from
+        the row's cached cell values."""
         row = index.row()
-        valid = 0 <= row < len(self.doc.plan.lines) and index.isValid()
-        col = index.column()
-        for rd in roleDataSpan:
-            v = self._data(row, col, rd.role()) if valid else None
-            if v is None:
+        if 0 <= row < len(self.doc.plan.lines) and index.isValid():
+            cell = self.row_cells(row)[index.column()]
+            for rd in roleDataSpan:
+                role = rd.role()
+                v = cell.get(role, _MISSING)
+                if v is _MISSING:
+                    v = self._data(row, index.column(), role)
+                if v is None:
+                    rd.clearData()
+                else:
+                    rd.setData(v)
+        else:
+            for rd in roleDataSpan:
                 rd.clearData()
-            else:
-                rd.setData(v)
+
+    def row_cells(self, row: int) -> list[dict[int, Any]]:
+        """Per column, the painted roles' values (display, alignment, font, colours)."""
+        texts = self.row_texts(row)
+        cached = self._cells.get(row)
+        if cached is not None and cached[0] is texts:
+            return cached[1]
+        cells = [{**_STATIC_CELL[col], _DISPLAY: text} for col, text in enumerate(texts)]
+        lr = self.line_result(row)
+        if lr is not None and lr.notices:
+            for col in (COL_MODEL, COL_HIT_RATE, COL_PREFIX):
+                cells[col][_FOREGROUND] = _WARN_FG
+        self._cells[row] = (texts, cells)
+        return cells
 
     def _data(self, row: int, col: int, role: int) -> Any:
         # most frequent first: a painted cell asks for display, alignment, font, colours

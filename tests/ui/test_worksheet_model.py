@@ -401,3 +401,109 @@ def test_random_edits_never_leave_an_invalid_plan(session, edits):
         d.undo_stack.undo()
     assert d.plan.lines[0].name == "Chat" and d.plan.lines[0].requests == D(10_000)
     assert d.result == compute(d.plan, d.catalog)
+
+
+# -- painting: the cached cells a view paints from --------------------------------------------------
+
+PAINT_ROLES = (DISPLAY, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole,
+               Qt.ItemDataRole.ForegroundRole)
+
+
+def test_painted_cells_equal_data_and_follow_edits_and_results(make_doc):
+    """A view paints from row_cells (one multiData call per cell); they must say what data() says,
+    after an edit, after an undo, and for a line whose model has no cache-read price (amber)."""
+    from PySide6.QtGui import QBrush
+
+    d = make_doc(line("Chat", prompt_cache=PromptCache(prefix_tokens=D(200), hit_rate=D("0.5"))),
+                 line("Mid", model=MID, prompt_cache=PromptCache(prefix_tokens=D(100), hit_rate=D("0.5"))))
+    m = WorksheetModel(d)
+
+    def check() -> None:
+        for r in range(m.rowCount()):
+            for c in range(COLUMN_COUNT):
+                cell = m.row_cells(r)[c]
+                for role in PAINT_ROLES:
+                    want = m.data(m.index(r, c), role)
+                    got = cell.get(role)
+                    if isinstance(want, QBrush):
+                        assert isinstance(got, QBrush) and got.color() == want.color(), (r, c, role)
+                    else:
+                        assert got == want, (r, c, role, got, want)
+
+    check()
+    assert isinstance(m.row_cells(1)[COL_MODEL][Qt.ItemDataRole.ForegroundRole], QBrush)  # no cache-read price
+    assert m.row_cells(0)[COL_MODEL][Qt.ItemDataRole.ForegroundRole] is None
+    before = m.row_cells(0)[COL_BASELINE][DISPLAY]
+    assert edit(m, 0, COL_INPUT, "5000")
+    check()
+    assert m.row_cells(0)[COL_INPUT][DISPLAY] == "5,000"
+    assert m.row_cells(0)[COL_BASELINE][DISPLAY] != before
+    # the other line's share of the total moved too, though the line itself did not change
+    assert m.row_cells(1)[COL_SHARE][DISPLAY] == shown(m, 1, COL_SHARE)
+    d.undo_stack.undo()
+    check()
+    assert m.row_cells(0)[COL_BASELINE][DISPLAY] == before
+
+
+def test_a_view_paints_from_the_cached_cells(qtbot, make_doc):
+    from PySide6.QtWidgets import QTableView
+
+    calls: list[int] = []
+
+    class Counting(WorksheetModel):
+        def row_cells(self, row: int):
+            calls.append(row)
+            return super().row_cells(row)
+
+    d = make_doc(line("Chat"), line("Other", model=SMALL))
+    m = Counting(d)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(m)
+    view.resize(1600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    calls.clear()
+    view.grab()  # paints every visible cell
+    assert set(calls) == {0, 1}
+    assert len(calls) >= 2 * 10  # one call per visible cell, not one per role
+
+
+def test_an_edit_signals_only_the_cells_it_changed(make_doc):
+    """Views repaint what dataChanged names: an edit names its own column (and the engine's
+    columns); a price change names every column (model names and notices may change)."""
+    d = make_doc(line("Chat"), line("Other", model=SMALL))
+    m = WorksheetModel(d)
+    ranges: list[tuple[int, int, int, int]] = []
+    m.dataChanged.connect(lambda a, b, *_: ranges.append((a.row(), a.column(), b.row(), b.column())))
+
+    def columns() -> set[int]:
+        return {c for _r0, c0, _r1, c1 in ranges for c in range(c0, c1 + 1)}
+
+    assert edit(m, 1, COL_NAME, "Renamed")
+    assert columns() == {COL_NAME, *COMPUTED}
+    assert all(r0 <= 1 <= r1 for r0, c0, r1, c1 in ranges if c0 == COL_NAME)
+    ranges.clear()
+    assert edit(m, 0, COL_OUTPUT, "2000")
+    assert columns() == {COL_OUTPUT, *COMPUTED}
+    ranges.clear()
+    assert edit(m, 0, COL_MODEL, MID)  # no cache price: the notice colours the cache columns
+    assert {COL_MODEL, COL_ROUTING, COL_PREFIX, COL_HIT_RATE} <= columns()
+    ranges.clear()
+    d.undo_stack.undo()
+    assert {COL_MODEL, *COMPUTED} <= columns()
+    # no range is wider than two columns: a view repaints a wide range over many rows whole
+    assert all(c1 - c0 <= 1 for _r0, c0, _r1, c1 in ranges)
+
+
+def test_a_catalog_edit_repaints_model_names(session, make_doc):
+    d = make_doc(line("Chat"), line("Other", model=SMALL, routing=[{"model": BIG, "share": "0.5"}, {"model": SMALL, "share": "0.5"}]))
+    m = WorksheetModel(d)
+    assert m.row_cells(0)[COL_MODEL][DISPLAY] == "Big"
+    ranges: list[tuple[int, int]] = []
+    m.dataChanged.connect(lambda a, b, *_: ranges.append((a.column(), b.column())))
+    session.edit_model(BIG, "Rename", name="Huge")
+    d.recompute()  # the main window does this when the catalog changes
+    assert (0, COLUMN_COUNT - 1) in ranges
+    assert m.row_cells(0)[COL_MODEL][DISPLAY] == "Huge"
+    assert "Huge" in m.row_cells(1)[COL_ROUTING][DISPLAY]
