@@ -7,7 +7,7 @@ round half-up to cents for presentation so that shown totals equal the sum of sh
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
@@ -502,7 +502,10 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
     ]
     total_opt = sum((r.optimized for r in lines), ZERO)
     if total_opt:
-        lines = [replace(r, share_of_total=_ratio(r.optimized / total_opt)) for r in lines]
+        for r in lines:
+            # set on results built just above and not yet shared (frozen to every caller);
+            # dataclasses.replace would copy all 100 lines on every slider step
+            object.__setattr__(r, "share_of_total", _ratio(r.optimized / total_opt))
 
     waterfall: list[Step] = []
     keys: dict[str, int] = {}
