@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +39,28 @@ def load_overlay(path: Path) -> Overlay:
     return parse_overlay(read_json(path), str(path))
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a large, acyclic structure is built: parsing and
+    validating a 3,600-model catalog triggers collections that walk every object made so
+    far (about 40% of the load time). Reference counting still frees everything."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_effective(shipped_path: Path | None = None, overlay_path: Path | None = None) -> LoadedCatalog:
     """Shipped catalog + user overlay. A broken overlay is reported, not fatal: the shipped
     prices are used and the overlay file is left untouched for the user to fix."""
+    with gc_paused():
+        return _load_effective(shipped_path, overlay_path)
+
+
+def _load_effective(shipped_path: Path | None, overlay_path: Path | None) -> LoadedCatalog:
     shipped_path = shipped_path or paths.shipped_catalog()
     overlay_path = overlay_path or paths.user_overlay()
     shipped = load_catalog(shipped_path)
