@@ -108,6 +108,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# One set object per distinct set of given fields, shared by every frozen model that has
+# it: pydantic keeps a set of the fields each instance was given (2 KB for a model with
+# every field), 11 MB for a 3,600-model catalog. Frozen models never change theirs; a copy
+# gets a set of its own.
+_FIELDS_SETS: list[set[str]] = []
+
+
+def _share_fields_set(obj: BaseModel) -> None:
+    given = obj.__pydantic_fields_set__
+    for shared in _FIELDS_SETS:  # a catalog has a handful of distinct ones
+        if shared is given:
+            return
+        if shared == given:
+            break
+    else:
+        if len(_FIELDS_SETS) >= 64:
+            return
+        _FIELDS_SETS.append(given)
+        return
+    object.__setattr__(obj, "__pydantic_fields_set__", shared)
+
+
 class LongContextTier(_Strict):
     """Prices for requests whose input exceeds `threshold_tokens`.
 
@@ -132,6 +154,9 @@ class PricePoint(_Strict):
     cache_write: Price | None = None
     source: str = ""
     source_url: str | None = None
+
+    def model_post_init(self, __context: Any) -> None:
+        _share_fields_set(self)
 
 
 class ModelPrice(_Strict):
@@ -164,6 +189,9 @@ class ModelPrice(_Strict):
     notes: str = ""
     history: tuple[PricePoint, ...] = ()
     self_hosted: bool = False
+
+    def model_post_init(self, __context: Any) -> None:
+        _share_fields_set(self)
 
     @field_validator("id")
     @classmethod

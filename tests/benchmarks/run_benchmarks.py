@@ -264,20 +264,52 @@ def bench_app(home: Path) -> None:
         pdf.append((time.perf_counter() - t) * 1000)
     emit("pdf_export_100_lines_ms", "ms", pdf, 1500)
 
-    for tab in (TAB_MODELS, TAB_WORKLOAD, TAB_CHARTS):
-        win.show_tab(tab)
-        QApplication.processEvents()
+    emit("peak_rss_after_slider_and_pdf_exports_mb", "MB", [_peak_rss_mb()], None, note="this process, for reference")
+    win.doc.undo_stack.setClean()  # closing asks about unsaved changes otherwise
+    win.close()
+
+
+def _peak_rss_mb() -> float:
     import resource
 
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    emit("peak_rss_all_tabs_mb", "MB", [peak_mb], 200, models=len(win.session.catalog))
-    win.doc.undo_stack.setClean()  # closing asks about unsaved changes otherwise
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_memory(home: Path) -> None:
+    """Peak RSS of a fresh app process: the big catalog, the 100-line plan, every tab shown and
+    its slider dragged."""
+    os.environ["COST_PLANNER_HOME"] = str(home)
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.app import create_window, make_app
+    from planner.ui.main_window import TAB_CHARTS, TAB_MODELS, TAB_WORKLOAD
+    from planner.ui.plan_document import PlanDocument
+    from planner.ui.workload_tab import SLIDER_STEPS
+
+    make_app()
+    win = create_window()
+    win.resize(1400, 900)
+    win.show()
+    win.set_document(PlanDocument(lambda: win.session.catalog, hundred_line_plan(win.session.catalog), parent=win))
+    for tab in (TAB_MODELS, TAB_WORKLOAD, TAB_CHARTS):
+        win.show_tab(tab)
+        for _ in range(3):
+            QApplication.processEvents()
+        wt = win.workload_tab
+        wt._slider_pressed()
+        for k in range(10):
+            wt.slider.setValue(SLIDER_STEPS // 2 + k * 5)
+            QApplication.processEvents()
+        wt._slider_released()
+        QApplication.processEvents()
+    emit("peak_rss_all_tabs_mb", "MB", [_peak_rss_mb()], 200, models=len(win.session.catalog), lines=100)
+    win.doc.undo_stack.setClean()
     win.close()
 
 
 def main() -> None:
     home = big_home()
-    which = sys.argv[1:] or ["startup", "catalog", "ranking", "app"]
+    which = sys.argv[1:] or ["startup", "catalog", "ranking", "app", "memory"]
     if "startup" in which:
         bench_startup(home)
     if "catalog" in which:
@@ -285,12 +317,16 @@ def main() -> None:
     if "ranking" in which:
         bench_ranking(home)
     if "app" in which:
-        # a fresh process, so the memory figure is this process's own
         subprocess.run([sys.executable, __file__, "--app-only", str(home)], check=False, cwd=REPO)
+    if "memory" in which:
+        # a fresh process, so the figure is the app's own
+        subprocess.run([sys.executable, __file__, "--memory-only", str(home)], check=False, cwd=REPO)
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--app-only":
         bench_app(Path(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--memory-only":
+        bench_memory(Path(sys.argv[2]))
     else:
         main()
