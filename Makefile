@@ -20,8 +20,11 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP_RUN)
 
+# Byte-compiled once (a no-op when up to date): start-up then reads .pyc files instead of
+# compiling every module, even where PYTHONDONTWRITEBYTECODE is set.
 run: $(STAMP_RUN)
 	@sh scripts/check-qt-runtime.sh
+	@$(PY) -m compileall -q planner
 	$(PY) -m planner
 
 test: $(STAMP_TEST)
@@ -52,6 +55,7 @@ test-package: $(STAMP_TEST) $(STAMP_PKG)
 # Benchmarks with targets (docs/performance.md): one JSON line per figure. Not part of `make test`.
 bench: $(STAMP_TEST)
 	$(PY) -m pip install --quiet genai-prices
+	@$(PY) -m compileall -q planner
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run_benchmarks.py
 
 lint: $(STAMP_TEST)

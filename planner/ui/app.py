@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -76,7 +77,17 @@ def create_window(today=None):
     from planner.ui.main_window import MainWindow
     from planner.ui.session import Session
 
-    return MainWindow(Session(), today=today)
+    # Start-up builds hundreds of thousands of long-lived objects (the catalog, its table):
+    # no cyclic collection while it does (each one would walk everything built so far), and
+    # afterwards collections leave them alone (reference counting still frees them).
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return MainWindow(Session(), today=today)
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
 
 
 def run(argv: list[str]) -> int:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QStringListModel, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    QStringListModel,
+    Qt,
+)
 from PySide6.QtWidgets import QComboBox, QCompleter, QStyledItemDelegate, QWidget
 
 from planner.domain.catalog import Catalog
@@ -12,14 +20,37 @@ from planner.domain.presets import CONTENT_SIZES
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
-def catalog_items(catalog: Catalog) -> QStandardItemModel:
-    """'Name — provider (id)' entries, each holding its model id, sorted by name."""
-    model = QStandardItemModel()
-    for m in sorted(catalog.models, key=lambda m: (m.name.lower(), m.id)):
-        item = QStandardItem(f"{m.name} — {m.provider}  ({m.id})")
-        item.setData(m.id, MODEL_ID_ROLE)
-        model.appendRow(item)
-    return model
+class CatalogItems(QAbstractListModel):
+    """'Name — provider (id)' entries sorted by name, each holding its model id. A list
+    model over the catalog: nothing is built per model (a 3,600-model catalog would take
+    30 ms of QStandardItems at start-up)."""
+
+    def __init__(self, catalog: Catalog, parent=None) -> None:
+        super().__init__(parent)
+        models = sorted(catalog.models, key=lambda m: (m.name.lower(), m.id))
+        self._ids = [m.id for m in models]
+        self._labels = [f"{m.name} — {m.provider}  ({m.id})" for m in models]
+        self._row_of = {mid: i for i, mid in enumerate(self._ids)}
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        r = index.row()
+        if not index.isValid() or not 0 <= r < len(self._ids):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._labels[r]
+        if role == MODEL_ID_ROLE:
+            return self._ids[r]
+        return None
+
+    def row_of(self, model_id: str) -> int:
+        return self._row_of.get(model_id, -1)
+
+
+def catalog_items(catalog: Catalog) -> CatalogItems:
+    return CatalogItems(catalog)
 
 
 class ModelPicker(QComboBox):
@@ -45,11 +76,11 @@ class ModelPicker(QComboBox):
         self.setCompleter(comp)
 
     def set_model_id(self, model_id: str) -> None:
-        for i in range(self.count()):
-            if self.itemData(i, MODEL_ID_ROLE) == model_id:
-                self.setCurrentIndex(i)
-                return
-        self.setEditText(model_id)
+        i = self.model().row_of(model_id)
+        if i >= 0:
+            self.setCurrentIndex(i)
+        else:
+            self.setEditText(model_id)
 
     def model_id(self) -> str:
         """The chosen id: the current item's, or whatever id the text names."""

@@ -220,7 +220,6 @@ class ModelsTab(QWidget):
         # -- table ---------------------------------------------------------------------------
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -242,7 +241,8 @@ class ModelsTab(QWidget):
         hh.customContextMenuRequested.connect(self._header_menu)
         hh.setToolTip("Click to sort; right-click to show or hide columns")
         self._set_column_widths()
-        self.table.sortByColumn(COL_VALUE, Qt.SortOrder.DescendingOrder)
+        hh.setSortIndicator(COL_VALUE, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)  # sorts once, by the indicator: best value first
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(self._double_clicked)
 

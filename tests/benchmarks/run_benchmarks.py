@@ -209,7 +209,7 @@ def bench_app(home: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from planner.ui.app import create_window, make_app
-    from planner.ui.main_window import TAB_CHARTS, TAB_MODELS, TAB_WORKLOAD
+    from planner.ui.main_window import TAB_CHARTS, TAB_WORKLOAD
     from planner.ui.plan_document import PlanDocument
     from planner.ui.workload_tab import SLIDER_STEPS
 

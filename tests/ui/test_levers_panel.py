@@ -375,3 +375,23 @@ def test_random_lever_edits_never_leave_an_invalid_plan(session, edits, shares):
         d.set_line_fields(0, "Routing", routing=[x.model_dump() for x in r.routes()])
         assert sum(x.share for x in d.plan.lines[0].routing) == 1
     assert d.result == compute(d.plan, d.catalog)
+
+
+def test_model_picker_searches_any_part_and_round_trips_ids(qtbot, session):
+    from planner.ui.delegates import MODEL_ID_ROLE, ModelPicker
+
+    p = ModelPicker(session.catalog)
+    qtbot.addWidget(p)
+    assert p.count() == len(session.catalog)
+    assert [p.itemText(i).split(" — ")[0] for i in range(p.count())] == ["Big", "Mid", "Small"]  # by name
+    comp = p.completer()
+    comp.setCompletionPrefix("acme/sm")  # part of the id
+    assert comp.completionCount() == 1
+    assert comp.completionModel().index(0, 0).data(MODEL_ID_ROLE) == SMALL
+    comp.setCompletionPrefix("MID")  # any case, part of the name
+    assert comp.completionModel().index(0, 0).data(MODEL_ID_ROLE) == MID
+    p.set_model_id(MID)
+    assert p.model_id() == MID
+    p.set_model_id("acme/unknown")  # not in the catalog: the text stays for the user to fix
+    assert p.currentText() == "acme/unknown"
+    assert p.model_id() == "acme/unknown"
