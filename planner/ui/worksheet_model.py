@@ -148,32 +148,37 @@ def fmt_rate(v: Decimal) -> str:
     return f"{(v * 100).normalize():f}%" if v else "—"
 
 
-# what each input column shows of a line (the engine's notices colour the model, prefix and
+# the columns each line field shows in (the engine's notices colour the model, prefix and
 # hit-rate cells: they follow the model, routing and prompt cache)
-_COLUMN_KEYS: dict[int, Any] = {
-    COL_NAME: lambda ln: ln.name,
-    COL_PRESET: lambda ln: ln.preset,
-    COL_REQUESTS: lambda ln: ln.requests,
-    COL_PER: lambda ln: ln.volume_mode,
-    COL_DAYS: lambda ln: (ln.volume_mode, ln.days_per_month),
-    COL_INPUT: lambda ln: ln.input_tokens,
-    COL_OUTPUT: lambda ln: ln.output_tokens,
-    COL_MODEL: lambda ln: (ln.model, ln.routing, ln.prompt_cache),
-    COL_ROUTING: lambda ln: (ln.model, ln.routing),
-    COL_PREFIX: lambda ln: (ln.model, ln.routing, ln.prompt_cache),
-    COL_HIT_RATE: lambda ln: (ln.model, ln.routing, ln.prompt_cache),
-    COL_BATCH: lambda ln: ln.batch_share,
-    COL_RESPONSE_CACHE: lambda ln: ln.response_cache_hit_rate,
-    COL_SEMANTIC_CACHE: lambda ln: ln.semantic_cache_hit_rate,
+_FIELD_COLUMNS: dict[str, frozenset[int]] = {
+    "name": frozenset({COL_NAME}),
+    "preset": frozenset({COL_PRESET}),
+    "volume_mode": frozenset({COL_PER, COL_DAYS, COL_REQUESTS}),
+    "requests": frozenset({COL_REQUESTS}),
+    "days_per_month": frozenset({COL_DAYS}),
+    "input_tokens": frozenset({COL_INPUT}),
+    "output_tokens": frozenset({COL_OUTPUT}),
+    "model": frozenset({COL_MODEL, COL_ROUTING, COL_PREFIX, COL_HIT_RATE}),
+    "routing": frozenset({COL_MODEL, COL_ROUTING, COL_PREFIX, COL_HIT_RATE}),
+    "prompt_cache": frozenset({COL_MODEL, COL_PREFIX, COL_HIT_RATE}),
+    "batch_share": frozenset({COL_BATCH}),
+    "response_cache_hit_rate": frozenset({COL_RESPONSE_CACHE}),
+    "semantic_cache_hit_rate": frozenset({COL_SEMANTIC_CACHE}),
 }
+_ALL_COLUMNS = frozenset(range(COLUMN_COUNT))
 
 
-def _changed_columns(old: Line | None, new: Line) -> set[int]:
+def _changed_columns(old: Line | None, new: Line) -> frozenset[int]:
     if old is None:
-        return set(range(COLUMN_COUNT))
+        return _ALL_COLUMNS
     if old is new:
-        return set()
-    return {c for c, key in _COLUMN_KEYS.items() if key(old) != key(new)}
+        return frozenset()
+    before = old.__dict__
+    changed: frozenset[int] = frozenset()
+    for name, value in new.__dict__.items():
+        if before.get(name) != value:
+            changed |= _FIELD_COLUMNS.get(name, _ALL_COLUMNS)
+    return changed
 
 
 class WorksheetModel(QAbstractTableModel):
