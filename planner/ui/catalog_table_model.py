@@ -137,7 +137,7 @@ class CatalogTableModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._getters = self._make_getters()
         self._display_cache: dict[int, str] = {}
-        self._edited: dict[str, set[str]] = {}
+        self._edited: dict[str, frozenset[str]] = {}
         self._rebuild()
         session.catalogChanged.connect(self._on_catalog_changed)
 
@@ -172,7 +172,13 @@ class CatalogTableModel(QAbstractTableModel):
 
     def _invalidate_cache(self) -> None:
         self._display_cache.clear()
-        self._edited = {e.id: set(e.fields) | ({"_added"} if e.added else set()) for e in self.session.overlay.entries}
+        # one frozenset per distinct set of edited fields (an import adds thousands of models
+        # with the same fields: 8 MB as a set each)
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        self._edited = {}
+        for e in self.session.overlay.entries:
+            fields = frozenset(e.fields) | ({"_added"} if e.added else frozenset())
+            self._edited[e.id] = shared.setdefault(fields, fields)
 
     def model_at(self, row: int) -> ModelPrice:
         return self._catalog.models[self._rows[row]]
