@@ -423,7 +423,7 @@ class Overlay(BaseModel):
         if e is None:
             e = OverlayEntry(id=model_id)
             self.entries.append(e)
-        e.fields.update(_jsonable(values))
+        e.fields = {**e.fields, **_jsonable(values)}  # a new dict: see apply_overlay's memo
         e.edited_at = today
 
     def add_model(self, model: ModelPrice, today: date, provenance: str = "") -> None:
@@ -442,8 +442,8 @@ class Overlay(BaseModel):
         e = self.entry(model_id)
         if e is None or e.added:
             return
-        for n in names:
-            e.fields.pop(n, None)
+        gone = set(names)
+        e.fields = {k: v for k, v in e.fields.items() if k not in gone}  # a new dict: see apply_overlay
         if not e.fields:
             self.remove(model_id)
 
@@ -476,27 +476,52 @@ def parse_overlay(raw: Any, source: str) -> Overlay:
         raise InputError(describe_validation_error(e, source, raw, list_key="entries")) from None
 
 
-def apply_overlay(base: Catalog, overlay: Overlay, source: str = "overlay") -> tuple[Catalog, list[str]]:
+#: apply_overlay's record of each entry's outcome: model id -> (the model it was applied to,
+#: the entry's fields dict, added, the resulting model or the reason it was left out)
+OverlayMemo = dict[str, tuple[ModelPrice | None, dict[str, Any], bool, "ModelPrice | str"]]
+
+
+def apply_overlay(
+    base: Catalog, overlay: Overlay, source: str = "overlay", memo: OverlayMemo | None = None
+) -> tuple[Catalog, list[str]]:
     """The base catalog with the user's edits and additions on top.
 
     An entry that does not validate is left out, with a warning naming the source, the
     entry and the field; the model keeps its shipped values. Returns (catalog, warnings).
+
+    With a `memo` (kept between calls), an entry applied before to the same model with the
+    same fields dict is not validated again: one price edit in a 3,600-model catalog
+    re-validates one model. Overlay entries replace their fields dict on every change
+    (see Overlay.set_fields), so the dict's identity says whether it changed.
     """
     models: dict[str, ModelPrice] = {m.id: m for m in base.models}
     warnings: list[str] = []
     for i, e in enumerate(overlay.entries):
-        where = f"{source}: entries[{i}] '{e.id}'"
-        try:
-            if e.added or e.id not in models:
-                if not e.added:
-                    warnings.append(f"{where}: edits a model that is not in the catalog; ignored")
-                    continue
-                models[e.id] = ModelPrice.model_validate({"id": e.id, **e.fields})
-            else:
-                models[e.id] = models[e.id].with_changes(**e.fields)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err.get("loc", ()))
-            msg = err.get("msg", "invalid").removeprefix("Value error, ")
-            warnings.append(f"{where}: field '{field}': {msg}; entry ignored")
+        under = models.get(e.id)
+        prior = memo.get(e.id) if memo is not None else None
+        if prior is not None and prior[0] is under and prior[1] is e.fields and prior[2] == e.added:
+            outcome = prior[3]
+        else:
+            outcome = _apply_entry(e, under)
+            if memo is not None:
+                memo[e.id] = (under, e.fields, e.added, outcome)
+        if isinstance(outcome, str):
+            warnings.append(f"{source}: entries[{i}] '{e.id}'{outcome}")
+        else:
+            models[e.id] = outcome
     return base.replace_models(models.values()), warnings
+
+
+def _apply_entry(e: OverlayEntry, under: ModelPrice | None) -> ModelPrice | str:
+    """The model an entry makes, or why it is left out (the end of a warning)."""
+    try:
+        if e.added or under is None:
+            if not e.added:
+                return ": edits a model that is not in the catalog; ignored"
+            return ModelPrice.model_validate({"id": e.id, **e.fields})
+        return under.with_changes(**e.fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err.get("loc", ()))
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        return f": field '{field}': {msg}; entry ignored"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from planner import paths
 from planner.domain.catalog import (
     Catalog,
     Overlay,
+    OverlayMemo,
     apply_overlay,
     load_catalog,
     parse_overlay,
@@ -30,6 +30,8 @@ class LoadedCatalog:
     shipped: Catalog
     overlay: Overlay
     warnings: list[str] = field(default_factory=list)
+    #: what each overlay entry made, so re-applying after one edit re-validates one model
+    overlay_memo: OverlayMemo = field(default_factory=dict)
 
 
 def load_overlay(path: Path) -> Overlay:
@@ -70,13 +72,26 @@ def _load_effective(shipped_path: Path | None, overlay_path: Path | None) -> Loa
     except InputError as e:
         warnings.append(f"{e} (your edits were not applied; the file was left as it is)")
         return LoadedCatalog(shipped, shipped, Overlay(), warnings)
-    catalog, more = apply_overlay(shipped, overlay, str(overlay_path))
+    memo: OverlayMemo = {}
+    catalog, more = apply_overlay(shipped, overlay, str(overlay_path), memo)
     warnings.extend(more)
-    return LoadedCatalog(catalog, shipped, overlay, warnings)
+    return LoadedCatalog(catalog, shipped, overlay, warnings, memo)
 
 
 def save_overlay(overlay: Overlay, path: Path | None = None) -> None:
     """Write the overlay atomically (the shipped catalog is never written)."""
     path = path or paths.user_overlay()
-    text = json.dumps(overlay.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    text = overlay_text(overlay)
     write_text_atomic(path, text)
+
+
+def overlay_text(overlay: Overlay) -> str:
+    """The overlay as JSON, one entry per line: readable and diff-friendly, and written by
+    pydantic's serializer (an indented json.dumps takes 1 s for an imported 3,600-model
+    catalog, on every price edit; this takes about 30 ms)."""
+    head = overlay.model_dump_json(exclude={"entries"})[:-1]  # '{"schema_version":1'
+    sep = "," if head != "{" else ""
+    if not overlay.entries:
+        return f'{head}{sep}"entries":[]}}\n'
+    body = ",\n".join(e.model_dump_json() for e in overlay.entries)
+    return f'{head}{sep}"entries":[\n{body}\n]}}\n'

@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner import paths
 from planner.domain.catalog import Catalog, ModelPrice, Overlay, OverlayEntry, apply_overlay
-from planner.io.catalog_files import LoadedCatalog, load_effective, save_overlay
+from planner.io.catalog_files import LoadedCatalog, gc_paused, load_effective, save_overlay
 
 
 class Session(QObject):
@@ -102,7 +102,8 @@ class Session(QObject):
 
     def _reapply(self, ids: list[str]) -> None:
         before = set(self.catalog.models and (m.id for m in self.catalog.models))
-        catalog, warnings = apply_overlay(self.loaded.shipped, self.overlay, str(self.overlay_path))
+        with gc_paused():
+            catalog, warnings = apply_overlay(self.loaded.shipped, self.overlay, str(self.overlay_path), self.loaded.overlay_memo)
         self.loaded.catalog = catalog
         self.loaded.warnings = [w for w in self.loaded.warnings if str(self.overlay_path) not in w] + warnings
         self._save()

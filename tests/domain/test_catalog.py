@@ -243,6 +243,33 @@ def test_overlay_edit_of_unknown_model_warns():
     assert len(warnings) == 1 and "x/gone" in warnings[0]
 
 
+def test_apply_overlay_with_a_memo_revalidates_only_what_changed():
+    """Re-applying after one edit gives what a fresh apply gives; untouched entries are reused
+    (not validated again), and a bad entry keeps its warning."""
+    base = shipped()
+    ov = Overlay()
+    ov.set_fields(FLASH.id, TODAY, input=D("0.05"))
+    ov.set_fields(SONNET.id, TODAY, input="-3")  # bad
+    mine = mp("self/llama-local", "0.05", "0.05", name="Local Llama")
+    ov.add_model(mine, TODAY)
+    memo: dict = {}
+    first, w1 = apply_overlay(base, ov, "overlay.json", memo)
+    assert len(w1) == 1 and "entries[1]" in w1[0]
+    ov.set_fields(FLASH.id, TODAY, output=D("0.30"))  # one edit
+    again, w2 = apply_overlay(base, ov, "overlay.json", memo)
+    fresh, w3 = apply_overlay(base, ov, "overlay.json")
+    assert again == fresh and w2 == w3 == w1
+    assert again[FLASH.id].output == D("0.30") and again[FLASH.id].input == D("0.05")
+    assert again[mine.id] is first[mine.id]  # reused
+    assert again[FLASH.id] is not first[FLASH.id]
+    # the bad entry fixed and the good one reset: both follow
+    ov.set_fields(SONNET.id, TODAY, input=D("2"))
+    ov.reset_fields(FLASH.id, ["input", "output"])
+    again, w4 = apply_overlay(base, ov, "overlay.json", memo)
+    assert w4 == [] and again[SONNET.id].input == D("2") and again[FLASH.id] == FLASH
+    assert again == apply_overlay(base, ov, "overlay.json")[0]
+
+
 def test_overlay_round_trip():
     ov = Overlay()
     ov.set_fields(SONNET.id, TODAY, input=D("2.40"), as_of=date(2025, 7, 1))
