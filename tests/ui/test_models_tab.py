@@ -468,3 +468,31 @@ def test_tab_can_be_grabbed_and_shown_on_its_own(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Error calling Python override" not in proc.stderr
     assert proc.stdout.split() == ["1300", "700"]
+
+
+def test_models_follow_the_plan_ratio_once_a_slider_drag_pauses(qtbot, tab):
+    """With "My workload's ratio" on, the table re-ranks for the plan's input:output ratio;
+    a drag of the plan's slider (many ratios in a row) re-ranks once, for the last one."""
+    assert not tab.workload_ratio.isEnabled()
+    tab.set_workload_ratio(2.0)
+    assert tab.workload_ratio.isEnabled() and "2:1" in tab.workload_ratio.text()
+    tab.workload_ratio.setChecked(True)
+    assert tab.model.ratio == 2.0 and not tab.ratio.isEnabled()
+    calls: list[float | None] = []
+    real = tab.model.set_settings
+
+    def counting(**kw):
+        calls.append(kw.get("ratio"))
+        real(**kw)
+
+    tab.model.set_settings = counting  # type: ignore[method-assign]
+    for r in (2.5, 3.0, 4.0, 9.0):
+        tab.set_workload_ratio(r)
+    assert "9:1" in tab.workload_ratio.text()  # the label follows at once
+    qtbot.waitUntil(lambda: tab.model.ratio == 9.0, timeout=2000)
+    assert calls == [9.0]
+    # value for a 9:1 input-heavy workload: blended price = (9 x in + out) / 10
+    for i, m in enumerate(tab.session.catalog.models):
+        assert tab.model.ranking.blended[i] == pytest.approx((9 * float(m.input) + float(m.output)) / 10)
+    tab.set_workload_ratio(None)  # no plan tokens: back to the manual ratio
+    assert not tab.workload_ratio.isChecked() and tab.ratio.isEnabled()
