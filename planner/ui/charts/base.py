@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
 
@@ -43,6 +44,12 @@ class MoneyAxis(pg.AxisItem):
         self.enableAutoSIPrefix(False)
         if orientation in ("left", "right"):
             self.setWidth(78)  # labels are dropped, not squeezed, when the axis is too narrow
+
+    def set_currency(self, currency: str) -> None:
+        if currency != self.currency:
+            self.currency = currency
+            self.picture = None  # the cached tick labels are redrawn
+            self.update()
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
         decimals = 0 if spacing >= 1 else 2 if spacing >= 0.01 else 4
@@ -82,6 +89,7 @@ class LogMoneyAxis(pg.AxisItem):
         return out
 
     currency = ""
+    set_currency = MoneyAxis.set_currency
 
 
 class CategoryAxis(pg.AxisItem):
@@ -92,12 +100,97 @@ class CategoryAxis(pg.AxisItem):
         self.labels: list[str] = []
 
     def set_labels(self, labels: list[str]) -> None:
+        """Name the positions 0, 1, 2...; unchanged names keep the axis as it is drawn."""
+        if labels == self.labels:
+            return
         self.labels = labels
         self.setTicks([[(i, name) for i, name in enumerate(labels)]])
         if self.orientation in ("left", "right") and labels:
             # room for the longest name (pyqtgraph drops labels that do not fit)
             fm = QFontMetrics(self.font() if hasattr(self, "font") else QFont())
             self.setWidth(min(max(fm.horizontalAdvance(s) for s in labels) + 16, 260))
+
+
+class ValueLabels(pg.GraphicsObject):
+    """Unscaled text at data points, like one pg.TextItem per label, drawn as one item.
+
+    A chart with a hundred value labels would otherwise carry a hundred items, each
+    re-transformed whenever the view changes. `set_labels` replaces the texts in place; the
+    layout matches TextItem's (its text box has a 4-pixel margin, placed by `anchor`).
+    """
+
+    MARGIN = 4.0  # QGraphicsTextItem's document margin
+
+    def __init__(self, color: str = "#333", anchor: tuple[float, float] = (0, 0.5)) -> None:
+        super().__init__()
+        self.color = QColor(color)
+        self.anchor = anchor
+        self.texts: list[str] = []
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self._font = QFont()
+
+    def set_labels(self, xs, ys, texts: list[str]) -> None:
+        xs, ys, texts = [float(x) for x in xs], [float(y) for y in ys], list(texts)
+        if xs == self.xs and ys == self.ys and texts == self.texts:
+            return
+        self.xs, self.ys, self.texts = xs, ys, texts
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API): the whole view (the texts are in pixels)
+        vb = self.getViewBox()
+        if vb is None or not hasattr(vb, "childGroup"):
+            return QRectF()
+        return self.mapRectFromItem(vb, vb.boundingRect())
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph API)
+        self.prepareGeometryChange()
+        super().viewTransformChanged()
+
+    def paint(self, p: QPainter, *_args) -> None:
+        if not self.texts:
+            return
+        t = p.transform()
+        p.resetTransform()  # draw in device pixels: the text is not scaled with the data
+        p.setFont(self._font)
+        p.setPen(self.color)
+        fm = QFontMetricsF(self._font)
+        m, (ax, ay) = self.MARGIN, self.anchor
+        box_h = fm.height() + 2 * m
+        dy = -ay * box_h + m + fm.ascent()
+        for x, y, text in zip(self.xs, self.ys, self.texts, strict=True):
+            pt = t.map(QPointF(x, y))
+            dx = m - ax * (fm.horizontalAdvance(text) + 2 * m) if ax else m
+            p.drawText(QPointF(pt.x() + dx, pt.y() + dy), text)
+        p.setTransform(t)
+
+
+class ColourBars:
+    """Bars with a colour each, kept as one pg.BarGraphItem per colour and updated in place.
+
+    (pyqtgraph fills a one-colour item with a single drawRects; an item with a brush per bar
+    is replayed from a QPicture, several times slower.)
+    """
+
+    def __init__(self, plot: pg.PlotItem, height: float) -> None:
+        self.plot = plot
+        self.height = height
+        self.items: dict[str, pg.BarGraphItem] = {}
+
+    def set_bars(self, x0, y, width, colours: list[str]) -> None:
+        x0, y, width = (np.asarray(v, dtype=float) for v in (x0, y, width))
+        for colour in list(self.items) + [c for c in dict.fromkeys(colours) if c not in self.items]:
+            idx = [i for i, c in enumerate(colours) if c == colour]
+            item = self.items.get(colour)
+            if item is None:
+                item = self.items[colour] = pg.BarGraphItem(x0=[], y=[], width=[], height=self.height, brush=colour, pen=None)
+                self.plot.addItem(item)
+            item.setOpts(x0=x0[idx], y=y[idx], width=width[idx])
+            item.setVisible(bool(idx))
+
+    def count(self) -> int:
+        """How many bars are drawn."""
+        return sum(len(np.atleast_1d(item.opts["width"])) for item in self.items.values() if item.isVisible())
 
 
 class Chart(QWidget):
