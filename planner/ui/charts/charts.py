@@ -26,6 +26,7 @@ from planner.ui.charts.base import (
     CategoryAxis,
     Chart,
     ColourBars,
+    DateAxis,
     LogMoneyAxis,
     MoneyAxis,
     ValueLabels,
@@ -422,7 +423,7 @@ class PriceHistoryChart(Chart):
 
     def __init__(self, parent=None) -> None:
         self.price_axis = LogMoneyAxis("left")
-        super().__init__({"left": self.price_axis, "bottom": pg.DateAxisItem("bottom")}, parent)
+        super().__init__({"left": self.price_axis, "bottom": DateAxis("bottom")}, parent)
         self.points: list[cd.HistoryPoint] = []
         self.plot.setLabel("left", "Input $ per 1M")
 
