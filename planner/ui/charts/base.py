@@ -8,7 +8,17 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QImage,
+    QPaintEngine,
+    QPainter,
+    QPixmap,
+    QTransform,
+)
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
 
@@ -35,20 +45,85 @@ def money_text(v: float, currency: str, decimals: int | None = None) -> str:
     return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
 
 
-class FastTicks:
-    """Tick and grid lines filled as pixel rows and columns instead of stroked as lines.
+def _premultiplied(color: QColor) -> int:
+    """`color` as a premultiplied ARGB32 pixel value (as Qt's fills blend it)."""
+    pixel = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+    pixel.fill(color)
+    return int(np.frombuffer(pixel.constBits(), dtype=np.uint32)[0])
 
-    pyqtgraph draws them aliased and semi-transparent, which Qt's raster engine does pixel by
-    pixel: a grid cost milliseconds on every repaint of a chart. A filled rectangle covering
-    the same device pixels (an aliased 1-pixel line covers floor(x0)..floor(x1) on row
-    floor(y)) draws the same picture through the fast span fill.
+
+class FastTicks:
+    """Tick and grid lines drawn as the pixels they cover rather than stroked as lines.
+
+    pyqtgraph strokes them aliased and semi-transparent, which Qt's raster engine blends
+    span by span, and a vertical line is one span per pixel row: a grid cost milliseconds
+    on every repaint of a chart. On a raster device the same pixels (an aliased 1-pixel
+    line covers floor(x0)..floor(x1) on row floor(y)) are drawn instead as filled rows,
+    and the vertical lines of one length as a one-pixel-high strip tiled down that length.
+    Elsewhere (SVG) the lines are stroked as before.
     """
 
     _tick_specs: list = []
+    _raster_ticks: tuple | None = None  # (device transform, rows, strips, strokes) for the current picture
 
     def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802,N803 (pyqtgraph API)
         self._tick_specs = tickSpecs
+        self._raster_ticks = None
         super().drawPicture(p, axisSpec, [], textSpecs)
+
+    def _ticks_for(self, d: QTransform) -> tuple[list, list, list]:
+        """The tick lines under device transform `d`, in item coordinates: horizontal ones as
+        rectangles by colour, vertical ones as (target, strip) tiles, and any other line."""
+        key = (d.m11(), d.m12(), d.m21(), d.m22(), d.dx(), d.dy())
+        if self._raster_ticks is not None and self._raster_ticks[0] == key:
+            return self._raster_ticks[1:]
+        inv, ok = d.inverted()
+        sx, _, _, sy, dx, dy = key
+        # (only a scale and a shift: device x = sx * x + dx, as QTransform.map computes it)
+        uniform = ok and d.m12() == 0 and d.m21() == 0 and d.isAffine() and sx > 0 and sy == sx
+        rows: dict[int, tuple[QColor, list[QRectF]]] = {}
+        columns: dict[tuple, tuple[QColor, list[int]]] = {}
+        strokes = []
+        simple_pens: dict[int, bool] = {}
+        for pen, p1, p2 in self._tick_specs:
+            simple = simple_pens.get(id(pen))
+            if simple is None:
+                simple = simple_pens[id(pen)] = (uniform and pen.isCosmetic() and pen.widthF() <= 1
+                                                 and pen.style() == Qt.PenStyle.SolidLine)
+            if not simple:
+                strokes.append((pen, p1, p2))
+                continue
+            ax, ay, bx, by = sx * p1.x() + dx, sy * p1.y() + dy, sx * p2.x() + dx, sy * p2.y() + dy
+            if ay == by:
+                x0, x1 = sorted((math.floor(ax), math.floor(bx)))
+                color = pen.color()
+                rows.setdefault(color.rgba(), (color, []))[1].append(inv.mapRect(QRectF(x0, math.floor(ay), x1 - x0 + 1, 1)))
+            elif ax == bx:
+                y0, y1 = sorted((math.floor(ay), math.floor(by)))
+                color = pen.color()
+                columns.setdefault((color.rgba(), y0, y1), (color, []))[1].append(math.floor(ax))
+            else:
+                strokes.append((pen, p1, p2))
+        # vertical lines of the same length share one strip (each column holds its colour),
+        # unless two of them fall on the same column
+        by_length: dict[tuple[int, int], list[tuple[QColor, list[int]]]] = {}
+        for (_rgba, y0, y1), group in columns.items():
+            by_length.setdefault((y0, y1), []).append(group)
+        strips = []
+        for (y0, y1), groups in by_length.items():
+            xs_all = [x for _color, xs in groups for x in xs]
+            shared = len(set(xs_all)) == len(xs_all)
+            for part in ([groups] if shared else [[g] for g in groups]):
+                left = min(x for _color, xs in part for x in xs)
+                right = max(x for _color, xs in part for x in xs)
+                pixels = np.zeros(right - left + 1, dtype=np.uint32)
+                for color, xs in part:
+                    pixels[np.array(xs) - left] = _premultiplied(color)
+                strip = QPixmap.fromImage(QImage(pixels.tobytes(), len(pixels), 1, QImage.Format.Format_ARGB32_Premultiplied))
+                strip.setDevicePixelRatio(sx)  # one strip pixel per device pixel
+                strips.append((inv.mapRect(QRectF(left, y0, len(pixels), y1 - y0 + 1)), strip))
+        self._raster_ticks = (key, list(rows.values()), strips, strokes)
+        return self._raster_ticks[1:]
 
     def paint(self, p: QPainter, opt, widget) -> None:
         p.save()  # (the picture leaves its clip to the labels on the painter)
@@ -56,25 +131,21 @@ class FastTicks:
         p.restore()
         if not self._tick_specs:
             return
-        d = p.deviceTransform()
-        inv, ok = d.inverted()
+        if p.paintEngine().type() == QPaintEngine.Type.Raster:
+            rows, strips, strokes = self._ticks_for(p.deviceTransform())
+        else:
+            rows, strips, strokes = [], [], self._tick_specs
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        for pen, p1, p2 in self._tick_specs:
-            a, b = d.map(QPointF(p1)), d.map(QPointF(p2))
-            simple = (ok and d.isAffine() and not d.isRotating() and pen.isCosmetic() and pen.widthF() <= 1
-                      and pen.style() == Qt.PenStyle.SolidLine)
-            if simple and a.y() == b.y():
-                x0, x1 = sorted((math.floor(a.x()), math.floor(b.x())))
-                rect = QRectF(x0, math.floor(a.y()), x1 - x0 + 1, 1)
-            elif simple and a.x() == b.x():
-                y0, y1 = sorted((math.floor(a.y()), math.floor(b.y())))
-                rect = QRectF(math.floor(a.x()), y0, 1, y1 - y0 + 1)
-            else:
-                p.setPen(pen)
-                p.drawLine(p1, p2)
-                continue
-            p.fillRect(inv.mapRect(rect), pen.color())
+        p.setPen(Qt.PenStyle.NoPen)
+        for color, rects in rows:
+            p.setBrush(color)
+            p.drawRects(rects)
+        for target, strip in strips:
+            p.drawTiledPixmap(target, strip)
+        for pen, p1, p2 in strokes:
+            p.setPen(pen)
+            p.drawLine(p1, p2)
         p.restore()
 
 
