@@ -20,7 +20,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from planner.formatting import CURRENCY_SYMBOLS
 
@@ -220,6 +220,8 @@ class CategoryAxis(Axis):
     def __init__(self, orientation: str, **kw) -> None:
         super().__init__(orientation, **kw)
         self.labels: list[str] = []
+        # kept as a pixmap on screen: the names rarely change, the plot beside them often does
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_labels(self, labels: list[str]) -> None:
         """Name the positions 0, 1, 2...; unchanged names keep the axis as it is drawn."""
@@ -287,6 +289,14 @@ class ValueLabels(pg.GraphicsObject):
         p.setTransform(t)
 
 
+class FlatBars(pg.BarGraphItem):
+    """Bars without an outline: nothing is drawn outside the bars, so the bounding rectangle
+    needs no padding of a pixel, which pyqtgraph works out from the view on every call."""
+
+    def pixelPadding(self) -> float:  # noqa: N802 (pyqtgraph API)
+        return 0.0 if self._sharedPen is not None and self._sharedPen.style() == Qt.PenStyle.NoPen else super().pixelPadding()
+
+
 class ColourBars:
     """Bars with a colour each, kept as one pg.BarGraphItem per colour and updated in place.
 
@@ -305,7 +315,7 @@ class ColourBars:
             idx = [i for i, c in enumerate(colours) if c == colour]
             item = self.items.get(colour)
             if item is None:
-                item = self.items[colour] = pg.BarGraphItem(x0=[], y=[], width=[], height=self.height, brush=colour, pen=None)
+                item = self.items[colour] = FlatBars(x0=[], y=[], width=[], height=self.height, brush=colour, pen=None)
                 self.plot.addItem(item)
             item.setOpts(x0=x0[idx], y=y[idx], width=width[idx])
             item.setVisible(bool(idx))
@@ -393,7 +403,7 @@ class Chart(QWidget):
             gen.setTitle(self.title)
             painter = QPainter(gen)
             try:
-                self.render(painter, QPoint(0, 0))
+                self._render(painter)
             finally:
                 painter.end()
             if not path.exists() or path.stat().st_size == 0:
@@ -408,15 +418,28 @@ class Chart(QWidget):
         """The chart (heading included) as an image, for files and for the PDF."""
         if size is not None and size != self.size():
             self.resize(size)
-        img = QImage(self.size() * 2, QImage.Format.Format_ARGB32)
+        img = QImage(self.size() * 2, QImage.Format.Format_ARGB32_Premultiplied)  # (Qt blends fastest into it)
         img.setDevicePixelRatio(2)
         img.fill(QColor("white"))
         painter = QPainter(img)
         try:
-            self.render(painter, QPoint(0, 0))
+            self._render(painter)
         finally:
             painter.end()
         return img
+
+    def _render(self, painter: QPainter) -> None:
+        """Render the chart afresh: items cached as screen pixels are drawn without their
+        cache, at the painter's own resolution."""
+        cached = [item for item in self.plot.scene().items() if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+        modes = [item.cacheMode() for item in cached]
+        for item in cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            self.render(painter, QPoint(0, 0))
+        finally:
+            for item, mode in zip(cached, modes, strict=True):
+                item.setCacheMode(mode)
 
 
 def bold_font(size: float = 8) -> QFont:

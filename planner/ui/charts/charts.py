@@ -27,6 +27,7 @@ from planner.ui.charts.base import (
     Chart,
     ColourBars,
     DateAxis,
+    FlatBars,
     LogMoneyAxis,
     MoneyAxis,
     ValueLabels,
@@ -87,8 +88,8 @@ class CostByLineChart(_HBarChart):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.add_legend()
-        self.base_bars = pg.BarGraphItem(x0=0, y=[], height=0.34, width=[], brush=BASELINE_COLOR, pen=None, name="Baseline")
-        self.opt_bars = pg.BarGraphItem(x0=0, y=[], height=0.34, width=[], brush=OPTIMIZED_COLOR, pen=None, name="Optimized")
+        self.base_bars = FlatBars(x0=0, y=[], height=0.34, width=[], brush=BASELINE_COLOR, pen=None, name="Baseline")
+        self.opt_bars = FlatBars(x0=0, y=[], height=0.34, width=[], brush=OPTIMIZED_COLOR, pen=None, name="Optimized")
         self.plot.addItem(self.base_bars)
         self.plot.addItem(self.opt_bars)
         self._add_labels()
