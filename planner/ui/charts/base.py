@@ -359,6 +359,15 @@ class Chart(QWidget):
         lay.addWidget(self.plot_widget, 1)
         self.setMinimumSize(420, 300)
 
+    def update_from(self, ctx) -> None:  # each chart draws itself from a ChartContext
+        raise NotImplementedError
+
+    def draw(self, ctx) -> None:
+        """Update from `ctx`, then apply the new view range at once: pyqtgraph otherwise
+        applies it while painting, which moves every item and costs a second paint."""
+        self.update_from(ctx)
+        self.plot.getViewBox().prepareForPaint()
+
     def add_legend(self, **kw) -> pg.LegendItem:
         self.legend = self.plot.addLegend(offset=kw.pop("offset", (-10, 10)), labelTextSize="8pt", **kw)
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
