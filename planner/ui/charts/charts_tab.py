@@ -6,7 +6,7 @@ import atexit
 import time
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -226,7 +226,7 @@ def chart_images(plan: Plan, result: PlanResult, catalog: Catalog, ranking: Rank
     host = _host()
     host.resize(size)
     host.show()  # axes get their labels only once shown
-    out = []
+    charts = []
     for cls in PDF_CHARTS:
         c = host.charts.get(cls)  # type: ignore[attr-defined]
         if c is None:
@@ -234,7 +234,10 @@ def chart_images(plan: Plan, result: PlanResult, catalog: Catalog, ranking: Rank
         c.resize(size)
         c.show()
         c.draw(ctx)
-        QApplication.processEvents()
-        out.append((c.title, c.image(size)))
+        charts.append(c)
+    # lay the charts out (axes sized to their labels) without painting them on the hidden host
+    for _ in range(2):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    out = [(c.title, c.image(size)) for c in charts]
     host.hide()
     return out
