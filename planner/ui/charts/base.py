@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetrics,
@@ -297,32 +298,57 @@ class FlatBars(pg.BarGraphItem):
         return 0.0 if self._sharedPen is not None and self._sharedPen.style() == Qt.PenStyle.NoPen else super().pixelPadding()
 
 
-class ColourBars:
-    """Bars with a colour each, kept as one pg.BarGraphItem per colour and updated in place.
+class ColourBars(pg.GraphicsObject):
+    """Horizontal bars, each with its colour, as one item updated in place.
 
-    (pyqtgraph fills a one-colour item with a single drawRects; an item with a brush per bar
-    is replayed from a QPicture, several times slower.)
+    It fills the bars of each colour with one drawRects, as a one-colour pg.BarGraphItem does
+    (one with a brush per bar is replayed from a QPicture, several times slower), and a
+    chart with ten colours keeps one item rather than ten.
     """
 
-    def __init__(self, plot: pg.PlotItem, height: float) -> None:
-        self.plot = plot
+    def __init__(self, height: float) -> None:
+        super().__init__()
         self.height = height
-        self.items: dict[str, pg.BarGraphItem] = {}
+        self.groups: list[tuple[QBrush, list[QRectF]]] = []
+        self._bounds = QRectF()
+        self._key: tuple = ()
 
     def set_bars(self, x0, y, width, colours: list[str]) -> None:
-        x0, y, width = (np.asarray(v, dtype=float) for v in (x0, y, width))
-        for colour in list(self.items) + [c for c in dict.fromkeys(colours) if c not in self.items]:
-            idx = [i for i, c in enumerate(colours) if c == colour]
-            item = self.items.get(colour)
-            if item is None:
-                item = self.items[colour] = FlatBars(x0=[], y=[], width=[], height=self.height, brush=colour, pen=None)
-                self.plot.addItem(item)
-            item.setOpts(x0=x0[idx], y=y[idx], width=width[idx])
-            item.setVisible(bool(idx))
+        key = (list(map(float, x0)), list(map(float, y)), list(map(float, width)), list(colours))
+        if key == self._key:
+            return
+        self._key = key
+        h = self.height
+        by_colour: dict[str, list[QRectF]] = {}
+        for left, mid, w, colour in zip(*key, strict=True):
+            by_colour.setdefault(colour, []).append(QRectF(left, mid - h / 2, w, h))
+        self.prepareGeometryChange()
+        self.groups = [(QBrush(QColor(colour)), rects) for colour, rects in by_colour.items()]
+        rects = [r for _brush, group in self.groups for r in group]
+        self._bounds = QRectF()
+        for r in rects:
+            self._bounds = self._bounds.united(r.normalized())
+        self.informViewBoundsChanged()
+        self.update()
 
     def count(self) -> int:
         """How many bars are drawn."""
-        return sum(len(np.atleast_1d(item.opts["width"])) for item in self.items.values() if item.isVisible())
+        return sum(len(rects) for _brush, rects in self.groups)
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):  # noqa: N802 (pyqtgraph API)
+        if not self.groups:
+            return None, None
+        b = self._bounds
+        return (b.left(), b.right()) if ax == 0 else (b.top(), b.bottom())
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        return QRectF(self._bounds)
+
+    def paint(self, p: QPainter, *_args) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        for brush, rects in self.groups:
+            p.setBrush(brush)
+            p.drawRects(rects)
 
 
 class Chart(QWidget):

@@ -66,7 +66,8 @@ class _HBarChart(Chart):
         self.plot.getViewBox().invertY(True)
         self.plot.showGrid(x=True, y=False, alpha=0.15)
         self.values: dict[str, list[float]] = {}
-        self.bars_by_colour = ColourBars(self.plot, self.bar_height)
+        self.bars_by_colour = ColourBars(self.bar_height)
+        self.plot.addItem(self.bars_by_colour)
         self.value_labels = ValueLabels("#333", anchor=(0, 0.5))
 
     def _add_labels(self) -> None:
@@ -394,7 +395,9 @@ class ForecastChart(Chart):
             self.plot.setLabel("bottom", bottom_label)
             self._bottom_label = bottom_label
         x = np.arange(n)
+        self.low.blockSignals(True)  # (the band between the curves is rebuilt once, with the second)
         self.low.setData(x, d.low)
+        self.low.blockSignals(False)
         self.high.setData(x, d.high)
         self.expected.setData(x, d.expected)
         top = max(d.high + d.expected)

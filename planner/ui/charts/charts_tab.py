@@ -75,6 +75,7 @@ class ChartsTab(QWidget):
         self._dirty = True
         #: what each chart was last drawn from (the objects themselves, compared by identity)
         self._drawn: dict[Chart, tuple] = {}
+        self._models: tuple = (None, frozenset())
         self._slow = QTimer(self, singleShot=True, interval=SLOW_CHART_DELAY_MS)
         self._slow.timeout.connect(self._update_slow)
         self._throttle = QTimer(self, singleShot=True)
@@ -92,15 +93,16 @@ class ChartsTab(QWidget):
         ranking: Ranking = self._ranking()
         return ChartContext(self.doc.plan, r, self.doc.catalog, ranking)
 
-    @staticmethod
-    def inputs(chart: Chart, ctx: ChartContext) -> tuple:
+    def inputs(self, chart: Chart, ctx: ChartContext) -> tuple:
         """What a chart is drawn from: it is redrawn only when one of these changes. (The
         document edits its plan in place but computes a new result for every edit, so the
         result stands for the plan.)"""
         if isinstance(chart, PriceHistoryChart):
             return (ctx.catalog,)
         if isinstance(chart, CATALOG_CHARTS):
-            return (ctx.catalog, ctx.ranking, frozenset(ctx.plan.model_ids()))
+            if self._models[0] is not ctx.result:  # the plan's models, once per result
+                self._models = (ctx.result, frozenset(ctx.plan.model_ids()))
+            return (ctx.catalog, ctx.ranking, self._models[1])
         if isinstance(chart, SensitivityChart):
             return (ctx.result, ctx.catalog, ctx.ranking)
         return (ctx.result, ctx.catalog)
