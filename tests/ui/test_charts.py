@@ -202,7 +202,7 @@ def _engine(doc) -> dict:
 def test_charts_show_the_engine_figures_once_a_drag_ends(window, qtbot):
     """A fast drag with the charts in view: however many steps the redraws skipped, the last
     one is drawn, and what is plotted (bars, value labels, forecast) is the engine's."""
-    from planner.ui.charts.charts import SensitivityChart
+    from planner.ui.charts.charts import CostByLineChart, SensitivityChart
     from planner.ui.workload_tab import SLIDER_STEPS
 
     tab = window.charts_tab
@@ -215,6 +215,11 @@ def test_charts_show_the_engine_figures_once_a_drag_ends(window, qtbot):
     wt._slider_released()
     assert window.doc.plan.lines[0].input_tokens == 150  # 10% of Chat's 1,500 tokens
     qtbot.waitUntil(lambda: _plotted(tab) == _engine(window.doc), timeout=3000)
+    # once the results stop, the axes fit the values exactly again (as a chart drawn afresh)
+    line = tab.chart(CostByLineChart)
+    rows = cd.cost_by_line(window.doc.result)
+    top = max(v for r in rows for v in r[1:])
+    qtbot.waitUntil(lambda: line.plot.getViewBox().viewRange()[0] == [0, top * 1.18], timeout=3000)
     # the sensitivity chart, scrolled into view, re-costs the plan as it is now
     sens = tab.chart(SensitivityChart)
     tab.scroll.ensureWidgetVisible(sens)

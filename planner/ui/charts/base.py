@@ -351,6 +351,14 @@ class ColourBars(pg.GraphicsObject):
             p.drawRects(rects)
 
 
+#: While results stream in (a drag), a chart keeps the range of its value axis as long as the
+#: values still fill at least LIVE_FILL of it, and otherwise leaves LIVE_HEADROOM above them:
+#: that axis (its ticks and grid are rebuilt whenever its range changes) moves now and then
+#: rather than at every step. Once results stop, the charts are fitted exactly again.
+LIVE_FILL = 0.8
+LIVE_HEADROOM = 1.1
+
+
 class Chart(QWidget):
     """A titled pyqtgraph plot that can save itself as PNG or SVG and render for the PDF."""
 
@@ -358,6 +366,10 @@ class Chart(QWidget):
 
     title = "Chart"
     question = ""
+    #: drawing a result that is one of a stream (see LIVE_FILL)
+    live = False
+    #: the value axis is a loose live fit, not the exact one
+    provisional = False
 
     def __init__(self, axis_items: dict | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -388,11 +400,30 @@ class Chart(QWidget):
     def update_from(self, ctx) -> None:  # each chart draws itself from a ChartContext
         raise NotImplementedError
 
-    def draw(self, ctx) -> None:
+    def draw(self, ctx, live: bool = False) -> None:
         """Update from `ctx`, then apply the new view range at once: pyqtgraph otherwise
-        applies it while painting, which moves every item and costs a second paint."""
-        self.update_from(ctx)
+        applies it while painting, which moves every item and costs a second paint. With
+        `live`, the value axis may keep its range (see LIVE_FILL)."""
+        self.live, self.provisional = live, False
+        try:
+            self.update_from(ctx)
+        finally:
+            self.live = False
         self.plot.getViewBox().prepareForPaint()
+
+    def fit(self, axis: str, lo: float, hi: float, loose: bool = False) -> None:
+        """Show lo..hi on the "x" or "y" axis. A `loose` fit (the value axis) drawn live keeps
+        the current range while the values fill most of it, and otherwise leaves headroom."""
+        vb = self.plot.getViewBox()
+        current = tuple(vb.viewRange()[0 if axis == "x" else 1])
+        if loose and self.live:
+            if current[0] == lo and lo < hi <= current[1] and hi - lo >= LIVE_FILL * (current[1] - lo):
+                self.provisional = self.provisional or current[1] != hi
+                return
+            hi = lo + (hi - lo) * LIVE_HEADROOM
+            self.provisional = True
+        if current != (lo, hi):
+            (vb.setXRange if axis == "x" else vb.setYRange)(lo, hi, padding=0)
 
     def add_legend(self, **kw) -> pg.LegendItem:
         self.legend = self.plot.addLegend(offset=kw.pop("offset", (-10, 10)), labelTextSize="8pt", **kw)

@@ -78,8 +78,8 @@ class _HBarChart(Chart):
         self.cat_axis.set_labels([_short(s) for s in labels])
 
     def _ranges(self, right: float, rows: int) -> None:
-        self.plot.setXRange(0, right, padding=0)
-        self.plot.setYRange(-0.6, rows - 0.4, padding=0)
+        self.fit("x", 0, right, loose=True)
+        self.fit("y", -0.6, rows - 0.4)
 
 
 class CostByLineChart(_HBarChart):
@@ -417,8 +417,8 @@ class ForecastChart(Chart):
         self.set_note(f"{n}-month total: <b>{money_text(float(ctx.result.summary().forecast_total), ctx.currency, 2)}</b>"
                       f" (growth {float(ctx.plan.forecast.monthly_growth) * 100:g}%/month, "
                       f"prices {float(ctx.plan.forecast.yearly_price_trend) * 100:+g}%/year)")
-        self.plot.setYRange(0, top * 1.1, padding=0)
-        self.plot.setXRange(-0.3, n - 0.7, padding=0)
+        self.fit("y", 0, top * 1.1, loose=True)
+        self.fit("x", -0.3, n - 0.7)
 
 
 class PriceHistoryChart(Chart):

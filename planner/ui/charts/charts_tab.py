@@ -120,14 +120,14 @@ class ChartsTab(QWidget):
         wait = REDRAW_INTERVAL_MS - (time.monotonic() - self._last_redraw) * 1000
         if wait <= 0:
             self._throttle.stop()
-            self.refresh()
+            self.refresh(live=True)
         elif not self._throttle.isActive():
             self._throttle.start(int(wait))
 
     def _redraw_now(self) -> None:
-        self.refresh()
+        self.refresh(live=True)
 
-    def refresh(self, *_args, force: bool = False) -> None:
+    def refresh(self, *_args, force: bool = False, live: bool = False) -> None:
         """Redraw from the current result; while hidden, only remember to.
 
         A chart is redrawn only when what it is drawn from has changed (see `inputs`: the
@@ -135,6 +135,8 @@ class ChartsTab(QWidget):
         the plan's numbers) and only when it is on screen; charts scrolled out of sight
         catch up when they are scrolled into view. The sensitivity chart waits for the
         slow timer; meanwhile its marker follows the plan. `force` draws every chart now.
+        `live` marks a result that is one of a stream (see charts.base.LIVE_FILL): the slow
+        timer fits the charts exactly once the stream stops.
         """
         if not (self.isVisible() or force):
             self._dirty = True
@@ -151,15 +153,17 @@ class ChartsTab(QWidget):
                         c.follow(ctx)
                     self._slow.start()
                 continue
-            self._draw(c, ctx, force)
+            self._draw(c, ctx, force, live)
         self._dirty = False
         self._last_redraw = time.monotonic()
 
-    def _draw(self, c: Chart, ctx: ChartContext, force: bool = False) -> None:
+    def _draw(self, c: Chart, ctx: ChartContext, force: bool = False, live: bool = False) -> None:
         key = self.inputs(c, ctx)
-        if _same(self._drawn.get(c), key) or not (force or self.on_screen(c)):
+        if _same(self._drawn.get(c), key) and not (c.provisional and not live):
             return
-        c.draw(ctx)
+        if not (force or self.on_screen(c)):
+            return
+        c.draw(ctx, live=live)
         self._drawn[c] = key
 
     def _reveal(self, *_args) -> None:
@@ -177,12 +181,18 @@ class ChartsTab(QWidget):
                 self._draw(c, ctx)
 
     def _update_slow(self) -> None:
+        """Results have stopped coming: fit the charts drawn live exactly, and redraw the
+        sensitivity chart (unless a mouse button is still held: a drag that only paused)."""
+        ctx = self.context()
+        if ctx is None or not self.isVisible():
+            return
+        for c in self.charts:
+            if c.provisional:
+                self._draw(c, ctx)
         if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             self._slow.start()  # a drag is still going on: wait until it ends
             return
-        ctx = self.context()
-        if ctx is not None:
-            self._draw(self.chart(SensitivityChart), ctx)
+        self._draw(self.chart(SensitivityChart), ctx)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
