@@ -11,6 +11,7 @@ from decimal import Decimal as D
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from planner.domain import chart_data as cd
 from planner.domain.catalog import Catalog, ModelPrice, Overlay, PricePoint
@@ -141,10 +142,134 @@ def test_charts_follow_the_input_output_slider(window, qtbot):
     # Chat 1,500 tokens: 150 in / 1,350 out: 10,000 x (150 x 3 + 1,350 x 15)/1e6 = 207.00
     assert after == 207.0
     assert after == float(window.doc.result.lines[0].baseline)
-    # the sensitivity chart redraws when the drag pauses; its "plan as it is" at 10% input is the engine's total
+    # the sensitivity chart redraws when the drag pauses (and once it is scrolled into view);
+    # its "plan as it is" at 10% input is the engine's total
     sens = tab.chart(SensitivityChart)
+    tab.scroll.ensureWidgetVisible(sens)
     qtbot.waitUntil(lambda: bool(sens.series) and sens.series[0].y[1] == pytest.approx(float(window.doc.result.optimized)),
                     timeout=3000)
+
+
+def _many_lines(n: int) -> list[Line]:
+    return [Line(name=f"Feature {i + 1}", requests=D(1000 + 10 * i), input_tokens=D(400 + i), output_tokens=D(200 + i),
+                 model="p/a" if i % 3 else "p/b") for i in range(n)]
+
+
+def _plotted(tab) -> dict:
+    """What the plan charts show: bar lengths, label texts and the forecast line, as drawn."""
+    from planner.ui.charts.charts import (
+        CostByLineChart,
+        CostByModelChart,
+        ForecastChart,
+        WaterfallChart,
+    )
+
+    line = tab.chart(CostByLineChart)
+    wf = tab.chart(WaterfallChart)
+    by_model = tab.chart(CostByModelChart)
+    fc = tab.chart(ForecastChart)
+    return {
+        "line_bars": [float(w) for w in line.opt_bars.opts["width"]],
+        "line_base_bars": [float(w) for w in line.base_bars.opts["width"]],
+        "line_labels": list(line.value_labels.texts),
+        "line_names": list(line.cat_axis.labels),
+        "waterfall_labels": list(wf.value_labels.texts),
+        "model_bars": by_model.bars_by_colour.count(),
+        "model_labels": len(by_model.value_labels.texts),
+        "forecast": [float(v) for v in fc.expected.yData],
+    }
+
+
+def _engine(doc) -> dict:
+    from planner.ui.charts.base import money_text
+
+    rows = cd.cost_by_line(doc.result)
+    bars = cd.waterfall(doc.result)
+    cur = doc.result.currency
+    return {
+        "line_bars": [r[2] for r in rows],
+        "line_base_bars": [r[1] for r in rows],
+        "line_labels": [money_text(r[2], cur, 2) for r in rows],
+        "line_names": [r[0] for r in rows],
+        "waterfall_labels": [money_text(b.end, cur, 2) if b.kind == "total" else
+                             ("−" if b.end < b.start else "+") + money_text(abs(b.end - b.start), cur, 2) for b in bars],
+        "model_bars": len(doc.result.by_model),
+        "model_labels": len(doc.result.by_model),
+        "forecast": cd.forecast(doc.result).expected,
+    }
+
+
+def test_charts_show_the_engine_figures_once_a_drag_ends(window, qtbot):
+    """A fast drag with the charts in view: however many steps the redraws skipped, the last
+    one is drawn, and what is plotted (bars, value labels, forecast) is the engine's."""
+    from planner.ui.charts.charts import CostByLineChart, SensitivityChart
+    from planner.ui.workload_tab import SLIDER_STEPS
+
+    tab = window.charts_tab
+    window.doc.insert_lines(2, _many_lines(30), "More lines")
+    qtbot.waitUntil(lambda: _plotted(tab) == _engine(window.doc), timeout=3000)
+    wt = window.workload_tab
+    wt._slider_pressed()
+    for v in [*range(SLIDER_STEPS // 2, SLIDER_STEPS // 10, -SLIDER_STEPS // 25), SLIDER_STEPS // 10]:
+        wt.slider.setValue(v)
+    wt._slider_released()
+    assert window.doc.plan.lines[0].input_tokens == 150  # 10% of Chat's 1,500 tokens
+    qtbot.waitUntil(lambda: _plotted(tab) == _engine(window.doc), timeout=3000)
+    # once the results stop, the axes fit the values exactly again (as a chart drawn afresh)
+    line = tab.chart(CostByLineChart)
+    rows = cd.cost_by_line(window.doc.result)
+    top = max(v for r in rows for v in r[1:])
+    qtbot.waitUntil(lambda: line.plot.getViewBox().viewRange()[0] == [0, top * 1.18], timeout=3000)
+    # the sensitivity chart, scrolled into view, re-costs the plan as it is now
+    sens = tab.chart(SensitivityChart)
+    tab.scroll.ensureWidgetVisible(sens)
+    share = cd.plan_input_share(window.doc.plan)
+    qtbot.waitUntil(lambda: bool(sens.series) and sens.now_line.value() == pytest.approx(share), timeout=3000)
+    plan_as_it_is = cd.sensitivity(window.doc.plan, window.doc.catalog, tab.context().ranking)[0]
+    assert sens.series[0].y == pytest.approx(plan_as_it_is.y)
+
+
+def test_fewer_lines_leave_no_stray_bars_or_labels(window, qtbot):
+    """Items are reused from one redraw to the next: going from 102 lines to 2 leaves 2 bars
+    of each kind, 2 labels and 2 names, and the plot holds no more items than before."""
+    from planner.ui.charts.charts import CostByLineChart, CostByModelChart
+
+    tab = window.charts_tab
+    line = tab.chart(CostByLineChart)
+    items_before = len(line.plot.getViewBox().addedItems)
+    scene_before = len(line.plot.scene().items())
+    window.doc.insert_lines(2, _many_lines(100), "More lines")
+    qtbot.waitUntil(lambda: len(line.value_labels.texts) == 102, timeout=3000)
+    assert _plotted(tab) == _engine(window.doc)
+    window.doc.remove_lines(range(2, 102), "Fewer lines")
+    qtbot.waitUntil(lambda: len(line.value_labels.texts) == 2, timeout=3000)
+    shown = _plotted(tab)
+    assert shown == _engine(window.doc)
+    assert len(shown["line_bars"]) == len(shown["line_base_bars"]) == len(shown["line_names"]) == 2
+    assert shown["line_labels"] == ["$139.75", "$0.05"]
+    assert len(line.plot.getViewBox().addedItems) == items_before
+    assert len(line.plot.scene().items()) == scene_before
+    by_model = tab.chart(CostByModelChart)
+    assert by_model.bars_by_colour.count() == 2 and by_model.cat_axis.labels == ["Alpha", "Beta"]
+
+
+def test_charts_scrolled_into_view_catch_up(window, qtbot):
+    """Charts out of sight wait; scrolled into view, they show the current figures."""
+    from planner.ui.charts.charts import CostByModelChart, ForecastChart
+    from planner.ui.charts.charts_tab import REDRAW_INTERVAL_MS
+
+    tab = window.charts_tab
+    window.resize(1300, 420)  # only the first row of charts in view
+    by_model, fc = tab.chart(CostByModelChart), tab.chart(ForecastChart)
+    qtbot.waitUntil(lambda: not tab.on_screen(by_model), timeout=3000)
+    for _ in range(3):  # (the layout settles)
+        QApplication.processEvents()
+    window.doc.set_line_fields(0, "More chat", requests=D(20_000))
+    qtbot.wait(REDRAW_INTERVAL_MS * 2)  # any redraw it brings is over
+    expected = [float(v) for v in cd.forecast(window.doc.result).expected]
+    tab.scroll.ensureWidgetVisible(fc)
+    qtbot.waitUntil(lambda: [float(v) for v in fc.expected.yData] == expected, timeout=3000)
+    assert by_model.values["cost"] == [b.value for b in cd.cost_by_model(window.doc.result, window.doc.catalog, window.doc.plan)]
 
 
 def test_chart_saves_png_and_svg(window, tmp_path):
@@ -179,6 +304,21 @@ def test_pdf_chart_images_render(window):
         assert img.width() >= 800 and not img.isNull()
         # not blank: some pixel differs from white
         assert any(img.pixel(x, y) != 0xFFFFFFFF for x in range(0, img.width(), 17) for y in range(0, img.height(), 17))
+
+
+def test_pdf_chart_images_draw_each_plan_afresh(window):
+    """The PDF's charts are reused from one export to the next: a plan with fewer lines after
+    a bigger one gives the same image as drawing it first."""
+    from planner.ui.charts.charts_tab import chart_images
+
+    d = window.doc
+    ranking = window.models_tab.model.ranking
+    small = chart_images(d.plan, d.result, d.catalog, ranking, QSize(800, 400))
+    big_plan = d.plan.model_copy(update={"lines": d.plan.lines + _many_lines(60)})
+    big = chart_images(big_plan, compute(big_plan, CAT), d.catalog, ranking, QSize(800, 400))
+    again = chart_images(d.plan, d.result, d.catalog, ranking, QSize(800, 400))
+    assert [img for _, img in again] == [img for _, img in small]
+    assert [img for _, img in big] != [img for _, img in small]
 
 
 def test_startup_does_not_import_pyqtgraph(tmp_path):

@@ -5,11 +5,23 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QImage,
+    QPaintEngine,
+    QPainter,
+    QPixmap,
+    QTransform,
+)
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from planner.formatting import CURRENCY_SYMBOLS
 
@@ -34,7 +46,119 @@ def money_text(v: float, currency: str, decimals: int | None = None) -> str:
     return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
 
 
-class MoneyAxis(pg.AxisItem):
+def _premultiplied(color: QColor) -> int:
+    """`color` as a premultiplied ARGB32 pixel value (as Qt's fills blend it)."""
+    pixel = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+    pixel.fill(color)
+    return int(np.frombuffer(pixel.constBits(), dtype=np.uint32)[0])
+
+
+class FastTicks:
+    """Tick and grid lines drawn as the pixels they cover rather than stroked as lines.
+
+    pyqtgraph strokes them aliased and semi-transparent, which Qt's raster engine blends
+    span by span, and a vertical line is one span per pixel row: a grid cost milliseconds
+    on every repaint of a chart. On a raster device the same pixels (an aliased 1-pixel
+    line covers floor(x0)..floor(x1) on row floor(y)) are drawn instead as filled rows,
+    and the vertical lines of one length as a one-pixel-high strip tiled down that length.
+    Elsewhere (SVG) the lines are stroked as before.
+    """
+
+    _tick_specs: list = []
+    _raster_ticks: tuple | None = None  # (device transform, rows, strips, strokes) for the current picture
+
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802,N803 (pyqtgraph API)
+        self._tick_specs = tickSpecs
+        self._raster_ticks = None
+        super().drawPicture(p, axisSpec, [], textSpecs)
+
+    def _ticks_for(self, d: QTransform) -> tuple[list, list, list]:
+        """The tick lines under device transform `d`, in item coordinates: horizontal ones as
+        rectangles by colour, vertical ones as (target, strip) tiles, and any other line."""
+        key = (d.m11(), d.m12(), d.m21(), d.m22(), d.dx(), d.dy())
+        if self._raster_ticks is not None and self._raster_ticks[0] == key:
+            return self._raster_ticks[1:]
+        inv, ok = d.inverted()
+        sx, _, _, sy, dx, dy = key
+        # (only a scale and a shift: device x = sx * x + dx, as QTransform.map computes it)
+        uniform = ok and d.m12() == 0 and d.m21() == 0 and d.isAffine() and sx > 0 and sy == sx
+        rows: dict[int, tuple[QColor, list[QRectF]]] = {}
+        columns: dict[tuple, tuple[QColor, list[int]]] = {}
+        strokes = []
+        simple_pens: dict[int, bool] = {}
+        for pen, p1, p2 in self._tick_specs:
+            simple = simple_pens.get(id(pen))
+            if simple is None:
+                simple = simple_pens[id(pen)] = (uniform and pen.isCosmetic() and pen.widthF() <= 1
+                                                 and pen.style() == Qt.PenStyle.SolidLine)
+            if not simple:
+                strokes.append((pen, p1, p2))
+                continue
+            ax, ay, bx, by = sx * p1.x() + dx, sy * p1.y() + dy, sx * p2.x() + dx, sy * p2.y() + dy
+            if ay == by:
+                x0, x1 = sorted((math.floor(ax), math.floor(bx)))
+                color = pen.color()
+                rows.setdefault(color.rgba(), (color, []))[1].append(inv.mapRect(QRectF(x0, math.floor(ay), x1 - x0 + 1, 1)))
+            elif ax == bx:
+                y0, y1 = sorted((math.floor(ay), math.floor(by)))
+                color = pen.color()
+                columns.setdefault((color.rgba(), y0, y1), (color, []))[1].append(math.floor(ax))
+            else:
+                strokes.append((pen, p1, p2))
+        # vertical lines of the same length share one strip (each column holds its colour),
+        # unless two of them fall on the same column
+        by_length: dict[tuple[int, int], list[tuple[QColor, list[int]]]] = {}
+        for (_rgba, y0, y1), group in columns.items():
+            by_length.setdefault((y0, y1), []).append(group)
+        strips = []
+        for (y0, y1), groups in by_length.items():
+            xs_all = [x for _color, xs in groups for x in xs]
+            shared = len(set(xs_all)) == len(xs_all)
+            for part in ([groups] if shared else [[g] for g in groups]):
+                left = min(x for _color, xs in part for x in xs)
+                right = max(x for _color, xs in part for x in xs)
+                pixels = np.zeros(right - left + 1, dtype=np.uint32)
+                for color, xs in part:
+                    pixels[np.array(xs) - left] = _premultiplied(color)
+                strip = QPixmap.fromImage(QImage(pixels.tobytes(), len(pixels), 1, QImage.Format.Format_ARGB32_Premultiplied))
+                strip.setDevicePixelRatio(sx)  # one strip pixel per device pixel
+                strips.append((inv.mapRect(QRectF(left, y0, len(pixels), y1 - y0 + 1)), strip))
+        self._raster_ticks = (key, list(rows.values()), strips, strokes)
+        return self._raster_ticks[1:]
+
+    def paint(self, p: QPainter, opt, widget) -> None:
+        p.save()  # (the picture leaves its clip to the labels on the painter)
+        super().paint(p, opt, widget)  # (re)builds the picture of the axis line and the labels
+        p.restore()
+        if not self._tick_specs:
+            return
+        if p.paintEngine().type() == QPaintEngine.Type.Raster:
+            rows, strips, strokes = self._ticks_for(p.deviceTransform())
+        else:
+            rows, strips, strokes = [], [], self._tick_specs
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(Qt.PenStyle.NoPen)
+        for color, rects in rows:
+            p.setBrush(color)
+            p.drawRects(rects)
+        for target, strip in strips:
+            p.drawTiledPixmap(target, strip)
+        for pen, p1, p2 in strokes:
+            p.setPen(pen)
+            p.drawLine(p1, p2)
+        p.restore()
+
+
+class Axis(FastTicks, pg.AxisItem):
+    """pyqtgraph's axis with fast tick and grid lines."""
+
+
+class DateAxis(FastTicks, pg.DateAxisItem):
+    """pyqtgraph's date axis with fast tick and grid lines."""
+
+
+class MoneyAxis(Axis):
     """Tick labels in the plan currency with thousands separators."""
 
     def __init__(self, orientation: str, currency: str = "USD", **kw) -> None:
@@ -44,6 +168,12 @@ class MoneyAxis(pg.AxisItem):
         if orientation in ("left", "right"):
             self.setWidth(78)  # labels are dropped, not squeezed, when the axis is too narrow
 
+    def set_currency(self, currency: str) -> None:
+        if currency != self.currency:
+            self.currency = currency
+            self.picture = None  # the cached tick labels are redrawn
+            self.update()
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
         decimals = 0 if spacing >= 1 else 2 if spacing >= 0.01 else 4
         if not self.currency:  # a plain number axis
@@ -51,7 +181,7 @@ class MoneyAxis(pg.AxisItem):
         return [money_text(v * scale, self.currency, decimals) for v in values]
 
 
-class LogMoneyAxis(pg.AxisItem):
+class LogMoneyAxis(Axis):
     """An axis whose values are log10 of a price: ticks at 1-2-5 steps, labelled in dollars."""
 
     def __init__(self, orientation: str, unit: str = "", **kw) -> None:
@@ -82,22 +212,151 @@ class LogMoneyAxis(pg.AxisItem):
         return out
 
     currency = ""
+    set_currency = MoneyAxis.set_currency
 
 
-class CategoryAxis(pg.AxisItem):
+class CategoryAxis(Axis):
     """Integer positions labelled with category names (for horizontal bar charts)."""
 
     def __init__(self, orientation: str, **kw) -> None:
         super().__init__(orientation, **kw)
         self.labels: list[str] = []
+        # kept as a pixmap on screen: the names rarely change, the plot beside them often does
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_labels(self, labels: list[str]) -> None:
+        """Name the positions 0, 1, 2...; unchanged names keep the axis as it is drawn."""
+        if labels == self.labels:
+            return
         self.labels = labels
         self.setTicks([[(i, name) for i, name in enumerate(labels)]])
         if self.orientation in ("left", "right") and labels:
             # room for the longest name (pyqtgraph drops labels that do not fit)
             fm = QFontMetrics(self.font() if hasattr(self, "font") else QFont())
             self.setWidth(min(max(fm.horizontalAdvance(s) for s in labels) + 16, 260))
+
+
+class ValueLabels(pg.GraphicsObject):
+    """Unscaled text at data points, like one pg.TextItem per label, drawn as one item.
+
+    A chart with a hundred value labels would otherwise carry a hundred items, each
+    re-transformed whenever the view changes. `set_labels` replaces the texts in place; the
+    layout matches TextItem's (its text box has a 4-pixel margin, placed by `anchor`).
+    """
+
+    MARGIN = 4.0  # QGraphicsTextItem's document margin
+
+    def __init__(self, color: str = "#333", anchor: tuple[float, float] = (0, 0.5)) -> None:
+        super().__init__()
+        self.color = QColor(color)
+        self.anchor = anchor
+        self.texts: list[str] = []
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self._font = QFont()
+
+    def set_labels(self, xs, ys, texts: list[str]) -> None:
+        xs, ys, texts = [float(x) for x in xs], [float(y) for y in ys], list(texts)
+        if xs == self.xs and ys == self.ys and texts == self.texts:
+            return
+        self.xs, self.ys, self.texts = xs, ys, texts
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API): the whole view (the texts are in pixels)
+        vb = self.getViewBox()
+        if vb is None or not hasattr(vb, "childGroup"):
+            return QRectF()
+        return self.mapRectFromItem(vb, vb.boundingRect())
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph API)
+        self.prepareGeometryChange()
+        super().viewTransformChanged()
+
+    def paint(self, p: QPainter, *_args) -> None:
+        if not self.texts:
+            return
+        t = p.transform()
+        p.resetTransform()  # draw in device pixels: the text is not scaled with the data
+        p.setFont(self._font)
+        p.setPen(self.color)
+        fm = QFontMetricsF(self._font)
+        m, (ax, ay) = self.MARGIN, self.anchor
+        box_h = fm.height() + 2 * m
+        dy = -ay * box_h + m + fm.ascent()
+        for x, y, text in zip(self.xs, self.ys, self.texts, strict=True):
+            pt = t.map(QPointF(x, y))
+            dx = m - ax * (fm.horizontalAdvance(text) + 2 * m) if ax else m
+            p.drawText(QPointF(pt.x() + dx, pt.y() + dy), text)
+        p.setTransform(t)
+
+
+class FlatBars(pg.BarGraphItem):
+    """Bars without an outline: nothing is drawn outside the bars, so the bounding rectangle
+    needs no padding of a pixel, which pyqtgraph works out from the view on every call."""
+
+    def pixelPadding(self) -> float:  # noqa: N802 (pyqtgraph API)
+        return 0.0 if self._sharedPen is not None and self._sharedPen.style() == Qt.PenStyle.NoPen else super().pixelPadding()
+
+
+class ColourBars(pg.GraphicsObject):
+    """Horizontal bars, each with its colour, as one item updated in place.
+
+    It fills the bars of each colour with one drawRects, as a one-colour pg.BarGraphItem does
+    (one with a brush per bar is replayed from a QPicture, several times slower), and a
+    chart with ten colours keeps one item rather than ten.
+    """
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.height = height
+        self.groups: list[tuple[QBrush, list[QRectF]]] = []
+        self._bounds = QRectF()
+        self._key: tuple = ()
+
+    def set_bars(self, x0, y, width, colours: list[str]) -> None:
+        key = (list(map(float, x0)), list(map(float, y)), list(map(float, width)), list(colours))
+        if key == self._key:
+            return
+        self._key = key
+        h = self.height
+        by_colour: dict[str, list[QRectF]] = {}
+        for left, mid, w, colour in zip(*key, strict=True):
+            by_colour.setdefault(colour, []).append(QRectF(left, mid - h / 2, w, h))
+        self.prepareGeometryChange()
+        self.groups = [(QBrush(QColor(colour)), rects) for colour, rects in by_colour.items()]
+        rects = [r for _brush, group in self.groups for r in group]
+        self._bounds = QRectF()
+        for r in rects:
+            self._bounds = self._bounds.united(r.normalized())
+        self.informViewBoundsChanged()
+        self.update()
+
+    def count(self) -> int:
+        """How many bars are drawn."""
+        return sum(len(rects) for _brush, rects in self.groups)
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):  # noqa: N802 (pyqtgraph API)
+        if not self.groups:
+            return None, None
+        b = self._bounds
+        return (b.left(), b.right()) if ax == 0 else (b.top(), b.bottom())
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        return QRectF(self._bounds)
+
+    def paint(self, p: QPainter, *_args) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        for brush, rects in self.groups:
+            p.setBrush(brush)
+            p.drawRects(rects)
+
+
+#: While results stream in (a drag), a chart keeps the range of its value axis as long as the
+#: values still fill at least LIVE_FILL of it, and otherwise leaves LIVE_HEADROOM above them:
+#: that axis (its ticks and grid are rebuilt whenever its range changes) moves now and then
+#: rather than at every step. Once results stop, the charts are fitted exactly again.
+LIVE_FILL = 0.8
+LIVE_HEADROOM = 1.1
 
 
 class Chart(QWidget):
@@ -107,6 +366,10 @@ class Chart(QWidget):
 
     title = "Chart"
     question = ""
+    #: drawing a result that is one of a stream (see LIVE_FILL)
+    live = False
+    #: the value axis is a loose live fit, not the exact one
+    provisional = False
 
     def __init__(self, axis_items: dict | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -115,7 +378,10 @@ class Chart(QWidget):
         self.note = QLabel()
         self.note.setStyleSheet("color: #333;")
         self.note.hide()
-        self.plot_widget = pg.PlotWidget(axisItems=axis_items or {})
+        axis_items = dict(axis_items or {})
+        for side in ("left", "bottom"):  # (the right and top axes stay hidden)
+            axis_items.setdefault(side, Axis(side))
+        self.plot_widget = pg.PlotWidget(axisItems=axis_items)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setMenuEnabled(True)
@@ -130,6 +396,34 @@ class Chart(QWidget):
         lay.addWidget(self.note)
         lay.addWidget(self.plot_widget, 1)
         self.setMinimumSize(420, 300)
+
+    def update_from(self, ctx) -> None:  # each chart draws itself from a ChartContext
+        raise NotImplementedError
+
+    def draw(self, ctx, live: bool = False) -> None:
+        """Update from `ctx`, then apply the new view range at once: pyqtgraph otherwise
+        applies it while painting, which moves every item and costs a second paint. With
+        `live`, the value axis may keep its range (see LIVE_FILL)."""
+        self.live, self.provisional = live, False
+        try:
+            self.update_from(ctx)
+        finally:
+            self.live = False
+        self.plot.getViewBox().prepareForPaint()
+
+    def fit(self, axis: str, lo: float, hi: float, loose: bool = False) -> None:
+        """Show lo..hi on the "x" or "y" axis. A `loose` fit (the value axis) drawn live keeps
+        the current range while the values fill most of it, and otherwise leaves headroom."""
+        vb = self.plot.getViewBox()
+        current = tuple(vb.viewRange()[0 if axis == "x" else 1])
+        if loose and self.live:
+            if current[0] == lo and lo < hi <= current[1] and hi - lo >= LIVE_FILL * (current[1] - lo):
+                self.provisional = self.provisional or current[1] != hi
+                return
+            hi = lo + (hi - lo) * LIVE_HEADROOM
+            self.provisional = True
+        if current != (lo, hi):
+            (vb.setXRange if axis == "x" else vb.setYRange)(lo, hi, padding=0)
 
     def add_legend(self, **kw) -> pg.LegendItem:
         self.legend = self.plot.addLegend(offset=kw.pop("offset", (-10, 10)), labelTextSize="8pt", **kw)
@@ -175,7 +469,7 @@ class Chart(QWidget):
             gen.setTitle(self.title)
             painter = QPainter(gen)
             try:
-                self.render(painter, QPoint(0, 0))
+                self._render(painter)
             finally:
                 painter.end()
             if not path.exists() or path.stat().st_size == 0:
@@ -190,15 +484,28 @@ class Chart(QWidget):
         """The chart (heading included) as an image, for files and for the PDF."""
         if size is not None and size != self.size():
             self.resize(size)
-        img = QImage(self.size() * 2, QImage.Format.Format_ARGB32)
+        img = QImage(self.size() * 2, QImage.Format.Format_ARGB32_Premultiplied)  # (Qt blends fastest into it)
         img.setDevicePixelRatio(2)
         img.fill(QColor("white"))
         painter = QPainter(img)
         try:
-            self.render(painter, QPoint(0, 0))
+            self._render(painter)
         finally:
             painter.end()
         return img
+
+    def _render(self, painter: QPainter) -> None:
+        """Render the chart afresh: items cached as screen pixels are drawn without their
+        cache, at the painter's own resolution."""
+        cached = [item for item in self.plot.scene().items() if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+        modes = [item.cacheMode() for item in cached]
+        for item in cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            self.render(painter, QPoint(0, 0))
+        finally:
+            for item, mode in zip(cached, modes, strict=True):
+                item.setCacheMode(mode)
 
 
 def bold_font(size: float = 8) -> QFont:

@@ -25,8 +25,12 @@ from planner.ui.charts.base import (
     TOTAL_COLOR,
     CategoryAxis,
     Chart,
+    ColourBars,
+    DateAxis,
+    FlatBars,
     LogMoneyAxis,
     MoneyAxis,
+    ValueLabels,
     money_text,
 )
 
@@ -48,7 +52,12 @@ def _short(name: str, n: int = 28) -> str:
 
 
 class _HBarChart(Chart):
-    """Horizontal bars with category names on the left axis (readable long labels)."""
+    """Horizontal bars with category names on the left axis (readable long labels).
+
+    Its items (bars, value labels, axes) are made once and updated in place on every redraw.
+    """
+
+    bar_height = 0.6
 
     def __init__(self, parent=None) -> None:
         self.cat_axis = CategoryAxis("left")
@@ -57,96 +66,117 @@ class _HBarChart(Chart):
         self.plot.getViewBox().invertY(True)
         self.plot.showGrid(x=True, y=False, alpha=0.15)
         self.values: dict[str, list[float]] = {}
+        self.bars_by_colour = ColourBars(self.bar_height)
+        self.plot.addItem(self.bars_by_colour)
+        self.value_labels = ValueLabels("#333", anchor=(0, 0.5))
+
+    def _add_labels(self) -> None:
+        """The value labels go above the bars (call once the bars are added)."""
+        self.plot.addItem(self.value_labels, ignoreBounds=True)
 
     def _labels(self, labels: list[str]) -> None:
         self.cat_axis.set_labels([_short(s) for s in labels])
 
-    def _value_text(self, x: float, y: float, text: str, anchor=(0, 0.5)) -> None:
-        t = pg.TextItem(text, color="#333", anchor=anchor)
-        t.setPos(x, y)
-        self.plot.addItem(t)
+    def _ranges(self, right: float, rows: int) -> None:
+        self.fit("x", 0, right, loose=True)
+        self.fit("y", -0.6, rows - 0.4)
 
 
 class CostByLineChart(_HBarChart):
     title = "Cost by line"
     question = "Which features cost the most, before and after the levers?"
 
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.add_legend()
+        self.base_bars = FlatBars(x0=0, y=[], height=0.34, width=[], brush=BASELINE_COLOR, pen=None, name="Baseline")
+        self.opt_bars = FlatBars(x0=0, y=[], height=0.34, width=[], brush=OPTIMIZED_COLOR, pen=None, name="Optimized")
+        self.plot.addItem(self.base_bars)
+        self.plot.addItem(self.opt_bars)
+        self._add_labels()
+
     def update_from(self, ctx: ChartContext) -> None:
-        self.clear()
         rows = cd.cost_by_line(ctx.result)
-        self.money_axis.currency = ctx.currency
+        self.money_axis.set_currency(ctx.currency)
         names = [r[0] for r in rows]
         base = [r[1] for r in rows]
         opt = [r[2] for r in rows]
         self.values = {"baseline": base, "optimized": opt}
         self._labels(names)
-        if not rows:
-            return
-        y = np.arange(len(rows))
-        self.add_legend()
-        b = pg.BarGraphItem(x0=0, y=y - 0.18, height=0.34, width=base, brush=BASELINE_COLOR, pen=None, name="Baseline")
-        o = pg.BarGraphItem(x0=0, y=y + 0.18, height=0.34, width=opt, brush=OPTIMIZED_COLOR, pen=None, name="Optimized")
-        self.plot.addItem(b)
-        self.plot.addItem(o)
-        top = max(base + opt) or 1
-        for i, v in enumerate(opt):
-            self._value_text(v + top * 0.01, i + 0.18, money_text(v, ctx.currency, 2))
-        self.plot.setXRange(0, top * 1.18, padding=0)
-        self.plot.setYRange(-0.6, len(rows) - 0.4, padding=0)
+        y = np.arange(len(rows), dtype=float)
+        self.base_bars.setOpts(y=y - 0.18, width=base)
+        self.opt_bars.setOpts(y=y + 0.18, width=opt)
+        self.legend.setVisible(bool(rows))
+        top = max(base + opt, default=0) or 1
+        self.value_labels.set_labels([v + top * 0.01 for v in opt], y + 0.18, [money_text(v, ctx.currency, 2) for v in opt])
+        if rows:
+            self._ranges(top * 1.18, len(rows))
 
 
 class WaterfallChart(_HBarChart):
     title = "Savings waterfall"
     question = "What does each lever save, in the order they apply?"
+    bar_height = 0.62
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.bars: list[cd.WaterfallBar] = []
+        # one item draws every connector (the dashed line from a bar's end to the next bar)
+        self.connectors = pg.PlotDataItem([], [], connect="pairs", pen=pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine))
+        self.plot.addItem(self.connectors)
+        self._add_labels()
 
     def update_from(self, ctx: ChartContext) -> None:
-        self.clear()
-        self.money_axis.currency = ctx.currency
+        self.money_axis.set_currency(ctx.currency)
         self.bars = bars = cd.waterfall(ctx.result)
         self._labels([b.label for b in bars])
         top = max(max(b.start, b.end) for b in bars) or 1
-        for i, b in enumerate(bars):
+        x0, widths, colours, label_x, texts = [], [], [], [], []
+        for b in bars:
             lo, hi = sorted((b.start, b.end))
-            color = TOTAL_COLOR if b.kind == "total" else SAVING_COLOR if b.kind == "saving" else INCREASE_COLOR
-            self.plot.addItem(pg.BarGraphItem(x0=[lo], y=[i], width=[max(hi - lo, top * 0.002)], height=0.62, brush=color, pen=None))
+            x0.append(lo)
+            widths.append(max(hi - lo, top * 0.002))
+            colours.append(TOTAL_COLOR if b.kind == "total" else SAVING_COLOR if b.kind == "saving" else INCREASE_COLOR)
             amount = b.end if b.kind == "total" else b.end - b.start
             text = money_text(amount, ctx.currency, 2)
             if b.kind != "total":
                 text = ("−" if amount < 0 else "+") + money_text(abs(amount), ctx.currency, 2)
-            self._value_text(hi + top * 0.01, i, text)
-            if 0 < i:  # connector from the previous bar's end
-                prev = bars[i - 1].end
-                self.plot.addItem(pg.PlotDataItem([prev, prev], [i - 0.69, i - 0.31],
-                                                  pen=pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine)))
-        self.plot.setXRange(0, top * 1.2, padding=0)
-        self.plot.setYRange(-0.6, len(bars) - 0.4, padding=0)
+            label_x.append(hi + top * 0.01)
+            texts.append(text)
+        y = list(range(len(bars)))
+        self.bars_by_colour.set_bars(x0, y, widths, colours)
+        self.value_labels.set_labels(label_x, y, texts)
+        cx, cy = [], []
+        for i in range(1, len(bars)):  # connector from the previous bar's end
+            prev = bars[i - 1].end
+            cx += [prev, prev]
+            cy += [i - 0.69, i - 0.31]
+        self.connectors.setData(cx, cy)
+        self._ranges(top * 1.2, len(bars))
 
 
 class CostByModelChart(_HBarChart):
     title = "Cost by model"
     question = "Where does the money go after routing?"
 
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._add_labels()
+
     def update_from(self, ctx: ChartContext) -> None:
-        self.clear()
-        self.money_axis.currency = ctx.currency
+        self.money_axis.set_currency(ctx.currency)
         bars = cd.cost_by_model(ctx.result, ctx.catalog, ctx.plan)
-        self.values = {"cost": [b.value for b in bars]}
-        self._labels([b.label for b in bars])
-        if not bars:
-            return
-        total = sum(b.value for b in bars) or 1
         vals = [b.value for b in bars]
-        self.plot.addItem(pg.BarGraphItem(x0=0, y=np.arange(len(bars)), height=0.6, width=vals,
-                                          brushes=[PALETTE[i % len(PALETTE)] for i in range(len(bars))], pen=None))
-        top = max(vals) or 1
-        for i, v in enumerate(vals):
-            self._value_text(v + top * 0.01, i, f"{money_text(v, ctx.currency, 2)}  ({v / total * 100:.0f}%)")
-        self.plot.setXRange(0, top * 1.3, padding=0)
-        self.plot.setYRange(-0.6, len(bars) - 0.4, padding=0)
+        self.values = {"cost": vals}
+        self._labels([b.label for b in bars])
+        y = list(range(len(bars)))
+        self.bars_by_colour.set_bars([0.0] * len(bars), y, vals, [PALETTE[i % len(PALETTE)] for i in y])
+        total = sum(vals) or 1
+        top = max(vals, default=0) or 1
+        self.value_labels.set_labels([v + top * 0.01 for v in vals], y,
+                                     [f"{money_text(v, ctx.currency, 2)}  ({v / total * 100:.0f}%)" for v in vals])
+        if bars:
+            self._ranges(top * 1.3, len(bars))
 
 
 class QualityPriceChart(Chart):
@@ -209,6 +239,7 @@ class QualityPriceChart(Chart):
 class ValueRankingChart(_HBarChart):
     title = "Value ranking"
     question = "Which models give the most quality per dollar?"
+    bar_height = 0.65
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -222,28 +253,28 @@ class ValueRankingChart(_HBarChart):
         self.layout().insertLayout(1, row)
         self._ctx: ChartContext | None = None
         self.bars: list[cd.Bar] = []
+        self._add_labels()
 
     def update_from(self, ctx: ChartContext) -> None:
         self._ctx = ctx
-        self.clear()
         key = self.key.currentData()
         self.bars = bars = cd.value_ranking(ctx.ranking, ctx.catalog, key, top=15)
         self._labels([b.label for b in bars])
-        self.plot.getAxis("bottom").setLabel("quality per $ of input / 1M" if key == "value" else "$ per quality point")
-        self.money_axis.currency = "" if key == "value" else "USD"
+        axis_label = "quality per $ of input / 1M" if key == "value" else "$ per quality point"
+        if self.money_axis.labelText != axis_label:
+            self.money_axis.setLabel(axis_label)
+        self.money_axis.set_currency("" if key == "value" else "USD")
         self.set_note("Red: models this plan uses. " + (f"Quality: {metric_label(ctx.ranking.metric)}; models under the floor "
                       f"({ctx.ranking.floor:g}) are left out." if ctx.ranking.floor else f"Quality: {metric_label(ctx.ranking.metric)}."))
-        if not bars:
-            return
         vals = [b.value for b in bars]
         in_plan = ctx.plan.model_ids()
-        brushes = ["#e15759" if b.detail in in_plan else "#4e79a7" for b in bars]
-        self.plot.addItem(pg.BarGraphItem(x0=0, y=np.arange(len(bars)), height=0.65, width=vals, brushes=brushes, pen=None))
-        top = max(vals) or 1
-        for i, v in enumerate(vals):
-            self._value_text(v + top * 0.01, i, f"{v:,.1f}" if key == "value" else f"${v:,.4f}")
-        self.plot.setXRange(0, top * 1.2, padding=0)
-        self.plot.setYRange(-0.6, len(bars) - 0.4, padding=0)
+        y = list(range(len(bars)))
+        self.bars_by_colour.set_bars([0.0] * len(bars), y, vals, ["#e15759" if b.detail in in_plan else "#4e79a7" for b in bars])
+        top = max(vals, default=0) or 1
+        self.value_labels.set_labels([v + top * 0.01 for v in vals], y,
+                                     [f"{v:,.1f}" if key == "value" else f"${v:,.4f}" for v in vals])
+        if bars:
+            self._ranges(top * 1.2, len(bars))
 
 
 class SensitivityChart(Chart):
@@ -255,28 +286,60 @@ class SensitivityChart(Chart):
         super().__init__({"left": self.money_axis}, parent)
         self.series: list[cd.Series] = []
         self.plot.setLabel("bottom", "Input share of tokens (%)  ·  0 = all output, 100 = all input")
+        self.add_legend(offset=(-10, 10))
+        self.curves: list[pg.PlotDataItem] = []  # one per series, reused
+        self._legend_key: list[tuple] = []
+        self.now_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen("#e15759", width=1.5, style=Qt.PenStyle.DotLine),
+                                        label="now", labelOpts={"position": 0.04, "color": "#a33", "anchors": [(1, 1), (1, 1)]})
+        self.now_line.hide()
+        self.plot.addItem(self.now_line)
+        self.plot.setXRange(0, 100, padding=0.02)
 
     def update_from(self, ctx: ChartContext) -> None:
-        self.clear()
-        self.money_axis.currency = ctx.currency
+        """The curves (the plan re-costed at 11 ratios: slow, see ChartsTab) and the marker."""
+        self.money_axis.set_currency(ctx.currency)
         self.series = cd.sensitivity(ctx.plan, ctx.catalog, ctx.ranking)
-        if not self.series:
-            return
-        self.add_legend(offset=(-10, 10))
         floor = min((v for s in self.series for v in s.y if v > 0), default=1.0)
-        for i, s in enumerate(self.series):
+        while len(self.curves) < len(self.series):
+            curve = pg.PlotDataItem([], [])
+            self.curves.append(curve)
+            self.plot.addItem(curve)
+        legend_key = []
+        for i, curve in enumerate(self.curves):
+            if i >= len(self.series):
+                curve.setData([], [])
+                curve.hide()
+                continue
+            s = self.series[i]
             style = Qt.PenStyle.DashLine if "alternative" in s.name else Qt.PenStyle.SolidLine
             width = 3 if s.model_id is None else 1.6
             color = "#222" if s.model_id is None else PALETTE[i % len(PALETTE)]
-            ys = [math.log10(max(v, floor / 10)) for v in s.y]
-            self.plot.addItem(pg.PlotDataItem(s.x, ys, pen=pg.mkPen(color, width=width, style=style), name=_short(s.name, 34)))
-        now = cd.plan_input_share(ctx.plan)
-        if now is not None:
-            line = pg.InfiniteLine(pos=now, angle=90, pen=pg.mkPen("#e15759", width=1.5, style=Qt.PenStyle.DotLine),
-                                   label=f"now: {now:.0f}% input", labelOpts={"position": 0.04, "color": "#a33", "anchors": [(1, 1), (1, 1)]})
-            self.plot.addItem(line)
-            self.set_note(f"Plan as it is at {now:.0f}% input: <b>{money_text(float(ctx.result.optimized), ctx.currency, 2)}</b>/month")
-        self.plot.setXRange(0, 100, padding=0.02)
+            pen_key = (color, width, style)
+            if getattr(curve, "_pen_key", None) != pen_key:
+                curve.setPen(pg.mkPen(color, width=width, style=style))
+                curve._pen_key = pen_key
+            curve.setData(s.x, [math.log10(max(v, floor / 10)) for v in s.y])
+            curve.show()
+            legend_key.append((i, _short(s.name, 34)))
+        if legend_key != self._legend_key:  # the legend is rebuilt only when the series change
+            self.legend.clear()
+            for i, name in legend_key:
+                self.legend.addItem(self.curves[i], name)
+            self._legend_key = legend_key
+        self.legend.setVisible(bool(self.series))
+        self.follow(ctx)
+
+    def follow(self, ctx: ChartContext) -> None:
+        """Only the marker and the note for the plan as it is now (cheap: while a drag goes on,
+        the curves wait)."""
+        now = cd.plan_input_share(ctx.plan) if self.series else None
+        self.now_line.setVisible(now is not None)
+        if now is None:
+            self.set_note("")
+            return
+        self.now_line.setPos(now)
+        self.now_line.label.setFormat(f"now: {now:.0f}% input")
+        self.set_note(f"Plan as it is at {now:.0f}% input: <b>{money_text(float(ctx.result.optimized), ctx.currency, 2)}</b>/month")
 
 
 class ForecastChart(Chart):
@@ -288,50 +351,74 @@ class ForecastChart(Chart):
         self.month_axis = CategoryAxis("bottom")
         super().__init__({"left": self.money_axis, "bottom": self.month_axis}, parent)
         self.data: cd.ForecastData | None = None
+        self.add_legend(offset=(90, 10))
+        self.low = pg.PlotDataItem([], [], pen=pg.mkPen((78, 121, 167, 90)))
+        self.high = pg.PlotDataItem([], [], pen=pg.mkPen((78, 121, 167, 90)))
+        self.band = pg.FillBetweenItem(self.low, self.high, brush=pg.mkBrush(78, 121, 167, 50))
+        for item in (self.low, self.high, self.band):
+            self.plot.addItem(item)
+        self.expected = pg.PlotDataItem([], [], pen=pg.mkPen(OPTIMIZED_COLOR, width=2.5), symbol="o", symbolSize=5,
+                                        symbolBrush=OPTIMIZED_COLOR, name="Expected")
+        self.plot.addItem(self.expected)
+        # (a FillBetweenItem cannot be a legend sample: a bar of the same brush stands in)
+        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=0, brush=pg.mkBrush(78, 121, 167, 50), pen=None),
+                            "Low – high range")
+        self.budget_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#e15759", width=1.5, style=Qt.PenStyle.DashLine),
+                                           label="budget", labelOpts={"position": 0.08, "color": "#a33"})
+        self.over_mark = pg.ScatterPlotItem([], [], symbol="x", size=14, pen=pg.mkPen("#e15759", width=3))
+        self.over_text = pg.TextItem("", color="#a33", anchor=(1.05, 1.2))
+        for item in (self.budget_line, self.over_mark, self.over_text):
+            item.hide()
+            self.plot.addItem(item)
+        self._bottom_label: str | None = None
+        self._ticks: list | None = None
 
     def update_from(self, ctx: ChartContext) -> None:
-        self.clear()
-        self.money_axis.currency = ctx.currency
+        self.money_axis.set_currency(ctx.currency)
         self.data = d = cd.forecast(ctx.result)
         n = len(d.labels)
+        for item in (self.low, self.high, self.band, self.expected, self.budget_line, self.over_mark, self.over_text):
+            item.setVisible(bool(n))
+        self.legend.setVisible(bool(n))
         if not n:
+            self.set_note("")
             return
         dated = ctx.result.forecast[0].start is not None
         short = [m.start.strftime("%b %y") if dated else str(m.index + 1) for m in ctx.result.forecast]
         step = max(1, math.ceil(n / 12))
-        self.month_axis.setTicks([[(i, short[i]) for i in range(0, n, step)]])
-        self.plot.setLabel("bottom", "" if dated else "Month")
-        self.add_legend(offset=(90, 10))
+        ticks = [[(i, short[i]) for i in range(0, n, step)]]
+        if ticks != self._ticks:
+            self.month_axis.setTicks(ticks)
+            self._ticks = ticks
+        bottom_label = "" if dated else "Month"
+        if bottom_label != self._bottom_label:
+            self.plot.setLabel("bottom", bottom_label)
+            self._bottom_label = bottom_label
         x = np.arange(n)
-        low = pg.PlotDataItem(x, d.low, pen=pg.mkPen((78, 121, 167, 90)))
-        high = pg.PlotDataItem(x, d.high, pen=pg.mkPen((78, 121, 167, 90)))
-        band = pg.FillBetweenItem(low, high, brush=pg.mkBrush(78, 121, 167, 50))
-        for item in (low, high, band):
-            self.plot.addItem(item)
-        exp = pg.PlotDataItem(x, d.expected, pen=pg.mkPen(OPTIMIZED_COLOR, width=2.5), symbol="o", symbolSize=5,
-                              symbolBrush=OPTIMIZED_COLOR, name="Expected")
-        self.plot.addItem(exp)
-        # (a FillBetweenItem cannot be a legend sample: a bar of the same brush stands in)
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=0, brush=pg.mkBrush(78, 121, 167, 50), pen=None),
-                            "Low – high range")
+        self.low.blockSignals(True)  # (the band between the curves is rebuilt once, with the second)
+        self.low.setData(x, d.low)
+        self.low.blockSignals(False)
+        self.high.setData(x, d.high)
+        self.expected.setData(x, d.expected)
         top = max(d.high + d.expected)
+        self.budget_line.setVisible(d.budget is not None)
         if d.budget is not None:
-            b = pg.InfiniteLine(pos=d.budget, angle=0, pen=pg.mkPen("#e15759", width=1.5, style=Qt.PenStyle.DashLine),
-                                label=f"budget {money_text(d.budget, ctx.currency)}", labelOpts={"position": 0.08, "color": "#a33"})
-            self.plot.addItem(b)
+            self.budget_line.setPos(d.budget)
+            self.budget_line.label.setFormat(f"budget {money_text(d.budget, ctx.currency)}")
             top = max(top, d.budget)
-        if d.first_over is not None:
+        over = d.first_over is not None
+        self.over_mark.setVisible(over)
+        self.over_text.setVisible(over)
+        if over:
             k = d.first_over
-            mark = pg.ScatterPlotItem([k], [d.expected[k]], symbol="x", size=14, pen=pg.mkPen("#e15759", width=3))
-            self.plot.addItem(mark)
-            t = pg.TextItem(f"over budget from {d.labels[k]}", color="#a33", anchor=(1.05, 1.2))
-            t.setPos(k, d.expected[k])
-            self.plot.addItem(t)
+            self.over_mark.setData([k], [d.expected[k]])
+            self.over_text.setText(f"over budget from {d.labels[k]}")
+            self.over_text.setPos(k, d.expected[k])
         self.set_note(f"{n}-month total: <b>{money_text(float(ctx.result.summary().forecast_total), ctx.currency, 2)}</b>"
                       f" (growth {float(ctx.plan.forecast.monthly_growth) * 100:g}%/month, "
                       f"prices {float(ctx.plan.forecast.yearly_price_trend) * 100:+g}%/year)")
-        self.plot.setYRange(0, top * 1.1, padding=0)
-        self.plot.setXRange(-0.3, n - 0.7, padding=0)
+        self.fit("y", 0, top * 1.1, loose=True)
+        self.fit("x", -0.3, n - 0.7)
 
 
 class PriceHistoryChart(Chart):
@@ -340,7 +427,7 @@ class PriceHistoryChart(Chart):
 
     def __init__(self, parent=None) -> None:
         self.price_axis = LogMoneyAxis("left")
-        super().__init__({"left": self.price_axis, "bottom": pg.DateAxisItem("bottom")}, parent)
+        super().__init__({"left": self.price_axis, "bottom": DateAxis("bottom")}, parent)
         self.points: list[cd.HistoryPoint] = []
         self.plot.setLabel("left", "Input $ per 1M")
 

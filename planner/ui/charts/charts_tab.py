@@ -6,7 +6,7 @@ import atexit
 import time
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -14,6 +14,7 @@ from planner.domain.catalog import Catalog
 from planner.domain.costing import PlanResult
 from planner.domain.plan import Plan
 from planner.domain.ranking import Ranking
+from planner.ui.charts.base import Chart
 from planner.ui.charts.charts import (
     ALL_CHARTS,
     PDF_CHARTS,
@@ -28,11 +29,18 @@ from planner.ui.plan_document import PlanDocument
 #: Charts drawn from the catalog and the ranking, not from the plan's numbers.
 CATALOG_CHARTS = (QualityPriceChart, ValueRankingChart, PriceHistoryChart)
 
-#: The sensitivity chart re-costs the plan many times: redraw it when a drag pauses.
+#: The sensitivity chart re-costs the plan many times: it is redrawn once results stop coming
+#: for this long (a drag that pauses), never in the middle of a drag.
 SLOW_CHART_DELAY_MS = 120
 #: While a drag sends a result per slider step, the charts redraw at most this often, so the
-#: slider stays smooth and the charts follow at about ten frames a second.
+#: slider stays smooth; the latest result is always drawn once the interval is up.
 REDRAW_INTERVAL_MS = 100
+
+
+def _same(a: tuple | None, b: tuple) -> bool:
+    """The same objects (results, catalogs and rankings are replaced, never changed in place)."""
+    return a is not None and len(a) == len(b) and all(
+        x is y or (isinstance(x, frozenset) and x == y) for x, y in zip(a, b, strict=True))
 
 
 class ChartsTab(QWidget):
@@ -54,15 +62,20 @@ class ChartsTab(QWidget):
                 c.modelClicked.connect(self.modelClicked.emit)
         inner = QWidget()
         inner.setLayout(grid)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # charts scrolled out of sight are not redrawn; they catch up when they come into view
+        scroll.verticalScrollBar().valueChanged.connect(self._reveal)
+        scroll.horizontalScrollBar().valueChanged.connect(self._reveal)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(scroll)
         self._dirty = True
-        self._catalog_key: tuple | None = None
+        #: what each chart was last drawn from (the objects themselves, compared by identity)
+        self._drawn: dict[Chart, tuple] = {}
+        self._models: tuple = (None, frozenset())
         self._slow = QTimer(self, singleShot=True, interval=SLOW_CHART_DELAY_MS)
         self._slow.timeout.connect(self._update_slow)
         self._throttle = QTimer(self, singleShot=True)
@@ -80,56 +93,115 @@ class ChartsTab(QWidget):
         ranking: Ranking = self._ranking()
         return ChartContext(self.doc.plan, r, self.doc.catalog, ranking)
 
+    def inputs(self, chart: Chart, ctx: ChartContext) -> tuple:
+        """What a chart is drawn from: it is redrawn only when one of these changes. (The
+        document edits its plan in place but computes a new result for every edit, so the
+        result stands for the plan.)"""
+        if isinstance(chart, PriceHistoryChart):
+            return (ctx.catalog,)
+        if isinstance(chart, CATALOG_CHARTS):
+            if self._models[0] is not ctx.result:  # the plan's models, once per result
+                self._models = (ctx.result, frozenset(ctx.plan.model_ids()))
+            return (ctx.catalog, ctx.ranking, self._models[1])
+        if isinstance(chart, SensitivityChart):
+            return (ctx.result, ctx.catalog, ctx.ranking)
+        return (ctx.result, ctx.catalog)
+
+    def on_screen(self, chart: Chart) -> bool:
+        return self.isVisible() and not chart.visibleRegion().isEmpty()
+
     def _result_changed(self) -> None:
         """Redraw now, or, if the last redraw was under REDRAW_INTERVAL_MS ago, once that
         interval is up (the latest result is drawn then)."""
         if not self.isVisible():
             self._dirty = True
             return
+        self._slow.start()  # (re)started by every result: it fires once they stop coming
         wait = REDRAW_INTERVAL_MS - (time.monotonic() - self._last_redraw) * 1000
         if wait <= 0:
-            self.refresh()
+            self._throttle.stop()
+            self.refresh(live=True)
         elif not self._throttle.isActive():
             self._throttle.start(int(wait))
 
     def _redraw_now(self) -> None:
-        self.refresh()
+        self.refresh(live=True)
 
-    def refresh(self, *_args, force: bool = False) -> None:
-        """Redraw from the current result; while hidden, only remember to. Charts that do
-        not depend on the plan's numbers (the catalog scatter, the ranking, price history)
-        are redrawn only when the ranking, the catalog or the plan's set of models changes."""
+    def refresh(self, *_args, force: bool = False, live: bool = False) -> None:
+        """Redraw from the current result; while hidden, only remember to.
+
+        A chart is redrawn only when what it is drawn from has changed (see `inputs`: the
+        catalog charts follow the catalog, the ranking and the plan's set of models, not
+        the plan's numbers) and only when it is on screen; charts scrolled out of sight
+        catch up when they are scrolled into view. The sensitivity chart waits for the
+        slow timer; meanwhile its marker follows the plan. `force` draws every chart now.
+        `live` marks a result that is one of a stream (see charts.base.LIVE_FILL): the slow
+        timer fits the charts exactly once the stream stops.
+        """
         if not (self.isVisible() or force):
             self._dirty = True
             return
         ctx = self.context()
         if ctx is None:
             return
-        catalog_key = (id(ctx.catalog), id(ctx.ranking), frozenset(ctx.plan.model_ids()))
-        catalog_changed = catalog_key != self._catalog_key
-        self._catalog_key = catalog_key
         for c in self.charts:
             if isinstance(c, SensitivityChart):
+                if force:
+                    self._draw(c, ctx, force=True)
+                elif not _same(self._drawn.get(c), self.inputs(c, ctx)):
+                    if c.series and self.on_screen(c):
+                        c.follow(ctx)
+                    self._slow.start()
                 continue
-            if isinstance(c, CATALOG_CHARTS) and not catalog_changed:
-                continue
-            c.update_from(ctx)
-        if force:
-            self._update_slow()
-        else:
-            self._slow.start()
+            self._draw(c, ctx, force, live)
         self._dirty = False
         self._last_redraw = time.monotonic()
 
-    def _update_slow(self) -> None:
+    def _draw(self, c: Chart, ctx: ChartContext, force: bool = False, live: bool = False) -> None:
+        key = self.inputs(c, ctx)
+        if _same(self._drawn.get(c), key) and not (c.provisional and not live):
+            return
+        if not (force or self.on_screen(c)):
+            return
+        c.draw(ctx, live=live)
+        self._drawn[c] = key
+
+    def _reveal(self, *_args) -> None:
+        """Charts that come into view draw what they missed (the sensitivity chart after a pause)."""
+        if not self.isVisible():
+            return
         ctx = self.context()
-        if ctx is not None:
-            self.chart(SensitivityChart).update_from(ctx)
+        if ctx is None:
+            return
+        for c in self.charts:
+            if isinstance(c, SensitivityChart):
+                if not _same(self._drawn.get(c), self.inputs(c, ctx)) and self.on_screen(c):
+                    self._slow.start()
+            else:
+                self._draw(c, ctx)
+
+    def _update_slow(self) -> None:
+        """Results have stopped coming: fit the charts drawn live exactly, and redraw the
+        sensitivity chart (unless a mouse button is still held: a drag that only paused)."""
+        ctx = self.context()
+        if ctx is None or not self.isVisible():
+            return
+        for c in self.charts:
+            if c.provisional:
+                self._draw(c, ctx)
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._slow.start()  # a drag is still going on: wait until it ends
+            return
+        self._draw(self.chart(SensitivityChart), ctx)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._dirty:
             self.refresh()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._reveal)  # once the layout has placed the charts
 
 
 _render_host: QWidget | None = None
@@ -166,15 +238,18 @@ def chart_images(plan: Plan, result: PlanResult, catalog: Catalog, ranking: Rank
     host = _host()
     host.resize(size)
     host.show()  # axes get their labels only once shown
-    out = []
+    charts = []
     for cls in PDF_CHARTS:
         c = host.charts.get(cls)  # type: ignore[attr-defined]
         if c is None:
             c = host.charts[cls] = cls(host)  # type: ignore[attr-defined]
         c.resize(size)
         c.show()
-        c.update_from(ctx)
-        QApplication.processEvents()
-        out.append((c.title, c.image(size)))
+        c.draw(ctx)
+        charts.append(c)
+    # lay the charts out (axes sized to their labels) without painting them on the hidden host
+    for _ in range(2):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    out = [(c.title, c.image(size)) for c in charts]
     host.hide()
     return out
