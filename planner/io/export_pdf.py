@@ -383,8 +383,9 @@ def _make_doc(
         doc.setDefaultFont(_font(family, 8.5))
         doc.setDocumentMargin(0)
         doc.setDefaultStyleSheet(_style(family))
-        doc.setHtml(f"<html><body>{h.text()}</body></html>")
+        # the page size first: set after the HTML, it would lay the document out twice
         doc.setPageSize(size)
+        doc.setHtml(f"<html><body>{h.text()}</body></html>")
         doc.pageCount()  # full layout
         problem = _first_problem(doc, h.emitted, size.height())
         if problem is None:
