@@ -6,8 +6,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "cost-planner"
 APP_AUTHOR = "CostPlanner"
 
@@ -40,10 +38,24 @@ def examples_dir() -> Path:
     return data_dir() / "examples"
 
 
+#: The XDG base directories platformdirs uses on Linux: the variable if absolute, else the default under ~.
+_XDG = {"data": ("XDG_DATA_HOME", ".local/share"), "config": ("XDG_CONFIG_HOME", ".config"), "cache": ("XDG_CACHE_HOME", ".cache")}
+
+
 def _user_base(kind: str) -> Path:
     override = os.environ.get(HOME_OVERRIDE_ENV)
     if override:
         return Path(override) / kind
+    if sys.platform.startswith("linux"):
+        # platformdirs' rule on Linux, without importing it (and tempfile, shutil, random...)
+        # before the window is first painted; tests/test_paths.py checks the two agree.
+        var, default = _XDG[kind]
+        base = os.environ.get(var, "")
+        if not os.path.isabs(base):  # the spec: a relative value is ignored
+            base = os.path.expanduser(f"~/{default}")
+        return Path(base) / APP_NAME
+    import platformdirs
+
     if kind == "data":
         return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
     if kind == "config":
@@ -71,3 +83,13 @@ def autosave_dir() -> Path:
 
 def settings_file() -> Path:
     return user_config_dir() / "settings.json"
+
+
+def user_cache_dir() -> Path:
+    """Files the program can always rebuild: deleting them loses nothing."""
+    return _user_base("cache")
+
+
+def first_paint_file() -> Path:
+    """How the window looked when it last closed, shown at start-up while the catalog loads."""
+    return user_cache_dir() / "first-paint.json"

@@ -238,6 +238,32 @@ def test_console_entry_point_runs_headless():
     assert "1 of 44 models" in p.stdout
 
 
+def test_the_dispatcher_knows_every_command():
+    """planner.cli tells commands from plan files without the parser: its list must be the
+    parser's, or a new command would open the window instead."""
+    import argparse
+
+    from planner.cli import COMMANDS
+    from planner.commands import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set(COMMANDS)
+
+
+def test_opening_the_window_loads_no_catalog_modules_first():
+    """`cost-planner` with no command goes to the window without importing what the
+    headless commands need (the window's first paint must not wait for them)."""
+    code = (
+        "import sys; import planner.__main__ as m;"
+        "m.run_gui = lambda argv=None: print(sorted(x for x in ('numpy', 'pydantic', 'planner.commands', "
+        "'planner.domain.catalog') if x in sys.modules)) or 0;"
+        "import planner.cli as c; sys.exit(c.main([]))"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[]"
+
+
 # -- import -----------------------------------------------------------------------------------
 
 FIXTURES = REPO / "tests" / "fixtures"

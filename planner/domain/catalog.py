@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +21,7 @@ from pydantic import (
 )
 
 from planner.domain.errors import InputError
+from planner.domain.tiers import Tier, tier_for_input_price
 
 CATALOG_SCHEMA_VERSION = 1
 OVERLAY_SCHEMA_VERSION = 1
@@ -32,27 +32,6 @@ Price = Annotated[Decimal, Field(ge=0, le=100_000, allow_inf_nan=False)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:@+-]*(/[A-Za-z0-9._:@+-]+)*$")
-
-
-class Tier(StrEnum):
-    """Price tier of a model (DESIGN.md: by input price unless the catalog says otherwise)."""
-
-    PREMIUM = "premium"
-    MID = "mid"
-    BUDGET = "budget"
-
-
-PREMIUM_FROM = Decimal("2.50")
-MID_FROM = Decimal("0.40")
-
-
-def tier_for_input_price(price_in: Decimal) -> Tier:
-    """The tier rule: premium `in >= $2.50`, mid `$0.40 <= in < $2.50`, budget below."""
-    if price_in >= PREMIUM_FROM:
-        return Tier.PREMIUM
-    if price_in >= MID_FROM:
-        return Tier.MID
-    return Tier.BUDGET
 
 
 class QualityMetric(BaseModel):

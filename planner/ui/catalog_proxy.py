@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
+from planner.ui.catalog_columns import LONG_CONTEXT_TOKENS
 from planner.ui.catalog_table_model import CatalogTableModel
-
-LONG_CONTEXT_TOKENS = 200_000
 
 
 class CatalogFilterProxy(QSortFilterProxyModel):

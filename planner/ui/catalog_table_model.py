@@ -17,54 +17,37 @@ from planner.domain.catalog import Catalog, ModelPrice, metric_label
 from planner.domain.costing import batch_factors
 from planner.domain.ranking import CatalogArrays, CompositeWeights, Ranking, rank
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_tokens
-from planner.ui.session import Session
-
-#: Returns the row's ModelPrice.
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-#: Returns the native value the column sorts on (float, str; None sorts last).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-
-(
-    COL_PROVIDER,
-    COL_MODEL,
-    COL_TIER,
-    COL_INPUT,
-    COL_OUTPUT,
-    COL_CACHE_READ,
-    COL_CACHE_WRITE,
+from planner.ui.catalog_columns import (
+    COL_AS_OF,
     COL_BATCH_IN,
     COL_BATCH_OUT,
+    COL_BLENDED,
+    COL_CACHE_READ,
+    COL_CACHE_WRITE,
+    COL_COMPOSITE,
     COL_CONTEXT,
+    COL_COST_PER_POINT,
+    COL_INPUT,
     COL_MAX_OUTPUT,
+    COL_MODEL,
+    COL_OUTPUT,
+    COL_PROVIDER,
     COL_QUALITY,
+    COL_RATIO,
+    COL_THROUGHPUT,
+    COL_TIER,
     COL_TPD_IN,
     COL_TPD_OUT,
-    COL_RATIO,
-    COL_BLENDED,
-    COL_VALUE,
-    COL_COST_PER_POINT,
-    COL_COMPOSITE,
-    COL_THROUGHPUT,
     COL_TTFT,
-    COL_AS_OF,
-) = range(22)
-COLUMN_COUNT = 22
-
-PRICE_COLUMNS = {
-    COL_INPUT: "input",
-    COL_OUTPUT: "output",
-    COL_CACHE_READ: "cache_read",
-    COL_CACHE_WRITE: "cache_write",
-    COL_BATCH_IN: "batch_input",
-    COL_BATCH_OUT: "batch_output",
-}
-#: Columns hidden until the user shows them (header context menu).
-HIDDEN_BY_DEFAULT = (COL_CACHE_WRITE, COL_BATCH_IN, COL_BATCH_OUT, COL_MAX_OUTPUT, COL_TTFT, COL_AS_OF)
-#: Columns editable in place, and the ModelPrice field each writes.
-EDITABLE = {**PRICE_COLUMNS, COL_QUALITY: "quality", COL_CONTEXT: "context_window", COL_MAX_OUTPUT: "max_output",
-            COL_THROUGHPUT: "throughput_tps", COL_TTFT: "ttft_s"}
-NUMERIC = set(range(COL_INPUT, COL_AS_OF))
-
+    COL_VALUE,
+    COLUMN_COUNT,
+    EDITABLE,
+    NUMERIC,
+    PRICE_COLUMNS,
+    ROW_ROLE,
+    SORT_ROLE,
+)
+from planner.ui.session import Session
 
 # Looked up once: data() runs thousands of times per repaint.
 _DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole

@@ -20,11 +20,12 @@ from planner.domain.ranking import (
     what_a_dollar_buys,
 )
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_small_money, fmt_tokens
+from planner.ui.catalog_columns import MAX_COMPARE
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The native value of a cell (Decimal, float, int or None).
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
-MAX_MODELS = 4
+MAX_MODELS = MAX_COMPARE
 
 
 @dataclass(frozen=True)

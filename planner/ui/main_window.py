@@ -1,4 +1,9 @@
-"""The main window: tabs, menus, status bar, and window state kept between runs."""
+"""The main window: tabs, menus, status bar, and window state kept between runs.
+
+It is built in two steps: the window itself (tabs, menus, the Models tab's controls), then
+`complete(session)` with the catalog, the plan and the Workload tab. `MainWindow(session)`
+does both at once; at start-up the first step is painted from planner.ui.first_paint while
+the second loads, so this module's own imports are Qt and light modules only."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import (
@@ -17,41 +23,23 @@ from PySide6.QtGui import (
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from planner import __version__, paths
-from planner.domain.costing import compute
 from planner.domain.errors import InputError
-from planner.domain.plan import load_plan
-from planner.domain.presets import SCENARIOS
-from planner.io.plan_files import (
-    PLAN_SUFFIX,
-    discard_autosave,
-    find_recoverable,
-    open_plan,
-    price_changes,
-    remove_autosave,
-    repriced,
-    save_plan,
-    write_autosave,
-)
 from planner.ui.help_text import HOW_COSTS_ARE_COMPUTED
 from planner.ui.models_tab import ModelsTab
-from planner.ui.plan_document import PlanDocument
-from planner.ui.price_changes_dialog import PriceChangesDialog
-from planner.ui.session import Session
-from planner.ui.workload_tab import WorkloadTab
+
+if TYPE_CHECKING:
+    from planner.ui.plan_document import PlanDocument
+    from planner.ui.session import Session
+    from planner.ui.workload_tab import WorkloadTab
 
 APP_TITLE = "Cost Planner"
 STALE_AFTER_DAYS = 90
@@ -80,38 +68,73 @@ class Placeholder(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session | None = None, today: date | None = None, doc: PlanDocument | None = None) -> None:
+    def __init__(self, session: Session | None = None, today: date | None = None, doc: PlanDocument | None = None,
+                 *, first_paint: dict[str, Any] | None = None) -> None:
+        """A complete window for `session` (a new one on the user's catalog if None). With
+        `first_paint` (from planner.ui.first_paint) and no session: the window only, showing
+        that look, until `complete(session)`."""
         super().__init__()
-        self.session = session or Session(parent=self)
+        self.session: Session | None = None
         self.today = today or date.today()
         self.setObjectName("MainWindow")
         self.undo_group = QUndoGroup(self)
-        self.undo_group.addStack(self.session.undo_stack)
+        #: The app's own window keeps the first paint file up to date (tests' and screenshots' don't).
+        self.keeps_first_paint = False
+        self.first_paint_data: dict[str, Any] | None = None  # the first paint file as read or last written
+        self._window_restored = False
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.models_tab = ModelsTab(self.session)
+        self.models_tab = ModelsTab(first_paint=None if first_paint is None else first_paint["models"])
         self.tabs.addTab(self.models_tab, "Models")
         self.workload_tab: WorkloadTab | None = None
         self.doc: PlanDocument | None = None
         self.tabs.addTab(Placeholder(""), "Workload")
         self.charts_tab = None  # built the first time it is shown: pyqtgraph loads then
         self.tabs.addTab(Placeholder("Loading charts…"), "Charts")
-        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
-        self.set_document(doc or PlanDocument(lambda: self.session.catalog, parent=self))
 
         self._build_menus()
         self._build_status_bar()
-        self.models_tab.statusMessage.connect(self._show_message)
-        # Bound methods, not lambdas: Qt drops them when this window goes, the session may outlive it.
-        self.session.message.connect(self._show_message)
-        self.session.overlaySaveFailed.connect(self._overlay_save_failed)
-        self.session.catalogChanged.connect(self._update_catalog_status)
         self.setAcceptDrops(True)
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self.autosave)
         self.resize(1400, 900)
+        if first_paint is not None and session is None:
+            cat = first_paint["catalog"]
+            self._show_catalog_status(int(cat["count"]), date.fromisoformat(cat["as_of"]), list(cat["warnings"]))
+            self._update_title()
+            self._restore_window()
+        else:
+            self.complete(session or Session(parent=self), doc)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.session is not None
+
+    def complete(self, session: Session, doc: PlanDocument | None = None) -> None:
+        """Attach the catalog and a plan: after this the window is fully working."""
+        from planner.domain.presets import SCENARIOS
+        from planner.ui.plan_document import PlanDocument
+
+        assert self.session is None, "complete() runs once"
+        self.session = session
+        self.undo_group.addStack(session.undo_stack)
+        self.models_tab.attach(session)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.set_document(doc or PlanDocument(lambda: session.catalog, parent=self))
+        for sc in SCENARIOS:
+            a = self.scenario_menu.addAction(sc.label)
+            a.setStatusTip(sc.description)
+            a.triggered.connect(lambda _c=False, key=sc.key: self.new_from_scenario(key))
+        self.models_tab.statusMessage.connect(self._show_message)
+        # Bound methods, not lambdas: Qt drops them when this window goes, the session may outlive it.
+        session.message.connect(self._show_message)
+        session.overlaySaveFailed.connect(self._overlay_save_failed)
+        session.catalogChanged.connect(self._update_catalog_status)
+        self._update_catalog_status()
+        for w in session.warnings:
+            self.statusBar().showMessage(w, 15000)
         self._restore_state()
 
     # -- menus -------------------------------------------------------------------------------
@@ -152,11 +175,7 @@ class MainWindow(QMainWindow):
         self.act_export = self.export_menu.menuAction()
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         f.insertAction(self.recent_menu.menuAction(), self.act_new)
-        self.scenario_menu = f.addMenu("New plan from &scenario")
-        for sc in SCENARIOS:
-            a = self.scenario_menu.addAction(sc.label)
-            a.setStatusTip(sc.description)
-            a.triggered.connect(lambda _c=False, key=sc.key: self.new_from_scenario(key))
+        self.scenario_menu = f.addMenu("New plan from &scenario")  # filled by complete()
         f.insertMenu(self.recent_menu.menuAction(), self.scenario_menu)
         f.insertAction(self.recent_menu.menuAction(), self.act_open)
         f.addSeparator()
@@ -199,6 +218,9 @@ class MainWindow(QMainWindow):
 
     def set_document(self, doc: PlanDocument) -> None:
         """Show `doc` in the Workload tab (the old document's tab is replaced)."""
+        from planner.io.plan_files import remove_autosave
+        from planner.ui.workload_tab import WorkloadTab
+
         if self.doc is not None:
             self.undo_group.removeStack(self.doc.undo_stack)
             self.session.catalogChanged.disconnect(self._catalog_changed_for_plan)
@@ -273,6 +295,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(msg, 8000)
 
     def _overlay_save_failed(self, msg: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, APP_TITLE, msg)
 
     def _update_title(self, *_args) -> None:
@@ -282,6 +306,8 @@ class MainWindow(QMainWindow):
 
     def confirm_discard(self) -> bool:
         """Before unsaved plan changes would be lost: Save, Discard or Cancel. True to go ahead."""
+        from PySide6.QtWidgets import QMessageBox
+
         if self.doc is None or not self.doc.is_modified:
             return True
         answer = QMessageBox.question(
@@ -294,6 +320,8 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def _new_doc(self, plan=None, path: Path | None = None) -> PlanDocument:
+        from planner.ui.plan_document import PlanDocument
+
         return PlanDocument(lambda: self.session.catalog, plan, path=path, parent=self)
 
     def new_plan(self) -> bool:
@@ -306,6 +334,10 @@ class MainWindow(QMainWindow):
     def open_plan(self, path: Path | str | None = None) -> bool:
         """Open a plan file; if the catalog's prices moved since it was saved, say what
         changed and offer to re-price or keep the pinned prices."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        from planner.io.plan_files import open_plan, price_changes
+
         if path is None:
             start = str(self.doc.path.parent) if self.doc is not None and self.doc.path else str(Path.home())
             chosen, _ = QFileDialog.getOpenFileName(self, "Open plan", start, PLAN_FILTER)
@@ -335,6 +367,12 @@ class MainWindow(QMainWindow):
 
     def review_price_changes(self, asking: bool = True) -> str | None:
         """Show what changed since the plan pinned its prices; re-price if the user says so."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from planner.domain.costing import compute
+        from planner.io.plan_files import price_changes, repriced
+        from planner.ui.price_changes_dialog import PriceChangesDialog
+
         doc = self.doc
         if doc is None:
             return None
@@ -354,6 +392,8 @@ class MainWindow(QMainWindow):
         return dlg.choice
 
     def save(self) -> bool:
+        from planner.io.plan_files import PLAN_SUFFIX
+
         if self.doc is None:
             return False
         path = self.doc.path
@@ -363,6 +403,10 @@ class MainWindow(QMainWindow):
         return self._save_to(self.doc.path)
 
     def save_as(self) -> bool:
+        from PySide6.QtWidgets import QFileDialog
+
+        from planner.io.plan_files import PLAN_SUFFIX
+
         if self.doc is None:
             return False
         start = self.doc.path or Path.home() / f"{self.doc.plan.name}{PLAN_SUFFIX}"
@@ -375,6 +419,10 @@ class MainWindow(QMainWindow):
         return self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        from planner.io.plan_files import remove_autosave, save_plan
+
         doc = self.doc
         assert doc is not None
         try:
@@ -392,6 +440,8 @@ class MainWindow(QMainWindow):
     # -- exports -----------------------------------------------------------------------------
 
     def _export_target(self, title: str, suffix: str, filters: str) -> tuple[Path, str] | None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         doc = self.doc
         if doc is None or doc.result is None:
             QMessageBox.warning(self, APP_TITLE, doc.error if doc is not None and doc.error else "There is no plan to export.")
@@ -407,6 +457,8 @@ class MainWindow(QMainWindow):
 
     def export_file(self, kind: str) -> bool:
         """CSV or XLSX of the plan: one row per line with every assumption, then totals."""
+        from PySide6.QtWidgets import QMessageBox
+
         from planner.ui.export_actions import ExportRequest, export_plan
 
         label = {"csv": "CSV (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}[kind]
@@ -425,7 +477,7 @@ class MainWindow(QMainWindow):
     def export_pdf(self, path: Path | None = None, page_size: str | None = None) -> bool:
         """The multi-page PDF budget, with progress and Cancel."""
         from PySide6.QtCore import QLocale
-        from PySide6.QtWidgets import QApplication, QProgressDialog
+        from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
         from planner.io.export_pdf import ExportCancelled
         from planner.ui.export_actions import ExportRequest, export_plan
@@ -470,6 +522,8 @@ class MainWindow(QMainWindow):
 
     def import_catalog(self, fmt: str, path: Path | str | None = None) -> bool:
         """Preview and apply prices from an external catalog file (added to your edits)."""
+        from PySide6.QtWidgets import QFileDialog
+
         from planner.ui.import_dialog import run_import_file
 
         if path is None:
@@ -489,6 +543,8 @@ class MainWindow(QMainWindow):
     # -- autosave and recovery ---------------------------------------------------------------
 
     def _schedule_autosave(self, *_args) -> None:
+        from planner.io.plan_files import remove_autosave
+
         if self.doc is not None and self.doc.is_modified:
             self._autosave_timer.start()
         elif self.doc is not None:
@@ -496,6 +552,8 @@ class MainWindow(QMainWindow):
             remove_autosave(self.doc.autosave_token)
 
     def autosave(self) -> None:
+        from planner.io.plan_files import write_autosave
+
         doc = self.doc
         if doc is None or not doc.is_modified:
             return
@@ -506,6 +564,10 @@ class MainWindow(QMainWindow):
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the newest autosaved plan back. True if one was recovered."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from planner.io.plan_files import discard_autosave, find_recoverable, open_plan
+
         found = find_recoverable()
         if not found:
             return False
@@ -573,6 +635,8 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _plan_urls(event) -> list[Path]:
+        from planner.io.plan_files import PLAN_SUFFIX
+
         md = event.mimeData()
         if not md.hasUrls():
             return []
@@ -591,6 +655,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.open_plan(files[0]))
 
     def new_from_scenario(self, key: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        from planner.domain.plan import load_plan
+
         if not self.confirm_discard():
             return False
         path = paths.examples_dir() / f"{key}.costplan"
@@ -618,17 +686,17 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.catalog_status = QLabel()
         self.statusBar().addPermanentWidget(self.catalog_status)
-        self._update_catalog_status()
-        for w in self.session.warnings:
-            self.statusBar().showMessage(w, 15000)
 
     def catalog_age_days(self) -> int:
         return (self.today - self.session.catalog.as_of).days
 
     def _update_catalog_status(self, *_args) -> None:
         cat = self.session.catalog
-        age = self.catalog_age_days()
-        text = f"Catalog: {len(cat):,} models, prices as of {cat.as_of:%d %b %Y}"
+        self._show_catalog_status(len(cat), cat.as_of, self.session.warnings)
+
+    def _show_catalog_status(self, count: int, as_of: date, warnings: list[str]) -> None:
+        age = (self.today - as_of).days
+        text = f"Catalog: {count:,} models, prices as of {as_of:%d %b %Y}"
         if age > STALE_AFTER_DAYS:
             text += f"  ⚠ {age} days old: prices may have changed"
             self.catalog_status.setStyleSheet("color: #9a5b00; font-weight: bold;")
@@ -636,14 +704,16 @@ class MainWindow(QMainWindow):
         else:
             self.catalog_status.setStyleSheet("")
             self.catalog_status.setToolTip("")
-        if self.session.warnings:
-            text += f"  ({len(self.session.warnings)} warning(s))"
-            self.catalog_status.setToolTip("\n".join(self.session.warnings))
+        if warnings:
+            text += f"  ({len(warnings)} warning(s))"
+            self.catalog_status.setToolTip("\n".join(warnings))
         self.catalog_status.setText(text)
 
     # -- help ----------------------------------------------------------------------------------
 
     def show_formulas(self) -> None:
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
+
         dlg = QDialog(self)
         dlg.setWindowTitle("How costs are computed")
         text = QTextBrowser()
@@ -657,6 +727,8 @@ class MainWindow(QMainWindow):
         dlg.exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         cat = self.session.catalog
         QMessageBox.about(
             self,
@@ -669,7 +741,8 @@ class MainWindow(QMainWindow):
 
     # -- window state --------------------------------------------------------------------------
 
-    def _restore_state(self) -> None:
+    def _restore_window(self) -> None:
+        self._window_restored = True
         s = settings()
         geo = s.value("window/geometry")
         if isinstance(geo, QByteArray) and not geo.isEmpty():
@@ -679,12 +752,57 @@ class MainWindow(QMainWindow):
             self.show_tab(int(tab))
         except (TypeError, ValueError):
             pass
-        st = s.value("models/state")
-        if isinstance(st, str):
+
+    def _restore_state(self) -> None:
+        if not self._window_restored:  # a first paint restored it already: the window is on screen
+            self._restore_window()
+        st = self.saved_models_state()
+        if st is not None:
             try:
                 self.models_tab.restore_state(json.loads(st))
             except ValueError:
                 pass
+
+    @staticmethod
+    def saved_models_state() -> str | None:
+        """The Models tab settings a new window restores (JSON text), if any."""
+        st = settings().value("models/state")
+        return st if isinstance(st, str) else None
+
+    def first_paint_state(self, models: dict[str, Any] | None = None) -> dict[str, Any]:
+        """This window's look for a first paint (planner.ui.first_paint), with `models` for
+        the Models tab's if given."""
+        cat = self.session.catalog
+        return {"models": models if models is not None else self.models_tab.first_paint_state(),
+                "catalog": {"count": len(cat), "as_of": cat.as_of.isoformat(), "warnings": list(self.session.warnings)}}
+
+    def update_first_paint(self, fresh: bool = False) -> None:
+        """Rewrite the first paint file if what a new start shows has changed. Without
+        `fresh`, from this window as it is (right after start-up: what the file showed, or
+        should have); with it, from a new, hidden Models tab with the saved settings (this
+        window's may differ from them by now: a search, a filter, a plan's ratio), and only
+        if the catalog files or those settings changed since the file was written."""
+        from planner.ui import first_paint
+
+        state = self.saved_models_state()
+        if fresh and first_paint.is_current(self.first_paint_data, state):
+            return
+        if not fresh:
+            data = first_paint.capture(self)
+        else:
+            tab = ModelsTab(self.session)
+            try:
+                if state is not None:
+                    tab.restore_state(json.loads(state))
+                window = self.first_paint_state(models=tab.first_paint_state())
+            except ValueError:
+                return
+            finally:
+                tab.setParent(None)
+                tab.deleteLater()
+            data = {"fingerprint": first_paint.fingerprint(state), "window": window}
+        if data != self.first_paint_data and first_paint.save(data):
+            self.first_paint_data = data
 
     def save_state(self) -> None:
         s = settings()
@@ -694,13 +812,20 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.is_complete:  # closed before the catalog was attached: nothing to keep
+            super().closeEvent(event)
+            return
         if not self.confirm_discard():
             event.ignore()
             return
+        from planner.io.plan_files import remove_autosave
+
         self._autosave_timer.stop()
         if self.doc is not None:
             remove_autosave(self.doc.autosave_token)
         if "planner.ui.update_worker" in sys.modules:
             sys.modules["planner.ui.update_worker"].cancel_all_updates()
         self.save_state()
+        if self.keeps_first_paint:
+            self.update_first_paint(fresh=True)
         super().closeEvent(event)

@@ -1,8 +1,14 @@
-"""The Models tab: browse, filter, rank, compare and edit the price catalog."""
+"""The Models tab: browse, filter, rank, compare and edit the price catalog.
+
+Its widgets are built first and its catalog attached after (`attach`): at start-up the window
+is painted from the table as the last run left it (planner.ui.first_paint) while the catalog,
+numpy and pydantic load; this module imports none of them itself."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,8 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
-    QMessageBox,
     QPushButton,
     QSlider,
     QSplitter,
@@ -24,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.domain.catalog import ModelPrice, Tier, metric_label
-from planner.ui.catalog_proxy import LONG_CONTEXT_TOKENS, CatalogFilterProxy
-from planner.ui.catalog_table_model import (
+from planner.domain.tiers import Tier
+from planner.ui.catalog_columns import (
     COL_BLENDED,
     COL_COMPOSITE,
     COL_COST_PER_POINT,
@@ -35,12 +38,18 @@ from planner.ui.catalog_table_model import (
     COL_TPD_IN,
     COL_TPD_OUT,
     COL_VALUE,
+    COLUMN_COUNT,
     HIDDEN_BY_DEFAULT,
+    LONG_CONTEXT_TOKENS,
+    MAX_COMPARE,
     ROW_ROLE,
-    CatalogTableModel,
 )
-from planner.ui.compare_model import MAX_MODELS, CompareTableModel
-from planner.ui.session import Session
+
+if TYPE_CHECKING:
+    from planner.domain.catalog import ModelPrice
+    from planner.ui.catalog_proxy import CatalogFilterProxy
+    from planner.ui.catalog_table_model import CatalogTableModel
+    from planner.ui.session import Session
 
 RATIO_MIN, RATIO_MAX = 1, 10
 
@@ -52,6 +61,8 @@ class ComparePanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        from planner.ui.compare_model import CompareTableModel
+
         self.model = CompareTableModel(self)
         self.title = QLabel("<b>Compare</b>")
         close = QToolButton()
@@ -86,11 +97,14 @@ class ModelsTab(QWidget):
     statusMessage = Signal(str)
     modelActivated = Signal(str)
 
-    def __init__(self, session: Session, parent=None) -> None:
+    def __init__(self, session: Session | None = None, parent=None, *, first_paint: dict | None = None) -> None:
+        """With a session, a working tab. Without one, the widgets only (showing `first_paint`,
+        the look captured by `first_paint_state`, if given) until `attach(session)`."""
         super().__init__(parent)
-        self.session = session
-        self.model = CatalogTableModel(session, self)
-        self.proxy = CatalogFilterProxy(self.model, self)
+        self.session: Session | None = None
+        self.model: CatalogTableModel | None = None
+        self.proxy: CatalogFilterProxy | None = None
+        self.compare: ComparePanel | None = None
         self._workload_ratio: float | None = None
         self._ratio_timer = QTimer(self, singleShot=True, interval=150)
         self._ratio_timer.timeout.connect(self._apply_workload_ratio)
@@ -106,7 +120,6 @@ class ModelsTab(QWidget):
 
         self.metric_combo = QComboBox()
         self.metric_combo.setToolTip("Quality metric used for the quality, value, $ per point and composite columns")
-        self._fill_metrics()
         self.metric_combo.currentIndexChanged.connect(self._metric_changed)
 
         self.floor = QDoubleSpinBox()
@@ -129,7 +142,6 @@ class ModelsTab(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
         self.metric_combo.setMinimumContentsLength(13)
-        self._fill_providers()
         self.provider.currentIndexChanged.connect(lambda _i: self.proxy.set_filters(provider=self.provider.currentData()) or self._update_count())
 
         self.vision = QCheckBox("Vision")
@@ -163,7 +175,7 @@ class ModelsTab(QWidget):
         self.cheapest.setToolTip("Sort by blended price at the chosen ratio, cheapest first")
         self.cheapest.clicked.connect(lambda: self.sort_by(COL_BLENDED, Qt.SortOrder.AscendingOrder))
         self.compare_btn = QPushButton("Compare")
-        self.compare_btn.setToolTip(f"Select 2–{MAX_MODELS} models (Ctrl+click) and compare them side by side")
+        self.compare_btn.setToolTip(f"Select 2–{MAX_COMPARE} models (Ctrl+click) and compare them side by side")
         self.compare_btn.setEnabled(False)
         self.compare_btn.clicked.connect(self.compare_selected)
         self.add_btn = QPushButton("Add model…")
@@ -221,7 +233,6 @@ class ModelsTab(QWidget):
 
         # -- table ---------------------------------------------------------------------------
         self.table = QTableView()
-        self.table.setModel(self.proxy)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -242,19 +253,10 @@ class ModelsTab(QWidget):
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._header_menu)
         hh.setToolTip("Click to sort; right-click to show or hide columns")
-        self._set_column_widths()
-        hh.setSortIndicator(COL_VALUE, Qt.SortOrder.DescendingOrder)
-        self.table.setSortingEnabled(True)  # sorts once, by the indicator: best value first
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(self._double_clicked)
-
-        self.compare = ComparePanel()
-        self.compare.closed.connect(self.close_compare)
-        self.compare.hide()
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.compare)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
@@ -275,13 +277,125 @@ class ModelsTab(QWidget):
         esc.triggered.connect(self.close_compare)
         self.addAction(esc)
 
+        if session is not None:
+            self.attach(session)
+        elif first_paint is not None:
+            self._show_first_paint(first_paint)
+
+    def attach(self, session: Session) -> None:
+        """Show `session`'s catalog: the table model, the ranking, the filters' choices."""
+        from planner.ui.catalog_proxy import CatalogFilterProxy
+        from planner.ui.catalog_table_model import CatalogTableModel
+
+        self.session = session
+        self.model = CatalogTableModel(session, self)
+        self.proxy = CatalogFilterProxy(self.model, self)
+        # the controls as a new tab has them (a first paint may have shown other values)
+        with QSignalBlocker(self.floor), QSignalBlocker(self.ratio):
+            self.floor.setValue(0)
+            self.ratio.setValue(3)
+        self.ratio_label.setText(f"{self.ratio.value()}:1")
+        self._fill_metrics()
+        self._fill_providers()
+        hh = self.table.horizontalHeader()
+        frozen = self.table.model()
+        self.table.setModel(self.proxy)
+        if frozen is not None:  # a first paint's rows
+            frozen.deleteLater()
+        self._set_column_widths()
+        hh.setSortIndicatorShown(True)
+        hh.setSortIndicator(COL_VALUE, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)  # sorts once, by the indicator: best value first
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.compare = ComparePanel()
+        self.compare.closed.connect(self.close_compare)
+        self.compare.hide()
+        self.splitter.addWidget(self.compare)
+        self.splitter.setStretchFactor(1, 2)
+
         self.model.editRejected.connect(self.show_error)
         session.catalogChanged.connect(self._catalog_changed)
         self._update_count()
 
+    # -- the first paint ---------------------------------------------------------------------
+
+    #: Rows of the table a first paint shows (more than a tall screen holds at 24 px a row).
+    FIRST_PAINT_ROWS = 100
+
+    def first_paint_state(self) -> dict[str, Any]:
+        """What this tab looks like, as plain data: the controls and the table's first rows.
+        A later start shows it (`first_paint=`) until its catalog is attached."""
+        assert self.proxy is not None
+        view = self.proxy
+        cols = view.columnCount()
+        styles: list[list[Any]] = []
+        style_ids: dict[tuple, int] = {}
+        rows, row_styles = [], []
+        display, align = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
+        font_role, fg_role = Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole
+        for r in range(min(view.rowCount(), self.FIRST_PAINT_ROWS)):
+            texts, ids = [], []
+            for c in range(cols):
+                idx = view.index(r, c)
+                text = idx.data(display)
+                font, fg = idx.data(font_role), idx.data(fg_role)
+                key = (int(idx.data(align) or 0), bool(font is not None and font.bold()),
+                       fg.color().name() if fg is not None else None)
+                sid = style_ids.get(key)
+                if sid is None:
+                    sid = style_ids[key] = len(styles)
+                    styles.append(list(key))
+                texts.append("" if text is None else str(text))
+                ids.append(sid)
+            rows.append(texts)
+            row_styles.append(ids)
+        hh = self.table.horizontalHeader()
+        return {
+            "metrics": [[self.metric_combo.itemText(i), self.metric_combo.itemData(i)] for i in range(self.metric_combo.count())],
+            "metric_index": self.metric_combo.currentIndex(),
+            "providers": [self.provider.itemText(i) for i in range(self.provider.count())],
+            "floor": self.floor.value(),
+            "ratio": self.ratio.value(),
+            "count": self.count.text(),
+            "headers": [str(view.headerData(c, Qt.Orientation.Horizontal)) for c in range(cols)],
+            "widths": [self.table.columnWidth(c) for c in range(cols)],
+            "hidden": [c for c in range(cols) if self.table.isColumnHidden(c)],
+            "sort": [hh.sortIndicatorSection(), hh.sortIndicatorOrder().value],
+            "row_count": view.rowCount(),
+            "rows": rows,
+            "styles": styles,
+            "row_styles": row_styles,
+        }
+
+    def _show_first_paint(self, st: dict[str, Any]) -> None:
+        """Show a captured look (no catalog yet): the same controls, the same first rows."""
+        from planner.ui.first_paint import FrozenTableModel
+
+        blockers = [QSignalBlocker(w) for w in (self.metric_combo, self.provider, self.floor, self.ratio)]
+        for text, data in st["metrics"]:
+            self.metric_combo.addItem(str(text), data)
+        self.metric_combo.setCurrentIndex(int(st["metric_index"]))
+        self.provider.addItems([str(p) for p in st["providers"]])
+        self.floor.setValue(float(st["floor"]))
+        self.ratio.setValue(int(st["ratio"]))
+        self.ratio_label.setText(f"{self.ratio.value()}:1")
+        self.count.setText(str(st["count"]))
+        self.table.setModel(FrozenTableModel(st, self.table))
+        for c, w in enumerate(st["widths"]):
+            self.table.setColumnWidth(c, int(w))
+        for c in st["hidden"]:
+            self.table.setColumnHidden(int(c), True)
+        section, order = st["sort"]
+        hh = self.table.horizontalHeader()
+        hh.setSortIndicatorShown(True)
+        hh.setSortIndicator(int(section), Qt.SortOrder(int(order)))
+        del blockers
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _fill_metrics(self) -> None:
+        from planner.domain.catalog import metric_label
+
         self.metric_combo.blockSignals(True)
         self.metric_combo.clear()
         for key in self.session.catalog.quality_metrics:
@@ -305,7 +419,7 @@ class ModelsTab(QWidget):
     def _set_column_widths(self) -> None:
         self.table.setColumnWidth(COL_PROVIDER, 86)
         self.table.setColumnWidth(COL_MODEL, 200)
-        for c in range(2, self.model.columnCount()):
+        for c in range(2, COLUMN_COUNT):
             self.table.setColumnWidth(c, 74)
         for c in (COL_TPD_IN, COL_TPD_OUT):
             self.table.setColumnWidth(c, 92)
@@ -314,6 +428,8 @@ class ModelsTab(QWidget):
 
     def _header_menu(self, pos) -> None:
         """Right-click on the header: show or hide columns."""
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         for c in range(self.model.columnCount()):
             title = str(self.model.headerData(c, Qt.Orientation.Horizontal)).replace("\n", " ")
@@ -325,7 +441,7 @@ class ModelsTab(QWidget):
         menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
 
     def hidden_columns(self) -> list[int]:
-        return [c for c in range(self.model.columnCount()) if self.table.isColumnHidden(c)]
+        return [c for c in range(COLUMN_COUNT) if self.table.isColumnHidden(c)]
 
     def _update_count(self) -> None:
         n, total = self.proxy.rowCount(), self.model.rowCount()
@@ -415,7 +531,7 @@ class ModelsTab(QWidget):
 
     def _selection_changed(self, *_a) -> None:
         sel = self.selected_models()
-        self.compare_btn.setEnabled(2 <= len(sel) <= MAX_MODELS)
+        self.compare_btn.setEnabled(2 <= len(sel) <= MAX_COMPARE)
         self.compare_btn.setText(f"Compare ({len(sel)})" if len(sel) >= 2 else "Compare")
         self.reset_btn.setEnabled(any(self.session.edited_fields(m.id) and not self.session.is_user_added(m.id) for m in sel))
         self.delete_btn.setEnabled(bool(sel) and all(self.session.is_user_added(m.id) for m in sel))
@@ -436,7 +552,7 @@ class ModelsTab(QWidget):
         self._refresh_compare()
 
     def _refresh_compare(self) -> None:
-        if self.compare.isVisible():
+        if self.compare is not None and self.compare.isVisible():
             ids = [m.id for m in self.compare.model.models]
             models = [self.session.catalog.get(i) for i in ids]
             models = [m for m in models if m is not None]
@@ -449,20 +565,21 @@ class ModelsTab(QWidget):
 
     def compare_selected(self) -> None:
         sel = self.selected_models()
-        if not (2 <= len(sel) <= MAX_MODELS):
-            self.show_error(f"Select 2 to {MAX_MODELS} models to compare (you selected {len(sel)}).")
+        if not (2 <= len(sel) <= MAX_COMPARE):
+            self.show_error(f"Select 2 to {MAX_COMPARE} models to compare (you selected {len(sel)}).")
             return
         self.compare_models([m.id for m in sel])
 
     def compare_models(self, ids: list[str]) -> None:
-        models = [self.session.catalog[i] for i in ids[:MAX_MODELS]]
+        models = [self.session.catalog[i] for i in ids[:MAX_COMPARE]]
         self.compare.show_models(models, self.model.metric, self.current_ratio())
         self.compare.show()
         total = max(self.splitter.height(), 600)
         self.splitter.setSizes([int(total * 0.45), int(total * 0.55)])
 
     def close_compare(self) -> None:
-        self.compare.hide()
+        if self.compare is not None:
+            self.compare.hide()
 
     def add_model(self) -> None:
         from planner.ui.add_model_dialog import AddModelDialog
@@ -484,6 +601,8 @@ class ModelsTab(QWidget):
         self.statusMessage.emit(f"Reset {', '.join(m.name for m in sel)} to shipped prices")
 
     def delete_selected(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         sel = self.selected_models()
         if not sel or not all(self.session.is_user_added(m.id) for m in sel):
             return

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from planner.domain.costing import compute
 from planner.domain.plan import Plan, PromptCache
 from planner.formatting import fmt_money
-from planner.ui import main_window as main_window_module
 from planner.ui.main_window import TAB_MODELS, TAB_WORKLOAD, MainWindow
 from planner.ui.workload_tab import SLIDER_STEPS, SuggestDialog, WorkloadTab, rebalance
 from planner.ui.worksheet_model import (
@@ -625,7 +624,7 @@ def test_new_from_scenario_asks_before_discarding_changes(monkeypatch, shipped_w
     w.workload_tab.btn_add.click()
     old = w.doc
     asked: list[str] = []
-    monkeypatch.setattr(main_window_module.QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer)
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer)
     scenario_menu_action(w, "Small SaaS").trigger()
     assert len(asked) == 1 and "'Untitled plan'" in asked[0]
     if loaded:

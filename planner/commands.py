@@ -1,0 +1,537 @@
+"""Headless commands: `models` ranks the catalog, `quote` costs a plan or a single workload,
+`export`, `import` and `screenshot`. planner.cli dispatches to `run` (or opens the window)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from planner import __version__
+from planner.cli import PROG
+from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, load_catalog, metric_label
+from planner.domain.costing import PlanResult, compute
+from planner.domain.errors import InputError
+from planner.domain.plan import Line, Plan, PromptCache, load_plan
+from planner.domain.ranking import SortKey, rank, tokens_per_dollar
+from planner.formatting import fmt_float, fmt_money, fmt_pct, fmt_price, fmt_small_money, fmt_tokens
+
+
+class UsageError(InputError):
+    """A bad command-line value; the message names the option."""
+
+
+# ---------------------------------------------------------------------------------------
+# Argument values
+
+
+def _decimal(flag: str, text: str, *, lo: Decimal | None = None, hi: Decimal | None = None) -> Decimal:
+    try:
+        v = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise UsageError(f"{flag}: '{text}' is not a number") from None
+    if not v.is_finite():
+        raise UsageError(f"{flag}: '{text}' is not a finite number")
+    if lo is not None and v < lo:
+        raise UsageError(f"{flag}: {text} is below {lo}")
+    if hi is not None and v > hi:
+        raise UsageError(f"{flag}: {text} is above {hi}")
+    return v
+
+
+def _count(flag: str, text: str) -> Decimal:
+    return _decimal(flag, text, lo=Decimal(0))
+
+
+def _rate(flag: str, text: str | None) -> Decimal:
+    if text is None:
+        return Decimal(0)
+    return _decimal(flag, text, lo=Decimal(0), hi=Decimal(1))
+
+
+def _ratio(text: str) -> float:
+    """'3:1', '3' or '0.5:1' -> 3.0 (input:output)."""
+    t = text.strip()
+    try:
+        if ":" in t:
+            a, b = t.split(":", 1)
+            r = float(a) / float(b)
+        else:
+            r = float(t)
+    except (ValueError, ZeroDivisionError):
+        raise UsageError(f"--ratio: '{text}' is not a ratio like 3:1") from None
+    if not (r >= 0) or r == float("inf"):
+        raise UsageError(f"--ratio: '{text}' must be a non-negative ratio like 3:1")
+    return r
+
+
+def _load_catalog(path: str | None) -> Catalog:
+    if path:
+        return load_catalog(Path(path))
+    from planner.io.catalog_files import load_effective
+
+    loaded = load_effective()
+    for w in loaded.warnings:
+        print(f"{PROG}: warning: {w}", file=sys.stderr)
+    return loaded.catalog
+
+
+# ---------------------------------------------------------------------------------------
+# models
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    catalog = _load_catalog(args.catalog)
+    metric = args.quality_metric or catalog.default_quality_metric
+    if metric not in catalog.quality_metrics:
+        known = ", ".join(catalog.quality_metrics) or "none"
+        raise UsageError(f"--quality-metric: '{metric}' is not in the catalog (known: {known})")
+    ratio = _ratio(args.ratio)
+    if args.min_quality is not None and args.min_quality < 0:
+        raise UsageError("--min-quality: must be 0 or more")
+    floor = args.min_quality or 0.0
+    r = rank(catalog, metric, ratio=ratio, floor=floor)
+    order = r.order(args.sort)
+    if args.limit:
+        order = order[: args.limit]
+    rows = []
+    for pos, i in enumerate(order, 1):
+        m = catalog.models[i]
+        rows.append(_model_row(pos, m, r, i))
+    ratio_label = f"{ratio:g}:1"
+    if args.format == "json":
+        print(json.dumps({"metric": metric, "ratio": ratio_label, "min_quality": floor, "models": rows}, indent=2))
+    elif args.format == "csv":
+        out = io.StringIO()
+        if rows:
+            w = csv.DictWriter(out, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        sys.stdout.write(out.getvalue())
+    else:
+        _print_models_table(rows, metric, ratio_label, floor, len(catalog), args.sort)
+    return 0
+
+
+def _num(x: float) -> float | None:
+    return None if x != x else float(f"{float(x):.12g}")  # NaN -> None
+
+
+def _model_row(pos: int, m: ModelPrice, r: Any, i: int) -> dict[str, Any]:
+    tpd_in = tokens_per_dollar(m.input)
+    tpd_out = tokens_per_dollar(m.output)
+    return {
+        "rank": pos,
+        "id": m.id,
+        "name": m.name,
+        "provider": m.provider,
+        "tier": m.effective_tier.value,
+        "input_per_1m": str(m.input),
+        "output_per_1m": str(m.output),
+        "cache_read_per_1m": None if m.cache_read is None else str(m.cache_read),
+        "blended_per_1m": _num(r.blended[i]),
+        "quality": _num(r.quality[i]),
+        "value": _num(r.value[i]),
+        "cost_per_point": _num(r.cost_per_point[i]),
+        "composite": _num(r.composite[i]),
+        "input_tokens_per_dollar": None if tpd_in is None else int(tpd_in),
+        "output_tokens_per_dollar": None if tpd_out is None else int(tpd_out),
+        "context_window": m.context_window,
+        "throughput_tps": m.throughput_tps,
+    }
+
+
+def _print_models_table(
+    rows: list[dict[str, Any]], metric: str, ratio: str, floor: float, total: int, sort: str
+) -> None:
+    label = metric_label(metric)
+    print(f"{len(rows)} of {total} models  sort={sort}  quality={label}  min={floor:g}  blend={ratio}")
+    headers = ["#", "Model", "Tier", "In $/1M", "Out $/1M", f"Blend {ratio}", "Quality", "Value", "$/point", "Score", "Context"]
+    table = [
+        [
+            str(r["rank"]),
+            f"{r['name']} ({r['id']})",
+            r["tier"],
+            fmt_price(Decimal(r["input_per_1m"])),
+            fmt_price(Decimal(r["output_per_1m"])),
+            fmt_float(r["blended_per_1m"], 4),
+            fmt_float(r["quality"], 1),
+            fmt_float(r["value"], 1),
+            fmt_float(r["cost_per_point"], 4),
+            fmt_float(r["composite"], 1),
+            fmt_tokens(r["context_window"]),
+        ]
+        for r in rows
+    ]
+    _print_table(headers, table, right=set(range(3, 11)) | {0})
+
+
+def _print_table(headers: list[str], rows: list[list[str]], right: set[int]) -> None:
+    widths = [max(len(h), *(len(r[c]) for r in rows)) if rows else len(h) for c, h in enumerate(headers)]
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    print(fmt(headers))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(fmt(r))
+
+
+# ---------------------------------------------------------------------------------------
+# quote
+
+CUSTOM_ID = "custom/quote"
+
+
+def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catalog]:
+    """A one-line plan from flags, with an ad-hoc model when prices are given directly."""
+    if args.model and args.price_in is not None:
+        raise UsageError("give either --model or --price-in/--price-out, not both")
+    if not args.model and (args.price_in is None or args.price_out is None):
+        raise UsageError("give --model ID, or both --price-in and --price-out")
+    for flag, val in (("--requests", args.requests), ("--input-tokens", args.input_tokens), ("--output-tokens", args.output_tokens)):
+        if val is None:
+            raise UsageError(f"{flag} is required for a quote without a plan file")
+    requests = _count("--requests", args.requests)
+    i_tok = _count("--input-tokens", args.input_tokens)
+    o_tok = _count("--output-tokens", args.output_tokens)
+    prefix = _count("--cached-prefix", args.cached_prefix) if args.cached_prefix else Decimal(0)
+    if prefix > i_tok:
+        raise UsageError(f"--cached-prefix: {args.cached_prefix} exceeds --input-tokens {args.input_tokens}")
+    hit = _rate("--cache-hit-rate", args.cache_hit_rate)
+    if args.model:
+        if args.model not in catalog:
+            raise UsageError(f"--model: unknown model '{args.model}' (see `{PROG} models`)")
+        model_id = args.model
+    else:
+        model = ModelPrice(
+            id=CUSTOM_ID,
+            name="Custom prices",
+            provider="Custom",
+            input=_decimal("--price-in", args.price_in, lo=Decimal(0)),
+            output=_decimal("--price-out", args.price_out, lo=Decimal(0)),
+            cache_read=_decimal("--price-cache-read", args.price_cache_read, lo=Decimal(0)) if args.price_cache_read else None,
+            cache_write=_decimal("--price-cache-write", args.price_cache_write, lo=Decimal(0)) if args.price_cache_write else None,
+        )
+        catalog = catalog.replace_models([*catalog.models, model])
+        model_id = CUSTOM_ID
+    line = Line(
+        name="Quote",
+        requests=requests,
+        input_tokens=i_tok,
+        output_tokens=o_tok,
+        model=model_id,
+        prompt_cache=PromptCache(prefix_tokens=prefix, hit_rate=hit),
+        batch_share=_rate("--batch-share", args.batch_share),
+        response_cache_hit_rate=_rate("--response-cache-hit-rate", args.response_cache_hit_rate),
+        semantic_cache_hit_rate=_rate("--semantic-cache-hit-rate", args.semantic_cache_hit_rate),
+    )
+    return Plan(name="Quote", lines=[line]), catalog
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    catalog = _load_catalog(args.catalog)
+    if args.plan:
+        one_line_flags = [f for f in ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens") if getattr(args, f) is not None]
+        if one_line_flags:
+            raise UsageError(f"--{one_line_flags[0].replace('_', '-')}: not used with a plan file")
+        plan = load_plan(Path(args.plan))
+    else:
+        plan, catalog = _quote_plan(args, catalog)
+    result = compute(plan, catalog)
+    if args.json:
+        print(json.dumps(result_to_json(plan, result), indent=2))
+    else:
+        print_quote(plan, result)
+    return 0
+
+
+def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
+    """The quote as JSON: amounts are decimal strings in cents, in the plan's currency."""
+    line_amounts, _ = r.footed_lines("optimized")
+    baseline_amounts, _ = r.footed_lines("baseline")
+    sm = r.summary()
+    _, steps, _ = r.footed_waterfall()
+    return {
+        "plan": plan.name,
+        "currency": r.currency,
+        "baseline_monthly": str(sm.baseline),
+        "optimized_monthly": str(sm.optimized),
+        "optimized_monthly_low": str(sm.low),
+        "optimized_monthly_high": str(sm.high),
+        "savings_monthly": str(sm.savings),
+        "savings_pct": None if sm.savings_pct is None else str(sm.savings_pct),
+        "annual": str(sm.annual),
+        "cost_per_request": None if sm.cost_per_request is None else str(sm.cost_per_request),
+        "requests_monthly": str(r.requests),
+        "waterfall": [{"lever": s.key, "label": s.label, "saving": str(s.saving)} for s in steps],
+        "lines": [
+            {
+                "name": line.name,
+                "requests_monthly": str(line.requests),
+                "baseline_monthly": str(b),
+                "optimized_monthly": str(o),
+                "share_of_total_pct": str((line.share_of_total * 100).quantize(Decimal("0.01"))),
+                "notices": list(line.notices),
+            }
+            for line, b, o in zip(r.lines, baseline_amounts, line_amounts, strict=True)
+        ],
+        "forecast": [
+            {"month": m.label, "expected": str(m.expected), "low": str(m.low), "high": str(m.high)} for m in sm.forecast
+        ],
+        "forecast_total": str(sm.forecast_total),
+        "budget": None
+        if r.budget is None
+        else {
+            "monthly_budget": str(sm.budget),
+            "headroom": str(sm.headroom),
+            "requests_affordable": None if r.budget.requests_affordable is None else str(int(r.budget.requests_affordable)),
+            "first_month_over": r.budget.first_month_over,
+        },
+        "notices": list(r.notices),
+    }
+
+
+def print_quote(plan: Plan, r: PlanResult) -> None:
+    cur = r.currency
+    line_amounts, optimized = r.footed_lines("optimized")
+    baseline_amounts, baseline = r.footed_lines("baseline")
+    print(f"{plan.name}  ({cur})")
+    headers = ["Line", "Requests/mo", "Baseline/mo", "Optimized/mo", "Per request", "Share"]
+    rows = [
+        [
+            line.name,
+            f"{line.requests:,.0f}",
+            fmt_money(b, cur),
+            fmt_money(o, cur),
+            fmt_small_money(line.optimized_per_request, cur),
+            fmt_pct(line.share_of_total * 100),
+        ]
+        for line, b, o in zip(r.lines, baseline_amounts, line_amounts, strict=True)
+    ]
+    rows.append(["Total", f"{r.requests:,.0f}", fmt_money(baseline, cur), fmt_money(optimized, cur), fmt_small_money(r.cost_per_request, cur), "100.0%" if r.lines else "—"])
+    _print_table(headers, rows, right={1, 2, 3, 4, 5})
+    base, steps, opt = r.footed_waterfall()
+    print()
+    print("Savings waterfall")
+    print(f"  Baseline{'':20}{fmt_money(base, cur):>16}")
+    for s in steps:
+        print(f"  - {s.label:<26}{fmt_money(s.saving, cur):>16}")
+    print(f"  Optimized{'':19}{fmt_money(opt, cur):>16}")
+    print()
+    sm = r.summary()
+    pct = f" ({fmt_pct(sm.savings_pct)})" if sm.savings_pct is not None else ""
+    print(f"Monthly: {fmt_money(sm.optimized, cur)} expected (range {fmt_money(sm.low, cur)} to {fmt_money(sm.high, cur)})")
+    print(f"Savings: {fmt_money(sm.savings, cur)}/month{pct}   Annual: {fmt_money(sm.annual, cur)}")
+    if sm.forecast:
+        print(f"Forecast: {fmt_money(sm.forecast_total, cur)} over {len(sm.forecast)} months")
+    if r.budget is not None:
+        b = r.budget
+        print(f"Budget: {fmt_money(sm.budget, cur)}/month, headroom {fmt_money(sm.headroom, cur)}"
+              + (f", buys {b.requests_affordable:,.0f} requests/month" if b.requests_affordable is not None else ""))
+    for n in r.notices:
+        print(f"note: {n}")
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Read an external catalog and add or update prices in the user's overlay."""
+    from datetime import date
+
+    from planner.io.catalog_files import load_effective, save_overlay
+    from planner.io.importers import plan_import, read_import_file
+    from planner.io.importers.diff import apply_import
+
+    today = date.today()
+    path = Path(args.file)
+    result = read_import_file(args.format, path, today=today, all_modes=args.all_modes)
+    loaded = load_effective()
+    for w in loaded.warnings:
+        print(f"{PROG}: warning: {w}", file=sys.stderr)
+    if any("not applied" in w for w in loaded.warnings):
+        raise InputError("your catalog edits file could not be read; fix or move it before importing")
+    plan = plan_import(loaded.catalog, loaded.overlay, result)
+    verb = "would be" if args.dry_run else "were"
+    print(f"{path}: {len(result.models):,} models read, {len(result.skipped):,} entries skipped")
+    print(f"  {len(plan.added):,} {verb} added, {len(plan.changed):,} changed, {len(plan.unchanged):,} unchanged")
+    if plan.conflicts:
+        print(f"  {len(plan.conflicts):,} conflict(s) with prices you edited were left as you set them:")
+        for model_id, changes in list(plan.conflicts.items())[:5]:
+            detail = "; ".join(f"{c.field} yours {c.old} / import {c.new}" for c in changes)
+            print(f"    {model_id}: {detail}")
+    if result.skipped:
+        from collections import Counter
+
+        by_reason = Counter(sk.reason for sk in result.skipped)
+        common = [(r, n) for r, n in by_reason.most_common() if n > 1][:5]
+        if common:
+            print("  skipped, most common reasons:")
+            for reason, n in common:
+                print(f"    {n:>5,} x {reason}")
+        singles = [sk for sk in result.skipped if by_reason[sk.reason] == 1]
+        for sk in singles[: args.show_skipped]:
+            print(f"  skipped {sk.id}: {sk.reason}")
+        if len(singles) > args.show_skipped:
+            print(f"  ... and {len(singles) - args.show_skipped:,} more skipped for other reasons")
+    if args.format == "litellm" and not args.all_modes and any("not a chat model" in sk.reason for sk in result.skipped):
+        print("  (--all-modes imports embedding, image, audio and other models too)")
+    if args.dry_run:
+        return 0
+    selected = {m.id for m in plan.added} | set(plan.changed)
+    provenance = f"{args.format} import of {path.name} on {today.isoformat()}"
+    overlay = apply_import(loaded.overlay, loaded.catalog, plan, selected, today=today, provenance=provenance)
+    save_overlay(overlay)
+    return 0
+
+
+def _plan_path(text: str) -> Path:
+    """A plan file, or a shipped example by name ('small-saas')."""
+    from planner import paths
+
+    p = Path(text)
+    if p.exists():
+        return p
+    for candidate in (p.with_name(p.name + ".costplan"), paths.examples_dir() / f"{text}.costplan"):
+        if candidate.exists():
+            return candidate
+    raise InputError(f"{text}: file not found")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the plan as CSV, XLSX and/or the PDF budget (the same files the app writes)."""
+    import os
+
+    catalog = _load_catalog(args.catalog)
+    path = _plan_path(args.plan)
+    plan = load_plan(path)
+    result = compute(plan, catalog)
+    stem = path.name.removesuffix(".costplan").removesuffix(".json")
+
+    def target(value: str | None, suffix: str) -> Path | None:
+        if value is None:
+            return None
+        return Path(value) if value else Path.cwd() / f"{stem}{suffix}"
+
+    csv_path, xlsx_path, pdf_path = target(args.csv, ".csv"), target(args.xlsx, ".xlsx"), target(args.pdf, ".pdf")
+    if not (csv_path or xlsx_path or pdf_path):
+        raise UsageError("say what to write: --csv, --xlsx and/or --pdf (each optionally with a file name)")
+    if pdf_path:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from planner.ui.export_actions import ExportRequest, export_plan
+
+    req = ExportRequest(csv=csv_path, xlsx=xlsx_path, pdf=pdf_path, page_size=args.page_size, charts=not args.no_charts)
+    try:
+        written = export_plan(plan, result, catalog, req)
+    except OSError as e:
+        raise InputError(f"{e.filename or ''}: could not write ({e.strerror or e})") from None
+    sm = result.summary()
+    print(f"{plan.name}: {fmt_money(sm.optimized, sm.currency)}/month expected, {len(plan.lines)} line(s)")
+    for w in written:
+        print(f"  wrote {w}")
+    return 0
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size: '{args.size}' is not like 1400x900") from None
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise UsageError(f"--size: {args.size} is outside 200x200 .. 8000x8000")
+    from planner.ui.screenshot import screenshot
+
+    compare = [c.strip() for c in args.compare.split(",")] if args.compare else None
+    out = screenshot(Path(args.out), args.tab, (w, h), Path(args.plan) if args.plan else None, compare, args.select)
+    print(out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG, description="Plan what LLM API usage will cost per month.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    m = sub.add_parser("models", help="rank the price catalog")
+    m.add_argument("--catalog", metavar="F", help="a catalog file (default: shipped catalog + your edits)")
+    m.add_argument("--sort", default=SortKey.VALUE.value, choices=[k.value for k in SortKey])
+    m.add_argument("--min-quality", type=float, metavar="N", help="quality floor: models under it are left out")
+    m.add_argument("--quality-metric", metavar="NAME", help=f"one of {', '.join(QUALITY_METRICS)}")
+    m.add_argument("--ratio", default="3:1", metavar="R:1", help="input:output blend ratio (default 3:1)")
+    m.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    m.add_argument("--limit", type=int, metavar="N", help="show the first N only")
+    m.set_defaults(func=cmd_models)
+
+    q = sub.add_parser("quote", help="monthly cost of a plan file, or of one workload given by flags")
+    q.add_argument("plan", nargs="?", help="a plan file (.costplan / .json)")
+    q.add_argument("--catalog", metavar="F")
+    q.add_argument("--model", metavar="ID")
+    q.add_argument("--price-in", metavar="X", help="$ per 1M input tokens")
+    q.add_argument("--price-out", metavar="Y", help="$ per 1M output tokens")
+    q.add_argument("--price-cache-read", metavar="X")
+    q.add_argument("--price-cache-write", metavar="X")
+    q.add_argument("--requests", metavar="N", help="requests per month")
+    q.add_argument("--input-tokens", metavar="I", help="input tokens per request")
+    q.add_argument("--output-tokens", metavar="O", help="output tokens per request")
+    q.add_argument("--cached-prefix", metavar="P", help="cacheable prefix tokens per request")
+    q.add_argument("--cache-hit-rate", metavar="H", help="prompt-cache hit rate, 0..1")
+    q.add_argument("--batch-share", metavar="B", help="share of requests sent as batch, 0..1")
+    q.add_argument("--response-cache-hit-rate", metavar="A", help="exact-match response cache, 0..1")
+    q.add_argument("--semantic-cache-hit-rate", metavar="S", help="semantic cache, 0..1")
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q.set_defaults(func=cmd_quote)
+
+    im = sub.add_parser("import", help="bring prices in from LiteLLM, genai-prices or OpenRouter files")
+    im.add_argument("format", choices=["litellm", "genai-prices", "openrouter"])
+    im.add_argument("file", help="the catalog file (LiteLLM model_prices_and_context_window.json, genai-prices data.json, OpenRouter /api/v1/models)")
+    im.add_argument("--all-modes", action="store_true", help="LiteLLM: also embedding, image, audio... models")
+    im.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    im.add_argument("--show-skipped", type=int, default=5, metavar="N", help="skipped entries to list (default 5)")
+    im.set_defaults(func=cmd_import)
+
+    ex = sub.add_parser("export", help="write a plan as CSV, XLSX and/or the PDF budget")
+    ex.add_argument("plan", help="a plan file, or the name of a shipped example (small-saas, ...)")
+    ex.add_argument("--csv", nargs="?", const="", metavar="F", help="CSV file (default: PLAN.csv here)")
+    ex.add_argument("--xlsx", nargs="?", const="", metavar="F", help="Excel file (default: PLAN.xlsx here)")
+    ex.add_argument("--pdf", nargs="?", const="", metavar="F", help="PDF budget (default: PLAN.pdf here)")
+    ex.add_argument("--page-size", default="A4", choices=["A4", "Letter"])
+    ex.add_argument("--no-charts", action="store_true", help="leave the charts out of the PDF")
+    ex.add_argument("--catalog", metavar="F")
+    ex.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
+    s.add_argument("--tab", default="models", choices=["models", "workload", "charts"])
+    s.add_argument("--out", required=True, metavar="FILE.png")
+    s.add_argument("--plan", metavar="F", help="a plan file to open first")
+    s.add_argument("--size", default="1400x900", metavar="WxH")
+    s.add_argument("--compare", metavar="ID,ID", help="models to show side by side (Models tab)")
+    s.add_argument("--select", metavar="ID", help="a model to select (Models tab)")
+    s.set_defaults(func=cmd_screenshot)
+    return p
+
+
+def run(argv: list[str]) -> int:
+    """Parse and run one command; with options only and no command, open the window."""
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "command", None):
+        from planner.__main__ import run_gui
+
+        return run_gui()
+    try:
+        return args.func(args)
+    except InputError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2 if isinstance(e, UsageError) else 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1:]))
