@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from typing import NamedTuple
 
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.errors import InputError
@@ -170,9 +171,9 @@ def request_cost(
     return (input_part + output_tokens * p.output) / MILLION
 
 
-@dataclass(frozen=True)
-class Step:
-    """One bar of the waterfall: the saving a lever brings (negative when it costs more)."""
+class Step(NamedTuple):
+    """One bar of the waterfall: the saving a lever brings (negative when it costs more).
+    (A named tuple: a 100-line plan makes some 600 of them per recompute.)"""
 
     key: str
     label: str
@@ -392,6 +393,12 @@ def _multiplier_factor(mults: Sequence[FlatMultiplier], which: str) -> Decimal:
     return f
 
 
+def multiplier_factors(multipliers: Sequence[FlatMultiplier]) -> tuple[Decimal, Decimal, Decimal]:
+    """Π(1 − s) over the flat multipliers at their low, expected and high savings."""
+    return (_multiplier_factor(multipliers, "low"), _multiplier_factor(multipliers, "expected"),
+            _multiplier_factor(multipliers, "high"))
+
+
 def cost_line(
     index: int,
     line: Line,
@@ -399,9 +406,11 @@ def cost_line(
     batch_discount: Decimal,
     multipliers: Sequence[FlatMultiplier],
     rate: Decimal = ONE,
+    factors: tuple[Decimal, Decimal, Decimal] | None = None,
 ) -> LineResult:
     """One line through the levers, in order: app caches, routing, prompt caching, batch,
-    then flat multipliers. Amounts are multiplied by `rate` (plan currency per USD)."""
+    then flat multipliers. Amounts are multiplied by `rate` (plan currency per USD).
+    `factors` is `multiplier_factors(multipliers)`, when the caller has it already."""
 
     def model(model_id: str) -> ModelPrice:
         m = lookup(model_id)
@@ -417,17 +426,24 @@ def cost_line(
     notices: list[str] = []
 
     own = model(line.model)
-    own_plain = request_cost(unit_prices(own, I), I, O)
+    own_prices = unit_prices(own, I)
+    own_plain = request_cost(own_prices, I, O)
     c0 = R * own_plain
     c1 = R1 * own_plain
     c2 = c3 = c4 = ZERO
     by_model: dict[str, Decimal] = {}
-    for route in line.route:
-        m = model(route.model)
-        p = unit_prices(m, I)
-        n = R1 * route.share
-        plain = request_cost(p, I, O)
-        cached = request_cost(p, I, O, P, h)
+    # the routing mix in force (Line.route, without building a RouteShare for the usual
+    # case of no mix: the line's own model takes every request)
+    route = [(r.model, r.share) for r in line.routing] if line.routing else ((line.model, ONE),)
+    for model_id, share in route:
+        if model_id == line.model:
+            m, p, plain = own, own_prices, own_plain
+        else:
+            m = model(model_id)
+            p = unit_prices(m, I)
+            plain = request_cost(p, I, O)
+        n = R1 * share
+        cached = request_cost(p, I, O, P, h) if P else plain
         if P and p.cache_read is None:
             notices.append(f"{m.name} has no cache-read price: prompt caching does not apply to it")
         batched = request_cost(batch_prices(m, p, batch_discount), I, O, P, h) if b else ZERO
@@ -442,21 +458,22 @@ def cost_line(
                 "the whole request is billed at the long-context price"
             )
 
-    after = {APP_CACHE: _amount(c1 * rate), ROUTING: _amount(c2 * rate),
-             PROMPT_CACHE: _amount(c3 * rate), BATCH: _amount(c4 * rate)}
+    after_app, after_routing = _amount(c1 * rate), _amount(c2 * rate)
+    after_prompt, after_batch = _amount(c3 * rate), _amount(c4 * rate)
+    after = {APP_CACHE: after_app, ROUTING: after_routing, PROMPT_CACHE: after_prompt, BATCH: after_batch}
     baseline = _amount(c0 * rate)
     steps = [
-        Step(APP_CACHE, LEVER_LABELS[APP_CACHE], baseline - after[APP_CACHE]),
-        Step(ROUTING, LEVER_LABELS[ROUTING], after[APP_CACHE] - after[ROUTING]),
-        Step(PROMPT_CACHE, LEVER_LABELS[PROMPT_CACHE], after[ROUTING] - after[PROMPT_CACHE]),
-        Step(BATCH, LEVER_LABELS[BATCH], after[PROMPT_CACHE] - after[BATCH]),
+        Step(APP_CACHE, LEVER_LABELS[APP_CACHE], baseline - after_app),
+        Step(ROUTING, LEVER_LABELS[ROUTING], after_app - after_routing),
+        Step(PROMPT_CACHE, LEVER_LABELS[PROMPT_CACHE], after_routing - after_prompt),
+        Step(BATCH, LEVER_LABELS[BATCH], after_prompt - after_batch),
     ]
-    running = after[BATCH]
+    running = after_batch
     for mult in multipliers:
         saving = _amount(running * mult.expected)
         steps.append(Step(f"multiplier:{mult.name}", mult.name, saving))
         running -= saving
-    expected_factor = _multiplier_factor(multipliers, "expected")
+    low_factor, expected_factor, high_factor = factors or multiplier_factors(multipliers)
     return LineResult(
         index=index,
         name=line.name,
@@ -465,11 +482,11 @@ def cost_line(
         baseline=baseline,
         after=after,
         optimized=running,
-        optimized_low=_amount(after[BATCH] * _multiplier_factor(multipliers, "high")),
-        optimized_high=_amount(after[BATCH] * _multiplier_factor(multipliers, "low")),
+        optimized_low=_amount(after_batch * high_factor),
+        optimized_high=_amount(after_batch * low_factor),
         steps=tuple(steps),
         by_model={k: _amount(v * rate * expected_factor) for k, v in by_model.items()},
-        notices=tuple(dict.fromkeys(notices)),
+        notices=tuple(dict.fromkeys(notices)) if notices else (),
     )
 
 
@@ -497,8 +514,9 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
     lookup = price_lookup(plan, catalog)
     mults = plan.enabled_multipliers()
     rate = plan.currency.per_usd
+    factors = multiplier_factors(mults)
     lines = [
-        cost_line(i, line, lookup, plan.batch_discount, mults, rate) for i, line in enumerate(plan.lines)
+        cost_line(i, line, lookup, plan.batch_discount, mults, rate, factors) for i, line in enumerate(plan.lines)
     ]
     total_opt = sum((r.optimized for r in lines), ZERO)
     if total_opt:
@@ -507,16 +525,16 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
             # dataclasses.replace would copy all 100 lines on every slider step
             object.__setattr__(r, "share_of_total", _ratio(r.optimized / total_opt))
 
-    waterfall: list[Step] = []
-    keys: dict[str, int] = {}
+    # each lever's saving over the lines, in the order the levers first appear
+    sums: dict[str, list] = {}
     for r in lines:
         for s in r.steps:
-            if s.key in keys:
-                i = keys[s.key]
-                waterfall[i] = Step(s.key, s.label, waterfall[i].saving + s.saving)
+            acc = sums.get(s.key)
+            if acc is None:
+                sums[s.key] = [s.label, s.saving]
             else:
-                keys[s.key] = len(waterfall)
-                waterfall.append(s)
+                acc[1] += s.saving
+    waterfall = [Step(key, label, saving) for key, (label, saving) in sums.items()]
     if not lines:
         waterfall = [Step(k, LEVER_LABELS[k], ZERO) for k in LEVER_ORDER]
 

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -67,6 +67,36 @@ class Placeholder(QWidget):
         lay.addWidget(label)
 
 
+class MainTabs(QTabWidget):
+    """The main window's tabs, without a repaint of the whole window on every relayout inside
+    a page. QTabWidget answers each layout request (which a label with a new figure sends up
+    through every layout above it: on the Workload tab, at each input:output slider step) by
+    placing its tab bar and page again and then repainting itself, page and all. When the tab
+    bar's size and place are as they were, a request changes neither, so it only passes the
+    page's new size hint on; the widgets that did change repaint themselves."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bar: tuple | None = None  # the tab bar's size hint and geometry after the last layout
+
+    def _bar_state(self) -> tuple:
+        bar = self.tabBar()
+        return bar.sizeHint(), bar.geometry(), self.size()
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.LayoutRequest and self.isVisible() and self._bar == self._bar_state():
+            self.updateGeometry()
+            return True
+        handled = super().event(e)
+        if e.type() == QEvent.Type.LayoutRequest:
+            self._bar = self._bar_state()
+        return handled
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self._bar = None
+
+
 class MainWindow(QMainWindow):
     def __init__(self, session: Session | None = None, today: date | None = None, doc: PlanDocument | None = None,
                  *, first_paint: dict[str, Any] | None = None) -> None:
@@ -83,7 +113,7 @@ class MainWindow(QMainWindow):
         self.first_paint_data: dict[str, Any] | None = None  # the first paint file as read or last written
         self._window_restored = False
 
-        self.tabs = QTabWidget()
+        self.tabs = MainTabs()
         self.tabs.setDocumentMode(True)
         self.models_tab = ModelsTab(first_paint=None if first_paint is None else first_paint["models"])
         self.tabs.addTab(self.models_tab, "Models")

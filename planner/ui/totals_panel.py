@@ -26,10 +26,14 @@ from PySide6.QtWidgets import (
 from planner.domain.plan import Currency, Forecast
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
 from planner.ui.plan_document import PlanDocument
+from planner.ui.steady_label import SteadyLabel
+
+#: where a figure sits in its cell (a SteadyLabel keeps its size; the cell may be wider)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def _value_label(bold: bool = False, big: bool = False) -> QLabel:
-    lab = QLabel("—")
+    lab = SteadyLabel("—")
     lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     style = []
@@ -73,7 +77,7 @@ class TotalsPanel(QWidget):
             lab.setToolTip(tip)
             w.setToolTip(tip)
             g.addWidget(lab, i, 0)
-            g.addWidget(w, i, 1)
+            g.addWidget(w, i, 1, _RIGHT)
 
         # -- waterfall ---------------------------------------------------------------------
         self.waterfall = QGroupBox("Savings by lever")
@@ -100,6 +104,8 @@ class TotalsPanel(QWidget):
         fb.addRow("Headroom", self.headroom)
         fb.addRow("Requests it buys", self.affordable)
         fb.addRow("Budget crossed", self.crossed)
+        for w in (self.headroom, self.affordable, self.crossed):
+            fb.setAlignment(w, _RIGHT)
 
         # -- forecast ----------------------------------------------------------------------------
         self.growth = QDoubleSpinBox()
@@ -136,6 +142,7 @@ class TotalsPanel(QWidget):
         ff.addRow("Starts", srow)
         self.forecast_label = QLabel("Total")
         ff.addRow(self.forecast_label, self.forecast_total)
+        ff.setAlignment(self.forecast_total, _RIGHT)
 
         # -- currency ------------------------------------------------------------------------
         self.code = QLineEdit()
@@ -262,7 +269,7 @@ class TotalsPanel(QWidget):
                 grid_row += 1
             val = _value_label(bold=strong)
             self.waterfall_grid.addWidget(QLabel(name if strong else f"   {name}"), grid_row, 0)
-            self.waterfall_grid.addWidget(val, grid_row, 1)
+            self.waterfall_grid.addWidget(val, grid_row, 1, _RIGHT)
             self._waterfall_values.append(val)
             grid_row += 1
         self._waterfall_names = [name for name, _amount, _strong in rows]

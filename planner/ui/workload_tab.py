@@ -37,6 +37,7 @@ from planner.formatting import fmt_money, fmt_pct
 from planner.ui.delegates import PER_CHOICES, ChoiceDelegate, ModelDelegate, preset_choices
 from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
+from planner.ui.steady_label import SteadyLabel
 from planner.ui.totals_panel import TotalsPanel
 from planner.ui.worksheet_model import (
     COL_BASELINE,
@@ -115,7 +116,7 @@ class WorkloadTab(QWidget):
         tools.addSpacing(12)
         tools.addWidget(self.btn_suggest)
         tools.addStretch(1)
-        self.summary = QLabel()
+        self.summary = SteadyLabel()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         tools.addWidget(self.summary)
 
@@ -171,8 +172,7 @@ class WorkloadTab(QWidget):
         self.slider.sliderPressed.connect(self._slider_pressed)
         self.slider.sliderReleased.connect(self._slider_released)
         self.slider.valueChanged.connect(self._slider_moved)
-        self.slider_label = QLabel()
-        self.slider_label.setMinimumWidth(200)
+        self.slider_label = SteadyLabel("100.0% input · 100.0% output (1e+03:1)")  # sized for the longest
         self.scope_selected = QRadioButton("Selected lines")
         self.scope_all = QRadioButton("All lines")
         self.scope_all.setChecked(True)

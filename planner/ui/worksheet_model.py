@@ -181,6 +181,29 @@ def _changed_columns(old: Line | None, new: Line) -> frozenset[int]:
     return changed
 
 
+#: cells coloured when the engine has a notice for the line (no cache-read price, long context)
+_NOTICE_COLUMNS = frozenset({COL_MODEL, COL_HIT_RATE, COL_PREFIX})
+
+
+class _RowCells:
+    """One row's painted cells ({role: value} per column), each made when first asked for."""
+
+    __slots__ = ("_model", "_row", "line", "key", "_cells")
+
+    def __init__(self, model: WorksheetModel, row: int, line: Line, key: tuple) -> None:
+        self._model, self._row, self.line, self.key = model, row, line, key
+        self._cells: list[dict[int, Any] | None] = [None] * COLUMN_COUNT
+
+    def __getitem__(self, col: int) -> dict[int, Any]:
+        cell = self._cells[col]
+        if cell is None:
+            cell = self._cells[col] = self._model._make_cell(self._row, col)
+        return cell
+
+    def __len__(self) -> int:
+        return COLUMN_COUNT
+
+
 class WorksheetModel(QAbstractTableModel):
     """One row per plan line. Edits are validated (a refused value leaves the line as it
     was and emits `editRejected`) and pushed to the document's undo stack."""
@@ -191,10 +214,9 @@ class WorksheetModel(QAbstractTableModel):
         super().__init__(parent)
         self.doc = doc
         self._currency = doc.plan.currency.code
-        # row -> (line, (result, catalog, pinned prices, currency), texts): see row_texts
-        self._texts: dict[int, tuple[Line, tuple, list[str]]] = {}
-        # row -> (the texts they were built with, per column {role: value})
-        self._cells: dict[int, tuple[list[str], list[dict[int, Any]]]] = {}
+        # row -> its painted cells, made for one line and (result, catalog, pinned prices,
+        # currency): see row_cells
+        self._rows: dict[int, _RowCells] = {}
         # the lines as last signalled, to tell which columns an edit changed
         self._seen: list[Line] = list(doc.plan.lines)
         self._prices = (doc.catalog, doc.plan.pinned_prices)
@@ -230,8 +252,7 @@ class WorksheetModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(first, run[0]), self.index(last, run[-1]))
 
     def _on_structure(self) -> None:
-        self._texts.clear()
-        self._cells.clear()
+        self._rows.clear()
         self._seen = list(self.doc.plan.lines)
         self.beginResetModel()
         self.endResetModel()
@@ -378,19 +399,9 @@ class WorksheetModel(QAbstractTableModel):
         return ""
 
     def row_texts(self, row: int) -> list[str]:
-        """The displayed texts of a row, formatted once per line and engine result: a repaint
-        (a slider drag repaints every visible cell) reads them without formatting again."""
-        doc = self.doc
-        line = doc.plan.lines[row]
-        key = (doc.result, doc.catalog, doc.plan.pinned_prices, self._currency)
-        cached = self._texts.get(row)
-        if cached is not None and cached[0] is line:
-            k = cached[1]
-            if k[0] is key[0] and k[1] is key[1] and k[2] is key[2] and k[3] is key[3]:
-                return cached[2]
-        texts = [self._display(row, col) for col in range(COLUMN_COUNT)]
-        self._texts[row] = (line, key, texts)
-        return texts
+        """The displayed texts of a row."""
+        cells = self.row_cells(row)
+        return [cells[col][_DISPLAY] for col in range(COLUMN_COUNT)]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = index.row()
@@ -417,24 +428,33 @@ class WorksheetModel(QAbstractTableModel):
             for rd in roleDataSpan:
                 rd.clearData()
 
-    def row_cells(self, row: int) -> list[dict[int, Any]]:
-        """Per column, the painted roles' values (display, alignment, font, colours)."""
-        texts = self.row_texts(row)
-        cached = self._cells.get(row)
-        if cached is not None and cached[0] is texts:
-            return cached[1]
-        cells = [{**_STATIC_CELL[col], _DISPLAY: text} for col, text in enumerate(texts)]
-        lr = self.line_result(row)
-        if lr is not None and lr.notices:
-            for col in (COL_MODEL, COL_HIT_RATE, COL_PREFIX):
-                cells[col][_FOREGROUND] = _WARN_FG
-        self._cells[row] = (texts, cells)
+    def row_cells(self, row: int) -> _RowCells:
+        """Per column, the painted roles' values (display, alignment, font, colours), each
+        cell formatted once per line and engine result, and only when first painted (a slider
+        step repaints a few columns of the visible rows)."""
+        doc = self.doc
+        line = doc.plan.lines[row]
+        key = (doc.result, doc.catalog, doc.plan.pinned_prices, self._currency)
+        cached = self._rows.get(row)
+        if cached is not None and cached.line is line:
+            k = cached.key
+            if k[0] is key[0] and k[1] is key[1] and k[2] is key[2] and k[3] is key[3]:
+                return cached
+        cells = self._rows[row] = _RowCells(self, row, line, key)
         return cells
+
+    def _make_cell(self, row: int, col: int) -> dict[int, Any]:
+        cell = {**_STATIC_CELL[col], _DISPLAY: self._display(row, col)}
+        if col in _NOTICE_COLUMNS:
+            lr = self.line_result(row)
+            if lr is not None and lr.notices:
+                cell[_FOREGROUND] = _WARN_FG
+        return cell
 
     def _data(self, row: int, col: int, role: int) -> Any:
         # most frequent first: a painted cell asks for display, alignment, font, colours
         if role == _DISPLAY:
-            return self.row_texts(row)[col]
+            return self.row_cells(row)[col][_DISPLAY]
         if role == _ALIGN:
             return _ALIGNMENT[col]
         if role == _BACKGROUND:
@@ -442,7 +462,7 @@ class WorksheetModel(QAbstractTableModel):
         if role == _FONT:
             return _BOLD if col == COL_OPTIMIZED else None
         if role == _FOREGROUND:
-            if col in (COL_MODEL, COL_HIT_RATE, COL_PREFIX):
+            if col in _NOTICE_COLUMNS:
                 lr = self.line_result(row)
                 if lr is not None and lr.notices:
                     return _WARN_FG

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QPoint, Qt
+from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from planner.domain.costing import compute
 from planner.domain.plan import Plan, PromptCache
@@ -634,3 +634,57 @@ def test_new_from_scenario_asks_before_discarding_changes(monkeypatch, shipped_w
         assert w.doc is old and len(old.plan.lines) == 1 and old.plan.name == "Untitled plan"
         assert w.isWindowModified()
         assert w.workload_tab.doc is old
+
+
+class _Painted(QObject):
+    """Which of the watched widgets were painted since clear()."""
+
+    def __init__(self, widgets) -> None:
+        super().__init__()
+        self.seen: set[int] = set()
+        for w in widgets:
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.seen.add(id(obj))
+        return False
+
+
+def test_a_slider_step_repaints_what_changed_not_the_window(qtbot, window):
+    """The figures that move are repainted; the tab bar and the buttons are not (a relayout
+    inside the tab would repaint the whole window at every step)."""
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab(TAB_WORKLOAD)
+    t = window.workload_tab
+    for _ in range(3):
+        QApplication.processEvents()
+    changed = [t.table.viewport(), t.totals.optimized, t.slider_label]
+    unchanged = [window.tabs.tabBar(), t.btn_add, t.btn_suggest, t.scope_all]
+    painted = _Painted(changed + unchanged)
+    t.slider.setSliderDown(True)
+    for k in range(1, 6):
+        painted.seen.clear()
+        before = t.totals.optimized.text()
+        t.slider.setValue(SLIDER_STEPS // 2 + 40 * k)
+        QApplication.processEvents()
+        assert t.totals.optimized.text() != before
+        assert all(id(w) in painted.seen for w in changed), k
+        assert not any(id(w) in painted.seen for w in unchanged), k
+    t.slider.setSliderDown(False)
+
+
+def test_the_tab_bar_still_follows_its_tabs(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.tabs.tabBar()
+    before = bar.tabRect(TAB_WORKLOAD).width()
+    window.tabs.setTabText(TAB_WORKLOAD, "Workload with a much longer title than before")
+    window.tabs.tabBar().setFont(QFont(bar.font().family(), 16))
+    QApplication.processEvents()
+    assert bar.tabRect(TAB_WORKLOAD).width() > before
+    assert bar.geometry().height() >= bar.sizeHint().height(), "the bar was given the room its new font needs"
+    page = window.tabs.currentWidget()
+    assert page.mapTo(window.tabs, QPoint(0, 0)).y() > bar.geometry().bottom(), "the page moved down below it"
