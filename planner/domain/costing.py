@@ -393,12 +393,6 @@ def _multiplier_factor(mults: Sequence[FlatMultiplier], which: str) -> Decimal:
     return f
 
 
-def multiplier_factors(multipliers: Sequence[FlatMultiplier]) -> tuple[Decimal, Decimal, Decimal]:
-    """Π(1 − s) over the flat multipliers at their low, expected and high savings."""
-    return (_multiplier_factor(multipliers, "low"), _multiplier_factor(multipliers, "expected"),
-            _multiplier_factor(multipliers, "high"))
-
-
 def cost_line(
     index: int,
     line: Line,
@@ -406,11 +400,11 @@ def cost_line(
     batch_discount: Decimal,
     multipliers: Sequence[FlatMultiplier],
     rate: Decimal = ONE,
-    factors: tuple[Decimal, Decimal, Decimal] | None = None,
+    expected_factor: Decimal | None = None,
 ) -> LineResult:
     """One line through the levers, in order: app caches, routing, prompt caching, batch,
     then flat multipliers. Amounts are multiplied by `rate` (plan currency per USD).
-    `factors` is `multiplier_factors(multipliers)`, when the caller has it already."""
+    `expected_factor` is Π(1 − expected saving) of the multipliers, when the caller has it."""
 
     def model(model_id: str) -> ModelPrice:
         m = lookup(model_id)
@@ -458,22 +452,33 @@ def cost_line(
                 "the whole request is billed at the long-context price"
             )
 
-    after_app, after_routing = _amount(c1 * rate), _amount(c2 * rate)
-    after_prompt, after_batch = _amount(c3 * rate), _amount(c4 * rate)
+    if rate != ONE:
+        c0, c1, c2, c3, c4 = c0 * rate, c1 * rate, c2 * rate, c3 * rate, c4 * rate
+    q, hu = AMOUNT_QUANTUM, ROUND_HALF_UP  # _amount, inline: ten per line
+    after_app, after_routing = c1.quantize(q, rounding=hu), c2.quantize(q, rounding=hu)
+    after_prompt, after_batch = c3.quantize(q, rounding=hu), c4.quantize(q, rounding=hu)
     after = {APP_CACHE: after_app, ROUTING: after_routing, PROMPT_CACHE: after_prompt, BATCH: after_batch}
-    baseline = _amount(c0 * rate)
+    baseline = c0.quantize(q, rounding=hu)
     steps = [
         Step(APP_CACHE, LEVER_LABELS[APP_CACHE], baseline - after_app),
         Step(ROUTING, LEVER_LABELS[ROUTING], after_app - after_routing),
         Step(PROMPT_CACHE, LEVER_LABELS[PROMPT_CACHE], after_routing - after_prompt),
         Step(BATCH, LEVER_LABELS[BATCH], after_prompt - after_batch),
     ]
-    running = after_batch
+    # The flat multipliers, one after the other, each saving rounded: at their expected
+    # savings (the waterfall's steps), and likewise at their high savings (the best case,
+    # `optimized_low`) and low savings (the worst case), so that best <= expected <= worst
+    # holds to the last digit.
+    running = best = worst = after_batch
     for mult in multipliers:
-        saving = _amount(running * mult.expected)
+        saving = (running * mult.expected).quantize(q, rounding=hu)
         steps.append(Step(f"multiplier:{mult.name}", mult.name, saving))
         running -= saving
-    low_factor, expected_factor, high_factor = factors or multiplier_factors(multipliers)
+        best -= (best * mult.high).quantize(q, rounding=hu)
+        worst -= (worst * mult.low).quantize(q, rounding=hu)
+    if expected_factor is None:
+        expected_factor = _multiplier_factor(multipliers, "expected")
+    scale = rate * expected_factor
     return LineResult(
         index=index,
         name=line.name,
@@ -482,10 +487,10 @@ def cost_line(
         baseline=baseline,
         after=after,
         optimized=running,
-        optimized_low=_amount(after_batch * high_factor),
-        optimized_high=_amount(after_batch * low_factor),
+        optimized_low=best,
+        optimized_high=worst,
         steps=tuple(steps),
-        by_model={k: _amount(v * rate * expected_factor) for k, v in by_model.items()},
+        by_model={k: (v * scale).quantize(q, rounding=hu) for k, v in by_model.items()},
         notices=tuple(dict.fromkeys(notices)) if notices else (),
     )
 
@@ -514,9 +519,9 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
     lookup = price_lookup(plan, catalog)
     mults = plan.enabled_multipliers()
     rate = plan.currency.per_usd
-    factors = multiplier_factors(mults)
+    expected_factor = _multiplier_factor(mults, "expected")
     lines = [
-        cost_line(i, line, lookup, plan.batch_discount, mults, rate, factors) for i, line in enumerate(plan.lines)
+        cost_line(i, line, lookup, plan.batch_discount, mults, rate, expected_factor) for i, line in enumerate(plan.lines)
     ]
     total_opt = sum((r.optimized for r in lines), ZERO)
     if total_opt:

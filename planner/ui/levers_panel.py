@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import ValidationError
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -130,6 +130,8 @@ class LineLeversPanel(QGroupBox):
         lay.addStretch(1)
 
         self._loaded: Line | None = None
+        self._prefix_max_timer = QTimer(self, singleShot=True, interval=250)
+        self._prefix_max_timer.timeout.connect(self._update_prefix_max)
         doc.linesChanged.connect(self._lines_changed)
         doc.structureChanged.connect(self._structure)
         self.set_row(None)
@@ -141,13 +143,20 @@ class LineLeversPanel(QGroupBox):
             return
         old, new = self._loaded, self.line
         if old is not None and new is not None and _same_levers(old, new):
-            # a token change (the input:output slider): only the prefix's upper bound moves
+            # a token change (the input:output slider): only the prefix's upper bound moves,
+            # once the tokens settle (a new bound relays out the panel: at every step of a
+            # drag, that was a tenth of the step; the line's own rule P <= I still holds)
             self._loaded = new
-            self.prefix.blockSignals(True)
-            self.prefix.setMaximum(min(int(new.input_tokens), 2**31 - 1))
-            self.prefix.blockSignals(False)
+            self._prefix_max_timer.start()
             return
         self.load()
+
+    def _update_prefix_max(self) -> None:
+        line = self.line
+        if line is not None:
+            self.prefix.blockSignals(True)
+            self.prefix.setMaximum(min(int(line.input_tokens), 2**31 - 1))
+            self.prefix.blockSignals(False)
 
     def _structure(self) -> None:
         if self.row is not None and self.row >= len(self.doc.plan.lines):
@@ -165,6 +174,7 @@ class LineLeversPanel(QGroupBox):
     def load(self) -> None:
         line = self.line
         self._loaded = line
+        self._prefix_max_timer.stop()
         widgets = (self.prefix, self.hit, self.batch, self.response, self.semantic)
         enabled = line is not None
         for w in (*widgets, self.routing_view, self.picker, self.add_route, self.remove_route, self.apply_route, self.clear_route):

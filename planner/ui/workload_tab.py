@@ -71,6 +71,11 @@ COLUMN_WIDTHS = {
 rebalance = rebalanced
 
 
+def _tokens(line: Line) -> tuple:
+    """What `rebalance` changes in a line."""
+    return line.input_tokens, line.output_tokens, line.prompt_cache.prefix_tokens
+
+
 class WorkloadTab(QWidget):
     statusMessage = Signal(str)
     workloadRatioChanged = Signal(object)  # float input:output ratio, or None
@@ -79,6 +84,8 @@ class WorkloadTab(QWidget):
         super().__init__(parent)
         self.doc = doc
         self.model = WorksheetModel(doc, self)
+        self._ratio_timer = QTimer(self, singleShot=True, interval=100)
+        self._ratio_timer.timeout.connect(self._emit_workload_ratio)
         self._slider_base: dict[int, Line] | None = None
         self._gesture = 0
 
@@ -260,6 +267,11 @@ class WorkloadTab(QWidget):
             f"Baseline <b>{fmt_money(base, r.currency)}</b> · Optimized <b>{fmt_money(opt, r.currency)}</b>/month"
             f" · saves {fmt_money(base - opt, r.currency)}{pct}"
         )
+        self._ratio_timer.start()
+
+    def _emit_workload_ratio(self) -> None:
+        """The plan's input:output ratio, for the Models tab's "My workload's ratio": once
+        the tokens settle (a slider drag moves them at every step; the tab re-ranks after)."""
         tin = sum((line.requests_per_month * line.input_tokens for line in self.doc.plan.lines), Decimal(0))
         tout = sum((line.requests_per_month * line.output_tokens for line in self.doc.plan.lines), Decimal(0))
         self.workloadRatioChanged.emit(float(tin / tout) if tin and tout else None)
@@ -486,7 +498,9 @@ class WorkloadTab(QWidget):
             return
         share = Decimal(value) / SLIDER_STEPS
         changes = {r: rebalance(line, share) for r, line in base.items()}
-        changes = {r: ln for r, ln in changes.items() if ln != self.doc.plan.lines[r]}
+        # (rebalance moves the tokens and, where it must, the cached prefix: nothing else)
+        lines = self.doc.plan.lines
+        changes = {r: ln for r, ln in changes.items() if _tokens(ln) != _tokens(lines[r])}
         # (rows whose rounded tokens did not move at this step are left out; the drag's
         # commands still merge into one undo step, see _ReplaceLines.mergeWith)
         if changes:

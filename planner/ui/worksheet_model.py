@@ -176,7 +176,9 @@ def _changed_columns(old: Line | None, new: Line) -> frozenset[int]:
     before = old.__dict__
     changed: frozenset[int] = frozenset()
     for name, value in new.__dict__.items():
-        if before.get(name) != value:
+        was = before.get(name)
+        # a line copied with a few new fields shares the others' values: `is` settles most
+        if was is not value and was != value:
             changed |= _FIELD_COLUMNS.get(name, _ALL_COLUMNS)
     return changed
 
@@ -186,12 +188,13 @@ _NOTICE_COLUMNS = frozenset({COL_MODEL, COL_HIT_RATE, COL_PREFIX})
 
 
 class _RowCells:
-    """One row's painted cells ({role: value} per column), each made when first asked for."""
+    """One row's painted cells ({role: value} per column), each made when first asked for,
+    and kept until the next engine result."""
 
-    __slots__ = ("_model", "_row", "line", "key", "_cells")
+    __slots__ = ("_model", "_row", "_cells")
 
-    def __init__(self, model: WorksheetModel, row: int, line: Line, key: tuple) -> None:
-        self._model, self._row, self.line, self.key = model, row, line, key
+    def __init__(self, model: WorksheetModel, row: int) -> None:
+        self._model, self._row = model, row
         self._cells: list[dict[int, Any] | None] = [None] * COLUMN_COUNT
 
     def __getitem__(self, col: int) -> dict[int, Any]:
@@ -214,8 +217,7 @@ class WorksheetModel(QAbstractTableModel):
         super().__init__(parent)
         self.doc = doc
         self._currency = doc.plan.currency.code
-        # row -> its painted cells, made for one line and (result, catalog, pinned prices,
-        # currency): see row_cells
+        # row -> its painted cells, until the next engine result: see row_cells
         self._rows: dict[int, _RowCells] = {}
         # the lines as last signalled, to tell which columns an edit changed
         self._seen: list[Line] = list(doc.plan.lines)
@@ -262,6 +264,9 @@ class WorksheetModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
 
     def _on_result(self) -> None:
+        # every change that can alter a shown text (a line, the plan's settings or pinned
+        # prices, the catalog) is followed by a new result
+        self._rows.clear()
         n = self.rowCount()
         if not n:
             return
@@ -432,15 +437,10 @@ class WorksheetModel(QAbstractTableModel):
         """Per column, the painted roles' values (display, alignment, font, colours), each
         cell formatted once per line and engine result, and only when first painted (a slider
         step repaints a few columns of the visible rows)."""
-        doc = self.doc
-        line = doc.plan.lines[row]
-        key = (doc.result, doc.catalog, doc.plan.pinned_prices, self._currency)
         cached = self._rows.get(row)
-        if cached is not None and cached.line is line:
-            k = cached.key
-            if k[0] is key[0] and k[1] is key[1] and k[2] is key[2] and k[3] is key[3]:
-                return cached
-        cells = self._rows[row] = _RowCells(self, row, line, key)
+        if cached is not None:
+            return cached
+        cells = self._rows[row] = _RowCells(self, row)
         return cells
 
     def _make_cell(self, row: int, col: int) -> dict[int, Any]:

@@ -305,6 +305,21 @@ def test_flat_multipliers_low_expected_high():
     assert not any("Disabled" in k for k in s)
 
 
+def test_best_case_is_never_above_expected_even_in_the_last_digit():
+    """High savings equal to the expected ones give the same total to the last digit: each
+    case applies the multipliers one after the other, rounding each saving alike (a single
+    product rounded once came out 1e-15 above the expected total here)."""
+    cat = catalog(mp("p/alpha", "0.01", "0.00", batch_discount=D("0.01")))
+    p = plan(
+        line("p/alpha", 1, 2015, 0, batch_share=D("0.01"), semantic_cache_hit_rate=D("0.01")),
+        multipliers=[FlatMultiplier(name="m0", enabled=True, low=D("0"), expected=D("0.01"), high=D("0.01"))],
+        batch_discount=D("0"),
+    )
+    r = compute(p, cat)
+    assert r.optimized_low == r.optimized == D("0.000019747040098")
+    assert r.optimized_high == r.lines[0].after["batch"]
+
+
 def test_disabled_multipliers_do_nothing():
     ms = [m.model_copy(update={"enabled": False}) for m in multipliers()]
     r = compute(plan(line(MID.id, 10_000, 1000, 500), multipliers=ms), STANDARD_CATALOG)

@@ -206,6 +206,19 @@ def test_prefix_spin_cannot_exceed_the_input_tokens(panel, doc):
     assert doc.plan.lines[0].prompt_cache.prefix_tokens == D(500)
 
 
+def test_prefix_bound_follows_the_input_tokens_once_they_settle(panel, doc, qtbot):
+    """A token change (the input:output slider) moves the bound once the tokens stop moving;
+    a prefix above the input is refused meanwhile by the line's own rule."""
+    from planner.ui.workload_tab import rebalance
+
+    doc.set_lines({0: rebalance(doc.plan.lines[0], Decimal("0.2"))}, "Rebalance")
+    new_input = int(doc.plan.lines[0].input_tokens)
+    assert new_input < 500
+    qtbot.waitUntil(lambda: panel.prefix.maximum() == new_input, timeout=2000)
+    commit(panel.prefix, 9999)
+    assert doc.plan.lines[0].prompt_cache.prefix_tokens == D(new_input)
+
+
 def test_cache_prices_and_the_no_cache_read_warning(make_doc, qtbot):
     d = make_doc(line(model=MID, prompt_cache=PromptCache(prefix_tokens=D(400), hit_rate=D("0.9"))),
                  line("Big one"))
