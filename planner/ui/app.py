@@ -91,7 +91,7 @@ def make_app(argv: list[str] | None = None, check_style: bool = True) -> QApplic
 
 def create_window(today=None):
     """Load the catalog and build the main window (raises InputError on a broken shipped catalog)."""
-    from planner.ui.main_window import MainWindow
+    from planner.ui.main_window import MainWindow, drop_source_lines
     from planner.ui.session import Session
 
     # Start-up builds hundreds of thousands of long-lived objects (the catalog, its table):
@@ -102,6 +102,7 @@ def create_window(today=None):
     try:
         return MainWindow(Session(), today=today)
     finally:
+        drop_source_lines()
         gc.freeze()
         if was:
             gc.enable()
@@ -170,6 +171,7 @@ def _catalog_failed(e: InputError, parent: QWidget | None = None) -> None:
 
 def _complete(win: MainWindow, argv: list[str]) -> None:
     """The second half of a start from a first paint: the catalog, the plan, the tabs."""
+    from planner.ui.main_window import drop_source_lines
     from planner.ui.session import Session
 
     prefer_fusion_to_legacy_style(QApplication.instance())
@@ -189,6 +191,7 @@ def _complete(win: MainWindow, argv: list[str]) -> None:
         _give_up(win)
         return
     finally:
+        drop_source_lines()
         gc.freeze()
         if was:
             gc.enable()

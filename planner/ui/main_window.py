@@ -8,6 +8,7 @@ the second loads, so this module's own imports are Qt and light modules only."""
 from __future__ import annotations
 
 import json
+import linecache
 import sys
 from datetime import date
 from pathlib import Path
@@ -65,6 +66,14 @@ class Placeholder(QWidget):
         label.setStyleSheet("color: #666; font-size: 13pt;")
         lay = QVBoxLayout(self)
         lay.addWidget(label)
+
+
+def drop_source_lines() -> None:
+    """Forget the source lines read while modules were imported. PySide reads the source of
+    every module imported after it (to see whether the module uses its `__feature__`
+    switches), and the lines stay in linecache: about 10 MB once numpy, pydantic and
+    pyqtgraph are in. A traceback reads what it needs again."""
+    linecache.clearcache()
 
 
 class MainTabs(QTabWidget):
@@ -305,6 +314,7 @@ class MainWindow(QMainWindow):
             self.charts_tab = tab
             self.models_tab.model.layoutChanged.connect(tab.refresh)
             self.models_tab.model.headerDataChanged.connect(tab.refresh)
+            drop_source_lines()  # pyqtgraph's
         return self.charts_tab
 
     def _chart_model_clicked(self, model_id: str) -> None:
