@@ -38,3 +38,38 @@ def no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.Ok)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+
+
+class Emitted:
+    """What a signal emitted inside a `with emitted(signal)` block: `args` of the last
+    emission (a list, as qtbot.waitSignal's blocker has it) and `count`. For signals the
+    code under test emits synchronously: unlike qtbot.waitSignal, nothing is disconnected
+    while the signal is being emitted (PySide6 has been seen to hang on that)."""
+
+    def __init__(self, signal) -> None:
+        self.signal = signal
+        self.calls: list[list] = []
+
+    def _record(self, *args) -> None:
+        self.calls.append(list(args))
+
+    @property
+    def args(self) -> list | None:
+        return self.calls[-1] if self.calls else None
+
+    @property
+    def count(self) -> int:
+        return len(self.calls)
+
+    def __enter__(self) -> Emitted:
+        self.signal.connect(self._record)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.signal.disconnect(self._record)
+        if exc_type is None and not self.calls:
+            raise AssertionError(f"{self.signal} was not emitted")
+
+
+def emitted(signal) -> Emitted:
+    return Emitted(signal)

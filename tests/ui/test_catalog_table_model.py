@@ -27,6 +27,7 @@ from planner.ui.catalog_table_model import (
     SORT_ROLE,
     CatalogTableModel,
 )
+from tests.conftest import emitted
 
 ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -264,9 +265,9 @@ def test_blend_header_names_the_ratio(flip):
 def test_rerank_emits_layout_change_when_order_flips(qtbot, flip):
     flip.sort(COL_BLENDED, ASC)
     flip.set_settings(ratio=1)
-    with qtbot.waitSignal(flip.layoutChanged, timeout=1000):
+    with emitted(flip.layoutChanged):
         flip.set_settings(ratio=10)
-    with qtbot.waitSignal(flip.headerDataChanged, timeout=1000):
+    with emitted(flip.headerDataChanged):
         flip.set_settings(ratio=2)
 
 
@@ -338,7 +339,7 @@ def test_edit_quality_on_current_metric(make_session, mp):
 def test_bad_edit_is_refused_and_explained(qtbot, make_session, mp, tmp_path, col, text, reason):
     s = make_session(mp("acme/one", "3", "15", name="Widget Pro", quality=70))
     m = CatalogTableModel(s)
-    with qtbot.waitSignal(m.editRejected, timeout=1000) as blocker:
+    with emitted(m.editRejected) as blocker:
         ok = m.setData(m.index(0, col), text)
     assert ok is False
     msg = blocker.args[0]

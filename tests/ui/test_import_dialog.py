@@ -36,6 +36,7 @@ from planner.ui.import_dialog import (
 )
 from planner.ui.session import Session
 from planner.ui.update_worker import UpdateWorker, cancel_all_updates
+from tests.conftest import emitted
 
 D = Decimal
 TODAY = date(2026, 8, 21)
@@ -273,7 +274,7 @@ def test_apply_changes_catalog_saves_overlay_and_undoes_in_one_step(
     assert str(overlay_file).startswith(str(user_home))
     saved_before = overlay_file.read_text(encoding="utf-8")
     shipped_before = session.loaded.shipped
-    with qtbot.waitSignal(session.catalogChanged):
+    with emitted(session.catalogChanged):
         n = apply_to_session(
             session,
             plan,

@@ -26,6 +26,7 @@ from planner.ui.multipliers_model import (
 from planner.ui.plan_document import PlanDocument
 from planner.ui.routing_model import COL_SHARE, RoutingModel
 from planner.ui.worksheet_model import COL_INPUT, WorksheetModel
+from tests.conftest import emitted
 from tests.ui.workload_helpers import (  # noqa: F401  (fixtures)
     BIG,
     MID,
@@ -85,11 +86,11 @@ def test_routing_model_draft(qtbot, session):
     assert not m.is_valid
     assert m.problem == "Shares add up to 90%: they must add up to 100%"
     for bad in ("abc", "150", "-5"):
-        with qtbot.waitSignal(m.editRejected) as blocker:
+        with emitted(m.editRejected) as blocker:
             assert not m.setData(m.index(1, COL_SHARE), bad, EDIT)
         assert "Small" in blocker.args[0]
     assert m.index(1, COL_SHARE).data(EDIT) == "30"
-    with qtbot.waitSignal(m.editRejected) as blocker:
+    with emitted(m.editRejected) as blocker:
         m.add(BIG)
     assert "already in the mix" in blocker.args[0]
     assert m.rowCount() == 2
@@ -307,7 +308,7 @@ def test_multiplier_edits_and_refusals(qtbot, doc, mults):
     for col, typed, words in ((COL_LOW, "45", "low <= expected"), (COL_HIGH, "30%", "low <= expected"),
                               (COL_EXPECTED, "abc", "not a number"), (COL_HIGH, "120", "above 100%"),
                               (COL_LOW, "-1", "negative"), (COL_NAME, "  ", "name is required")):
-        with qtbot.waitSignal(mults.editRejected) as blocker:
+        with emitted(mults.editRejected) as blocker:
             assert not mults.setData(mults.index(r, col), typed, EDIT)
         assert "Semantic caching" in blocker.args[0] and words in blocker.args[0], blocker.args[0]
     assert doc.plan.model_dump() == before

@@ -23,7 +23,7 @@ from planner.ui.catalog_table_model import (
 )
 from planner.ui.compare_model import VALUE_ROLE
 from planner.ui.models_tab import ModelsTab
-from tests.conftest import REPO
+from tests.conftest import REPO, emitted
 
 GPT, CLAUDE, GEMINI, SMALL, DEEPSEEK, FLAGSHIP = (
     "openai/gpt-x", "anthropic/claude-y", "google/gemini-z", "mistral/small-q", "deepseek/chat-v", "acme/flagship",
@@ -255,7 +255,7 @@ def test_compare_with_wrong_count_explains(tab):
 
 def test_rejected_edit_shows_the_error(qtbot, tab):
     row = visible(tab).index(GPT)
-    with qtbot.waitSignal(tab.statusMessage, timeout=1000) as msg:
+    with emitted(tab.statusMessage) as msg:
         assert tab.proxy.setData(tab.proxy.index(row, COL_INPUT), "-1") is False
     assert tab.error.isVisible()
     assert "GPT X" in tab.error.text() and "negative" in tab.error.text()

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from planner.domain.plan import Currency, Plan
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument, new_plan
+from tests.conftest import emitted
 from tests.ui.workload_helpers import (  # noqa: F401  (fixtures)
     BIG,
     MID,
@@ -65,7 +66,7 @@ def test_display_name_is_the_plan_name_or_the_file_name(session, tmp_path):
 
 
 def test_set_line_fields_recomputes_and_signals(qtbot, doc):
-    with qtbot.waitSignal(doc.resultChanged), qtbot.waitSignal(doc.linesChanged) as blocker:
+    with emitted(doc.resultChanged), emitted(doc.linesChanged) as blocker:
         doc.set_line_fields(0, "Edit requests", requests=D(20_000))
     assert blocker.args == [[0]]
     # 20,000 x 0.0165 = $330 + $1
@@ -117,7 +118,7 @@ def test_set_lines_with_nothing_pushes_nothing(doc):
 
 
 def test_insert_lines_undo_redo(qtbot, doc):
-    with qtbot.waitSignal(doc.structureChanged):
+    with emitted(doc.structureChanged):
         doc.insert_lines(1, [line("A", 1000, 100, 100, MID), line("B", 1000, 100, 100, MID)], "Insert")
     assert [ln.name for ln in doc.plan.lines] == ["Chat", "A", "B", "Tags"]
     # A and B: 1,000 x (100 x 1 + 100 x 5)/1e6 = $0.60 each
@@ -163,7 +164,7 @@ def test_move_line_undo_redo(make_doc):
 
 
 def test_set_plan_attr_undo_redo(qtbot, doc):
-    with qtbot.waitSignal(doc.settingsChanged):
+    with emitted(doc.settingsChanged):
         doc.set_plan_attr("currency", Currency(code="EUR", per_usd=D("0.9")), "EUR")
     assert doc.result.currency == "EUR"
     assert doc.result.optimized == D("149.4")  # $166 x 0.9

@@ -13,6 +13,7 @@ from planner import paths
 from planner.io.catalog_files import load_effective
 from planner.ui.catalog_table_model import COL_INPUT, COL_MODEL, CatalogTableModel
 from planner.ui.session import Session
+from tests.conftest import emitted
 
 HAIKU = "anthropic/claude-3-haiku"  # shipped at $0.25 in / $1.25 out
 
@@ -24,7 +25,7 @@ def overlay_fields(path: Path) -> dict[str, dict]:
 def test_edit_undo_redo_rewrite_the_overlay(qtbot, make_session, mp, tmp_path):
     s = make_session(mp("acme/one", "0.10", "0.40", name="One"))
     ov = tmp_path / "overlay.json"
-    with qtbot.waitSignal(s.catalogChanged, timeout=1000) as changed:
+    with emitted(s.catalogChanged) as changed:
         s.edit_model("acme/one", "Edit input", input=Decimal("2.75"))
     assert changed.args == [["acme/one"]]
     assert s.catalog["acme/one"].input == Decimal("2.75")
@@ -194,6 +195,6 @@ def test_save_failure_is_reported(qtbot, make_session, mp, tmp_path):
     blocker_file = tmp_path / "not-a-dir"
     blocker_file.write_text("x", encoding="utf-8")
     s = make_session(mp("acme/one", "1", "2", name="One"), overlay_path=blocker_file / "overlay.json")
-    with qtbot.waitSignal(s.overlaySaveFailed, timeout=1000) as failed:
+    with emitted(s.overlaySaveFailed) as failed:
         s.edit_model("acme/one", "Edit", input=Decimal("2"))
     assert str(blocker_file / "overlay.json") in failed.args[0]

@@ -15,6 +15,7 @@ from planner.ui.multipliers_model import COL_ON, MultipliersModel
 from planner.ui.plan_document import PlanDocument
 from planner.ui.totals_panel import TotalsPanel
 from planner.ui.worksheet_model import COL_BASELINE, COL_OPTIMIZED, WorksheetModel
+from tests.conftest import emitted
 from tests.ui.workload_helpers import (  # noqa: F401  (fixtures)
     assert_engine,
     doc,
@@ -264,7 +265,7 @@ def test_bad_currency_input_is_refused_with_a_message(qtbot, small_saas, code, r
         commit_currency(p, code)
     n = d.undo_stack.count()
     before = d.plan.currency
-    with qtbot.waitSignal(p.message) as blocker:
+    with emitted(p.message) as blocker:
         if rate is None:
             commit_currency(p, code)
         else:

@@ -40,6 +40,7 @@ from planner.ui.worksheet_model import (
     parse_number,
     parse_percent,
 )
+from tests.conftest import emitted
 from tests.ui.workload_helpers import (  # noqa: F401  (fixtures)
     BIG,
     MID,
@@ -251,7 +252,7 @@ def test_batch_and_app_caches(doc, model):
 
 
 def test_an_edit_signals_the_views(qtbot, model):
-    with qtbot.waitSignal(model.dataChanged):
+    with emitted(model.dataChanged):
         edit(model, 1, COL_REQUESTS, "40000")
 
 
@@ -287,7 +288,7 @@ REFUSALS = [
 def test_refused_edit_names_line_and_column_and_changes_nothing(qtbot, doc, model, col, typed, title):
     before = doc.plan.model_dump()
     result = doc.result
-    with qtbot.waitSignal(model.editRejected) as blocker:
+    with emitted(model.editRejected) as blocker:
         assert not edit(model, 0, col, typed)
     msg = blocker.args[0]
     assert "Line 1 'Chat'" in msg
@@ -301,7 +302,7 @@ def test_refused_edit_names_line_and_column_and_changes_nothing(qtbot, doc, mode
 def test_input_below_the_cached_prefix_is_refused(qtbot, make_doc):
     d = make_doc(line(inp=2000, prompt_cache=PromptCache(prefix_tokens=D(1500))))
     m = WorksheetModel(d)
-    with qtbot.waitSignal(m.editRejected) as blocker:
+    with emitted(m.editRejected) as blocker:
         assert not edit(m, 0, COL_INPUT, "1000")
     assert "cached prefix" in blocker.args[0] and "Input tokens" in blocker.args[0]
     assert d.plan.lines[0].input_tokens == D(2000)
