@@ -178,6 +178,7 @@ class TotalsPanel(QWidget):
         lay.addLayout(left, 1)
         lay.addLayout(right, 1)
 
+        self._stale = False
         doc.resultChanged.connect(self.refresh)
         doc.settingsChanged.connect(self.load_settings)
         self.load_settings()
@@ -210,6 +211,11 @@ class TotalsPanel(QWidget):
             w.blockSignals(False)
 
     def refresh(self) -> None:
+        if not self.isVisible() and self.window().isVisible():
+            # on a tab not shown (a slider dragged on the Charts tab): when it is shown
+            self._stale = True
+            return
+        self._stale = False
         r = self.doc.result
         if r is None:
             return
@@ -251,6 +257,11 @@ class TotalsPanel(QWidget):
                 _set(self.crossed, r.forecast[b.first_month_over].label, "color: #a33; font-weight: bold;")
         _set(self.forecast_label, f"{len(sm.forecast)}-month total")
         _set(self.forecast_total, fmt_money(sm.forecast_total, cur))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def _build_waterfall(self, rows: list[tuple[str, Decimal, bool]]) -> None:
         """(Re)create the waterfall's rows; only when the set of levers changes, so a slider

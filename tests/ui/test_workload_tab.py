@@ -688,3 +688,15 @@ def test_the_tab_bar_still_follows_its_tabs(qtbot, window):
     assert bar.geometry().height() >= bar.sizeHint().height(), "the bar was given the room its new font needs"
     page = window.tabs.currentWidget()
     assert page.mapTo(window.tabs, QPoint(0, 0)).y() > bar.geometry().bottom(), "the page moved down below it"
+
+
+def test_totals_follow_results_made_while_another_tab_is_shown(qtbot, window, doc):
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab(TAB_MODELS)
+    m = window.workload_tab.model
+    m.setData(m.index(0, COL_REQUESTS), "20000", EDIT)  # (an edit made from elsewhere, e.g. a catalog price)
+    window.show_tab(TAB_WORKLOAD)
+    t = window.workload_tab
+    assert t.totals.optimized.text() == fmt_money(doc.result.summary().optimized)
+    totals_consistent(t)
