@@ -426,17 +426,14 @@ def cost_line(
     c1 = R1 * own_plain
     c2 = c3 = c4 = ZERO
     by_model: dict[str, Decimal] = {}
-    # the routing mix in force (Line.route, without building a RouteShare for the usual
-    # case of no mix: the line's own model takes every request)
-    route = [(r.model, r.share) for r in line.routing] if line.routing else ((line.model, ONE),)
-    for model_id, share in route:
-        if model_id == line.model:
+    for route in line.route:
+        if route.model == line.model:
             m, p, plain = own, own_prices, own_plain
         else:
-            m = model(model_id)
+            m = model(route.model)
             p = unit_prices(m, I)
             plain = request_cost(p, I, O)
-        n = R1 * share
+        n = R1 * route.share
         cached = request_cost(p, I, O, P, h) if P else plain
         if P and p.cache_read is None:
             notices.append(f"{m.name} has no cache-read price: prompt caching does not apply to it")
@@ -452,13 +449,10 @@ def cost_line(
                 "the whole request is billed at the long-context price"
             )
 
-    if rate != ONE:
-        c0, c1, c2, c3, c4 = c0 * rate, c1 * rate, c2 * rate, c3 * rate, c4 * rate
-    q, hu = AMOUNT_QUANTUM, ROUND_HALF_UP  # _amount, inline: ten per line
-    after_app, after_routing = c1.quantize(q, rounding=hu), c2.quantize(q, rounding=hu)
-    after_prompt, after_batch = c3.quantize(q, rounding=hu), c4.quantize(q, rounding=hu)
+    after_app, after_routing = _amount(c1 * rate), _amount(c2 * rate)
+    after_prompt, after_batch = _amount(c3 * rate), _amount(c4 * rate)
     after = {APP_CACHE: after_app, ROUTING: after_routing, PROMPT_CACHE: after_prompt, BATCH: after_batch}
-    baseline = c0.quantize(q, rounding=hu)
+    baseline = _amount(c0 * rate)
     steps = [
         Step(APP_CACHE, LEVER_LABELS[APP_CACHE], baseline - after_app),
         Step(ROUTING, LEVER_LABELS[ROUTING], after_app - after_routing),
@@ -471,14 +465,13 @@ def cost_line(
     # holds to the last digit.
     running = best = worst = after_batch
     for mult in multipliers:
-        saving = (running * mult.expected).quantize(q, rounding=hu)
+        saving = _amount(running * mult.expected)
         steps.append(Step(f"multiplier:{mult.name}", mult.name, saving))
         running -= saving
-        best -= (best * mult.high).quantize(q, rounding=hu)
-        worst -= (worst * mult.low).quantize(q, rounding=hu)
+        best -= _amount(best * mult.high)
+        worst -= _amount(worst * mult.low)
     if expected_factor is None:
         expected_factor = _multiplier_factor(multipliers, "expected")
-    scale = rate * expected_factor
     return LineResult(
         index=index,
         name=line.name,
@@ -490,8 +483,8 @@ def cost_line(
         optimized_low=best,
         optimized_high=worst,
         steps=tuple(steps),
-        by_model={k: (v * scale).quantize(q, rounding=hu) for k, v in by_model.items()},
-        notices=tuple(dict.fromkeys(notices)) if notices else (),
+        by_model={k: _amount(v * rate * expected_factor) for k, v in by_model.items()},
+        notices=tuple(dict.fromkeys(notices)),
     )
 
 

@@ -94,7 +94,9 @@ class Line(_Base):
     @property
     def route(self) -> list[RouteShare]:
         """The routing mix in force: the line's own model alone unless a mix is set."""
-        return self.routing or [RouteShare(model=self.model, share=ONE)]
+        # (built unvalidated: the line's own model id is already valid, and the engine asks
+        # for this once per line at every recompute)
+        return self.routing or [RouteShare.model_construct(model=self.model, share=ONE)]
 
     def model_ids(self) -> set[str]:
         return {self.model, *(r.model for r in self.routing)}

@@ -8,7 +8,7 @@ import contextlib
 import gc
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,16 +91,25 @@ def make_app(argv: list[str] | None = None, check_style: bool = True) -> QApplic
 
 def create_window(today=None):
     """Load the catalog and build the main window (raises InputError on a broken shipped catalog)."""
-    from planner.ui.main_window import MainWindow, drop_source_lines
+    from planner.ui.main_window import MainWindow
     from planner.ui.session import Session
 
-    # Start-up builds hundreds of thousands of long-lived objects (the catalog, its table):
-    # no cyclic collection while it does (each one would walk everything built so far), and
-    # afterwards collections leave them alone (reference counting still frees them).
+    with _building_window():
+        return MainWindow(Session(), today=today)
+
+
+@contextlib.contextmanager
+def _building_window() -> Iterator[None]:
+    """Around loading the catalog and building the window: hundreds of thousands of
+    long-lived objects (the catalog, its table). No cyclic collection while they are made
+    (each one would walk everything built so far), and afterwards collections leave them
+    alone (reference counting still frees them); the import-time source lines are dropped."""
+    from planner.ui.main_window import drop_source_lines
+
     was = gc.isenabled()
     gc.disable()
     try:
-        return MainWindow(Session(), today=today)
+        yield
     finally:
         drop_source_lines()
         gc.freeze()
@@ -171,14 +180,12 @@ def _catalog_failed(e: InputError, parent: QWidget | None = None) -> None:
 
 def _complete(win: MainWindow, argv: list[str]) -> None:
     """The second half of a start from a first paint: the catalog, the plan, the tabs."""
-    from planner.ui.main_window import drop_source_lines
     from planner.ui.session import Session
 
     prefer_fusion_to_legacy_style(QApplication.instance())
-    was = gc.isenabled()
-    gc.disable()
     try:
-        win.complete(Session())
+        with _building_window():
+            win.complete(Session())
     except InputError as e:
         _catalog_failed(e, win)
         _give_up(win)
@@ -190,11 +197,6 @@ def _complete(win: MainWindow, argv: list[str]) -> None:
         QMessageBox.critical(win, APP_DISPLAY_NAME, f"Cost Planner could not start:\n\n{type(e).__name__}: {e}")
         _give_up(win)
         return
-    finally:
-        drop_source_lines()
-        gc.freeze()
-        if was:
-            gc.enable()
     _started(win, argv)
 
 

@@ -25,7 +25,6 @@ from planner.ui.catalog_columns import MAX_COMPARE
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The native value of a cell (Decimal, float, int or None).
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
-MAX_MODELS = MAX_COMPARE
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ class CompareTableModel(QAbstractTableModel):
 
     def set_models(self, models: list[ModelPrice], metric: str, ratio: float) -> None:
         self.beginResetModel()
-        self._models = list(models[:MAX_MODELS])
+        self._models = list(models[:MAX_COMPARE])
         self._metric, self._ratio = metric, ratio
         self._rows = _rows(metric, ratio)
         self._cache = [[(r.get(m) if r.get else None) for m in self._models] for r in self._rows]

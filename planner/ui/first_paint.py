@@ -60,7 +60,7 @@ def load(models_state: str | None, path: Path | None = None) -> dict[str, Any] |
     path = path or paths.first_paint_file()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("fingerprint") != fingerprint(models_state):
+        if not is_current(data, models_state):
             return None
         _check(data["window"])
         return data
@@ -85,9 +85,10 @@ def _check(window: dict[str, Any]) -> None:
     int(window["catalog"]["count"])
 
 
-def capture(win: MainWindow) -> dict[str, Any]:
-    """The file's content for `win` as it is now (its Models tab as a new start restores it)."""
-    return {"fingerprint": fingerprint(win.saved_models_state()), "window": win.first_paint_state()}
+def capture(win: MainWindow, models: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The file's content for `win`, with `models` for its Models tab's look if given (else
+    the tab's as it is now)."""
+    return {"fingerprint": fingerprint(win.saved_models_state()), "window": win.first_paint_state(models)}
 
 
 def save(data: dict[str, Any], path: Path | None = None) -> bool:
@@ -102,9 +103,9 @@ def save(data: dict[str, Any], path: Path | None = None) -> bool:
     return True
 
 
-def is_current(data: dict[str, Any] | None, models_state: str | None) -> bool:
+def is_current(data: Any, models_state: str | None) -> bool:
     """Whether `data` (from `capture`) still matches the files and settings it was made from."""
-    return data is not None and data.get("fingerprint") == fingerprint(models_state)
+    return isinstance(data, dict) and data.get("fingerprint") == fingerprint(models_state)
 
 
 class FrozenTableModel(QAbstractTableModel):

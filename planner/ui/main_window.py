@@ -824,23 +824,22 @@ class MainWindow(QMainWindow):
         if the catalog files or those settings changed since the file was written."""
         from planner.ui import first_paint
 
-        state = self.saved_models_state()
-        if fresh and first_paint.is_current(self.first_paint_data, state):
-            return
-        if not fresh:
-            data = first_paint.capture(self)
-        else:
+        models = None
+        if fresh:
+            state = self.saved_models_state()
+            if first_paint.is_current(self.first_paint_data, state):
+                return
             tab = ModelsTab(self.session)
             try:
                 if state is not None:
                     tab.restore_state(json.loads(state))
-                window = self.first_paint_state(models=tab.first_paint_state())
+                models = tab.first_paint_state()
             except ValueError:
                 return
             finally:
                 tab.setParent(None)
                 tab.deleteLater()
-            data = {"fingerprint": first_paint.fingerprint(state), "window": window}
+        data = first_paint.capture(self, models)
         if data != self.first_paint_data and first_paint.save(data):
             self.first_paint_data = data
 

@@ -371,25 +371,25 @@ class ModelsTab(QWidget):
         """Show a captured look (no catalog yet): the same controls, the same first rows."""
         from planner.ui.first_paint import FrozenTableModel
 
-        blockers = [QSignalBlocker(w) for w in (self.metric_combo, self.provider, self.floor, self.ratio)]
-        for text, data in st["metrics"]:
-            self.metric_combo.addItem(str(text), data)
-        self.metric_combo.setCurrentIndex(int(st["metric_index"]))
-        self.provider.addItems([str(p) for p in st["providers"]])
-        self.floor.setValue(float(st["floor"]))
-        self.ratio.setValue(int(st["ratio"]))
-        self.ratio_label.setText(f"{self.ratio.value()}:1")
-        self.count.setText(str(st["count"]))
-        self.table.setModel(FrozenTableModel(st, self.table))
-        for c, w in enumerate(st["widths"]):
-            self.table.setColumnWidth(c, int(w))
-        for c in st["hidden"]:
-            self.table.setColumnHidden(int(c), True)
-        section, order = st["sort"]
-        hh = self.table.horizontalHeader()
-        hh.setSortIndicatorShown(True)
-        hh.setSortIndicator(int(section), Qt.SortOrder(int(order)))
-        del blockers
+        with QSignalBlocker(self.metric_combo), QSignalBlocker(self.provider), \
+                QSignalBlocker(self.floor), QSignalBlocker(self.ratio):
+            for text, data in st["metrics"]:
+                self.metric_combo.addItem(str(text), data)
+            self.metric_combo.setCurrentIndex(int(st["metric_index"]))
+            self.provider.addItems([str(p) for p in st["providers"]])
+            self.floor.setValue(float(st["floor"]))
+            self.ratio.setValue(int(st["ratio"]))
+            self.ratio_label.setText(f"{self.ratio.value()}:1")
+            self.count.setText(str(st["count"]))
+            self.table.setModel(FrozenTableModel(st, self.table))
+            for c, w in enumerate(st["widths"]):
+                self.table.setColumnWidth(c, int(w))
+            for c in st["hidden"]:
+                self.table.setColumnHidden(int(c), True)
+            section, order = st["sort"]
+            hh = self.table.horizontalHeader()
+            hh.setSortIndicatorShown(True)
+            hh.setSortIndicator(int(section), Qt.SortOrder(int(order)))
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -71,11 +71,6 @@ COLUMN_WIDTHS = {
 rebalance = rebalanced
 
 
-def _tokens(line: Line) -> tuple:
-    """What `rebalance` changes in a line."""
-    return line.input_tokens, line.output_tokens, line.prompt_cache.prefix_tokens
-
-
 class WorkloadTab(QWidget):
     statusMessage = Signal(str)
     workloadRatioChanged = Signal(object)  # float input:output ratio, or None
@@ -498,9 +493,7 @@ class WorkloadTab(QWidget):
             return
         share = Decimal(value) / SLIDER_STEPS
         changes = {r: rebalance(line, share) for r, line in base.items()}
-        # (rebalance moves the tokens and, where it must, the cached prefix: nothing else)
-        lines = self.doc.plan.lines
-        changes = {r: ln for r, ln in changes.items() if _tokens(ln) != _tokens(lines[r])}
+        changes = {r: ln for r, ln in changes.items() if ln != self.doc.plan.lines[r]}
         # (rows whose rounded tokens did not move at this step are left out; the drag's
         # commands still merge into one undo step, see _ReplaceLines.mergeWith)
         if changes:
