@@ -13,6 +13,7 @@ from planner.domain.catalog import Catalog
 from planner.domain.costing import ENGINE_PRECISION, PlanResult, cost_line, price_lookup
 from planner.domain.plan import Line, Plan
 from planner.domain.ranking import Ranking, SortKey
+from planner.domain.token_mix import input_share, rebalance
 
 
 @dataclass(frozen=True)
@@ -105,16 +106,6 @@ def value_ranking(ranking: Ranking, catalog: Catalog, key: str = "value", top: i
     return out
 
 
-def rebalanced(line: Line, input_share: Decimal) -> Line:
-    """A line with its tokens split input:output at `input_share` of the same total."""
-    total = line.input_tokens + line.output_tokens
-    new_in = min(max((total * input_share).quantize(Decimal(1), rounding=ROUND_HALF_UP), Decimal(0)), total)
-    update: dict = {"input_tokens": new_in, "output_tokens": total - new_in}
-    if line.prompt_cache.prefix_tokens > new_in:
-        update["prompt_cache"] = line.prompt_cache.model_copy(update={"prefix_tokens": new_in})
-    return line.model_copy(update=update)
-
-
 @dataclass(frozen=True)
 class Series:
     name: str
@@ -124,15 +115,15 @@ class Series:
 
 
 def plan_input_share(plan: Plan) -> float | None:
-    tin = sum((ln.requests_per_month * ln.input_tokens for ln in plan.lines), Decimal(0))
-    tot = sum((ln.requests_per_month * (ln.input_tokens + ln.output_tokens) for ln in plan.lines), Decimal(0))
-    return float(tin / tot * 100) if tot else None
+    """The plan's input share in percent (the sensitivity chart's "now" marker)."""
+    share = input_share(plan.lines)
+    return float(share * 100) if share is not None else None
 
 
 def sensitivity(plan: Plan, catalog: Catalog, ranking: Ranking, points: int = 11, alternatives: int = 2,
                 most_used: int = 4) -> list[Series]:
-    """Monthly cost (levers on) as every line's tokens move from all output (0% input) to
-    all input (100%): the plan as it is, every line on each of the plan's `most_used` models
+    """Monthly cost (levers on) as the plan's tokens move from all output (0% input) to all
+    input (100%), rebalanced as the input:output slider does (token_mix.rebalance): the plan as it is, every line on each of the plan's `most_used` models
     (by spend), and on the `alternatives` cheapest models above the floor (by blended price
     at the ranking's ratio)."""
     if not plan.lines:
@@ -160,14 +151,14 @@ def sensitivity(plan: Plan, catalog: Catalog, ranking: Ranking, points: int = 11
     with localcontext() as ctx:
         ctx.prec = ENGINE_PRECISION
         xs = [float(s * 100) for s in shares]
-        out.append(Series("Plan as it is", None, xs, [total([rebalanced(ln, s) for ln in plan.lines]) for s in shares]))
+        moved = [rebalance(plan.lines, s) for s in shares]
+        out.append(Series("Plan as it is", None, xs, [total(lines) for lines in moved]))
         for model_id in used + alts:
             m = lookup(model_id)
             if m is None:
                 continue
             label = f"All on {m.name}" + (" (alternative)" if model_id in alts else "")
-            ys = [total([rebalanced(ln, s).model_copy(update={"model": model_id, "routing": []}) for ln in plan.lines])
-                  for s in shares]
+            ys = [total([ln.model_copy(update={"model": model_id, "routing": []}) for ln in lines]) for lines in moved]
             out.append(Series(label, model_id, xs, ys))
     return out
 

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.domain.chart_data import rebalanced
 from planner.domain.plan import Line
 from planner.domain.ranking import DEFAULT_QUALITY_FLOOR
 from planner.domain.suggest import Suggestion, suggest_cheaper
+from planner.domain.token_mix import input_output_ratio, input_share, ratio_label, rebalance
 from planner.formatting import fmt_money, fmt_pct
 from planner.ui.delegates import PER_CHOICES, ChoiceDelegate, ModelDelegate, preset_choices
 from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
@@ -65,10 +65,6 @@ COLUMN_WIDTHS = {
     COL_NAME: 140, COL_PRESET: 86, COL_REQUESTS: 78, COL_PER: 56, COL_DAYS: 40, COL_INPUT: 62, COL_OUTPUT: 62,
     COL_MODEL: 134, COL_ROUTING: 120, COL_BASELINE: 88, COL_OPTIMIZED: 92, COL_PER_REQUEST: 84, COL_SHARE: 54,
 }
-
-
-# The slider's arithmetic lives in the domain (the sensitivity chart uses it too).
-rebalance = rebalanced
 
 
 class WorkloadTab(QWidget):
@@ -267,9 +263,8 @@ class WorkloadTab(QWidget):
     def _emit_workload_ratio(self) -> None:
         """The plan's input:output ratio, for the Models tab's "My workload's ratio": once
         the tokens settle (a slider drag moves them at every step; the tab re-ranks after)."""
-        tin = sum((line.requests_per_month * line.input_tokens for line in self.doc.plan.lines), Decimal(0))
-        tout = sum((line.requests_per_month * line.output_tokens for line in self.doc.plan.lines), Decimal(0))
-        self.workloadRatioChanged.emit(float(tin / tout) if tin and tout else None)
+        ratio = input_output_ratio(input_share(self.doc.plan.lines))
+        self.workloadRatioChanged.emit(float(ratio) if ratio is not None else None)
 
     def _structure_changed(self) -> None:
         empty = not self.doc.plan.lines
@@ -457,9 +452,7 @@ class WorkloadTab(QWidget):
         return list(range(len(self.doc.plan.lines)))
 
     def _share_of(self, rows: list[int]) -> Decimal | None:
-        tin = sum((self.doc.plan.lines[r].input_tokens for r in rows), Decimal(0))
-        tot = sum((self.doc.plan.lines[r].input_tokens + self.doc.plan.lines[r].output_tokens for r in rows), Decimal(0))
-        return tin / tot if tot else None
+        return input_share([self.doc.plan.lines[r] for r in rows])
 
     def _sync_slider(self, *_args) -> None:
         if self._slider_base is not None:
@@ -471,12 +464,7 @@ class WorkloadTab(QWidget):
         self._slider_text(share)
 
     def _slider_text(self, share: Decimal | None) -> None:
-        if share is None:
-            self.slider_label.setText("no tokens")
-            return
-        i = float(share) * 100
-        ratio = f"{i / (100 - i):.2g}:1" if i < 100 else "all input"
-        self.slider_label.setText(f"{i:.1f}% input · {100 - i:.1f}% output ({ratio})")
+        self.slider_label.setText(ratio_label(share))
 
     def _slider_pressed(self) -> None:
         self._slider_base = {r: self.doc.plan.lines[r] for r in self.slider_rows()}
@@ -492,7 +480,7 @@ class WorkloadTab(QWidget):
         if not base:
             return
         share = Decimal(value) / SLIDER_STEPS
-        changes = {r: rebalance(line, share) for r, line in base.items()}
+        changes = dict(zip(base, rebalance(list(base.values()), share), strict=True))
         changes = {r: ln for r, ln in changes.items() if ln != self.doc.plan.lines[r]}
         # (rows whose rounded tokens did not move at this step are left out; the drag's
         # commands still merge into one undo step, see _ReplaceLines.mergeWith)
@@ -566,4 +554,4 @@ class SuggestDialog(QDialog):
         )
 
 
-__all__ = ["WorkloadTab", "rebalance", "QMessageBox"]
+__all__ = ["WorkloadTab", "QMessageBox"]

@@ -64,3 +64,24 @@ GEMINI_PRO = mp("google/gemini-pro", "2", "12", name="Gemini Pro")
 MID = mp("acme/mid", "2", "8", name="Acme Mid")
 
 STANDARD_CATALOG = catalog(SONNET, OPUS, FLASH, GEMINI_PRO, MID)
+
+
+def two_line_split(lines: list[Line], share: float) -> list[tuple[Decimal, Decimal]]:
+    """(input, output) of two lines rebalanced to a weighted input `share`, solved by hand.
+
+    Both lines' odds I/O are multiplied by one factor; with a = k x odds1 and c = odds2 / odds1,
+    m1·a/(a+1) + m2·c·a/(c·a+1) = S·M (m = requests x tokens, M = m1 + m2) is the quadratic
+    c·M·(1−S)·a² + (m1 + c·m2 − S·M·(c+1))·a − S·M = 0, whose positive root gives the split."""
+    import math
+
+    (r1, i1, o1), (r2, i2, o2) = [(float(ln.requests_per_month), float(ln.input_tokens), float(ln.output_tokens))
+                                  for ln in lines]
+    t1, t2 = i1 + o1, i2 + o2
+    m1, m2 = r1 * t1, r2 * t2
+    big = m1 + m2
+    c = (i2 / o2) / (i1 / o1)
+    qa, qb, qc = c * big * (1 - share), m1 + c * m2 - share * big * (c + 1), -share * big
+    a = (-qb + math.sqrt(qb * qb - 4 * qa * qc)) / (2 * qa)
+    in1 = Decimal(round(t1 * a / (a + 1)))
+    in2 = Decimal(round(t2 * c * a / (c * a + 1)))
+    return [(in1, Decimal(str(t1)) - in1), (in2, Decimal(str(t2)) - in2)]

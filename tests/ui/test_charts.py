@@ -20,6 +20,7 @@ from planner.domain.plan import FlatMultiplier, Line, Plan, PromptCache
 from planner.domain.ranking import rank
 from planner.io.catalog_files import LoadedCatalog
 from tests.conftest import REPO
+from tests.domain.domain_helpers import two_line_split
 
 A = ModelPrice(id="p/a", name="Alpha", provider="P", input=D(3), output=D(15), cache_read=D("0.3"), quality={"tokenrate": 80},
                history=(PricePoint(date=date(2024, 1, 1), input=D(10), output=D(30)), PricePoint(date=date(2026, 1, 1), input=D(3), output=D(15))))
@@ -76,10 +77,12 @@ def test_sensitivity_is_the_engine_at_each_ratio():
     series = cd.sensitivity(p, CAT, rank(CAT, "tokenrate", 3.0, 0), points=3)
     first = series[0]
     assert first.name == "Plan as it is" and first.x == [0.0, 50.0, 100.0]
-    # at 50% input: Chat 750/750 tokens (prefix 400 kept), Tags 175/175
+    # at 50% input, each line's odds scaled by one factor: Chat 735/765 (prefix 400 kept), Tags 322/28
+    (chat_in, chat_out), (tags_in, tags_out) = two_line_split(p.lines, 0.5)
+    assert (chat_in, tags_in) == (735, 322)
     at_half = Plan.model_validate({**p.model_dump(), "lines": [
-        {**p.lines[0].model_dump(), "input_tokens": "750", "output_tokens": "750"},
-        {**p.lines[1].model_dump(), "input_tokens": "175", "output_tokens": "175"}]})
+        {**p.lines[0].model_dump(), "input_tokens": chat_in, "output_tokens": chat_out},
+        {**p.lines[1].model_dump(), "input_tokens": tags_in, "output_tokens": tags_out}]})
     assert first.y[1] == pytest.approx(float(compute(at_half, CAT).optimized))
     names = [s.name for s in series]
     assert "All on Alpha" in names and "All on Beta" in names
@@ -139,8 +142,11 @@ def test_charts_follow_the_input_output_slider(window, qtbot):
     window.show_tab(TAB_CHARTS)
     qtbot.waitUntil(lambda: tab.chart(CostByLineChart).values["baseline"][0] != before, timeout=3000)
     after = tab.chart(CostByLineChart).values["baseline"][0]
-    # Chat 1,500 tokens: 150 in / 1,350 out: 10,000 x (150 x 3 + 1,350 x 15)/1e6 = 207.00
-    assert after == 207.0
+    # at 10% the plan's odds scale together: Chat 1,500 tokens -> 135 in / 1,365 out
+    (chat_in, chat_out), _ = two_line_split(plan().lines, 0.1)
+    assert (chat_in, chat_out) == (135, 1365)
+    # 10,000 x (135 x 3 + 1,365 x 15)/1e6 = 10,000 x 20,880 / 1e6 = 208.80
+    assert after == 208.8
     assert after == float(window.doc.result.lines[0].baseline)
     # the sensitivity chart redraws when the drag pauses (and once it is scrolled into view);
     # its "plan as it is" at 10% input is the engine's total
@@ -213,7 +219,7 @@ def test_charts_show_the_engine_figures_once_a_drag_ends(window, qtbot):
     for v in [*range(SLIDER_STEPS // 2, SLIDER_STEPS // 10, -SLIDER_STEPS // 25), SLIDER_STEPS // 10]:
         wt.slider.setValue(v)
     wt._slider_released()
-    assert window.doc.plan.lines[0].input_tokens == 150  # 10% of Chat's 1,500 tokens
+    assert window.doc.plan.lines[0].input_tokens < 150  # Chat more output-heavy than the plan's 10%
     qtbot.waitUntil(lambda: _plotted(tab) == _engine(window.doc), timeout=3000)
     # once the results stop, the axes fit the values exactly again (as a chart drawn afresh)
     line = tab.chart(CostByLineChart)

@@ -210,9 +210,9 @@ def test_prefix_spin_cannot_exceed_the_input_tokens(panel, doc):
 def test_prefix_bound_follows_the_input_tokens_once_they_settle(panel, doc, qtbot):
     """A token change (the input:output slider) moves the bound once the tokens stop moving;
     a prefix above the input is refused meanwhile by the line's own rule."""
-    from planner.ui.workload_tab import rebalance
+    from planner.domain.token_mix import rebalance
 
-    doc.set_lines({0: rebalance(doc.plan.lines[0], Decimal("0.2"))}, "Rebalance")
+    doc.set_lines({0: rebalance([doc.plan.lines[0]], Decimal("0.2"))[0]}, "Rebalance")
     new_input = int(doc.plan.lines[0].input_tokens)
     assert new_input < 500
     qtbot.waitUntil(lambda: panel.prefix.maximum() == new_input, timeout=2000)

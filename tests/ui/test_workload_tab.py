@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from planner.domain.costing import compute
 from planner.domain.plan import Plan, PromptCache
+from planner.domain.token_mix import rebalance
 from planner.formatting import fmt_money
 from planner.ui.main_window import TAB_MODELS, TAB_WORKLOAD, MainWindow
-from planner.ui.workload_tab import SLIDER_STEPS, SuggestDialog, WorkloadTab, rebalance
+from planner.ui.workload_tab import SLIDER_STEPS, SuggestDialog, WorkloadTab
 from planner.ui.worksheet_model import (
     COL_BATCH,
     COL_INPUT,
@@ -27,6 +28,7 @@ from planner.ui.worksheet_model import (
     COL_PREFIX,
     COL_REQUESTS,
 )
+from tests.domain.domain_helpers import two_line_split
 from tests.ui.workload_helpers import (  # noqa: F401  (fixtures)
     BIG,
     MID,
@@ -308,51 +310,60 @@ def test_fill_down_needs_two_cells(three):
 
 def test_rebalance_keeps_the_total_and_shrinks_the_prefix():
     ln = line(inp=500, out=1000, prompt_cache=PromptCache(prefix_tokens=D(400), hit_rate=D("0.9")))
-    r = rebalance(ln, D("0.8"))
+    (r,) = rebalance([ln], D("0.8"))
     assert (r.input_tokens, r.output_tokens, r.prompt_cache.prefix_tokens) == (D(1200), D(300), D(400))
-    r = rebalance(ln, D("0.1"))
+    (r,) = rebalance([ln], D("0.1"))
     assert (r.input_tokens, r.output_tokens, r.prompt_cache.prefix_tokens) == (D(150), D(1350), D(150))
     assert r.prompt_cache.hit_rate == D("0.9")
-    r = rebalance(line(inp=1, out=2), D("0.5"))  # 1.5 rounds half up
+    (r,) = rebalance([line(inp=1, out=2)], D("0.5"))  # 1.5 rounds half up
     assert (r.input_tokens, r.output_tokens) == (D(2), D(1))
 
 
 def test_slider_shows_the_plans_input_share(tab):
-    # (500 + 300) input of (1,500 + 350) tokens = 43.2%
-    assert tab.slider.value() == 432
-    assert tab.slider_label.text().startswith("43.2% input · 56.8% output")
+    # weighted by requests: (10,000 x 500 + 20,000 x 300) / (10,000 x 1,500 + 20,000 x 350)
+    # = 11M / 22M = 50.0% (the unweighted mean of the two lines would say 43.2%)
+    assert tab.slider.value() == 500
+    assert tab.slider_label.text() == "50.0% input · 50.0% output (1:1)"
 
 
-def test_slider_drag_keeps_every_lines_total_and_is_one_undo_step(tab, doc):
+def _chat_and_tags_at_80_percent() -> list[tuple[Decimal, Decimal]]:
+    return two_line_split([line("Chat"), line("Tags", 20_000, 300, 50, SMALL)], 0.8)
+
+
+def test_slider_drag_keeps_each_lines_shape_and_is_one_undo_step(tab, doc):
     totals = [ln.input_tokens + ln.output_tokens for ln in doc.plan.lines]
     tab.slider.setSliderDown(True)
     tab.slider.setValue(800)
-    # Chat 1,200 in / 300 out: 10,000 x (3,600 + 4,500)/1e6 = $81; Tags 280 / 70: 20,000 x (28 + 28)/1e6 = $1.12
-    assert [(ln.input_tokens, ln.output_tokens) for ln in doc.plan.lines] == [(D(1200), D(300)), (D(280), D(70))]
-    assert tab.totals.optimized.text() == "$82.12"
+    expected = _chat_and_tags_at_80_percent()
+    # Chat 10,000 x 500/1,000 and Tags 20,000 x 300/50 at 80%: a = 2.587 (see two_line_split)
+    assert expected == [(D(1082), D(418)), (D(339), D(11))]
+    assert [(ln.input_tokens, ln.output_tokens) for ln in doc.plan.lines] == expected
+    # Chat 10,000 x (1,082 x 3 + 418 x 15)/1e6 = $95.16; Tags 20,000 x (339 x 0.1 + 11 x 0.4)/1e6 = $0.766
+    assert tab.totals.optimized.text() == "$95.93"
     totals_consistent(tab)
     for v in (650, 300, 200):
         tab.slider.setValue(v)
         assert [ln.input_tokens + ln.output_tokens for ln in doc.plan.lines] == totals
+        # Chat stays the more output-heavy line at every step
+        chat, tags = doc.plan.lines
+        assert chat.input_tokens / 1500 < tags.input_tokens / 350
         totals_consistent(tab)
     tab.slider.setSliderDown(False)
-    # at 20%: Chat 300 / 1,200: 10,000 x (900 + 18,000)/1e6 = $189; Tags 70 / 280: 20,000 x (7 + 112)/1e6 = $2.38
-    assert tab.totals.optimized.text() == "$191.38"
     assert tab.slider_label.text().startswith("20.0% input · 80.0% output (0.25:1)")
     assert doc.undo_stack.count() == 1
     doc.undo_stack.undo()
     assert [(ln.input_tokens, ln.output_tokens) for ln in doc.plan.lines] == [(D(500), D(1000)), (D(300), D(50))]
     assert tab.totals.optimized.text() == "$166.00"
-    assert tab.slider.value() == 432
+    assert tab.slider.value() == 500
     totals_consistent(tab)
 
 
 def test_a_slow_drag_is_one_undo_step_even_when_some_lines_do_not_move(tab, doc):
     """A mouse drag moves the slider a step at a time; a short line's rounded tokens don't change at
-    every step (Tags: 350 x 0.800 = 280, x 0.801 = 280.35 -> 280) while Chat's do (1,200 -> 1,202)."""
+    every step while a long line's do."""
+    original = list(doc.plan.lines)
     drag(tab, *range(800, 811))
-    # at 81.0%: Chat 1,215 / 285, Tags 350 x 0.81 = 283.5 -> 284 / 66
-    assert [(ln.input_tokens, ln.output_tokens) for ln in doc.plan.lines] == [(D(1215), D(285)), (D(284), D(66))]
+    assert doc.plan.lines == rebalance(original, D("0.81"))
     assert doc.undo_stack.count() == 1
     doc.undo_stack.undo()
     assert [(ln.input_tokens, ln.output_tokens) for ln in doc.plan.lines] == [(D(500), D(1000)), (D(300), D(50))]
@@ -360,26 +371,29 @@ def test_a_slow_drag_is_one_undo_step_even_when_some_lines_do_not_move(tab, doc)
 
 
 def test_two_drags_are_two_undo_steps(tab, doc):
+    original = list(doc.plan.lines)
     drag(tab, 700, 800)
     drag(tab, 500, 200)
     assert doc.undo_stack.count() == 2
     doc.undo_stack.undo()
-    assert [(ln.input_tokens, ln.output_tokens) for ln in doc.plan.lines] == [(D(1200), D(300)), (D(280), D(70))]
+    assert [(ln.input_tokens, ln.output_tokens) for ln in doc.plan.lines] == _chat_and_tags_at_80_percent()
     totals_consistent(tab)
     doc.undo_stack.undo()
-    assert doc.plan.lines[0].input_tokens == D(500)
+    assert doc.plan.lines == original
     doc.undo_stack.redo()
     doc.undo_stack.redo()
-    assert doc.plan.lines[0].input_tokens == D(300)
+    # the second drag starts from where the first one left the lines
+    assert doc.plan.lines == rebalance(rebalance(original, D("0.8")), D("0.2"))
     totals_consistent(tab)
 
 
 def test_keyboard_steps_are_one_undo_step_each(tab, doc):
-    tab.slider.setValue(500)
+    original = list(doc.plan.lines)
     tab.slider.setValue(600)
+    tab.slider.setValue(700)
     assert doc.undo_stack.count() == 2
     doc.undo_stack.undo()
-    assert doc.plan.lines[0].input_tokens == D(750)  # 50% of 1,500
+    assert doc.plan.lines == rebalance(original, D("0.6"))
     totals_consistent(tab)
 
 

@@ -338,8 +338,9 @@ class SensitivityChart(Chart):
             self.set_note("")
             return
         self.now_line.setPos(now)
-        self.now_line.label.setFormat(f"now: {now:.0f}% input")
-        self.set_note(f"Plan as it is at {now:.0f}% input: <b>{money_text(float(ctx.result.optimized), ctx.currency, 2)}</b>/month")
+        self.now_line.label.setFormat(f"now: {now:.1f}% input")
+        monthly = ctx.result.summary().optimized
+        self.set_note(f"Plan as it is at {now:.1f}% input: <b>{money_text(float(monthly), ctx.currency, 2)}</b>/month")
 
 
 class ForecastChart(Chart):
