@@ -19,7 +19,16 @@ from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, PromptCache, load_plan
 from planner.domain.ranking import SortKey, rank, tokens_per_dollar
-from planner.formatting import fmt_float, fmt_money, fmt_pct, fmt_price, fmt_small_money, fmt_tokens
+from planner.domain.token_mix import input_share, ratio_label, rebalance
+from planner.formatting import (
+    fmt_float,
+    fmt_int,
+    fmt_money,
+    fmt_pct,
+    fmt_price,
+    fmt_small_money,
+    fmt_tokens,
+)
 
 
 class UsageError(InputError):
@@ -244,6 +253,9 @@ def cmd_quote(args: argparse.Namespace) -> int:
         plan = load_plan(Path(args.plan))
     else:
         plan, catalog = _quote_plan(args, catalog)
+    if args.input_share is not None:
+        share = _rate("--input-share", args.input_share)
+        plan = plan.model_copy(update={"lines": rebalance(plan.lines, share)})
     result = compute(plan, catalog)
     if args.json:
         print(json.dumps(result_to_json(plan, result), indent=2))
@@ -252,47 +264,56 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _opt_str(x: Any) -> str | None:
+    return None if x is None else str(x)
+
+
 def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
-    """The quote as JSON: amounts are decimal strings in cents, in the plan's currency."""
-    line_amounts, _ = r.footed_lines("optimized")
-    baseline_amounts, _ = r.footed_lines("baseline")
+    """The quote as JSON: amounts are decimal strings in the plan's currency, as shown."""
     sm = r.summary()
-    _, steps, _ = r.footed_waterfall()
+    shares = sm.line_share_pct or (None,) * len(r.lines)
     return {
         "plan": plan.name,
         "currency": r.currency,
+        "input_share": _opt_str(input_share(plan.lines)),
         "baseline_monthly": str(sm.baseline),
         "optimized_monthly": str(sm.optimized),
         "optimized_monthly_low": str(sm.low),
         "optimized_monthly_high": str(sm.high),
         "savings_monthly": str(sm.savings),
-        "savings_pct": None if sm.savings_pct is None else str(sm.savings_pct),
-        "annual": str(sm.annual),
-        "cost_per_request": None if sm.cost_per_request is None else str(sm.cost_per_request),
+        "savings_pct": _opt_str(sm.savings_pct),
+        "annual_run_rate": str(sm.annual_run_rate),
+        "next_12_months": str(sm.next_12_months),
+        "cost_per_request": _opt_str(sm.cost_per_request),
         "requests_monthly": str(r.requests),
-        "waterfall": [{"lever": s.key, "label": s.label, "saving": str(s.saving)} for s in steps],
+        "waterfall": [{"lever": s.key, "label": s.label, "saving": str(s.saving)} for s in sm.waterfall_steps],
         "lines": [
             {
                 "name": line.name,
+                "model": pl.model,
                 "requests_monthly": str(line.requests),
+                "input_tokens": str(pl.input_tokens),
+                "output_tokens": str(pl.output_tokens),
                 "baseline_monthly": str(b),
                 "optimized_monthly": str(o),
-                "share_of_total_pct": str((line.share_of_total * 100).quantize(Decimal("0.01"))),
+                "share_of_total_pct": _opt_str(share),
                 "notices": list(line.notices),
             }
-            for line, b, o in zip(r.lines, baseline_amounts, line_amounts, strict=True)
+            for line, pl, b, o, share in zip(r.lines, plan.lines, sm.line_baseline, sm.line_optimized, shares,
+                                             strict=True)
         ],
         "forecast": [
             {"month": m.label, "expected": str(m.expected), "low": str(m.low), "high": str(m.high)} for m in sm.forecast
         ],
-        "forecast_total": str(sm.forecast_total),
+        "forecast_total": str(sm.forecast_total.expected),
         "budget": None
-        if r.budget is None
+        if sm.budget is None
         else {
             "monthly_budget": str(sm.budget),
             "headroom": str(sm.headroom),
-            "requests_affordable": None if r.budget.requests_affordable is None else str(int(r.budget.requests_affordable)),
-            "first_month_over": r.budget.first_month_over,
+            "headroom_pct": _opt_str(sm.headroom_pct),
+            "requests_affordable": sm.requests_affordable,
+            "first_month_over": sm.first_month_over_label,
         },
         "notices": list(r.notices),
     }
@@ -300,41 +321,47 @@ def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
 
 def print_quote(plan: Plan, r: PlanResult) -> None:
     cur = r.currency
-    line_amounts, optimized = r.footed_lines("optimized")
-    baseline_amounts, baseline = r.footed_lines("baseline")
-    print(f"{plan.name}  ({cur})")
-    headers = ["Line", "Requests/mo", "Baseline/mo", "Optimized/mo", "Per request", "Share"]
+    sm = r.summary()
+    share = input_share(plan.lines)
+    print(f"{plan.name}  ({cur})" + (f"  tokens: {ratio_label(share)}" if share is not None else ""))
+    headers = ["Line", "Requests/mo", "In tok.", "Out tok.", "Baseline/mo", "Optimized/mo", "Per request", "Share"]
+    shares = sm.line_share_pct or (None,) * len(r.lines)
     rows = [
         [
             line.name,
             f"{line.requests:,.0f}",
+            fmt_int(pl.input_tokens),
+            fmt_int(pl.output_tokens),
             fmt_money(b, cur),
             fmt_money(o, cur),
             fmt_small_money(line.optimized_per_request, cur),
-            fmt_pct(line.share_of_total * 100),
+            fmt_pct(pct, 2),
         ]
-        for line, b, o in zip(r.lines, baseline_amounts, line_amounts, strict=True)
+        for line, pl, b, o, pct in zip(r.lines, plan.lines, sm.line_baseline, sm.line_optimized, shares, strict=True)
     ]
-    rows.append(["Total", f"{r.requests:,.0f}", fmt_money(baseline, cur), fmt_money(optimized, cur), fmt_small_money(r.cost_per_request, cur), "100.0%" if r.lines else "—"])
-    _print_table(headers, rows, right={1, 2, 3, 4, 5})
-    base, steps, opt = r.footed_waterfall()
+    rows.append(["Total", f"{r.requests:,.0f}", "", "", fmt_money(sm.baseline, cur), fmt_money(sm.optimized, cur),
+                 fmt_small_money(sm.cost_per_request, cur), fmt_pct(sum(shares), 2) if sm.line_share_pct else "—"])
+    _print_table(headers, rows, right={1, 2, 3, 4, 5, 6, 7})
     print()
     print("Savings waterfall")
-    print(f"  Baseline{'':20}{fmt_money(base, cur):>16}")
-    for s in steps:
+    print(f"  Baseline{'':20}{fmt_money(sm.baseline, cur):>16}")
+    for s in sm.waterfall_steps:
         print(f"  - {s.label:<26}{fmt_money(s.saving, cur):>16}")
-    print(f"  Optimized{'':19}{fmt_money(opt, cur):>16}")
+    print(f"  Optimized{'':19}{fmt_money(sm.optimized, cur):>16}")
     print()
-    sm = r.summary()
-    pct = f" ({fmt_pct(sm.savings_pct)})" if sm.savings_pct is not None else ""
+    pct = f" ({fmt_pct(sm.savings_pct, 2)})" if sm.savings_pct is not None else ""
     print(f"Monthly: {fmt_money(sm.optimized, cur)} expected (range {fmt_money(sm.low, cur)} to {fmt_money(sm.high, cur)})")
-    print(f"Savings: {fmt_money(sm.savings, cur)}/month{pct}   Annual: {fmt_money(sm.annual, cur)}")
+    print(f"Savings: {fmt_money(sm.savings, cur)}/month{pct}")
+    print(f"Annual run-rate (12 × this month): {fmt_money(sm.annual_run_rate, cur)}   "
+          f"Next 12 months (forecast): {fmt_money(sm.next_12_months, cur)}")
     if sm.forecast:
-        print(f"Forecast: {fmt_money(sm.forecast_total, cur)} over {len(sm.forecast)} months")
-    if r.budget is not None:
-        b = r.budget
-        print(f"Budget: {fmt_money(sm.budget, cur)}/month, headroom {fmt_money(sm.headroom, cur)}"
-              + (f", buys {b.requests_affordable:,.0f} requests/month" if b.requests_affordable is not None else ""))
+        print(f"Forecast: {fmt_money(sm.forecast_total.expected, cur)} over {len(sm.forecast)} months")
+    if sm.budget is not None:
+        head_pct = f" ({fmt_pct(sm.headroom_pct, 2)})" if sm.headroom_pct is not None else ""
+        print(f"Budget: {fmt_money(sm.budget, cur)}/month, headroom {fmt_money(sm.headroom, cur)}{head_pct}"
+              + (f", buys {sm.requests_affordable:,} requests/month" if sm.requests_affordable is not None else ""))
+        if sm.first_month_over_label is not None:
+            print(f"Over budget from {sm.first_month_over_label}")
     for n in r.notices:
         print(f"note: {n}")
 
@@ -485,6 +512,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--batch-share", metavar="B", help="share of requests sent as batch, 0..1")
     q.add_argument("--response-cache-hit-rate", metavar="A", help="exact-match response cache, 0..1")
     q.add_argument("--semantic-cache-hit-rate", metavar="S", help="semantic cache, 0..1")
+    q.add_argument("--input-share", metavar="S",
+                   help="move every line's tokens so the plan's input share is S (0..1), as the slider does")
     q.add_argument("--json", action="store_true", help="print JSON")
     q.set_defaults(func=cmd_quote)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
 import numpy as np
 
@@ -52,13 +52,14 @@ def waterfall(result: PlanResult) -> list[WaterfallBar]:
 
 
 def cost_by_model(result: PlanResult, catalog: Catalog, plan: Plan) -> list[Bar]:
-    """Where the money goes after routing: expected monthly cost per model, largest first."""
+    """Where the money goes after routing: expected monthly cost per model as shown and
+    exported (footed to the monthly total), largest first."""
     lookup = price_lookup(plan, catalog)
-    items = sorted(result.by_model.items(), key=lambda kv: kv[1], reverse=True)
+    items = sorted(result.summary().by_model, key=lambda s: s.amount, reverse=True)
     out = []
-    for model_id, amount in items:
-        m = lookup(model_id)
-        out.append(Bar(m.name if m else model_id, float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), model_id))
+    for s in items:
+        m = lookup(s.model_id)
+        out.append(Bar(m.name if m else s.model_id, float(s.amount), s.model_id))
     return out
 
 
@@ -166,6 +167,8 @@ def sensitivity(plan: Plan, catalog: Catalog, ranking: Ranking, points: int = 11
 @dataclass(frozen=True)
 class ForecastData:
     labels: list[str]
+    #: short axis labels ('Mar 27', or the month number)
+    ticks: list[str]
     expected: list[float]
     low: list[float]
     high: list[float]
@@ -175,15 +178,16 @@ class ForecastData:
 
 def forecast(result: PlanResult) -> ForecastData:
     """The month-by-month forecast as shown and exported (month 1 = the monthly total)."""
-    b = result.budget
-    months = result.summary().forecast
+    sm = result.summary()
+    months = sm.forecast
     return ForecastData(
         labels=[m.label for m in months],
+        ticks=[m.start.strftime("%b %y") if m.start else str(m.index + 1) for m in months],
         expected=[float(m.expected) for m in months],
         low=[float(m.low) for m in months],
         high=[float(m.high) for m in months],
-        budget=float(b.budget) if b is not None else None,
-        first_over=b.first_month_over if b is not None else None,
+        budget=float(sm.budget) if sm.budget is not None else None,
+        first_over=sm.first_month_over,
     )
 
 

@@ -420,7 +420,8 @@ def _summary(h: _Html, d: ExportData, f: _Fmt) -> None:
             f.money(d.monthly_expected),
             f"range {f.money(d.monthly_low)} – {f.money(d.monthly_high)}",
         ),
-        ("Annual", f.money(d.annual), "12 × monthly expected"),
+        ("Annual run-rate", f.money(d.annual_run_rate), "12 × this month's expected"),
+        ("Next 12 months", f.money(d.next_12_months), "forecast: growth and price trend included"),
         ("Savings per month", f.money(d.savings), savings_note),
         (
             "Cost per request",
@@ -430,27 +431,26 @@ def _summary(h: _Html, d: ExportData, f: _Fmt) -> None:
     ]
     if d.budget is not None:
         over = d.first_month_over
-        kpis.append(
-            (
-                "Budget headroom",
-                f.money(d.headroom),
-                f"of a {f.money(d.budget)} monthly budget ({f.ratio(d.headroom_pct)})",
-            )
-        )
         buys = f.count(d.requests_affordable) if d.requests_affordable is not None else "—"
         note = (
             f'<span class="warn">forecast exceeds it from {_esc(over)}</span>'
             if over
             else f"forecast stays within it for {d.horizon_months} months"
         )
-        kpis.append(("The budget buys", buys, f"requests a month; {note}"))
+        kpis.append(
+            (
+                "Budget headroom",
+                f.money(d.headroom),
+                f"of a {f.money(d.budget)} monthly budget ({f.ratio(d.headroom_pct)}); "
+                f"it buys {buys} requests a month; {note}",
+            )
+        )
     else:
-        kpis.append(("Budget", "—", "no monthly budget set"))
         kpis.append(
             (
                 "Forecast total",
                 f.money(d.forecast_total.expected),
-                f"{d.horizon_months} months, expected",
+                f"{d.horizon_months} months, expected; no monthly budget set",
             )
         )
     grid = ['<table class="kpi" width="100%" cellspacing="0" cellpadding="0">']

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import (
-    PlanResult,
-    batch_factors,
-    foot,
-    foot_to,
-    money,
-    price_lookup,
-    unit_prices,
-)
+from planner.domain.costing import PlanResult
 from planner.domain.errors import InputError
 from planner.domain.plan import Plan
+from planner.domain.prices import batch_prices, price_lookup, unit_prices
+from planner.domain.summary import fraction_of
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
-#: Shares and percentages derived by division are exported to this many places (0.1234 = 12.34%).
-RATIO_QUANTUM = Decimal("0.0001")
-#: Per-request amounts are exported to this many places.
-UNIT_MONEY_QUANTUM = Decimal("0.000001")
 
 
 class Kind(StrEnum):
@@ -78,7 +68,8 @@ class LineRow:
     semantic_cache_hit_rate: Decimal
     baseline: Decimal
     optimized: Decimal
-    share: Decimal
+    #: of the expected total (fraction, 4 places; the rows add up to exactly 1)
+    share: Decimal | None
     notes: str
 
     def value(self, key: str) -> Any:
@@ -96,7 +87,7 @@ class TotalRow:
     share: Decimal | None
 
     #: the columns the total row fills (the XLSX writes these as SUM formulas)
-    SUMMED = ("requests", "baseline", "optimized")
+    SUMMED = ("requests", "baseline", "optimized", "share")
 
     def value(self, key: str) -> Any:
         if key == "name":
@@ -231,7 +222,8 @@ class ExportData:
     monthly_expected: Decimal
     monthly_low: Decimal
     monthly_high: Decimal
-    annual: Decimal
+    annual_run_rate: Decimal
+    next_12_months: Decimal
     savings: Decimal
     savings_pct: Decimal | None
     cost_per_request: Decimal | None
@@ -289,10 +281,6 @@ def format_exported_at(t: datetime) -> str:
     s = t.strftime("%Y-%m-%d %H:%M")
     tz = t.tzname()
     return f"{s} {tz}" if tz else s
-
-
-def _ratio(x: Decimal) -> Decimal:
-    return x.quantize(RATIO_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 # ---------------------------------------------------------------------------------------
@@ -355,13 +343,14 @@ def build_export(
     if len(result.lines) != len(plan.lines):
         raise ValueError("the result does not belong to this plan (line counts differ)")
 
-    baselines, baseline_total = result.footed_lines("baseline")
-    optimized, optimized_total = result.footed_lines("optimized")
-    _, low_total = result.footed_lines("optimized_low")
-    _, high_total = result.footed_lines("optimized_high")
+    headline = result.summary()
+    baselines, baseline_total = headline.line_baseline, headline.baseline
+    optimized, optimized_total = headline.line_optimized, headline.optimized
+    low_total, high_total = headline.low, headline.high
+    shares = headline.line_share_pct or (None,) * len(plan.lines)
 
     rows: list[LineRow] = []
-    for i, (pl, lr) in enumerate(zip(plan.lines, result.lines, strict=True)):
+    for i, pl in enumerate(plan.lines):
         own = model(pl.model, f"line {i + 1} '{pl.name}'")
         up = unit_prices(own, pl.input_tokens)
         rows.append(
@@ -385,7 +374,7 @@ def build_export(
                 semantic_cache_hit_rate=pl.semantic_cache_hit_rate,
                 baseline=baselines[i],
                 optimized=optimized[i],
-                share=_ratio(lr.share_of_total),
+                share=None if shares[i] is None else shares[i] / 100,
                 notes=pl.notes,
             )
         )
@@ -395,36 +384,23 @@ def build_export(
         requests=requests,
         baseline=baseline_total,
         optimized=optimized_total,
-        share=ONE if rows and optimized_total else None,
+        share=sum(headline.line_share_pct, ZERO) / 100 if headline.line_share_pct else None,
     )
     table = ExportTable(line_columns(plan.currency.code), tuple(rows), total)
 
-    # Headline figures, all from the footed amounts so a reader can recompute them.
-    headline = result.summary()
+    # Headline figures: the plan summary's, so the window, the CLI and every export agree.
     savings = headline.savings
-    savings_pct = _ratio(savings / baseline_total) if baseline_total else None
-    annual = headline.annual
-    cost_per_request = (
-        (optimized_total / requests).quantize(UNIT_MONEY_QUANTUM, rounding=ROUND_HALF_UP)
-        if requests
-        else None
-    )
-    budget = headroom = headroom_pct = affordable = None
-    first_over: str | None = None
-    if result.budget is not None:
-        budget = money(result.budget.budget)
-        headroom = budget - optimized_total
-        headroom_pct = _ratio(headroom / budget) if budget else None
-        if result.budget.requests_affordable is not None:
-            affordable = result.budget.requests_affordable.quantize(ONE, rounding=ROUND_HALF_UP)
-        if result.budget.first_month_over is not None:
-            first_over = result.forecast[result.budget.first_month_over].label
+    savings_pct = headline.savings_fraction
+    cost_per_request = headline.cost_per_request
+    budget, headroom, headroom_pct = headline.budget, headline.headroom, headline.headroom_fraction
+    affordable = None if headline.requests_affordable is None else Decimal(headline.requests_affordable)
+    first_over = headline.first_month_over_label
 
     # Waterfall: baseline, one step per lever / multiplier, optimized (steps foot exactly).
     w_base, steps, w_opt = result.footed_waterfall()
 
     def of_base(x: Decimal) -> Decimal | None:
-        return _ratio(x / w_base) if w_base else None
+        return fraction_of(x, w_base)
 
     waterfall = (
         WaterfallRow(
@@ -441,14 +417,14 @@ def build_export(
             if mid not in used:
                 used.append(mid)
     ids = list(dict.fromkeys([*used, *result.by_model]))
-    by_model_amounts = (
-        foot_to([result.by_model.get(mid, ZERO) for mid in ids], optimized_total) if ids else []
-    )
+    footed_models = {s.model_id: s for s in headline.by_model}
     model_rows = []
-    for mid, amount in zip(ids, by_model_amounts, strict=True):
+    for mid in ids:
         m = model(mid, "model")
-        f_in, f_out = batch_factors(m, plan.batch_discount)
+        standard = unit_prices(m)
+        batch = batch_prices(m, standard, plan.batch_discount)
         lc = m.long_context
+        spend = footed_models.get(mid)
         model_rows.append(
             ModelRow(
                 id=m.id,
@@ -458,16 +434,12 @@ def build_export(
                 output=m.output,
                 cache_read=m.cache_read,
                 cache_write=m.cache_write,
-                cache_write_effective=m.cache_write if m.cache_write is not None else m.input,
+                cache_write_effective=standard.cache_write,
                 batch_input=m.batch_input,
                 batch_output=m.batch_output,
                 batch_discount=m.batch_discount,
-                batch_input_effective=m.batch_input
-                if m.batch_input is not None
-                else (m.input * f_in).normalize(),
-                batch_output_effective=m.batch_output
-                if m.batch_output is not None
-                else (m.output * f_out).normalize(),
+                batch_input_effective=batch.input,
+                batch_output_effective=batch.output,
                 long_context_threshold=lc.threshold_tokens if lc else None,
                 long_context_input=lc.input if lc else None,
                 long_context_output=lc.output if lc else None,
@@ -475,8 +447,8 @@ def build_export(
                 source_url=m.source_url,
                 as_of=m.as_of,
                 pinned=mid in plan.pinned_prices,
-                monthly=amount,
-                share=_ratio(amount / optimized_total) if optimized_total else ZERO,
+                monthly=spend.amount if spend else ZERO,
+                share=spend.share_fraction if spend else ZERO,
             )
         )
 
@@ -485,31 +457,13 @@ def build_export(
         for m in plan.multipliers
     )
 
-    # Forecast: month 1 is the monthly total above; each month in cents, the total their sum.
-    fc_rows = [
-        ForecastRow(
-            label=m.label,
-            requests=m.requests,
-            baseline=m.baseline,
-            low=m.low,
-            expected=m.expected,
-            high=m.high,
-            over_budget=m.over_budget,
-        )
-        for m in headline.forecast
-    ]
+    # Forecast: month 1 is the monthly total above; each month the sum of its lines.
+    def forecast_row(m: Any) -> ForecastRow:
+        return ForecastRow(label=m.label, requests=m.requests, baseline=m.baseline, low=m.low,
+                           expected=m.expected, high=m.high, over_budget=m.over_budget)
 
-    def col(attr: str) -> Decimal:
-        return foot([getattr(r, attr) for r in fc_rows])[1]
-
-    forecast_total = ForecastRow(
-        label="Total",
-        requests=sum((r.requests for r in fc_rows), ZERO),
-        baseline=col("baseline"),
-        low=col("low"),
-        expected=col("expected"),
-        high=col("high"),
-    )
+    fc_rows = [forecast_row(m) for m in headline.forecast]
+    forecast_total = forecast_row(headline.forecast_total)
 
     catalog_as_of = plan.catalog_as_of or catalog.as_of
     cur = plan.currency.code
@@ -556,7 +510,19 @@ def build_export(
             Kind.MONEY,
             "multipliers at their low savings",
         ),
-        SummaryItem("annual", f"Annual ({cur}, 12 x monthly expected)", annual, Kind.MONEY),
+        SummaryItem(
+            "annual_run_rate",
+            f"Annual run-rate ({cur}, 12 x monthly expected)",
+            headline.annual_run_rate,
+            Kind.MONEY,
+        ),
+        SummaryItem(
+            "next_12_months",
+            f"Next 12 months, forecast ({cur})",
+            headline.next_12_months,
+            Kind.MONEY,
+            "growth and price trend included",
+        ),
         SummaryItem(
             "savings", f"Savings ({cur}/month)", savings, Kind.MONEY, "baseline - expected"
         ),
@@ -616,7 +582,8 @@ def build_export(
         monthly_expected=optimized_total,
         monthly_low=low_total,
         monthly_high=high_total,
-        annual=annual,
+        annual_run_rate=headline.annual_run_rate,
+        next_12_months=headline.next_12_months,
         savings=savings,
         savings_pct=savings_pct,
         cost_per_request=cost_per_request,

@@ -120,9 +120,12 @@ def _num(value: Decimal) -> int | float:
 
 
 def _sum_formula(
-    ws: Worksheet, row: int, col: int, first: int, last: int, value: Decimal, fmt: Format
+    ws: Worksheet, row: int, col: int, first: int, last: int, value: Decimal | None, fmt: Format
 ) -> None:
     """A SUM over rows first..last of `col`, with its computed value cached so it opens right."""
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+        return
     if last < first:
         ws.write_number(row, col, float(value), fmt)
         return

@@ -14,6 +14,7 @@ from planner import paths
 from planner.domain.catalog import Catalog, ModelPrice, read_json
 from planner.domain.errors import InputError
 from planner.domain.plan import Plan, parse_plan
+from planner.domain.prices import price_lookup
 from planner.io.atomic import write_text_atomic
 
 PLAN_SUFFIX = ".costplan"
@@ -25,8 +26,9 @@ def pin_prices(plan: Plan, catalog: Catalog) -> Plan:
     pinned keeps its pinned price (that is what the plan was costed with), a new one is
     pinned at the catalog's price. Unused pins are dropped."""
     pins: dict[str, ModelPrice] = {}
+    lookup = price_lookup(plan, catalog)
     for model_id in sorted(plan.model_ids()):
-        m = plan.pinned_prices.get(model_id) or catalog.get(model_id)
+        m = lookup(model_id)
         if m is not None:
             pins[model_id] = m
     return plan.model_copy(update={"pinned_prices": pins, "catalog_as_of": plan.catalog_as_of or catalog.as_of})

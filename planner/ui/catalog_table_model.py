@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from planner.domain.catalog import Catalog, ModelPrice, metric_label
-from planner.domain.costing import batch_factors
+from planner.domain.prices import catalog_batch_prices, has_batch_price
 from planner.domain.ranking import CatalogArrays, CompositeWeights, Ranking, rank
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_tokens
 from planner.ui.catalog_columns import (
@@ -349,7 +349,7 @@ class CatalogTableModel(QAbstractTableModel):
         if role == _FOREGROUND_ROLE:
             if self._is_edited(m, col):
                 return _EDITED_BRUSH
-            if col in (COL_BATCH_IN, COL_BATCH_OUT) and m.batch_input is None and m.batch_discount is None:
+            if col in (COL_BATCH_IN, COL_BATCH_OUT) and not has_batch_price(m, "input"):
                 return _GREY_BRUSH
             return None
         if role == Qt.ItemDataRole.EditRole:
@@ -378,13 +378,8 @@ class CatalogTableModel(QAbstractTableModel):
         return field is not None and field in fields
 
     def _batch(self, m: ModelPrice, col: int) -> Decimal | None:
-        explicit = m.batch_input if col == COL_BATCH_IN else m.batch_output
-        if explicit is not None:
-            return explicit
-        if m.batch_discount is None:
-            return None
-        f_in, f_out = batch_factors(m, m.batch_discount)
-        return m.input * f_in if col == COL_BATCH_IN else m.output * f_out
+        b_in, b_out = catalog_batch_prices(m)
+        return b_in if col == COL_BATCH_IN else b_out
 
     def _value(self, m: ModelPrice, col: int, i: int | None = None) -> Any:
         """The native value of a cell (Decimal prices, floats, ints, None when missing)."""

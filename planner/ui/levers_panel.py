@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.plan import Line
+from planner.domain.prices import plan_model, unit_prices
 from planner.formatting import fmt_price
 from planner.ui.delegates import ModelPicker
 from planner.ui.multipliers_model import MultipliersModel
@@ -204,14 +205,15 @@ class LineLeversPanel(QGroupBox):
     def _cache_prices(self, line: Line) -> None:
         parts, missing = [], []
         for route in line.route:
-            m = self.doc.plan.pinned_prices.get(route.model) or self.doc.catalog.get(route.model)
+            m = plan_model(self.doc.plan, self.doc.catalog, route.model)
             if m is None:
                 continue
-            if m.cache_read is None:
+            p = unit_prices(m, line.input_tokens)
+            if p.cache_read is None:
                 missing.append(m.name)
             else:
-                cw = m.cache_write if m.cache_write is not None else m.input
-                parts.append(f"{m.name}: read ${fmt_price(m.cache_read)}, write ${fmt_price(cw)} per 1M")
+                parts.append(f"{m.name}: read ${fmt_price(p.cache_read)}, write ${fmt_price(p.cache_write)} per 1M"
+                             + (" (long-context price)" if p.long_context else ""))
         text = "<br>".join(parts)
         if missing:
             text += ("<br>" if text else "") + f"<span style='{WARN}'>No cache-read price for {', '.join(missing)}: prompt caching does not apply to it.</span>"

@@ -61,6 +61,7 @@ class TotalsPanel(QWidget):
         self.range = _value_label()
         self.savings = _value_label(bold=True)
         self.annual = _value_label()
+        self.next_year = _value_label()
         self.per_request = _value_label()
         totals = QGroupBox("Monthly cost")
         g = QGridLayout(totals)
@@ -69,8 +70,10 @@ class TotalsPanel(QWidget):
             ("Optimized", self.optimized, "After every lever and the expected flat-multiplier savings."),
             ("Range", self.range, "Flat multipliers at their high savings (best) and low savings (worst)."),
             ("Savings", self.savings, "Baseline − optimized, and as a share of the baseline."),
-            ("Annual", self.annual, "Optimized monthly × 12 (the forecast below adds growth and price trends)."),
-            ("Cost per request", self.per_request, "Optimized monthly ÷ requests per month."),
+            ("Annual run-rate", self.annual, "12 × this month's optimized cost, with no growth or price trend."),
+            ("Next 12 months", self.next_year, "The first twelve months of the forecast added up: each line grows "
+             "by the monthly growth and its prices follow the yearly trend; each line-month is rounded once."),
+            ("Cost per request", self.per_request, "Optimized monthly (unrounded) ÷ requests per month, to 6 places."),
         ]
         for i, (name, w, tip) in enumerate(rows):
             lab = QLabel(name)
@@ -224,9 +227,10 @@ class TotalsPanel(QWidget):
         _set(self.baseline, fmt_money(sm.baseline, cur))
         _set(self.optimized, fmt_money(sm.optimized, cur))
         _set(self.range, f"{fmt_money(sm.low, cur)} – {fmt_money(sm.high, cur)}")
-        pct = f"  ({fmt_pct(sm.savings_pct)})" if sm.savings_pct is not None else ""
+        pct = f"  ({fmt_pct(sm.savings_pct, 2)})" if sm.savings_pct is not None else ""
         _set(self.savings, fmt_money(sm.savings, cur) + pct)
-        _set(self.annual, fmt_money(sm.annual, cur))
+        _set(self.annual, fmt_money(sm.annual_run_rate, cur))
+        _set(self.next_year, fmt_money(sm.next_12_months, cur))
         _set(self.per_request, fmt_small_money(sm.cost_per_request, cur))
 
         # waterfall rows, footed so they add up to baseline - optimized
@@ -242,21 +246,20 @@ class TotalsPanel(QWidget):
                 # a lever that costs more is red, a saving green
                 _set(val, _signed(amount, cur), "color: #a33;" if amount > 0 else "color: #1d7a3a;" if amount < 0 else "")
 
-        b = r.budget
-        if b is None:
+        if sm.budget is None:
             for w in (self.headroom, self.affordable, self.crossed):
                 _set(w, "—", "")
         else:
-            pct = f" ({fmt_pct(sm.headroom / sm.budget * 100)})" if sm.budget else ""
+            pct = f" ({fmt_pct(sm.headroom_pct, 2)})" if sm.headroom_pct is not None else ""
             _set(self.headroom, fmt_money(sm.headroom, cur) + pct,
                  "color: #a33; font-weight: bold;" if sm.headroom < 0 else "color: #1d7a3a;")
-            _set(self.affordable, f"{b.requests_affordable:,.0f} /month" if b.requests_affordable is not None else "—")
-            if b.first_month_over is None:
+            _set(self.affordable, f"{sm.requests_affordable:,} /month" if sm.requests_affordable is not None else "—")
+            if sm.first_month_over_label is None:
                 _set(self.crossed, "not in horizon", "")
             else:
-                _set(self.crossed, r.forecast[b.first_month_over].label, "color: #a33; font-weight: bold;")
+                _set(self.crossed, sm.first_month_over_label, "color: #a33; font-weight: bold;")
         _set(self.forecast_label, f"{len(sm.forecast)}-month total")
-        _set(self.forecast_total, fmt_money(sm.forecast_total, cur))
+        _set(self.forecast_total, fmt_money(sm.forecast_total.expected, cur))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

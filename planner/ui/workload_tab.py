@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.plan import Line
+from planner.domain.prices import plan_model
 from planner.domain.ranking import DEFAULT_QUALITY_FLOOR
 from planner.domain.suggest import Suggestion, suggest_cheaper
 from planner.domain.token_mix import input_output_ratio, input_share, ratio_label, rebalance
@@ -251,12 +252,11 @@ class WorkloadTab(QWidget):
         if r is None:
             self.summary.setText(f"<span style='color:#a33'>{self.doc.error or ''}</span>")
             return
-        _, opt = r.footed_lines("optimized")
-        _, base = r.footed_lines("baseline")
-        pct = f" ({fmt_pct(r.savings_pct)})" if r.savings_pct is not None else ""
+        sm = r.summary()
+        pct = f" ({fmt_pct(sm.savings_pct, 2)})" if sm.savings_pct is not None else ""
         self.summary.setText(
-            f"Baseline <b>{fmt_money(base, r.currency)}</b> · Optimized <b>{fmt_money(opt, r.currency)}</b>/month"
-            f" · saves {fmt_money(base - opt, r.currency)}{pct}"
+            f"Baseline <b>{fmt_money(sm.baseline, r.currency)}</b> · Optimized <b>{fmt_money(sm.optimized, r.currency)}</b>/month"
+            f" · saves {fmt_money(sm.savings, r.currency)}{pct}"
         )
         self._ratio_timer.start()
 
@@ -517,7 +517,7 @@ class SuggestDialog(QDialog):
         self.quality = QDoubleSpinBox()
         self.quality.setRange(0, 100)
         self.quality.setDecimals(0)
-        own = (doc.plan.pinned_prices.get(line.model) or doc.catalog.get(line.model))
+        own = plan_model(doc.plan, doc.catalog, line.model)
         own_q = own.quality.get(self.metric_key) if own is not None else None
         self.quality.setValue(own_q if own_q is not None else DEFAULT_QUALITY_FLOOR)
         self.quality.valueChanged.connect(self._update)

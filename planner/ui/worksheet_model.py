@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from planner.domain.costing import LineResult
 from planner.domain.plan import Line, VolumeMode
 from planner.domain.presets import CONTENT_SIZE_BY_KEY, CONTENT_SIZES
+from planner.domain.prices import plan_model
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
 from planner.ui.plan_document import PlanDocument
 
@@ -74,7 +75,7 @@ HEADERS = {
     COL_BASELINE: ("Baseline\n/month", "Requests × (input × in + output × out) / 1M on the line's model, no levers."),
     COL_OPTIMIZED: ("Optimized\n/month", "After caches, routing, prompt caching, batch and the flat multipliers (expected)."),
     COL_PER_REQUEST: ("Per\nrequest", "Optimized cost ÷ requests per month."),
-    COL_SHARE: ("Share", "This line's share of the optimized total."),
+    COL_SHARE: ("Share", "This line's share of the optimized total, in percent; the shares add up to exactly 100.00%."),
 }
 
 _BOLD = QFont()
@@ -355,18 +356,19 @@ class WorksheetModel(QAbstractTableModel):
         lr = self.line_result(row)
         if lr is None:
             return None
-        if col == COL_BASELINE:
-            return lr.baseline
-        if col == COL_OPTIMIZED:
-            return lr.optimized
         if col == COL_PER_REQUEST:
             return lr.optimized_per_request
+        sm = self.doc.result.summary()  # the amounts as shown everywhere (a result exists: lr is not None)
+        if col == COL_BASELINE:
+            return sm.line_baseline[row]
+        if col == COL_OPTIMIZED:
+            return sm.line_optimized[row]
         if col == COL_SHARE:
-            return lr.share_of_total
+            return sm.line_share_pct[row] if sm.line_share_pct else None
         return None
 
     def _model_name(self, model_id: str) -> str:
-        m = self.doc.plan.pinned_prices.get(model_id) or self.doc.catalog.get(model_id)
+        m = plan_model(self.doc.plan, self.doc.catalog, model_id)
         return m.name if m is not None else f"{model_id} (not in catalog)"
 
     def _display(self, row: int, col: int) -> str:
@@ -400,7 +402,7 @@ class WorksheetModel(QAbstractTableModel):
         if col == COL_PER_REQUEST:
             return fmt_small_money(v, cur) if v is not None else "—"
         if col == COL_SHARE:
-            return fmt_pct(v * 100) if v is not None else ""
+            return fmt_pct(v, 2) if v is not None else ""
         return ""
 
     def row_texts(self, row: int) -> list[str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from domain_helpers import (
@@ -201,7 +200,8 @@ def test_prompt_caching_that_costs_more_shows_negative_saving():
     assert r.baseline == D("3.00")
     assert r.optimized == D("3.405")
     assert steps_of(r)[PROMPT_CACHE] == D("-0.405")
-    assert r.savings == D("-0.405")
+    # shown: baseline 3.00, optimized 3.41 (3.405 half-up): a saving of -0.41
+    assert r.summary().savings == D("-0.41")
 
 
 @pytest.mark.parametrize(
@@ -460,26 +460,29 @@ def small_saas(**kw):
 
 def test_forecast_growth_months_and_total():
     # optimized 165.00, growth 10%/month, no price trend, horizon 4:
-    # 165, 181.5, 199.65, 219.615; total 765.765
+    # 165, 181.5, 199.65, 219.615 -> shown 165.00, 181.50, 199.65, 219.62; total 765.77
     r = compute(
         small_saas(forecast=Forecast(horizon_months=4, monthly_growth=D("0.1"))), STANDARD_CATALOG
     )
-    assert [m.expected for m in r.forecast] == [D("165.00"), D("181.5"), D("199.65"), D("219.615")]
-    assert [m.index for m in r.forecast] == [0, 1, 2, 3]
-    assert r.forecast_total == D("765.765")
+    sm = r.summary()
+    assert [m.expected for m in sm.forecast] == [D("165.00"), D("181.50"), D("199.65"), D("219.62")]
+    assert [m.index for m in sm.forecast] == [0, 1, 2, 3]
+    assert sm.forecast_total.expected == D("765.77")
     # requests grow with volume: 10,000 x 1.1^3 = 13,310
-    assert r.forecast[3].requests == D(13_310)
+    assert sm.forecast[3].requests == D(13_310)
 
 
 def test_forecast_price_trend_is_yearly():
-    # price trend -30%/year, no growth: month 12 = 165 x 0.7^(12/12) = 115.50; month 6 = 165 x 0.7^0.5
+    # price trend -30%/year, no growth: month 13 = 165 x 0.7^(12/12) = 115.50; month 7 = 165 x 0.7^0.5
     r = compute(
         small_saas(forecast=Forecast(horizon_months=13, yearly_price_trend=D("-0.3"))),
         STANDARD_CATALOG,
     )
-    assert len(r.forecast) == 13
-    assert r.forecast[12].expected == D("115.50")
-    assert math.isclose(float(r.forecast[6].expected), 165 * math.sqrt(0.7), rel_tol=1e-12)
+    months = r.summary().forecast
+    assert len(months) == 13
+    assert months[12].expected == D("115.50")
+    # 165 x 0.83666002653 = 138.0489... -> 138.05
+    assert months[6].expected == D("138.05")
 
 
 def test_forecast_growth_and_trend_combined():
@@ -492,56 +495,117 @@ def test_forecast_growth_and_trend_combined():
         ),
         STANDARD_CATALOG,
     )
-    assert len(r.forecast) == 24
-    for k, month in enumerate(r.forecast):
-        assert math.isclose(
-            float(month.expected), 165 * (1 + g) ** k * (1 + p) ** (k / 12), rel_tol=1e-12
-        )
-        assert math.isclose(
-            float(month.baseline), 165 * (1 + g) ** k * (1 + p) ** (k / 12), rel_tol=1e-12
-        )
+    months = r.summary().forecast
+    assert len(months) == 24
+    for k, month in enumerate(months):
+        exact = 165 * (1 + g) ** k * (1 + p) ** (k / 12)
+        assert abs(float(month.expected) - exact) <= 0.005 + 1e-9
+        assert abs(float(month.baseline) - exact) <= 0.005 + 1e-9
 
 
 def test_forecast_default_horizon_is_twelve_months():
-    r = compute(small_saas(), STANDARD_CATALOG)
-    assert len(r.forecast) == 12
-    assert all(m.expected == D("165.00") for m in r.forecast)
+    sm = compute(small_saas(), STANDARD_CATALOG).summary()
+    assert len(sm.forecast) == 12
+    assert all(m.expected == D("165.00") for m in sm.forecast)
+
+
+def test_forecast_months_come_from_unrounded_line_amounts():
+    """A line of $0.006 a month (1 request x 2,000 input tokens at $3/1M) growing 10% a month:
+    month 120 is 0.006 x 1.1^119, not the first month's rounded 0.01 x 1.1^119."""
+    ln = line(SONNET.id, 1, 2000, 0)
+    r = compute(plan(ln, forecast=Forecast(horizon_months=120, monthly_growth=D("0.1"))), STANDARD_CATALOG)
+    months = r.summary().forecast
+    assert months[0].expected == D("0.01")
+    by_hand = (D("0.006") * D("1.1") ** 119).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    # 0.006 x 84,281.5 = 505.69; compounding month 1's rounded cent would say 842.82
+    assert by_hand == D("505.69")
+    assert months[119].expected == by_hand
+
+
+def test_forecast_months_are_the_sum_of_their_rounded_lines():
+    # two lines of 0.004/month each (1 request x 1,333.33 input at $3/1M would not be exact: use
+    # 1 request x 1,334 tokens = 0.004002), growth 50%: month k line = 0.004002 x 1.5^k rounded
+    a = line(SONNET.id, 1, 1334, 0, name="A")
+    b = line(SONNET.id, 1, 1334, 0, name="B")
+    r = compute(plan(a, b, forecast=Forecast(horizon_months=6, monthly_growth=D("0.5"))), STANDARD_CATALOG)
+    sm = r.summary()
+    for k, month in enumerate(sm.forecast):
+        one_line = (D("0.004002") * D("1.5") ** k).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+        assert month.expected == 2 * one_line
+    assert sm.forecast[0].expected == sm.optimized == D("0.00")
+    assert sm.forecast_total.expected == sum(m.expected for m in sm.forecast)
+
+
+def test_low_expected_high_hold_for_tiny_amounts():
+    # three lines of 0.004 each (1 request x 1,333 tokens... use 4,000 tokens at $1/1M = 0.004);
+    # multipliers 5/10/20%: each line rounds to 0.00 in all three cases
+    cat = catalog(mp("p/one", "1", "1"))
+    lines = [line("p/one", 1, 4000, 0, name=f"L{i}") for i in range(3)]
+    mult = FlatMultiplier(name="Routing", enabled=True, low=D("0.05"), expected=D("0.1"), high=D("0.2"))
+    sm = compute(plan(*lines, multipliers=[mult]), cat).summary()
+    assert (sm.low, sm.optimized, sm.high) == (D("0.00"), D("0.00"), D("0.00"))
+    assert sm.low <= sm.optimized <= sm.high
+    # cost per request from the unrounded total: 3 x 0.004 x 0.9 / 3 = 0.003600
+    assert sm.cost_per_request == D("0.003600")
+
+
+def test_annual_run_rate_and_next_twelve_months():
+    r = compute(small_saas(forecast=Forecast(horizon_months=3, monthly_growth=D("0.1"))), STANDARD_CATALOG)
+    sm = r.summary()
+    assert sm.annual_run_rate == D("1980.00")  # 12 x 165.00
+    # 165 x (1.1^12 - 1)/0.1 = 3,528.4... month by month, each rounded:
+    by_hand = sum((D(165) * D("1.1") ** k).quantize(D("0.01"), rounding=ROUND_HALF_UP) for k in range(12))
+    assert sm.next_12_months == by_hand
+    assert len(sm.forecast) == 3  # the shown horizon stays 3 months
+
+
+def test_line_shares_add_up_to_exactly_one_hundred_percent():
+    lines = [line(SONNET.id, 10_000, 500, 1000, name=n) for n in ("A", "B", "C")]
+    sm = compute(plan(*lines), STANDARD_CATALOG).summary()
+    assert sorted(sm.line_share_pct) == [D("33.33"), D("33.33"), D("33.34")]
+    assert sum(sm.line_share_pct) == D("100.00")
 
 
 def test_forecast_first_month_over_budget():
-    # months 165, 181.5, 199.65, 219.615; a budget of exactly 199.65 is not exceeded in month 2
-    r = compute(
+    # months 165, 181.50, 199.65, 219.62; a budget of exactly 199.65 is not exceeded in month 3
+    sm = compute(
         small_saas(
             forecast=Forecast(horizon_months=6, monthly_growth=D("0.1")), monthly_budget=D("199.65")
         ),
         STANDARD_CATALOG,
-    )
-    assert r.budget is not None
-    assert r.budget.first_month_over == 3
-    assert [m.over_budget for m in r.forecast[:4]] == [False, False, False, True]
+    ).summary()
+    assert sm.first_month_over == 3
+    assert sm.first_month_over_label == "Month 4"
+    assert [m.over_budget for m in sm.forecast[:4]] == [False, False, False, True]
 
 
 def test_budget_never_exceeded():
-    r = compute(small_saas(monthly_budget=D("1000")), STANDARD_CATALOG)
-    assert r.budget.first_month_over is None
+    sm = compute(small_saas(monthly_budget=D("1000")), STANDARD_CATALOG).summary()
+    assert sm.first_month_over is None
 
 
 def test_budget_capacity():
-    # B = 200, optimized 165: headroom 35.00 (17.5% of the budget);
-    # affordable requests 10,000 x 200 / 165 = 12,121.2121...
-    r = compute(small_saas(monthly_budget=D("200")), STANDARD_CATALOG)
-    cap = r.budget
-    assert cap.headroom == D("35.00")
-    assert cap.headroom_pct == D("17.5")
-    assert abs(cap.requests_affordable - D("12121.212121212121")) < D("1e-9")
-    # over budget: B = 100 -> headroom -65.00; 10,000 x 100/165 = 6,060.6060...
-    over = compute(small_saas(monthly_budget=D("100")), STANDARD_CATALOG).budget
+    # B = 200, optimized 165: headroom 35.00 (17.50% of the budget);
+    # affordable requests 10,000 x 200 / 165 = 12,121.21... -> 12,121 (rounded down)
+    sm = compute(small_saas(monthly_budget=D("200")), STANDARD_CATALOG).summary()
+    assert sm.headroom == D("35.00")
+    assert sm.headroom_fraction == D("0.1750") and sm.headroom_pct == D("17.50")
+    assert sm.requests_affordable == 12_121
+    # over budget: B = 100 -> headroom -65.00; 10,000 x 100/165 = 6,060.6 -> 6,060
+    over = compute(small_saas(monthly_budget=D("100")), STANDARD_CATALOG).summary()
     assert over.headroom == D("-65.00")
-    assert abs(over.requests_affordable - D("6060.606060606060")) < D("1e-9")
+    assert over.requests_affordable == 6_060
+
+
+def test_requests_a_budget_buys_are_rounded_down():
+    # 10,000 x 250 / 165 = 15,151.51...: 15,152 requests would cost 250.008 > 250
+    sm = compute(small_saas(monthly_budget=D("250")), STANDARD_CATALOG).summary()
+    assert sm.requests_affordable == 15_151
 
 
 def test_no_budget_no_capacity():
-    assert compute(small_saas(), STANDARD_CATALOG).budget is None
+    sm = compute(small_saas(), STANDARD_CATALOG).summary()
+    assert sm.budget is None and sm.headroom is None and sm.requests_affordable is None
 
 
 # ---------------------------------------------------------------------------------------

@@ -178,8 +178,9 @@ def test_summary_and_assumptions_content(suite):
     }
     ref = labels["Monthly expected (USD)"]
     assert Decimal(summary["B" + ref[1:]].find("m:v", NS).text) == Decimal("524.29")
-    annual = labels["Annual (USD, 12 x monthly expected)"]
+    annual = labels["Annual run-rate (USD, 12 x monthly expected)"]
     assert Decimal(summary["B" + annual[1:]].find("m:v", NS).text) == Decimal("524.29") * 12
+    assert "Next 12 months, forecast (USD)" in labels
     # waterfall end row: baseline minus the steps, value cached
     opt = labels["Optimized (expected)"]
     cell = summary["B" + opt[1:]]

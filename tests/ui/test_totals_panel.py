@@ -79,12 +79,13 @@ def test_small_saas_by_hand(small_saas):
     assert p.baseline.text() == "$165.00"
     assert p.optimized.text() == "$165.00"
     assert p.range.text() == "$165.00 – $165.00"
-    assert p.savings.text() == "$0.00  (0.0%)"
+    assert p.savings.text() == "$0.00  (0.00%)"
     assert p.annual.text() == "$1,980.00"
     assert p.per_request.text() == "$0.016500"
-    # budget $250: headroom $85 = 34.0%; it buys 10,000 x 250/165 = 15,151.5 requests
-    assert p.headroom.text() == "$85.00 (34.0%)"
-    assert p.affordable.text() == "15,152 /month"
+    # budget $250: headroom $85 = 34.00%; it buys 10,000 x 250/165 = 15,151.5 requests, rounded
+    # down: 15,152 would cost $250.008
+    assert p.headroom.text() == "$85.00 (34.00%)"
+    assert p.affordable.text() == "15,151 /month"
     # +5%/month volume, -30%/year prices: month k costs 165 x 1.05^k x 0.7^(k/12),
     # which passes $250 only at k = 22, beyond the 12-month horizon
     assert p.crossed.text() == "not in horizon"
@@ -98,14 +99,14 @@ def test_routed_mix_by_hand(shipped_doc, make_panel):
     # every call on Opus: 1M x (500 x 15 + 1,000 x 75)/1e6 = $82,500; the mix: $18,892.50 (see test_workload_tab)
     assert p.baseline.text() == "$82,500.00"
     assert p.optimized.text() == "$18,892.50"
-    assert p.savings.text() == "$63,607.50  (77.1%)"
+    assert p.savings.text() == "$63,607.50  (77.10%)"
     rows = dict(waterfall(p))
     assert rows["Baseline"] == "$82,500.00"
     assert rows["Routing mix"] == "−$63,607.50"
     assert rows["App-side caches"] == rows["Prompt caching"] == rows["Batch"] == "$0.00"
     assert rows["Optimized"] == "$18,892.50"
-    # budget $25,000: headroom $6,107.50 = 24.4%
-    assert p.headroom.text() == "$6,107.50 (24.4%)"
+    # budget $25,000: headroom $6,107.50 = 24.43%
+    assert p.headroom.text() == "$6,107.50 (24.43%)"
 
 
 @pytest.mark.parametrize("key", [s.key for s in SCENARIOS])
@@ -121,10 +122,10 @@ def test_panel_equals_the_engine_for_every_example(shipped_doc, make_panel, key)
     assert p.range.text() == f"{fmt_money(r.optimized_low)} – {fmt_money(r.optimized_high)}"
     # annual is 12 x the monthly total shown; the forecast starts at it and adds the shown months
     sm = r.summary()
-    assert sm.annual == opt * 12 and sm.forecast[0].expected == opt
-    assert sm.forecast_total == sum(m.expected for m in sm.forecast)
+    assert sm.annual_run_rate == opt * 12 and sm.forecast[0].expected == opt
+    assert sm.forecast_total.expected == sum(m.expected for m in sm.forecast)
     assert p.annual.text() == fmt_money(opt * 12)
-    assert p.forecast_total.text() == fmt_money(sm.forecast_total)
+    assert p.forecast_total.text() == fmt_money(sm.forecast_total.expected)
     assert money_of(p.savings.text()) == base - opt
     # the waterfall foots: its steps add up to baseline - optimized, to the cent
     rows = waterfall(p)
@@ -157,7 +158,7 @@ def test_range_uses_the_multipliers_low_and_high(small_saas):
     assert p.optimized.text() == "$107.25"
     assert p.range.text() == "$82.50 – $132.00"
     assert dict(waterfall(p))["Semantic caching"] == "−$57.75"
-    assert p.savings.text() == "$57.75  (35.0%)"
+    assert p.savings.text() == "$57.75  (35.00%)"
 
 
 # -- budget ----------------------------------------------------------------------------------------------
@@ -168,10 +169,10 @@ def test_budget_edit_is_undoable(small_saas):
     p.budget.setValue(300)
     p.budget.editingFinished.emit()
     assert d.plan.monthly_budget == D(300)
-    assert p.headroom.text() == "$135.00 (45.0%)"
+    assert p.headroom.text() == "$135.00 (45.00%)"
     d.undo_stack.undo()
     assert d.plan.monthly_budget == D(250)
-    assert p.headroom.text() == "$85.00 (34.0%)"
+    assert p.headroom.text() == "$85.00 (34.00%)"
     assert p.budget.value() == 250
     p.budget.setValue(0)  # none
     p.budget.editingFinished.emit()
@@ -184,15 +185,16 @@ def test_budget_crossed_month(small_saas):
     p.budget.setValue(170)
     p.budget.editingFinished.emit()
     # month 2 (k=1): 165 x 1.05 x 0.7^(1/12) = $168.18 <= $170; month 3 (k=2): 165 x 1.1025 x 0.7^(1/6) = $171.41
+    # headroom $5.00 of $170 = 2.94%
     assert p.crossed.text() == "Month 3"
-    assert p.headroom.text() == "$5.00 (2.9%)"
+    assert p.headroom.text() == "$5.00 (2.94%)"
     p.start_on.setChecked(True)
     p.start.setDate(QDate(2027, 1, 1))
     assert p.crossed.text() == "Mar 2027"
     p.budget.setValue(150)  # over from the start
     p.budget.editingFinished.emit()
     assert p.crossed.text() == "Jan 2027"
-    assert p.headroom.text() == "-$15.00 (-10.0%)"
+    assert p.headroom.text() == "-$15.00 (-10.00%)"
     assert_engine(d)
 
 
@@ -223,7 +225,7 @@ def test_forecast_edit_is_undoable(small_saas):
 
 def test_currency_eur_at_0_9_multiplies_every_amount(small_saas):
     p, d = small_saas, small_saas.doc
-    before_forecast = d.result.forecast_total
+    before_forecast = d.result.summary().forecast_total.expected
     commit_currency(p, "EUR", "0.9")
     assert (d.plan.currency.code, d.plan.currency.per_usd) == ("EUR", D("0.9"))
     # $165 x 0.9 = €148.50 a month, €1,782.00 a year, €0.014850 a request
@@ -234,13 +236,13 @@ def test_currency_eur_at_0_9_multiplies_every_amount(small_saas):
     assert p.per_request.text() == "€0.014850"
     # the forecast adds months rounded to cents: within half a cent a month of the exact x 0.9
     sm = d.result.summary()
-    assert p.forecast_total.text() == fmt_money(sm.forecast_total, "EUR")
-    assert abs(sm.forecast_total - before_forecast * D("0.9")) <= D("0.005") * len(sm.forecast)
+    assert p.forecast_total.text() == fmt_money(sm.forecast_total.expected, "EUR")
+    assert abs(sm.forecast_total.expected - before_forecast * D("0.9")) <= D("0.01") * len(sm.forecast)
     m = WorksheetModel(d)
     assert m.index(0, COL_BASELINE).data() == "€148.50"
     assert m.headerData(COL_BASELINE, Qt.Orientation.Horizontal).endswith("EUR")
     # the budget is in the plan currency: €250 - €148.50 = €101.50
-    assert p.headroom.text() == "€101.50 (40.6%)"
+    assert p.headroom.text() == "€101.50 (40.60%)"
     assert p.budget.prefix() == "EUR "
     assert_engine(d)
 

@@ -548,7 +548,7 @@ def test_routed_1m_example_rebuilt_in_the_worksheet(shipped_doc, make_tab):
     # optimized $18,892.50; savings $63,607.50 = 77.1% of $82,500
     assert t.totals.baseline.text() == "$82,500.00"
     assert t.totals.optimized.text() == "$18,892.50"
-    assert t.totals.savings.text() == "$63,607.50  (77.1%)"
+    assert t.totals.savings.text() == "$63,607.50  (77.10%)"
     totals_consistent(t)
 
 

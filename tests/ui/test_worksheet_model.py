@@ -323,20 +323,22 @@ def test_computed_columns_equal_the_engine_result(doc, model):
     r = compute(doc.plan, doc.catalog)
     for row in range(2):
         lr = r.lines[row]
-        assert model.index(row, COL_BASELINE).data(VALUE_ROLE) == lr.baseline
-        assert model.index(row, COL_OPTIMIZED).data(VALUE_ROLE) == lr.optimized
+        sm = r.summary()
+        assert model.index(row, COL_BASELINE).data(VALUE_ROLE) == sm.line_baseline[row]
+        assert model.index(row, COL_OPTIMIZED).data(VALUE_ROLE) == sm.line_optimized[row]
         assert model.index(row, COL_PER_REQUEST).data(VALUE_ROLE) == lr.optimized_per_request
-        assert model.index(row, COL_SHARE).data(VALUE_ROLE) == lr.share_of_total
+        assert model.index(row, COL_SHARE).data(VALUE_ROLE) == sm.line_share_pct[row]
 
 
 def test_computed_columns_by_hand(doc, model):
-    # Chat $165 of $166: per request 165/10,000 = $0.0165, share 165/166 = 99.4%
+    # Chat $165 of $166: per request 165/10,000 = $0.0165, share 165/166 = 99.398% -> 99.40%
+    # (and Tags 1/166 = 0.602% -> 0.60%: together exactly 100.00%)
     assert model.index(0, COL_PER_REQUEST).data(VALUE_ROLE) == D("0.0165")
     assert shown(model, 0, COL_PER_REQUEST) == "$0.016500"
-    assert shown(model, 0, COL_SHARE) == "99.4%"
-    assert shown(model, 1, COL_SHARE) == "0.6%"
+
+    assert shown(model, 1, COL_SHARE) == "0.60%"
     assert shown(model, 1, COL_OPTIMIZED) == "$1.00"
-    assert abs(model.index(0, COL_SHARE).data(VALUE_ROLE) - D(165) / D(166)) < D("1e-11")
+    assert model.index(0, COL_SHARE).data(VALUE_ROLE) == D("99.40")
 
 
 def test_undo_of_a_cell_edit_restores_the_costs(doc, model):

@@ -384,8 +384,8 @@ class ForecastChart(Chart):
         if not n:
             self.set_note("")
             return
-        dated = ctx.result.forecast[0].start is not None
-        short = [m.start.strftime("%b %y") if dated else str(m.index + 1) for m in ctx.result.forecast]
+        dated = ctx.plan.forecast.start_month is not None
+        short = d.ticks
         step = max(1, math.ceil(n / 12))
         ticks = [[(i, short[i]) for i in range(0, n, step)]]
         if ticks != self._ticks:
@@ -415,7 +415,7 @@ class ForecastChart(Chart):
             self.over_mark.setData([k], [d.expected[k]])
             self.over_text.setText(f"over budget from {d.labels[k]}")
             self.over_text.setPos(k, d.expected[k])
-        self.set_note(f"{n}-month total: <b>{money_text(float(ctx.result.summary().forecast_total), ctx.currency, 2)}</b>"
+        self.set_note(f"{n}-month total: <b>{money_text(float(ctx.result.summary().forecast_total.expected), ctx.currency, 2)}</b>"
                       f" (growth {float(ctx.plan.forecast.monthly_growth) * 100:g}%/month, "
                       f"prices {float(ctx.plan.forecast.yearly_price_trend) * 100:+g}%/year)")
         self.fit("y", 0, top * 1.1, loose=True)

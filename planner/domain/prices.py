@@ -1,0 +1,119 @@
+"""The prices in force: which model entry a plan uses (a pinned price wins over the catalog),
+and the per-1M unit prices one request pays on it (long-context tier, cache-write fallback,
+batch prices). The engine, the worksheet, the levers panel, the Models table and the
+exports' "Prices used" all ask here; none derives a price itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from planner.domain.catalog import Catalog, ModelPrice
+from planner.domain.plan import Plan
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+#: Prices derived by a ratio (a tier's cache price, a batch cache rate) are kept to this
+#: many places, so that every later step is exact decimal arithmetic and a waterfall's
+#: steps add up exactly to baseline minus optimized. 1e-12 $ per 1M tokens is far below a cent.
+DERIVED_PRICE_QUANTUM = Decimal("1e-12")
+
+
+def _derived(x: Decimal) -> Decimal:
+    return x.quantize(DERIVED_PRICE_QUANTUM, rounding=ROUND_HALF_UP).normalize()
+
+
+PriceLookup = Callable[[str], ModelPrice | None]
+
+
+def price_lookup(plan: Plan, catalog: Catalog) -> PriceLookup:
+    """model id -> the entry a plan is costed with: its pinned price first (a saved plan
+    reproduces exactly), then the catalog's."""
+
+    pinned = plan.pinned_prices
+    by_id = catalog.by_id  # one attribute read, not one per line
+
+    def lookup(model_id: str) -> ModelPrice | None:
+        return pinned.get(model_id) or by_id.get(model_id)
+
+    return lookup
+
+
+def plan_model(plan: Plan, catalog: Catalog, model_id: str) -> ModelPrice | None:
+    """The entry `plan` is costed with for one model (pinned wins), None if neither has it."""
+    return price_lookup(plan, catalog)(model_id)
+
+
+@dataclass(frozen=True)
+class UnitPrices:
+    """Per-1M prices that apply to one request of a given input size on one model."""
+
+    input: Decimal
+    output: Decimal
+    cache_read: Decimal | None
+    cache_write: Decimal
+    long_context: bool
+
+
+def unit_prices(m: ModelPrice, input_tokens: Decimal = ZERO) -> UnitPrices:
+    """The prices one request pays: the long-context tier applies to the whole request
+    when its input exceeds the threshold. A cache write without its own price costs the
+    input price; tier cache prices not given scale with the tier's input price."""
+    lc = m.long_context
+    if lc is not None and input_tokens > lc.threshold_tokens:
+        def scaled(x: Decimal) -> Decimal:
+            return _derived(x * lc.input / m.input) if m.input else x
+
+        cr = lc.cache_read
+        if cr is None and m.cache_read is not None:
+            cr = scaled(m.cache_read)
+        cw = lc.cache_write
+        if cw is None:
+            cw = scaled(m.cache_write) if m.cache_write is not None else lc.input
+        return UnitPrices(lc.input, lc.output, cr, cw, True)
+    cw = m.cache_write if m.cache_write is not None else m.input
+    return UnitPrices(m.input, m.output, m.cache_read, cw, False)
+
+
+def batch_factors(m: ModelPrice, default_discount: Decimal) -> tuple[Decimal, Decimal]:
+    """Multipliers (input side, output side) that turn standard prices into batch prices:
+    the model's own batch prices where it has them, else its discount, else the plan's."""
+    discount = m.batch_discount if m.batch_discount is not None else default_discount
+    f_in = m.batch_input / m.input if m.batch_input is not None and m.input else ONE - discount
+    f_out = m.batch_output / m.output if m.batch_output is not None and m.output else ONE - discount
+    return f_in, f_out
+
+
+def batch_prices(m: ModelPrice, p: UnitPrices, default_discount: Decimal) -> UnitPrices:
+    """The batch version of `p`: the model's own batch prices (scaled to a long-context
+    tier), else the discount; cache rates get the same discount as input (they stack)."""
+    f_in, f_out = batch_factors(m, default_discount)
+
+    def side(own: Decimal | None, price: Decimal, f: Decimal) -> Decimal:
+        if own is not None and not p.long_context:
+            return own
+        return _derived(price * f)
+
+    return UnitPrices(
+        input=side(m.batch_input, p.input, f_in),
+        output=side(m.batch_output, p.output, f_out),
+        cache_read=None if p.cache_read is None else _derived(p.cache_read * f_in),
+        cache_write=_derived(p.cache_write * f_in),
+        long_context=p.long_context,
+    )
+
+
+def has_batch_price(m: ModelPrice, side: str) -> bool:
+    """Whether the model states a batch price for `side` ("input"/"output"): its own, or a
+    batch discount. (A plan's default discount applies to the others.)"""
+    own = m.batch_input if side == "input" else m.batch_output
+    return own is not None or m.batch_discount is not None
+
+
+def catalog_batch_prices(m: ModelPrice) -> tuple[Decimal | None, Decimal | None]:
+    """The batch (input, output) prices a catalog entry states, as the Models table shows
+    them: its own, else from its own discount; None for a side it says nothing about."""
+    b = batch_prices(m, unit_prices(m), m.batch_discount if m.batch_discount is not None else ZERO)
+    return (b.input if has_batch_price(m, "input") else None, b.output if has_batch_price(m, "output") else None)

@@ -1,0 +1,265 @@
+"""The figures a plan shows and exports, worked out once from the engine's unrounded line
+amounts: the one source for the window, the CLI and every export.
+
+Rules (docs/costs.md):
+- every line amount is rounded half-up once to the currency's minor unit, and every total
+  is the sum of the rounded amounts it stands for (it foots);
+- forecast month k of line i is line i's unrounded amount × (1+g)^k × (1+p)^(k/12), rounded
+  once; a month is the sum of its lines, so month 1 is the monthly total, and the forecast
+  total is the sum of the shown months; low ≤ expected ≤ high in every month;
+- the annual run-rate is 12 × the monthly total; the next-12-months figure adds the first
+  twelve forecast months (growth and price trend included);
+- line shares are percentages with 2 places that add up to exactly 100.00 (largest remainder);
+- cost per request is the unrounded total ÷ requests, to 6 places;
+- the requests a budget buys scale every line alike and are rounded down (never more than the
+  budget pays for); headroom is budget − the monthly total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from planner.domain.currency import quantum as currency_quantum
+from planner.domain.money import foot, foot_to, money
+from planner.domain.plan import Forecast
+
+if TYPE_CHECKING:  # the engine's result (the engine imports this module)
+    from planner.domain.costing import PlanResult
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+#: fractions of a whole (savings of the baseline, headroom of the budget, a model's share)
+FRACTION_PLACES = Decimal("0.0001")
+PERCENT_PLACES = Decimal("0.01")
+PER_REQUEST_PLACES = Decimal("0.000001")
+#: the months the "next 12 months" figure adds
+YEAR = 12
+
+
+class Step(NamedTuple):
+    """One bar of the waterfall: the saving a lever brings (negative when it costs more).
+    (A named tuple: a 100-line plan makes some 600 of them per recompute.)"""
+
+    key: str
+    label: str
+    saving: Decimal
+
+
+def growth_factor(forecast_growth: Decimal, price_trend: Decimal, k: int) -> Decimal:
+    """Month k's cost relative to month 0 (k from 0): (1+g)^k × (1+p)^(k/12)."""
+    f = (ONE + forecast_growth) ** k
+    if price_trend and k:
+        f *= (ONE + price_trend) ** (Decimal(k) / 12)
+    return f
+
+
+def add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return date(d.year + y, m + 1, 1)
+
+
+def month_label(start: date | None, k: int) -> str:
+    """'Month 3', or 'Mar 2027' when the forecast has a start month."""
+    return f"Month {k + 1}" if start is None else add_months(start, k).strftime("%b %Y")
+
+
+def _fraction(x: Decimal) -> Decimal:
+    return x.quantize(FRACTION_PLACES, rounding=ROUND_HALF_UP)
+
+
+def fraction_of(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part ÷ whole to 4 places (0.1234 = 12.34%), the form every shown share takes; None
+    when the whole is 0."""
+    return _fraction(part / whole) if whole else None
+
+
+@dataclass(frozen=True)
+class FootedMonth:
+    """One forecast month as shown: each amount the sum of its lines' rounded amounts."""
+
+    index: int
+    label: str
+    start: date | None
+    requests: Decimal
+    baseline: Decimal
+    low: Decimal
+    expected: Decimal
+    high: Decimal
+    over_budget: bool
+
+
+@dataclass(frozen=True)
+class ModelShare:
+    """Expected monthly cost on one model (after routing), footed to the monthly total."""
+
+    model_id: str
+    amount: Decimal
+    share_fraction: Decimal
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The headline figures as shown and exported, in the currency's minor unit, every one
+    derived from the footed line amounts so a reader can recompute each from the others."""
+
+    currency: str
+    #: the currency's smallest amount (0.01 for USD, 1 for JPY)
+    quantum: Decimal
+    line_baseline: tuple[Decimal, ...]
+    line_optimized: tuple[Decimal, ...]
+    line_low: tuple[Decimal, ...]
+    line_high: tuple[Decimal, ...]
+    #: each line's share of the expected total in percent, 2 places, adding up to 100.00
+    line_share_pct: tuple[Decimal, ...] | None
+    baseline: Decimal
+    optimized: Decimal
+    low: Decimal
+    high: Decimal
+    savings: Decimal
+    #: savings ÷ baseline, 4 places (0.1234 = 12.34%)
+    savings_fraction: Decimal | None
+    #: 12 × the monthly total
+    annual_run_rate: Decimal
+    #: the first twelve forecast months added up (growth and price trend included)
+    next_12_months: Decimal
+    requests: Decimal
+    #: the unrounded monthly total ÷ requests, 6 places
+    cost_per_request: Decimal | None
+    budget: Decimal | None
+    headroom: Decimal | None
+    #: headroom ÷ budget, 4 places
+    headroom_fraction: Decimal | None
+    #: whole requests per month the budget pays for, every line scaled alike (rounded down)
+    requests_affordable: int | None
+    #: index of the first forecast month whose expected cost exceeds the budget
+    first_month_over: int | None
+    forecast: tuple[FootedMonth, ...]
+    forecast_total: FootedMonth
+    waterfall_steps: tuple[Step, ...]
+    by_model: tuple[ModelShare, ...]
+
+    @property
+    def savings_pct(self) -> Decimal | None:
+        """Savings in percent of the baseline, 2 places."""
+        return None if self.savings_fraction is None else self.savings_fraction * HUNDRED
+
+    @property
+    def headroom_pct(self) -> Decimal | None:
+        """Headroom in percent of the budget, 2 places."""
+        return None if self.headroom_fraction is None else self.headroom_fraction * HUNDRED
+
+    @property
+    def first_month_over_label(self) -> str | None:
+        return None if self.first_month_over is None else self.forecast[self.first_month_over].label
+
+
+def _line_months(values: Sequence[Decimal], factors: Sequence[Decimal], q: Decimal) -> list[Decimal]:
+    """Σ over lines of round(line × factor), for each factor: each line-month rounded once."""
+    return [sum((money(v * f, q) for v in values), ZERO) for f in factors]
+
+
+def _forecast(result: PlanResult, fc: Forecast, budget: Decimal | None, q: Decimal,
+              footed: dict[str, tuple[Decimal, ...]]) -> list[FootedMonth]:
+    """The months of the horizon, or of twelve months when the horizon is shorter."""
+    n = max(fc.horizon_months, YEAR)
+    lines = result.lines
+    if not fc.monthly_growth and not fc.yearly_price_trend:
+        # every month is month 1: its amounts are the rounded line amounts themselves
+        totals = {k: [sum(v, ZERO)] * n for k, v in footed.items()}
+        volumes = [ONE] * n
+    else:
+        factors = [growth_factor(fc.monthly_growth, fc.yearly_price_trend, k) for k in range(n)]
+        totals = {
+            "baseline": _line_months([ln.baseline for ln in lines], factors, q),
+            "low": _line_months([ln.optimized_low for ln in lines], factors, q),
+            "expected": _line_months([ln.optimized for ln in lines], factors, q),
+            "high": _line_months([ln.optimized_high for ln in lines], factors, q),
+        }
+        volumes = [(ONE + fc.monthly_growth) ** k for k in range(n)]
+    out = []
+    for k in range(n):
+        expected = totals["expected"][k]
+        out.append(FootedMonth(
+            index=k,
+            label=month_label(fc.start_month, k),
+            start=add_months(fc.start_month, k) if fc.start_month else None,
+            requests=(result.requests * volumes[k]).quantize(ONE, rounding=ROUND_HALF_UP),
+            baseline=totals["baseline"][k],
+            low=totals["low"][k],
+            expected=expected,
+            high=totals["high"][k],
+            over_budget=budget is not None and expected > budget,
+        ))
+    return out
+
+
+def _month_total(months: Sequence[FootedMonth]) -> FootedMonth:
+    def add(attr: str) -> Decimal:
+        return sum((getattr(m, attr) for m in months), ZERO)
+
+    return FootedMonth(index=len(months), label="Total", start=None, requests=add("requests"),
+                       baseline=add("baseline"), low=add("low"), expected=add("expected"),
+                       high=add("high"), over_budget=False)
+
+
+def _shares_pct(amounts: Sequence[Decimal], total: Decimal) -> tuple[Decimal, ...] | None:
+    if not amounts or not total:
+        return None
+    return tuple(foot_to([a / total * HUNDRED for a in amounts], HUNDRED, PERCENT_PLACES))
+
+
+def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) -> Summary:
+    """Every shown figure of `result`, for a plan with forecast settings `fc` and budget."""
+    q = currency_quantum(result.currency)
+    lines = result.lines
+    footed = {}
+    for key, attr in (("baseline", "baseline"), ("expected", "optimized"), ("low", "optimized_low"),
+                      ("high", "optimized_high")):
+        footed[key] = tuple(foot([getattr(ln, attr) for ln in lines], q)[0])
+    base = sum(footed["baseline"], ZERO)
+    opt = sum(footed["expected"], ZERO)
+    budget = money(monthly_budget, q) if monthly_budget is not None else None
+    months = _forecast(result, fc, budget, q, footed)
+    shown = months[: fc.horizon_months]
+    steps = foot_to([s.saving for s in result.waterfall], base - opt, q)
+    ids = list(result.by_model)
+    model_amounts = foot_to([result.by_model[m] for m in ids], opt, q) if ids else []
+    total_opt = result.optimized
+    first_over = next((m.index for m in shown if m.over_budget), None)
+    return Summary(
+        currency=result.currency,
+        quantum=q,
+        line_baseline=footed["baseline"],
+        line_optimized=footed["expected"],
+        line_low=footed["low"],
+        line_high=footed["high"],
+        line_share_pct=_shares_pct([ln.optimized for ln in lines], total_opt),
+        baseline=base,
+        optimized=opt,
+        low=sum(footed["low"], ZERO),
+        high=sum(footed["high"], ZERO),
+        savings=base - opt,
+        savings_fraction=fraction_of(base - opt, base),
+        annual_run_rate=opt * YEAR,
+        next_12_months=sum((m.expected for m in months[:YEAR]), ZERO),
+        requests=result.requests,
+        cost_per_request=(total_opt / result.requests).quantize(PER_REQUEST_PLACES, rounding=ROUND_HALF_UP)
+        if result.requests else None,
+        budget=budget,
+        headroom=budget - opt if budget is not None else None,
+        headroom_fraction=fraction_of(budget - opt, budget) if budget is not None else None,
+        requests_affordable=int((result.requests * budget / total_opt).to_integral_value(rounding=ROUND_FLOOR))
+        if budget is not None and total_opt else None,
+        first_month_over=first_over if budget is not None else None,
+        forecast=tuple(shown),
+        forecast_total=_month_total(shown),
+        waterfall_steps=tuple(Step(s.key, s.label, a) for s, a in zip(result.waterfall, steps, strict=True)),
+        by_model=tuple(
+            ModelShare(m, a, fraction_of(a, opt) or ZERO) for m, a in zip(ids, model_amounts, strict=True)
+        ),
+    )
