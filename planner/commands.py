@@ -18,7 +18,7 @@ from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, load_ca
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, PromptCache, load_plan
-from planner.domain.ranking import SortKey, rank, tokens_per_dollar
+from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
 from planner.domain.token_mix import input_share, ratio_label, rebalance
 from planner.formatting import (
     fmt_float,
@@ -97,24 +97,37 @@ def _load_catalog(path: str | None) -> Catalog:
 def cmd_models(args: argparse.Namespace) -> int:
     catalog = _load_catalog(args.catalog)
     metric = args.quality_metric or catalog.default_quality_metric
-    if metric not in catalog.quality_metrics:
+    # (a catalog with no scores at all, e.g. an import, still ranks by price and workload)
+    if metric not in catalog.quality_metrics and (args.quality_metric or catalog.quality_metrics):
         known = ", ".join(catalog.quality_metrics) or "none"
         raise UsageError(f"--quality-metric: '{metric}' is not in the catalog (known: {known})")
     ratio = _ratio(args.ratio)
     if args.min_quality is not None and args.min_quality < 0:
         raise UsageError("--min-quality: must be 0 or more")
     floor = args.min_quality or 0.0
-    r = rank(catalog, metric, ratio=ratio, floor=floor)
-    order = r.order(args.sort)
+    sort = args.sort or (SortKey.WORKLOAD.value if args.plan else SortKey.VALUE.value)
+    if sort == SortKey.WORKLOAD and not args.plan:
+        raise UsageError("--sort workload: needs --plan PLAN.costplan (the workload to cost)")
+    plan = load_plan(_plan_path(args.plan)) if args.plan else None
+    r = rank(catalog, metric, ratio=ratio, floor=floor, workload=plan_workload(plan) if plan else None)
+    # The float arrays put the models in order; the money printed is the engine's, exact,
+    # for the rows shown only.
+    order = r.order(sort)
     if args.limit:
         order = order[: args.limit]
     rows = []
     for pos, i in enumerate(order, 1):
         m = catalog.models[i]
-        rows.append(_model_row(pos, m, r, i))
+        row = _model_row(pos, m, r, i)
+        if plan is not None:
+            row["workload_monthly"] = str(workload_monthly(plan, catalog, m.id))
+        rows.append(row)
     ratio_label = f"{ratio:g}:1"
     if args.format == "json":
-        print(json.dumps({"metric": metric, "ratio": ratio_label, "min_quality": floor, "models": rows}, indent=2))
+        head: dict[str, Any] = {"metric": metric, "ratio": ratio_label, "min_quality": floor, "sort": sort}
+        if plan is not None:
+            head |= {"plan": plan.name, "currency": plan.currency.code}
+        print(json.dumps({**head, "models": rows}, indent=2))
     elif args.format == "csv":
         out = io.StringIO()
         if rows:
@@ -123,7 +136,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             w.writerows(rows)
         sys.stdout.write(out.getvalue())
     else:
-        _print_models_table(rows, metric, ratio_label, floor, len(catalog), args.sort)
+        _print_models_table(rows, metric, ratio_label, floor, len(catalog), sort, plan)
     return 0
 
 
@@ -132,8 +145,6 @@ def _num(x: float) -> float | None:
 
 
 def _model_row(pos: int, m: ModelPrice, r: Any, i: int) -> dict[str, Any]:
-    tpd_in = tokens_per_dollar(m.input)
-    tpd_out = tokens_per_dollar(m.output)
     return {
         "rank": pos,
         "id": m.id,
@@ -148,19 +159,22 @@ def _model_row(pos: int, m: ModelPrice, r: Any, i: int) -> dict[str, Any]:
         "value": _num(r.value[i]),
         "cost_per_point": _num(r.cost_per_point[i]),
         "composite": _num(r.composite[i]),
-        "input_tokens_per_dollar": None if tpd_in is None else int(tpd_in),
-        "output_tokens_per_dollar": None if tpd_out is None else int(tpd_out),
+        "input_tokens_per_dollar": tokens_per_dollar(m.input),
+        "output_tokens_per_dollar": tokens_per_dollar(m.output),
         "context_window": m.context_window,
         "throughput_tps": m.throughput_tps,
     }
 
 
 def _print_models_table(
-    rows: list[dict[str, Any]], metric: str, ratio: str, floor: float, total: int, sort: str
+    rows: list[dict[str, Any]], metric: str, ratio: str, floor: float, total: int, sort: str, plan: Plan | None
 ) -> None:
     label = metric_label(metric)
-    print(f"{len(rows)} of {total} models  sort={sort}  quality={label}  min={floor:g}  blend={ratio}")
+    head = f"{len(rows)} of {total} models  sort={sort}  quality={label}  min={floor:g}  blend={ratio}"
+    print(head + (f"  plan={plan.name}" if plan is not None else ""))
     headers = ["#", "Model", "Tier", "In $/1M", "Out $/1M", f"Blend {ratio}", "Quality", "Value", "$/point", "Score", "Context"]
+    if plan is not None:
+        headers.append("Plan/month")
     table = [
         [
             str(r["rank"]),
@@ -175,9 +189,10 @@ def _print_models_table(
             fmt_float(r["composite"], 1),
             fmt_tokens(r["context_window"]),
         ]
+        + ([fmt_money(Decimal(r["workload_monthly"]), plan.currency.code)] if plan is not None else [])
         for r in rows
     ]
-    _print_table(headers, table, right=set(range(3, 11)) | {0})
+    _print_table(headers, table, right=set(range(3, len(headers))) | {0})
 
 
 def _print_table(headers: list[str], rows: list[list[str]], right: set[int]) -> None:
@@ -488,12 +503,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("models", help="rank the price catalog")
     m.add_argument("--catalog", metavar="F", help="a catalog file (default: shipped catalog + your edits)")
-    m.add_argument("--sort", default=SortKey.VALUE.value, choices=[k.value for k in SortKey])
+    m.add_argument("--sort", choices=[k.value for k in SortKey],
+                   help="default: value, or workload with --plan (workload needs --plan)")
     m.add_argument("--min-quality", type=float, metavar="N", help="quality floor: models under it are left out")
     m.add_argument("--quality-metric", metavar="NAME", help=f"one of {', '.join(QUALITY_METRICS)}")
     m.add_argument("--ratio", default="3:1", metavar="R:1", help="input:output blend ratio (default 3:1)")
     m.add_argument("--format", default="table", choices=["table", "csv", "json"])
     m.add_argument("--limit", type=int, metavar="N", help="show the first N only")
+    m.add_argument("--plan", metavar="PLAN", help="a plan file (or a shipped example's name): rank by what its "
+                   "workload (each line's requests and tokens, no levers) would cost per month on each model")
     m.set_defaults(func=cmd_models)
 
     q = sub.add_parser("quote", help="monthly cost of a plan file, or of one workload given by flags")

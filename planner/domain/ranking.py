@@ -14,8 +14,9 @@ from enum import StrEnum
 
 import numpy as np
 
-from planner.domain.catalog import Catalog, ModelPrice, Tier
-from planner.domain.costing import MILLION, request_cost, unit_prices
+from planner.domain.catalog import Catalog, ModelPrice
+from planner.domain.costing import MILLION, compute, request_cost, unit_prices
+from planner.domain.plan import Line, Plan
 
 ONE = Decimal(1)
 DEFAULT_QUALITY_FLOOR = 30.0
@@ -26,16 +27,13 @@ LONG_CONTEXT_MIN = 32_000
 # One model
 
 
-def tokens_per_dollar(price: Decimal | None) -> Decimal | None:
-    """How many tokens $1 buys at `price` per 1M: 1,000,000 / price (None if free or unknown)."""
+def tokens_per_dollar(price: Decimal | None) -> int | None:
+    """Whole tokens $1 buys at `price` per 1M: 1,000,000 / price rounded down, since a part
+    of a token cannot be bought (None if free or unknown). The one definition the CLI, the
+    Models table and Compare show."""
     if price is None or price <= 0:
         return None
-    return MILLION / price
-
-
-def out_in_ratio(m: ModelPrice) -> Decimal | None:
-    """Output price / input price."""
-    return m.output / m.input if m.input else None
+    return int(MILLION // price)  # exact integer division (floor for positive numbers)
 
 
 def blended(m: ModelPrice, ratio: float | Decimal) -> Decimal:
@@ -95,6 +93,33 @@ def what_a_dollar_buys(m: ModelPrice, task: Task) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------
+# A plan's workload on another model
+
+
+def plan_workload(plan: Plan) -> list[tuple[float, float, float]]:
+    """(requests per month, input tokens, output tokens) of each line of `plan`: the
+    workload `rank` costs on every model at once (`CatalogArrays.workload_cost`)."""
+    return [(float(ln.requests_per_month), float(ln.input_tokens), float(ln.output_tokens)) for ln in plan.lines]
+
+
+def workload_plan(plan: Plan, model_id: str) -> Plan:
+    """The plan's lines (their requests and tokens only, no levers) all on `model_id`, in
+    the plan's currency, priced from the catalog (no pinned prices)."""
+    lines = [
+        Line(name=ln.name, requests=ln.requests_per_month, input_tokens=ln.input_tokens,
+             output_tokens=ln.output_tokens, model=model_id)
+        for ln in plan.lines
+    ]
+    return Plan(name=plan.name, lines=lines, currency=plan.currency)
+
+
+def workload_monthly(plan: Plan, catalog: Catalog, model_id: str) -> Decimal:
+    """What the plan's workload would cost per month on one model, exact and in cents: the
+    engine's baseline of `workload_plan`, footed as `quote` shows a baseline."""
+    return compute(workload_plan(plan, model_id), catalog).footed_lines("baseline")[1]
+
+
+# ---------------------------------------------------------------------------------------
 # The whole catalog, vectorized
 
 
@@ -106,6 +131,8 @@ class SortKey(StrEnum):
     OUTPUT = "output"
     QUALITY = "quality"
     COMPOSITE = "composite"
+    #: monthly cost of a workload, cheapest first (a ranking made with a workload)
+    WORKLOAD = "workload"
 
 
 @dataclass(frozen=True)
@@ -201,21 +228,27 @@ class Ranking:
     cost_per_point: np.ndarray
     composite: np.ndarray
     eligible: np.ndarray
+    #: USD per month of a workload on each model, list prices, no levers (None: no workload given)
+    workload_cost: np.ndarray | None = None
 
     def order(self, key: SortKey | str, include_ineligible: bool = False) -> list[int]:
         """Model indices, best first. Ties go to the higher-quality model; models missing
-        the sort metric come last; models under the floor are left out unless asked for."""
+        the sort metric come last; models under the floor are left out unless asked for.
+        Sorting by workload needs a ranking made with a workload (ValueError otherwise)."""
         key = SortKey(key)
+        if key is SortKey.WORKLOAD and self.workload_cost is None:
+            raise ValueError("sorting by workload cost needs a workload")
         q = np.nan_to_num(self.quality, nan=-1.0)
         primary = {
-            SortKey.VALUE: -self.value,
-            SortKey.COST_PER_POINT: self.cost_per_point,
-            SortKey.BLENDED: self.blended,
-            SortKey.INPUT: self.arrays.input,
-            SortKey.OUTPUT: self.arrays.output,
-            SortKey.QUALITY: -self.quality,
-            SortKey.COMPOSITE: -self.composite,
-        }[key]
+            SortKey.VALUE: lambda: -self.value,
+            SortKey.COST_PER_POINT: lambda: self.cost_per_point,
+            SortKey.BLENDED: lambda: self.blended,
+            SortKey.INPUT: lambda: self.arrays.input,
+            SortKey.OUTPUT: lambda: self.arrays.output,
+            SortKey.QUALITY: lambda: -self.quality,
+            SortKey.COMPOSITE: lambda: -self.composite,
+            SortKey.WORKLOAD: lambda: self.workload_cost,
+        }[key]()
         missing = np.isnan(primary)
         primary = np.where(missing, 0.0, primary)
         idx = np.lexsort((np.arange(len(q)), -q, primary, missing))
@@ -232,8 +265,11 @@ def rank(
     weights: CompositeWeights | None = None,
     arrays: CatalogArrays | None = None,
     value_basis: str = "input",
+    workload: Sequence[tuple[float, float, float]] | None = None,
 ) -> Ranking:
-    """Rank a catalog. `floor` > 0 excludes models under it (or without the metric)."""
+    """Rank a catalog. `floor` > 0 excludes models under it (or without the metric).
+    With a `workload` [(requests, input tokens, output tokens), ...] the ranking also holds
+    its monthly cost on every model (`CatalogArrays.workload_cost`), to sort by."""
     a = arrays or CatalogArrays.from_catalog(catalog)
     w = weights or CompositeWeights()
     q = a.quality(catalog, metric)
@@ -245,43 +281,41 @@ def rank(
         cpp = np.where(q > 0, blend11 / q, np.nan)
     # NaN (no score on this metric) compares False: such a model fails any floor above 0.
     passes = q >= floor if floor > 0 else np.ones(len(q), dtype=bool)
-    composite = _composite(a, q, cpp, passes, floor, w)
-    return Ranking(a, metric, ratio, floor, q, blend, val, cpp, composite, passes)
+    composite = _composite(a, q, cpp, floor, w)
+    cost = None if workload is None else a.workload_cost(workload)
+    return Ranking(a, metric, ratio, floor, q, blend, val, cpp, composite, passes, cost)
 
 
-def _composite(
-    a: CatalogArrays, q: np.ndarray, cpp: np.ndarray, passes: np.ndarray, floor: float, w: CompositeWeights
-) -> np.ndarray:
-    """Weighted 0-100 score. Each part is 0..1 relative to the best eligible model:
-    cost per point (best/own), the floor gate (1 if at or above it), cache-read price
-    (cheapest/own, 0 if none), throughput (own/fastest), context >= 32K (1 or 0)."""
-    gate = (q >= floor) & ~np.isnan(q)
-    pool = passes
+def _best(values: np.ndarray, pool: np.ndarray, pick) -> float:
+    """The best (`pick`: np.nanmin or np.nanmax) of `values` over `pool`, NaN if none has one."""
+    v = values[pool]
+    return float(pick(v)) if np.any(~np.isnan(v)) else math.nan
+
+
+def _composite(a: CatalogArrays, q: np.ndarray, cpp: np.ndarray, floor: float, w: CompositeWeights) -> np.ndarray:
+    """Weighted 0-100 score; NaN (no composite) for a model with no score on the metric.
+
+    The parts, each 0..1: cost per point (best/own), the floor gate (1 if the model's own
+    score is at or above the floor), cache-read price (cheapest/own, 0 if none), throughput
+    (own/fastest, 0 if unknown), context >= 32K (1 or 0). "Best", "cheapest" and "fastest"
+    are taken over every model of the catalog with a score on the metric, whatever the
+    floor: so flooring, filtering or hiding other models never moves a model's composite;
+    only a change to the catalog itself (an edit, an import) can set a new reference."""
+    scored = ~np.isnan(q)
     with np.errstate(divide="ignore", invalid="ignore"):
-        best_cpp = np.nanmin(np.where(pool, cpp, np.nan)) if np.any(pool & ~np.isnan(cpp)) else np.nan
+        best_cpp = _best(cpp, scored, np.nanmin)
         s_cpp = np.where(cpp > 0, best_cpp / cpp, np.where(cpp == 0, 1.0, 0.0))
-        best_cr = (
-            np.nanmin(np.where(pool, a.cache_read, np.nan)) if np.any(pool & ~np.isnan(a.cache_read)) else np.nan
-        )
+        best_cr = _best(a.cache_read, scored, np.nanmin)
         s_cr = np.where(a.cache_read > 0, best_cr / a.cache_read, np.where(a.cache_read == 0, 1.0, 0.0))
-        best_tp = (
-            np.nanmax(np.where(pool, a.throughput, np.nan)) if np.any(pool & ~np.isnan(a.throughput)) else np.nan
-        )
+        best_tp = _best(a.throughput, scored, np.nanmax)
         s_tp = np.where(a.throughput > 0, a.throughput / best_tp, 0.0)
     s_ctx = (a.context >= LONG_CONTEXT_MIN).astype(float)
     parts = (
         w.cost_per_point * np.nan_to_num(np.clip(s_cpp, 0, 1)),
-        w.quality_floor * gate.astype(float),
+        w.quality_floor * (q >= floor).astype(float),
         w.cache_read * np.nan_to_num(np.clip(s_cr, 0, 1)),
         w.throughput * np.nan_to_num(np.clip(s_tp, 0, 1)),
         w.context * s_ctx,
     )
     total = w.total or 1.0
-    return sum(parts) / total * 100
-
-
-def tier_counts(catalog: Catalog) -> dict[Tier, int]:
-    counts = {t: 0 for t in Tier}
-    for m in catalog.models:
-        counts[m.effective_tier] += 1
-    return counts
+    return np.where(scored, sum(parts) / total * 100, np.nan)

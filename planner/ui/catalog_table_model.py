@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from planner.domain.catalog import Catalog, ModelPrice, metric_label
 from planner.domain.prices import catalog_batch_prices, has_batch_price
-from planner.domain.ranking import CatalogArrays, CompositeWeights, Ranking, rank
+from planner.domain.ranking import CatalogArrays, CompositeWeights, Ranking, rank, tokens_per_dollar
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_tokens
 from planner.ui.catalog_columns import (
     COL_AS_OF,
@@ -88,14 +88,15 @@ def _columns(metric: str, ratio: float) -> list[Column]:
         Column("Context", "Context window, tokens."),
         Column("Max out", "Maximum output tokens per request."),
         Column(f"Quality\n{short_label}", f"Quality score on {long_label} (0–100, higher is better). Double-click to edit."),
-        Column("Input tok\nper $1", "Input tokens $1 buys = 1,000,000 / input price."),
-        Column("Output tok\nper $1", "Output tokens $1 buys = 1,000,000 / output price."),
+        Column("Input tok\nper $1", "Whole input tokens $1 buys = 1,000,000 / input price, rounded down."),
+        Column("Output tok\nper $1", "Whole output tokens $1 buys = 1,000,000 / output price, rounded down."),
         Column("Out/in\nratio", "Output price ÷ input price."),
         Column(f"Blended\n$/1M {r}", f"Blended price at {r} input:output = (r × input + output) / (r + 1), r = {ratio:g}."),
         Column("Value\nq per $", "Value = quality ÷ input price per 1M (higher is better)."),
         Column("$ per\nquality pt", "$ per quality point = blended price at 1:1 ÷ quality (lower is better)."),
         Column("Composite\nscore", "0–100: 40% cost per point, 20% quality floor, 15% cache-read price, "
-               "15% throughput, 10% context ≥ 32K (each relative to the best eligible model)."),
+               "15% throughput, 10% context ≥ 32K, each relative to the best of all the models scored on "
+               f"{long_label} (the floor and the filters do not change it). Empty without a score."),
         Column("Speed\ntok/s", "Output throughput, tokens per second."),
         Column("TTFT\ns", "Time to first token, seconds."),
         Column("As of", "Date of the price."),
@@ -238,12 +239,8 @@ class CatalogTableModel(QAbstractTableModel):
         }
         if col in simple:
             return simple[col]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if col == COL_TPD_IN:
-                return np.where(a.input > 0, 1e6 / a.input, math.nan)
-            if col == COL_TPD_OUT:
-                return np.where(a.output > 0, 1e6 / a.output, math.nan)
-            if col == COL_RATIO:
+        if col == COL_RATIO:
+            with np.errstate(divide="ignore", invalid="ignore"):
                 return np.where(a.input > 0, a.output / a.input, math.nan)
         vals = [self._value(m, col) for m in ms]
         return np.array([math.nan if v is None else float(v) for v in vals], dtype=float)
@@ -402,8 +399,8 @@ class CatalogTableModel(QAbstractTableModel):
             COL_CONTEXT: lambda m, i: m.context_window,
             COL_MAX_OUTPUT: lambda m, i: m.max_output,
             COL_QUALITY: lambda m, i: _f(r().quality[i]),
-            COL_TPD_IN: lambda m, i: 1_000_000 / float(m.input) if m.input else None,
-            COL_TPD_OUT: lambda m, i: 1_000_000 / float(m.output) if m.output else None,
+            COL_TPD_IN: lambda m, i: tokens_per_dollar(m.input),
+            COL_TPD_OUT: lambda m, i: tokens_per_dollar(m.output),
             COL_RATIO: lambda m, i: float(m.output / m.input) if m.input else None,
             COL_BLENDED: lambda m, i: _f(r().blended[i]),
             COL_VALUE: lambda m, i: _f(r().value[i]),
@@ -473,9 +470,9 @@ class CatalogTableModel(QAbstractTableModel):
         if col == COL_QUALITY:
             return (f"{m.name} has no score on this metric." if q is None else f"{q:g} on {self.metric}") + edited
         if col == COL_TPD_IN:
-            return f"1,000,000 / ${fmt_price(m.input)} = {fmt_int(self._value(m, col, i))} input tokens per $1" if m.input else "Free input"
+            return self._tpd_tooltip(m.input, "input", self._value(m, col, i))
         if col == COL_TPD_OUT:
-            return f"1,000,000 / ${fmt_price(m.output)} = {fmt_int(self._value(m, col, i))} output tokens per $1" if m.output else "Free output"
+            return self._tpd_tooltip(m.output, "output", self._value(m, col, i))
         if col == COL_RATIO:
             return f"${fmt_price(m.output)} / ${fmt_price(m.input)}" if m.input else None
         if col == COL_BLENDED:
@@ -488,9 +485,17 @@ class CatalogTableModel(QAbstractTableModel):
                 return "Needs a quality score."
             return f"((${fmt_price(m.input)} + ${fmt_price(m.output)}) / 2) / {q:g} = ${fmt_float(r.cost_per_point[i], 4)} per point"
         if col == COL_COMPOSITE:
-            gate = "passes" if (q is not None and q >= self.floor) else "fails"
+            if q is None:
+                return f"No composite: {m.name} has no score on this metric."
+            gate = "passes" if q >= self.floor else "fails"
             return f"Composite {fmt_float(r.composite[i], 1)} / 100 (quality floor {self.floor:g}: {gate})."
         return None
+
+    @staticmethod
+    def _tpd_tooltip(price: Decimal, side: str, tokens: int | None) -> str:
+        if tokens is None:
+            return f"Free {side}"
+        return f"1,000,000 / ${fmt_price(price)}, rounded down = {fmt_int(tokens)} {side} tokens per $1"
 
     # -- editing -------------------------------------------------------------------------------
 

@@ -39,14 +39,16 @@ the best (low) budget, low savings the worst (high) one.</li>
 
 <h3>Catalog metrics</h3>
 <ul>
-<li>Tokens per $1 = 1,000,000 / price (input and output separately).</li>
+<li>Tokens per $1 = 1,000,000 / price, rounded down to whole tokens (input and output separately).</li>
 <li>Output/input ratio = out / in.</li>
 <li>Blended price at r:1 (input:output) = (r × in + out) / (r + 1).</li>
 <li>Value = quality / input price (higher is better).</li>
 <li>$ per quality point = blended price at 1:1 / quality (lower is better).</li>
 <li>Quality floor: models under it are left out of rankings, not deleted.</li>
 <li>Composite score (0–100): 40% cost per point, 20% passing the quality floor, 15% cache-read
-price, 15% throughput, 10% context ≥ 32K; each part relative to the best eligible model.</li>
+price, 15% throughput, 10% context ≥ 32K; each part relative to the best of all the models with a
+score on the chosen metric, so the floor and the filters never change a model's score. A model
+with no score has no composite, and sorts last.</li>
 <li>Tier, unless the catalog says otherwise: premium in ≥ $2.50, mid $0.40–$2.50, budget under $0.40.</li>
 <li>What $1 buys = whole tasks $1 pays for: floor(1 / cost of one task).</li>
 </ul>

@@ -10,6 +10,7 @@ from domain_helpers import FLASH, OPUS, SONNET, catalog, line, mp, plan
 
 from planner.domain.catalog import LongContextTier, Tier, tier_for_input_price
 from planner.domain.costing import compute
+from planner.domain.plan import Currency, PromptCache, VolumeMode
 from planner.domain.ranking import (
     STANDARD_TASKS,
     CatalogArrays,
@@ -17,13 +18,13 @@ from planner.domain.ranking import (
     SortKey,
     blended,
     cost_per_point,
-    out_in_ratio,
+    plan_workload,
     rank,
     task_cost,
-    tier_counts,
     tokens_per_dollar,
     value,
     what_a_dollar_buys,
+    workload_monthly,
 )
 
 D = Decimal
@@ -34,18 +35,17 @@ Q = "tokenrate"
 # One model
 
 
-def test_tokens_per_dollar():
-    assert tokens_per_dollar(D("0.10")) == D(10_000_000)  # 1e6 / 0.10
-    assert tokens_per_dollar(D("0.40")) == D(2_500_000)  # 1e6 / 0.40
-    assert tokens_per_dollar(D("15")) == D(1_000_000) / D(15)  # 66,666.67
+def test_tokens_per_dollar_is_whole_tokens_rounded_down():
+    assert tokens_per_dollar(D("0.10")) == 10_000_000  # 1e6 / 0.10
+    assert tokens_per_dollar(D("0.40")) == 2_500_000  # 1e6 / 0.40
+    # $1 buys 66,666.67 tokens at $15: 66,666 whole ones (rounding half up would say 66,667)
+    assert tokens_per_dollar(D("15")) == 66_666
+    # exactly half a token over: 1e6 / 640 = 1,562.5 -> 1,562; 1e6 / 1.024 = 976,562.5 -> 976,562
+    assert tokens_per_dollar(D("640")) == 1_562
+    assert tokens_per_dollar(D("1.024")) == 976_562
+    assert isinstance(tokens_per_dollar(D("3")), int)
     assert tokens_per_dollar(D("0")) is None
     assert tokens_per_dollar(None) is None
-
-
-def test_out_in_ratio():
-    assert out_in_ratio(SONNET) == D(5)  # 15 / 3
-    assert out_in_ratio(FLASH) == D(4)  # 0.40 / 0.10
-    assert out_in_ratio(mp("x/free-in", "0", "1")) is None
 
 
 def test_blended_price():
@@ -126,8 +126,6 @@ def test_tier_rule_boundaries(price, tier):
 def test_catalog_tier_wins_over_rule():
     m = mp("x/m", "0.10", "0.40", tier=Tier.PREMIUM)
     assert m.effective_tier == Tier.PREMIUM
-    counts = tier_counts(catalog(m, SONNET, FLASH, mp("y/mid", "1", "2")))
-    assert counts == {Tier.PREMIUM: 2, Tier.MID: 1, Tier.BUDGET: 1}
 
 
 # ---------------------------------------------------------------------------------------
@@ -194,7 +192,7 @@ def test_blend_ratio_changes_blended_order():
     assert ids_in_order(cat, r1, SortKey.BLENDED) == ["x/y", "x/x"]
 
 
-def composite_catalog():
+def composite_catalog(*more):
     return catalog(
         # a: cpp (1+1)/2/50 = 0.02, cache read 0.10, 100 tok/s, 128K context
         mp(
@@ -208,17 +206,24 @@ def composite_catalog():
         ),
         # b: cpp (2+4)/2/60 = 0.05, no cache read, 200 tok/s, 16K context
         mp("x/b", "2", "4", quality={Q: 60.0}, throughput_tps=200.0, context_window=16_000),
-        # c: under the floor (20 < 30): cpp (0.1+0.1)/2/20 = 0.005, nothing else known
+        # c: scores 20: cpp (0.1+0.1)/2/20 = 0.005, nothing else known
         mp("x/c", "0.1", "0.1", quality={Q: 20.0}),
+        *more,
     )
 
 
+# d: no score on the metric, but the cheapest cache read and the fastest: no composite, and
+# no say in anyone else's; e: scored, best at nothing: cpp (5+5)/2/70 = 0.0714, 50 tok/s, 8K
+UNSCORED = mp("x/d", "0.01", "0.01", cache_read=D("0.001"), throughput_tps=1000.0, context_window=1_000_000)
+ALSO_RAN = mp("x/e", "5", "5", quality={Q: 70.0}, throughput_tps=50.0, context_window=8_000)
+
+
 def test_composite_default_weights():
-    # Each part relative to the best model passing the floor (a and b):
-    # a: cpp 0.02/0.02 = 1 -> 40; gate 20; cache 0.10/0.10 = 1 -> 15; speed 100/200 -> 7.5; ctx 10
-    #    = 92.5
-    # b: cpp 0.02/0.05 = 0.4 -> 16; gate 20; no cache 0; speed 1 -> 15; ctx < 32K 0 = 51
-    # c: cpp capped at 1 -> 40; under the floor 0; nothing else 0 = 40 (and not listed)
+    # Each part relative to the best of the models scored on the metric (a, b, c), whatever
+    # the floor: best cpp 0.005 (c), cheapest cache read 0.10 (a), fastest 200 tok/s (b).
+    # a: cpp 0.005/0.02 = 0.25 -> 10; gate 20; cache 1 -> 15; speed 100/200 -> 7.5; ctx 10 = 62.5
+    # b: cpp 0.005/0.05 = 0.1 -> 4; gate 20; no cache 0; speed 1 -> 15; ctx < 32K 0 = 39
+    # c: cpp 1 -> 40; under the floor of 30: gate 0; nothing else 0 = 40 (and not listed)
     w = CompositeWeights()
     assert (w.cost_per_point, w.quality_floor, w.cache_read, w.throughput, w.context) == (
         40,
@@ -229,16 +234,40 @@ def test_composite_default_weights():
     )
     cat = composite_catalog()
     r = rank(cat, Q, floor=30)
-    assert list(r.composite) == pytest.approx([92.5, 51.0, 40.0])
+    assert list(r.composite) == pytest.approx([62.5, 39.0, 40.0])
     assert ids_in_order(cat, r, SortKey.COMPOSITE) == ["x/a", "x/b"]
+    # no floor: c passes the gate too, 40 + 20 = 60
+    assert list(rank(cat, Q, floor=0).composite) == pytest.approx([62.5, 39.0, 60.0])
+
+
+def test_composite_does_not_move_with_the_floor_or_other_models():
+    full = composite_catalog(UNSCORED, ALSO_RAN)
+    at = {f: dict(zip([m.id for m in full], rank(full, Q, floor=f).composite, strict=True)) for f in (0, 30, 50)}
+    # a (50) and b (60) pass every one of these floors: same score at each
+    for mid, want in (("x/a", 62.5), ("x/b", 39.0)):
+        assert at[0][mid] == at[30][mid] == at[50][mid] == pytest.approx(want)
+    # taking out models that set no reference (d, e) leaves the others' scores as they were
+    fewer = composite_catalog()
+    assert list(rank(fewer, Q, floor=0).composite) == pytest.approx([at[0]["x/a"], at[0]["x/b"], at[0]["x/c"]])
+    # e: cpp 0.005/0.0714 = 0.07 -> 2.8; gate 20; no cache; 50/200 -> 3.75; 8K -> 0 = 26.55
+    assert at[0]["x/e"] == pytest.approx(26.55)
+
+
+def test_a_model_without_the_metric_has_no_composite():
+    cat = composite_catalog(UNSCORED)
+    r = rank(cat, Q)
+    assert math.isnan(r.composite[3])
+    # listed (no floor) but last by composite; not listed at all once there is a floor
+    assert ids_in_order(cat, r, SortKey.COMPOSITE) == ["x/a", "x/c", "x/b", "x/d"]
+    assert "x/d" not in ids_in_order(cat, rank(cat, Q, floor=10), SortKey.COMPOSITE)
 
 
 def test_composite_custom_weights():
-    # cost per point only: a 1 -> 100, b 0.4 -> 40
+    # cost per point only: a 0.25 -> 100 x 0.25 = 25, b 0.1 -> 10
     cat = composite_catalog()
     w = CompositeWeights(cost_per_point=1, quality_floor=0, cache_read=0, throughput=0, context=0)
     r = rank(cat, Q, floor=30, weights=w)
-    assert list(r.composite[:2]) == pytest.approx([100.0, 40.0])
+    assert list(r.composite[:2]) == pytest.approx([25.0, 10.0])
     # throughput only: a 100/200 -> 50, b 100
     w = CompositeWeights(cost_per_point=0, quality_floor=0, cache_read=0, throughput=3, context=0)
     r = rank(cat, Q, floor=30, weights=w)
@@ -267,6 +296,46 @@ def test_workload_cost_hand_figure():
     cat = catalog(SONNET, FLASH)
     got = CatalogArrays.from_catalog(cat).workload_cost([(10_000, 500, 1000)])
     assert list(got) == pytest.approx([165.0, 4.5], rel=1e-12)
+
+
+def test_rank_by_workload_cheapest_first():
+    # 10,000 x (500 + 1,000 tokens): Flash 4.50, Sonnet 165.00, Opus 10,000 x (7,500 + 75,000)/1e6 = 825.00
+    cat = catalog(SONNET, OPUS, FLASH)
+    r = rank(cat, Q, workload=[(10_000, 500, 1000)])
+    assert list(r.workload_cost) == pytest.approx([165.0, 825.0, 4.5], rel=1e-12)
+    assert ids_in_order(cat, r, SortKey.WORKLOAD) == [FLASH.id, SONNET.id, OPUS.id]
+    with pytest.raises(ValueError, match="workload"):
+        rank(cat, Q).order(SortKey.WORKLOAD)
+
+
+def test_plan_workload_is_each_lines_monthly_requests_and_tokens():
+    p = plan(
+        line(SONNET.id, 1_000, 500, 1000, volume_mode=VolumeMode.PER_DAY, days_per_month=D(30)),
+        line(FLASH.id, 7, 200, 50, name="other"),
+    )
+    assert plan_workload(p) == [(30_000.0, 500.0, 1000.0), (7.0, 200.0, 50.0)]
+
+
+def test_workload_monthly_is_the_lines_on_one_model_without_levers():
+    # the line's cache and batch levers and the plan's pinned price play no part: 10,000 x
+    # (500 x $3 + 1,000 x $15) / 1e6 = $165.00 on Sonnet; on Flash 10,000 x (50 + 400)/1e6 = $4.50
+    levered = line(SONNET.id, 10_000, 500, 1000, prompt_cache=PromptCache(prefix_tokens=D(400), hit_rate=D("0.9")),
+                   batch_share=D("0.5"), response_cache_hit_rate=D("0.2"))
+    cheap_pin = mp(SONNET.id, "1", "1")
+    p = plan(levered, pinned_prices={SONNET.id: cheap_pin})
+    cat = catalog(SONNET, FLASH)
+    assert workload_monthly(p, cat, SONNET.id) == D("165.00")
+    assert workload_monthly(p, cat, FLASH.id) == D("4.50")
+    # in the plan's currency: 4.50 x 0.9 = 4.05
+    eur = plan(levered, currency=Currency(code="EUR", per_usd=D("0.9")))
+    assert workload_monthly(eur, cat, FLASH.id) == D("4.05")
+
+
+def test_workload_monthly_foots_like_a_quote():
+    # two lines of 1 request x 5,000 input tokens at $1: $0.005 each, shown as $0.01 each: $0.02
+    one = mp("x/one", "1", "1")
+    p = plan(line(one.id, 1, 5_000, 0, name="a"), line(one.id, 1, 5_000, 0, name="b"))
+    assert workload_monthly(p, catalog(one), one.id) == D("0.02")
 
 
 # The seed article's TokenRate value table (quality, input $/1M). value = quality / input:

@@ -12,6 +12,7 @@ from planner import paths
 from planner.ui.catalog_table_model import (
     COL_BLENDED,
     COL_CACHE_READ,
+    COL_COMPOSITE,
     COL_CONTEXT,
     COL_COST_PER_POINT,
     COL_INPUT,
@@ -202,6 +203,28 @@ def test_tokens_per_dollar_has_thousands_separators(model):
     assert cell(model, "mistral/gamma", COL_TPD_IN) == "20,000,000"
     assert cell(model, "mistral/gamma", COL_TPD_OUT) == "5,000,000"
     assert cell(model, "openai/alpha", COL_TPD_IN) == "100,000"
+
+
+def test_tokens_per_dollar_are_whole_tokens_rounded_down(make_session, mp):
+    # 1e6 / $15 = 66,666.67 and 1e6 / $640 = 1,562.5: $1 buys 66,666 and 1,562 whole tokens
+    m = CatalogTableModel(make_session(mp("a/dear", "15", "640"), mp("b/one", "1", "1")))
+    assert cell(m, "a/dear", COL_TPD_IN) == "66,666"
+    assert cell(m, "a/dear", COL_TPD_OUT) == "1,562"
+    assert cell(m, "a/dear", COL_TPD_IN, SORT_ROLE) == 66_666.0
+    assert "rounded down = 66,666 input tokens" in cell(m, "a/dear", COL_TPD_IN, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_composite_ignores_the_floor_and_is_empty_without_a_score(model):
+    before = {mid: cell(model, mid, COL_COMPOSITE) for mid in ("openai/alpha", "anthropic/beta")}
+    assert all(before.values())
+    model.set_settings(floor=75)  # beta (70) is under it now; Alpha (80) is not
+    assert cell(model, "openai/alpha", COL_COMPOSITE) == before["openai/alpha"]
+    # Delta has no quality score: no composite (not a low one), and last whichever way sorted
+    assert cell(model, "zeta/delta", COL_COMPOSITE) == ""
+    assert "No composite" in cell(model, "zeta/delta", COL_COMPOSITE, Qt.ItemDataRole.ToolTipRole)
+    for order in (ASC, DESC):
+        model.sort(COL_COMPOSITE, order)
+        assert ids(model)[-1] == "zeta/delta"
 
 
 def test_prices_and_missing_values_display(model):

@@ -143,3 +143,13 @@ def test_no_best_when_all_equal(qapp, mp):
     m.set_models([mp("a/one", "1", "2"), mp("b/two", "1", "3")], "tokenrate", 3.0)
     r = row_of(m, "Input")
     assert [m.index(r, c).data(BG) for c in range(2)] == [None, None]
+
+
+def test_tokens_per_dollar_are_whole_tokens_rounded_down(qapp, mp):
+    # 1e6 / $15 = 66,666.67 and 1e6 / $640 = 1,562.5: $1 buys 66,666 and 1,562 whole tokens
+    # (the Models table and `cost-planner models` say the same)
+    m = CompareTableModel()
+    m.set_models([mp("acme/dear", "15", "640"), mp("acme/one", "1", "1")], "tokenrate", 3.0)
+    assert m.index(row_of(m, "Input tokens per $1"), 0).data() == "66,666"
+    assert m.index(row_of(m, "Output tokens per $1"), 0).data() == "1,562"
+    assert m.index(row_of(m, "Input tokens per $1"), 0).data(VALUE_ROLE) == 66_666
