@@ -499,6 +499,8 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description="Plan what LLM API usage will cost per month.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--locale", metavar="NAME",
+                   help="number format of amounts in text output, e.g. de_DE (default: the system's; JSON is unchanged)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     m = sub.add_parser("models", help="rank the price catalog")
@@ -567,6 +569,14 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: list[str]) -> int:
     """Parse and run one command; with options only and no command, open the window."""
     args = build_parser().parse_args(argv)
+    if args.locale:
+        from planner.formatting import set_display_locale
+
+        try:
+            set_display_locale(args.locale)
+        except ValueError as e:
+            print(f"{PROG}: error: --locale: {e}", file=sys.stderr)
+            return 2
     if not getattr(args, "command", None):
         from planner.__main__ import run_gui
 

@@ -25,6 +25,17 @@ def user_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
 
 @pytest.fixture(autouse=True)
+def display_locale_en_us(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Money shows as in en_US ($1,234.50) whatever the machine's LANG, here and in the
+    commands a test starts (their system locale is C, which is shown as en_US)."""
+    from planner import formatting
+
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    formatting.set_display_locale("en_US")
+
+
+@pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A modal message box or file dialog would wait forever offscreen: answer them.
 

@@ -354,3 +354,19 @@ def test_cli_and_app_write_the_same_csv(capsys, tmp_path):
     app_csv = tmp_path / "app.csv"
     export_plan(plan, compute(plan, cat), cat, ExportRequest(csv=app_csv))
     assert cli_csv.read_bytes() == app_csv.read_bytes()
+
+
+def test_locale_option_formats_the_text_not_the_json(capsys):
+    plan = str(EXAMPLES / "small-saas.costplan")
+    code, out, _ = run(capsys, "--locale", "de_DE", "quote", plan)
+    assert code == 0
+    assert "Monthly: 165,00\xa0$ expected" in out
+    assert "Annual run-rate (12 × this month): 1.980,00\xa0$" in out
+    code, out, _ = run(capsys, "--locale", "de_DE", "quote", plan, "--json")
+    assert code == 0 and json.loads(out)["optimized_monthly"] == "165.00"
+
+
+def test_an_unknown_locale_is_one_line_and_exit_2(capsys):
+    code, out, err = run(capsys, "--locale", "xx_XX", "quote", str(EXAMPLES / "small-saas.costplan"))
+    assert code == 2 and out == ""
+    assert err.strip() == "cost-planner: error: --locale: unknown locale 'xx_XX' (examples: en_US, de_DE, fr_FR, ja_JP)"

@@ -15,6 +15,7 @@ from planner.domain.catalog import (
     describe_validation_error,
     read_json,
 )
+from planner.domain.currency import is_known
 from planner.domain.errors import InputError
 
 PLAN_SCHEMA_VERSION = 1
@@ -131,9 +132,16 @@ class Forecast(_Base):
 class Currency(_Base):
     """The currency amounts are shown in: 1 USD = `per_usd` units of `code`, as of `rate_date`."""
 
-    code: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    code: str = "USD"
     per_usd: Annotated[Decimal, Field(gt=0, le=Decimal("1e6"), allow_inf_nan=False)] = ONE
     rate_date: date | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _iso_code(cls, v: str) -> str:
+        if not is_known(v):
+            raise ValueError(f"currency '{v}' is not an ISO 4217 code")
+        return v
 
     @model_validator(mode="after")
     def _usd_is_one(self) -> Currency:

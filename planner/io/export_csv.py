@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from planner.formatting import plain_money
 from planner.io.atomic import write_bytes_atomic
 from planner.io.export_table import Column, ExportData, Kind, plain
 
@@ -21,8 +22,9 @@ def safe_text(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def cell_text(value: Any, kind: Kind) -> str:
-    """One cell as plain text: numbers with '.' decimal and no separators, money to 2 places."""
+def cell_text(value: Any, kind: Kind, currency: str = "USD") -> str:
+    """One cell as plain text: numbers with '.' decimal and no separators, money to the
+    currency's minor unit (1234.50 USD, 1235 JPY), whatever the display locale."""
     if value is None:
         return ""
     if kind is Kind.TEXT:
@@ -32,14 +34,14 @@ def cell_text(value: Any, kind: Kind) -> str:
     if not isinstance(value, Decimal):
         value = Decimal(str(value))
     if kind is Kind.MONEY:
-        return f"{value:.2f}"
+        return plain_money(value, currency)
     if kind is Kind.UNIT_MONEY:
         return f"{value:.6f}"
     return plain(value)
 
 
-def _row(columns: tuple[Column, ...], values: list[Any]) -> list[str]:
-    return [cell_text(v, c.kind) for c, v in zip(columns, values, strict=True)]
+def _row(columns: tuple[Column, ...], values: list[Any], currency: str) -> list[str]:
+    return [cell_text(v, c.kind, currency) for c, v in zip(columns, values, strict=True)]
 
 
 def csv_text(data: ExportData) -> str:
@@ -49,8 +51,8 @@ def csv_text(data: ExportData) -> str:
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow([safe_text(h) for h in t.headers()])
     for row in t.rows:
-        w.writerow(_row(t.columns, t.row_values(row)))
-    w.writerow(_row(t.columns, t.total_values()))
+        w.writerow(_row(t.columns, t.row_values(row), data.currency))
+    w.writerow(_row(t.columns, t.total_values(), data.currency))
     return out.getvalue()
 
 

@@ -13,7 +13,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from planner.formatting import CURRENCY_SYMBOLS
+from planner.domain.currency import minor_digits
+from planner.formatting import currency_affixes
 from planner.io.atomic import write_bytes_atomic
 from planner.io.export_table import ExportData, Kind
 
@@ -42,11 +43,13 @@ PLAN_WIDTHS = {
 DEFAULT_WIDTH = 13
 
 
-def money_format(currency: str, places: int = 2) -> str:
-    """'"$"#,##0.00' for currencies with a symbol, '#,##0.00 "CHF"' otherwise."""
-    body = "#,##0." + "0" * places
-    sym = CURRENCY_SYMBOLS.get(currency)
-    return f'"{sym}"{body}' if sym else f'{body} "{currency}"'
+def money_format(currency: str, places: int | None = None) -> str:
+    """The number format of an amount: the currency's minor digits (or `places`) and its
+    symbol where the display locale puts it: '"$"#,##0.00' (USD, en_US), '#,##0" ¥"' (JPY, de_DE)."""
+    places = minor_digits(currency) if places is None else places
+    body = "#,##0" + ("." + "0" * places if places else "")
+    prefix, suffix = currency_affixes(currency)
+    return (f'"{prefix}"' if prefix else "") + body + (f'"{suffix}"' if suffix else "")
 
 
 class _Formats:

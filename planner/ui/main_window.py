@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -50,6 +51,9 @@ MAX_RECENT = 10
 AUTOSAVE_DELAY_MS = 20_000
 PLAN_FILTER = "Cost plans (*.costplan);;JSON (*.json);;All files (*)"
 IMPORT_FORMATS = {"litellm": "LiteLLM", "genai-prices": "genai-prices", "openrouter": "OpenRouter"}
+#: View > Number format: the locales offered besides the system's ('' in the settings).
+NUMBER_FORMATS = ("en_US", "en_GB", "en_IN", "de_DE", "fr_FR", "es_ES", "ja_JP")
+NUMBER_FORMAT_KEY = "view/number_format"
 
 
 def settings() -> QSettings:
@@ -158,6 +162,7 @@ class MainWindow(QMainWindow):
 
         assert self.session is None, "complete() runs once"
         self.session = session
+        self.apply_number_format()
         self.undo_group.addStack(session.undo_stack)
         self.models_tab.attach(session)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -248,10 +253,62 @@ class MainWindow(QMainWindow):
         v.addAction(self.act_compare)
         self.act_best_value = self._action("Sort by best &value", "Ctrl+B", self.models_tab.best_value.click)
         v.addAction(self.act_best_value)
+        v.addSeparator()
+        self.number_menu = v.addMenu("&Number format")  # filled when shown: Babel loads then
+        self.number_menu.aboutToShow.connect(self._fill_number_formats)
 
         h = mb.addMenu("&Help")
         h.addAction(self._action("&How costs are computed", QKeySequence.StandardKey.HelpContents, self.show_formulas))
         h.addAction(self._action("&About Cost Planner", slot=self.show_about))
+
+    def _fill_number_formats(self) -> None:
+        from planner.formatting import locale_name, system_locale
+
+        self.number_menu.clear()
+        group = QActionGroup(self.number_menu)
+        current = self.number_format()
+        choices = [("", f"System ({system_locale()})")] + [(n, locale_name(n)) for n in NUMBER_FORMATS]
+        for name, label in choices:
+            a = self.number_menu.addAction(label)
+            a.triggered.connect(lambda _c=False, n=name: self.set_number_format(n))
+            a.setCheckable(True)
+            a.setChecked(name == current)
+            group.addAction(a)
+
+    @staticmethod
+    def number_format() -> str:
+        """The locale money is shown in, as set in View > Number format ('' for the system's)."""
+        name = settings().value(NUMBER_FORMAT_KEY)
+        return name if isinstance(name, str) else ""
+
+    def set_number_format(self, name: str) -> None:
+        """Show money in locale `name` ('' for the system's) from now on, and the figures again."""
+        from planner.formatting import set_display_locale
+
+        try:
+            set_display_locale(name or None)
+        except ValueError as e:
+            self._show_message(str(e))
+            return
+        settings().setValue(NUMBER_FORMAT_KEY, name)
+        if self.doc is not None:
+            self.doc.resultChanged.emit()  # every figure of the plan is shown again
+        if self.charts_tab is not None:
+            self.charts_tab.redraw()
+
+    @classmethod
+    def apply_number_format(cls) -> None:
+        """The saved number format, in use before any figure is shown (the system's if it
+        was never set, or names a locale this Babel lacks)."""
+        from planner.formatting import set_display_locale
+
+        name = cls.number_format()
+        if not name:
+            return  # the default already
+        try:
+            set_display_locale(name)
+        except ValueError:
+            set_display_locale(None)
 
     # -- the plan ----------------------------------------------------------------------------
 

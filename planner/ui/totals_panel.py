@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.currency import minor_digits, quantum
 from planner.domain.plan import Currency, Forecast
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
 from planner.ui.plan_document import PlanDocument
@@ -194,6 +195,7 @@ class TotalsPanel(QWidget):
         widgets = (self.budget, self.growth, self.trend, self.horizon, self.start_on, self.start, self.code, self.rate, self.rate_date)
         for w in widgets:
             w.blockSignals(True)
+        self.budget.setDecimals(minor_digits(p.currency.code))  # before the value: whole yen, cents
         self.budget.setValue(float(p.monthly_budget or 0))
         self.budget.setPrefix(f"{p.currency.code} ")
         self.growth.setValue(float(p.forecast.monthly_growth * 100))
@@ -291,7 +293,7 @@ class TotalsPanel(QWidget):
     # -- widgets -> plan (undoable) ----------------------------------------------------------
 
     def _budget_edited(self) -> None:
-        v = Decimal(str(self.budget.value())).quantize(Decimal("0.01"))
+        v = Decimal(str(self.budget.value())).quantize(quantum(self.doc.plan.currency.code))
         new = v if v > 0 else None
         if new != self.doc.plan.monthly_budget:
             self.doc.set_plan_attr("monthly_budget", new, "Set monthly budget")
@@ -322,7 +324,7 @@ class TotalsPanel(QWidget):
             rate = Decimal(1) if code == "USD" else Decimal(self.rate.text().strip().replace(",", ""))
             cur = Currency(code=code, per_usd=rate, rate_date=None if code == "USD" else date(qd.year(), qd.month(), qd.day()))
         except (ValueError, InvalidOperation, ValidationError) as e:
-            msg = e.errors()[0].get("msg") if isinstance(e, ValidationError) else str(e) or "not a number"
+            msg = e.errors()[0].get("msg", "").removeprefix("Value error, ") if isinstance(e, ValidationError) else str(e) or "not a number"
             self.message.emit(f"Currency: {msg}. The old value was kept.")
             self.load_settings()
             return

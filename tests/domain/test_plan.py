@@ -292,3 +292,20 @@ def test_plan_round_trips_through_json():
     again = parse_plan(json.loads(p.model_dump_json()), SRC)
     assert again == p
     assert copy.deepcopy(p) == p
+
+
+@pytest.mark.parametrize("code", ["ABC", "usd", "EURO"])
+def test_a_currency_that_is_not_iso_4217_is_refused(code):
+    raw = raw_plan()
+    raw["currency"] = {"code": code, "per_usd": 0.9}
+    msg = error_of(raw)
+    assert "currency.code" in msg
+    assert f"currency '{code}' is not an ISO 4217 code" in msg
+
+
+@pytest.mark.parametrize(("code", "rate"), [("USD", 1), ("EUR", 0.9), ("JPY", 150), ("BHD", 0.376)])
+def test_plans_in_iso_currencies_open_unchanged(code, rate):
+    raw = raw_plan()
+    raw["currency"] = {"code": code, "per_usd": rate}
+    plan = parse_plan(raw, "budget.plan.json")
+    assert (plan.currency.code, plan.currency.per_usd) == (code, Decimal(str(rate)))

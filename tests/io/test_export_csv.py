@@ -172,3 +172,21 @@ def test_csv_text_round_trips_embedded_newlines_and_quotes():
     line = plan.lines[0].model_copy(update={"name": 'Say "hi", then\nwrap'})
     _, rows, _ = parse(csv_text(export_data(plan.model_copy(update={"lines": [line]}))))
     assert rows[0]["Line"] == 'Say "hi", then\nwrap'
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "fr_FR"])
+def test_amounts_stay_plain_numbers_whatever_the_display_locale(locale):
+    from planner.formatting import set_display_locale
+
+    set_display_locale(locale)
+    _, _, total = parse(csv_text(export_data(load_plan(EXAMPLES / "product-suite.costplan"))))
+    assert total["Optimized (USD/month)"] == "524.29"
+
+
+def test_yen_amounts_are_whole_yen():
+    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    jpy = plan.model_copy(update={"currency": Currency(code="JPY", per_usd=Decimal("150.3"))})
+    _, rows, total = parse(csv_text(export_data(jpy)))
+    # $165.00 x 150.3 = ¥24,799.50, half-up to whole yen
+    assert total["Baseline (JPY/month)"] == "24800"
+    assert rows[0]["Optimized (JPY/month)"] == "24800"

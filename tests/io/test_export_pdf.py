@@ -219,3 +219,14 @@ def test_empty_plan(qapp, tmp_path: Path):
     out = tmp_path / "empty.pdf"
     assert export_pdf(data, out) >= 4
     assert "Nothing yet" in page_texts(out)[0]
+
+
+def test_yen_budget_shows_whole_yen(qapp, tmp_path: Path):
+    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    jpy = plan.model_copy(update={"currency": Currency(code="JPY", per_usd=Decimal("150"))})
+    out = tmp_path / "jpy.pdf"
+    export_pdf(export_data(jpy), out)
+    first = page_texts(out)[0]
+    # $165.00 x 150 = ¥24,750 a month, ¥297,000 a year
+    assert "¥24,750" in first and "¥297,000" in first
+    assert "¥24,750.00" not in first

@@ -199,7 +199,33 @@ def test_plan_currency_formats(tmp_path: Path):
     out = tmp_path / "chf.xlsx"
     export_xlsx(export_data(chf), out)
     book = Book(out)
-    assert "#,##0.00 &quot;CHF&quot;" in book.files["xl/styles.xml"].decode()
+    # CHF before the amount in en_US, a no-break space between: "CHF 1,234.50"
+    assert "&quot;CHF\xa0&quot;#,##0.00" in book.files["xl/styles.xml"].decode()
     cells = book.cells("Plan")
     headers = [book.text(cells[f"{chr(65 + i)}1"]) for i in range(20)]
     assert "Baseline (CHF/month)" in headers
+
+
+def number_formats(book: Book) -> set[str]:
+    styles = ET.fromstring(book.files["xl/styles.xml"])
+    return {f.get("formatCode") for f in styles.iterfind("m:numFmts/m:numFmt", NS)}
+
+
+def test_yen_amounts_have_no_decimals(tmp_path: Path):
+    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    jpy = plan.model_copy(update={"currency": Currency(code="JPY", per_usd=Decimal("150"))})
+    out = tmp_path / "jpy.xlsx"
+    export_xlsx(export_data(jpy), out)
+    yen = {f for f in number_formats(Book(out)) if "¥" in f}
+    # monthly amounts in whole yen; the cost per request keeps its six decimals
+    assert yen == {'"¥"#,##0', '"¥"#,##0.000000'}
+
+
+def test_money_formats_follow_the_display_locale():
+    from planner.formatting import set_display_locale
+
+    assert money_format("USD") == '"$"#,##0.00'
+    assert money_format("BHD") == '"BHD\xa0"#,##0.000'
+    set_display_locale("de_DE")
+    assert money_format("EUR") == '#,##0.00"\xa0€"'
+    assert money_format("JPY") == '#,##0"\xa0¥"'

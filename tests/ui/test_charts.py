@@ -344,3 +344,26 @@ def test_log_ticks():
     assert cd.log_ticks(0.05, 60) == [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
     assert cd.log_ticks(0, 1) == []
     assert all(math.isfinite(t) for t in cd.log_ticks(1e-3, 1e3))
+
+
+def test_money_labels_in_the_currency_and_the_display_locale():
+    from planner.formatting import set_display_locale
+    from planner.ui.charts.base import money_text
+
+    assert money_text(1234.5, "USD", 2) == "$1,234.50"
+    assert money_text(1234.5, "JPY", 2) == "¥1,235"  # whole yen
+    assert money_text(0.25, "JPY", 2) == "¥0.25"  # a tick under one yen keeps its decimals
+    assert money_text(-1234.5, "USD", 0) == "-$1,235"
+    set_display_locale("de_DE")
+    assert money_text(1234.5, "EUR", 2) == "1.234,50\xa0€"
+
+
+def test_a_new_number_format_redraws_the_chart_labels(window, qtbot):
+    from planner.ui.charts.charts import CostByLineChart
+
+    tab = window.charts_tab
+    qtbot.waitUntil(lambda: _plotted(tab) == _engine(window.doc), timeout=3000)
+    window.set_number_format("de_DE")
+    qtbot.waitUntil(lambda: _plotted(tab) == _engine(window.doc), timeout=3000)
+    labels = list(tab.chart(CostByLineChart).value_labels.texts)
+    assert labels and all("\xa0$" in t and "," in t for t in labels), labels

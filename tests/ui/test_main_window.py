@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QTextBrowser
 
 from planner import paths
 from planner.ui.main_window import TAB_MODELS, TAB_WORKLOAD, MainWindow
+from planner.ui.worksheet_model import COL_OPTIMIZED
 from tests.conftest import REPO
 
 AS_OF_DAYS_OLD = "days old"
@@ -246,3 +247,43 @@ def test_screenshot_command_writes_png_of_requested_size(tmp_path):
     first = img.pixel(0, 0)
     assert any(img.pixel(x, y) != first for x in range(0, img.width(), 7) for y in range(0, img.height(), 7))
     assert (img.width(), img.height()) == (800, 600)
+
+
+# -- number format ---------------------------------------------------------------------------
+
+
+def number_format_menu(w: MainWindow) -> QMenu:
+    m = action(menu(w, "View"), "Number format").menu()
+    m.aboutToShow.emit()
+    return m
+
+
+def test_number_format_changes_the_figures_shown_and_is_remembered(qtbot, window, session):
+    from planner.domain.plan import Line
+    from planner.formatting import display_locale, set_display_locale
+
+    line = Line(name="Chat", requests=Decimal(1_000_000), input_tokens=Decimal(1000), output_tokens=Decimal(500),
+                model="acme/two")
+    window.doc.insert_lines(0, [line], "Add line")
+    totals = window.workload_tab.totals
+    # 1M requests x (1,000 x $3 + 500 x $15) / 1M tokens = $10,500 a month
+    assert totals.optimized.text() == "$10,500.00"
+    m = number_format_menu(window)
+    labels = [a.text() for a in m.actions()]
+    assert labels[0] == "System (en_US)" and "German (Germany)" in labels and "Japanese (Japan)" in labels
+    assert m.actions()[0].isChecked()
+
+    action(m, "German (Germany)").trigger()
+    assert totals.optimized.text() == "10.500,00\xa0$"
+    assert "10.500,00\xa0$" in window.workload_tab.summary.text()
+    assert window.workload_tab.table.model().index(0, COL_OPTIMIZED).data() == "10.500,00\xa0$"
+    assert action(number_format_menu(window), "German (Germany)").isChecked()
+
+    set_display_locale("en_US")  # as a new start would be before the settings are read
+    second = MainWindow(session, today=session.catalog.as_of)
+    qtbot.addWidget(second)
+    assert display_locale() == "de_DE"
+
+    action(number_format_menu(second), "System (en_US)").trigger()
+    assert display_locale() == "en_US"
+    assert MainWindow.number_format() == ""

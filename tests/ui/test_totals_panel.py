@@ -277,3 +277,50 @@ def test_bad_currency_input_is_refused_with_a_message(qtbot, small_saas, code, r
     assert d.plan.currency == before
     assert d.undo_stack.count() == n
     assert p.rate.text() == f"{before.per_usd.normalize():f}"  # the field shows the kept value again
+
+
+@pytest.mark.parametrize("code", ["ABC", "XYZ"])
+def test_a_code_that_is_not_iso_4217_is_refused(small_saas, code):
+    p, d = small_saas, small_saas.doc
+    commit_currency(p, "EUR", "0.9")
+    n = d.undo_stack.count()
+    with emitted(p.message) as blocker:
+        commit_currency(p, code)
+    assert blocker.args[0] == f"Currency: currency '{code}' is not an ISO 4217 code. The old value was kept."
+    assert d.plan.currency.code == "EUR" and d.undo_stack.count() == n
+    assert p.code.text() == "EUR"  # the field shows the kept code again
+    assert p.optimized.text() == "€148.50"
+
+
+def test_yen_amounts_are_whole_yen(small_saas):
+    p, d = small_saas, small_saas.doc
+    commit_currency(p, "JPY", "150")
+    # $165 x 150 = ¥24,750 a month, ¥297,000 a year; $0.0165 x 150 = ¥2.475 a request
+    assert p.baseline.text() == "¥24,750"
+    assert p.annual.text() == "¥297,000"
+    assert p.per_request.text() == "¥2.475000"
+    assert WorksheetModel(d).index(0, COL_BASELINE).data() == "¥24,750"
+
+
+def test_amounts_in_the_display_locale(small_saas):
+    from planner.formatting import set_display_locale
+
+    p, d = small_saas, small_saas.doc
+    commit_currency(p, "EUR", "0.9")
+    set_display_locale("de_DE")
+    d.resultChanged.emit()
+    assert p.optimized.text() == "148,50\xa0€"
+    assert p.annual.text() == "1.782,00\xa0€"
+    assert p.per_request.text() == "0,014850\xa0€"
+
+
+def test_a_yen_budget_is_in_whole_yen(small_saas):
+    p, d = small_saas, small_saas.doc
+    commit_currency(p, "JPY", "150")
+    assert p.budget.decimals() == 0
+    p.budget.setValue(30000)
+    p.budget.editingFinished.emit()
+    assert d.plan.monthly_budget == D("30000")
+    assert p.headroom.text() == "¥5,250 (17.50%)"  # ¥30,000 - ¥24,750
+    commit_currency(p, "EUR", "0.9")
+    assert p.budget.decimals() == 2

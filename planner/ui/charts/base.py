@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,8 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
-from planner.formatting import CURRENCY_SYMBOLS
+from planner.domain.currency import minor_digits
+from planner.formatting import fmt_money
 
 pg.setConfigOptions(background="w", foreground="#333333", antialias=True, exitCleanup=False)
 
@@ -37,13 +39,16 @@ TOTAL_COLOR = "#4e79a7"
 
 
 def money_text(v: float, currency: str, decimals: int | None = None) -> str:
-    sym = CURRENCY_SYMBOLS.get(currency, "")
+    """A chart's amount in the display locale: `decimals` places (by default by size), no
+    more than the currency has for amounts of a unit or more (¥1,235, not ¥1,234.50)."""
+    if not math.isfinite(v):
+        return "—"
     a = abs(v)
     if decimals is None:
         decimals = 0 if a >= 100 else 2 if a >= 0.1 or a == 0 else 4
-    body = f"{a:,.{decimals}f}"
-    sign = "-" if v < 0 else ""
-    return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
+    if a >= 1:
+        decimals = min(decimals, minor_digits(currency))
+    return fmt_money(Decimal(repr(float(v))), currency, places=decimals)
 
 
 def _premultiplied(color: QColor) -> int:

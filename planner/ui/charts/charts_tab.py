@@ -83,6 +83,17 @@ class ChartsTab(QWidget):
         self._last_redraw = 0.0
         doc.resultChanged.connect(self._result_changed)
 
+    def redraw(self) -> None:
+        """Draw every chart again, axes included: same figures, new labels (the number
+        format changed). While hidden: when next shown."""
+        self._drawn.clear()
+        for c in self.charts:
+            for name in ("left", "bottom"):
+                axis = c.plot.getAxis(name)
+                axis.picture = None  # pyqtgraph's cached tick labels
+                axis.update()
+        self.refresh()
+
     def chart(self, cls):
         return next(c for c in self.charts if isinstance(c, cls))
 
