@@ -370,3 +370,58 @@ def test_an_unknown_locale_is_one_line_and_exit_2(capsys):
     code, out, err = run(capsys, "--locale", "xx_XX", "quote", str(EXAMPLES / "small-saas.costplan"))
     assert code == 2 and out == ""
     assert err.strip() == "cost-planner: error: --locale: unknown locale 'xx_XX' (examples: en_US, de_DE, fr_FR, ja_JP)"
+
+
+# -- the plan's input share, budget capacity ------------------------------------------------------
+
+
+def _shape_plan(tmp_path: Path) -> Path:
+    """Two lines of 800 tokens on Sonnet 4.6 ($3 in, $15 out): one 300/100, one 100/300."""
+    lines = [
+        {"name": "A", "requests": "1000", "input_tokens": "300", "output_tokens": "100",
+         "model": "anthropic/claude-sonnet-4-6"},
+        {"name": "B", "requests": "1000", "input_tokens": "100", "output_tokens": "300",
+         "model": "anthropic/claude-sonnet-4-6"},
+    ]
+    p = tmp_path / "shape.costplan"
+    p.write_text(json.dumps({"schema_version": 1, "name": "Shape", "lines": lines, "monthly_budget": "10"}))
+    return p
+
+
+def test_quote_input_share_moves_every_line_by_one_odds_factor(capsys, tmp_path):
+    plan = _shape_plan(tmp_path)
+    q = quote_json(capsys, str(plan))
+    assert D(q["input_share"]) == D("0.5")  # 1,000 x 400 of 1,000 x 800 tokens
+    # at 70%: odds 3:1 and 1:3 times one factor k = 3 give 9:1 and 1:1, so A's 400 tokens split
+    # 360/40 and B's 200/200; their weighted share is (360 + 200) / 800 = 0.7
+    q = quote_json(capsys, str(plan), "--input-share", "0.7")
+    assert D(q["input_share"]) == D("0.7")
+    assert [(ln["input_tokens"], ln["output_tokens"]) for ln in q["lines"]] == [("360", "40"), ("200", "200")]
+    # A 1,000 x (360 x 3 + 40 x 15)/1e6 = 1.68; B 1,000 x (200 x 3 + 200 x 15)/1e6 = 3.60
+    assert [ln["optimized_monthly"] for ln in q["lines"]] == ["1.68", "3.60"]
+    assert q["optimized_monthly"] == "5.28"
+
+
+def test_quote_input_share_out_of_range_is_one_line(capsys, tmp_path):
+    code, out, err = run(capsys, "quote", str(_shape_plan(tmp_path)), "--input-share", "1.5")
+    assert code != 0 and out == ""
+    assert err.count("\n") == 1 and "--input-share" in err
+
+
+def test_text_and_json_print_the_same_requests_a_budget_buys(capsys, tmp_path):
+    plan = _shape_plan(tmp_path)
+    # 2,000 requests cost 1,000 x (300 x 3 + 100 x 15 + 100 x 3 + 300 x 15)/1e6 = $7.20;
+    # a $10 budget buys 2,000 x 10 / 7.20 = 2,777.7 -> 2,777 (2,778 would cost $10.0008)
+    q = quote_json(capsys, str(plan))
+    assert q["budget"]["requests_affordable"] == 2777
+    code, out, _ = run(capsys, "quote", str(plan))
+    assert code == 0 and "buys 2,777 requests/month" in out
+
+
+def test_quote_labels_the_annual_run_rate_and_the_next_twelve_months(capsys):
+    q = quote_json(capsys, str(EXAMPLES / "small-saas.costplan"))
+    assert q["annual_run_rate"] == "1980.00"  # 12 x 165.00
+    assert "annual" not in q
+    code, out, _ = run(capsys, "quote", str(EXAMPLES / "small-saas.costplan"))
+    assert "Annual run-rate (12 × this month): $1,980.00" in out
+    assert f"Next 12 months (forecast): ${D(q['next_12_months']):,.2f}" in out

@@ -21,6 +21,8 @@ class Bar:
     label: str
     value: float
     detail: str = ""
+    #: share of the whole the bars make up (4 places), where the bars are parts of a total
+    share_fraction: Decimal | None = None
 
 
 def cost_by_line(result: PlanResult) -> list[tuple[str, float, float]]:
@@ -59,7 +61,7 @@ def cost_by_model(result: PlanResult, catalog: Catalog, plan: Plan) -> list[Bar]
     out = []
     for s in items:
         m = lookup(s.model_id)
-        out.append(Bar(m.name if m else s.model_id, float(s.amount), s.model_id))
+        out.append(Bar(m.name if m else s.model_id, float(s.amount), s.model_id, s.share_fraction))
     return out
 
 

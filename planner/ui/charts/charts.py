@@ -16,6 +16,7 @@ from planner.domain.catalog import Catalog, metric_label
 from planner.domain.costing import PlanResult
 from planner.domain.plan import Plan
 from planner.domain.ranking import Ranking
+from planner.formatting import fmt_pct
 from planner.ui.charts.base import (
     BASELINE_COLOR,
     INCREASE_COLOR,
@@ -171,10 +172,10 @@ class CostByModelChart(_HBarChart):
         self._labels([b.label for b in bars])
         y = list(range(len(bars)))
         self.bars_by_colour.set_bars([0.0] * len(bars), y, vals, [PALETTE[i % len(PALETTE)] for i in y])
-        total = sum(vals) or 1
         top = max(vals, default=0) or 1
         self.value_labels.set_labels([v + top * 0.01 for v in vals], y,
-                                     [f"{money_text(v, ctx.currency, 2)}  ({v / total * 100:.0f}%)" for v in vals])
+                                     [f"{money_text(b.value, ctx.currency, 2)}  ({fmt_pct(b.share_fraction * 100, 0)})"
+                                      for b in bars])
         if bars:
             self._ranges(top * 1.3, len(bars))
 
