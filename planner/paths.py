@@ -30,6 +30,11 @@ def resources_dir() -> Path:
     return ROOT_DIR / "resources"
 
 
+def costs_doc() -> Path:
+    """docs/costs.md: the cost rules, shown by Help > How costs are computed."""
+    return ROOT_DIR / "docs" / "costs.md"
+
+
 def shipped_catalog() -> Path:
     return data_dir() / "catalog.json"
 

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from planner import __version__, paths
 from planner.domain.errors import InputError
-from planner.ui.help_text import HOW_COSTS_ARE_COMPUTED
 from planner.ui.models_tab import ModelsTab
 
 if TYPE_CHECKING:
@@ -814,7 +813,10 @@ class MainWindow(QMainWindow):
         dlg = QDialog(self)
         dlg.setWindowTitle("How costs are computed")
         text = QTextBrowser()
-        text.setHtml(HOW_COSTS_ARE_COMPUTED)
+        try:
+            text.setMarkdown(paths.costs_doc().read_text(encoding="utf-8"))
+        except OSError as e:
+            text.setPlainText(f"The cost rules ({paths.costs_doc()}) could not be read: {e.strerror or e}.")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dlg.reject)
         lay = QVBoxLayout(dlg)

@@ -104,6 +104,8 @@ def test_help_explains_blended_formula(monkeypatch, window):
     assert "Blended price at r:1" in text
     assert "(r × in + out) / (r + 1)" in text
     assert "1,000,000 / price" in text  # tokens per $1
+    # the page is docs/costs.md, the rule book kept in the repository
+    assert "one common factor" in text and "rounded down" in text
 
 
 # -- status bar ------------------------------------------------------------------------------
