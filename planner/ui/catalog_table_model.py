@@ -74,7 +74,7 @@ class Column:
 
 def _columns(metric: str, ratio: float) -> list[Column]:
     long_label, short_label = metric_label(metric), metric_label(metric, short=True)
-    r = f"{ratio:g}:1"
+    r = f"{ratio:.2g}:1"
     return [
         Column("Provider", "Who serves the model."),
         Column("Model", "Model name; the id is in the tooltip."),

@@ -45,7 +45,7 @@ def _rows(metric: str, ratio: float) -> list[CompareRow]:
         CompareRow("Output", lambda m: m.output, price, "low"),
         CompareRow("Cache read", lambda m: m.cache_read, price, "low"),
         CompareRow("Cache write", lambda m: m.cache_write, price, "low"),
-        CompareRow(f"Blended {ratio:g}:1", lambda m: blended(m, ratio), lambda v: f"${fmt_float(float(v), 4)}", "low",
+        CompareRow(f"Blended {ratio:.2g}:1", lambda m: blended(m, ratio), lambda v: f"${fmt_float(float(v), 4)}", "low",
                    "(r × input + output) / (r + 1)"),
         CompareRow("Metrics", None),
         CompareRow(f"Quality ({ml})", lambda m: m.quality.get(metric), lambda v: fmt_float(v, 1), "high"),

@@ -194,7 +194,7 @@ class QualityPriceChart(Chart):
     def update_from(self, ctx: ChartContext) -> None:
         self.clear()
         self.points = pts = cd.quality_vs_price(ctx.ranking, ctx.catalog, ctx.plan.model_ids())
-        self.plot.setLabel("bottom", f"Blended $/1M at {ctx.ranking.ratio:g}:1 input:output")
+        self.plot.setLabel("bottom", f"Blended $/1M at {ctx.ranking.ratio:.2g}:1 input:output")
         self.plot.setLabel("left", f"Quality ({metric_label(ctx.ranking.metric, short=True)})")
         if not pts:
             return
