@@ -12,8 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from planner import __version__
-from planner.cli import PROG
+from planner import PROG, __version__
 from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, load_catalog, metric_label
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
@@ -521,9 +520,9 @@ def run(argv: list[str]) -> int:
     """Parse and run one command; with options only and no command, open the window."""
     args = build_parser().parse_args(argv)
     if not getattr(args, "command", None):
-        from planner.__main__ import run_gui
+        from planner.ui.app import run as run_window
 
-        return run_gui()
+        return run_window([PROG])
     try:
         return args.func(args)
     except InputError as e:

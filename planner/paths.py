@@ -6,7 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-APP_NAME = "cost-planner"
+from planner import PROG
+
+APP_NAME = PROG
 APP_AUTHOR = "CostPlanner"
 
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -254,8 +254,8 @@ def test_opening_the_window_loads_no_catalog_modules_first():
     """`cost-planner` with no command goes to the window without importing what the
     headless commands need (the window's first paint must not wait for them)."""
     code = (
-        "import sys; import planner.__main__ as m;"
-        "m.run_gui = lambda argv=None: print(sorted(x for x in ('numpy', 'pydantic', 'planner.commands', "
+        "import sys; import planner.ui.app as a;"
+        "a.run = lambda argv: print(sorted(x for x in ('numpy', 'pydantic', 'planner.commands', "
         "'planner.domain.catalog') if x in sys.modules)) or 0;"
         "import planner.cli as c; sys.exit(c.main([]))"
     )

@@ -11,7 +11,8 @@ def screenshot(out: Path, tab: str = "models", size: tuple[int, int] = (1400, 90
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from planner.ui.app import create_window, make_app
+    from planner.qt_runtime import make_app
+    from planner.ui.app import create_window
     from planner.ui.main_window import TAB_KEYS
 
     app = make_app()
