@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from planner import PROG, __version__
-from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, load_catalog, metric_label
+from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, metric_label
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
-from planner.domain.plan import Line, Plan, PromptCache, load_plan
+from planner.domain.plan import Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, rank, tokens_per_dollar
 from planner.formatting import fmt_float, fmt_money, fmt_pct, fmt_price, fmt_small_money, fmt_tokens
+from planner.io.plan_files import open_plan
 
 
 class UsageError(InputError):
@@ -70,9 +71,10 @@ def _ratio(text: str) -> float:
 
 
 def _load_catalog(path: str | None) -> Catalog:
+    from planner.io.catalog_files import load_catalog, load_effective
+
     if path:
         return load_catalog(Path(path))
-    from planner.io.catalog_files import load_effective
 
     loaded = load_effective()
     for w in loaded.warnings:
@@ -240,7 +242,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
         one_line_flags = [f for f in ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens") if getattr(args, f) is not None]
         if one_line_flags:
             raise UsageError(f"--{one_line_flags[0].replace('_', '-')}: not used with a plan file")
-        plan = load_plan(Path(args.plan))
+        plan = open_plan(args.plan)
     else:
         plan, catalog = _quote_plan(args, catalog)
     result = compute(plan, catalog)
@@ -410,7 +412,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     catalog = _load_catalog(args.catalog)
     path = _plan_path(args.plan)
-    plan = load_plan(path)
+    plan = open_plan(path)
     result = compute(plan, catalog)
     stem = path.name.removesuffix(".costplan").removesuffix(".json")
 

@@ -9,7 +9,6 @@ download stopped through the `cancel` event raises `Cancelled`. There are no ret
 from __future__ import annotations
 
 import http.client
-import json
 import socket
 import ssl
 import threading
@@ -25,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from planner import __version__
 from planner.domain.errors import InputError
 from planner.io.importers import FORMATS, MAX_IMPORT_BYTES, ImportResult
+from planner.io.json_files import byte_size, parse_json_bytes
 
 #: Bytes read per chunk (progress and cancel are checked between chunks).
 CHUNK_BYTES = 64 * 1024
@@ -155,7 +155,7 @@ def _download(
         total = _content_length(resp.headers.get("Content-Length"))
         if total is not None and total > max_bytes:
             raise UpdateError(
-                f"{url}: the file is {_size(total)}, over the {_size(max_bytes)} limit for imports"
+                f"{url}: the file is {byte_size(total)}, over the {byte_size(max_bytes)} limit for imports"
             )
         chunks: list[bytes] = []
         received = 0
@@ -171,7 +171,7 @@ def _download(
             received += len(chunk)
             if received > max_bytes:
                 raise UpdateError(
-                    f"{url}: the download is over the {_size(max_bytes)} limit for imports"
+                    f"{url}: the download is over the {byte_size(max_bytes)} limit for imports"
                 )
             chunks.append(chunk)
             if progress is not None:
@@ -195,17 +195,9 @@ def fetch_import(source: UpdateSource, *, today: date, **fetch_kwargs: Any) -> I
     data = fetch(source.url, **fetch_kwargs)
     cancel: threading.Event | None = fetch_kwargs.get("cancel")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise UpdateError(f"{source.url}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise UpdateError(
-            f"{source.url}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
-        ) from None
-    except RecursionError:
-        raise UpdateError(f"{source.url}: not valid JSON (nested too deeply)") from None
+        raw = parse_json_bytes(data, source.url)
+    except InputError as e:
+        raise UpdateError(str(e)) from None
     if cancel is not None and cancel.is_set():
         raise Cancelled(f"Download of {source.url} cancelled")
     try:
@@ -444,10 +436,3 @@ def _one_line(s: str) -> str:
 
 def _secs(t: float) -> str:
     return f"{t:g} s"
-
-
-def _size(n: int) -> str:
-    if n < 1024 * 1024:
-        return f"{n:,} bytes"
-    mb = n / (1024 * 1024)
-    return f"{mb:.0f} MB" if mb >= 10 or mb.is_integer() else f"{mb:.1f} MB"

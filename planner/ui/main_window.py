@@ -697,13 +697,13 @@ class MainWindow(QMainWindow):
     def new_from_scenario(self, key: str) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
-        from planner.domain.plan import load_plan
+        from planner.io.plan_files import open_plan
 
         if not self.confirm_discard():
             return False
         path = paths.examples_dir() / f"{key}.costplan"
         try:
-            plan = load_plan(path)
+            plan = open_plan(path)
         except InputError as e:
             QMessageBox.warning(self, APP_TITLE, str(e))
             return False

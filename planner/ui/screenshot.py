@@ -18,10 +18,10 @@ def screenshot(out: Path, tab: str = "models", size: tuple[int, int] = (1400, 90
     app = make_app()
     win = create_window()
     if plan is not None:
-        from planner.domain.plan import load_plan
+        from planner.io.plan_files import open_plan
         from planner.ui.plan_document import PlanDocument
 
-        win.set_document(PlanDocument(lambda: win.session.catalog, load_plan(plan), path=plan, parent=win))
+        win.set_document(PlanDocument(lambda: win.session.catalog, open_plan(plan), path=plan, parent=win))
     win.resize(*size)
     win.show_tab(TAB_KEYS[tab])
     win.show()
