@@ -83,10 +83,6 @@ def autosave_dir() -> Path:
     return user_data_dir() / "autosave"
 
 
-def settings_file() -> Path:
-    return user_config_dir() / "settings.json"
-
-
 def user_cache_dir() -> Path:
     """Files the program can always rebuild: deleting them loses nothing."""
     return _user_base("cache")

@@ -282,7 +282,7 @@ class Catalog(_Strict):
 
 
 def describe_validation_error(
-    exc: ValidationError, source: str, raw: Any, list_key: str = "models", id_key: str = "id"
+    exc: ValidationError, source: str, raw: Any, id_key: str = "id"
 ) -> str:
     """One line naming the file, the entry (by its id or name) and the field.
 
@@ -427,7 +427,7 @@ def parse_overlay(raw: Any, source: str) -> Overlay:
     try:
         return Overlay.model_validate(raw)
     except ValidationError as e:
-        raise InputError(describe_validation_error(e, source, raw, list_key="entries")) from None
+        raise InputError(describe_validation_error(e, source, raw)) from None
 
 
 #: apply_overlay's record of each entry's outcome: model id -> (the model it was applied to,

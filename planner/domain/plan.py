@@ -187,4 +187,4 @@ def parse_plan(raw: Any, source: str) -> Plan:
     try:
         return Plan.model_validate(raw)
     except ValidationError as e:
-        raise InputError(describe_validation_error(e, source, raw, list_key="lines", id_key="name")) from None
+        raise InputError(describe_validation_error(e, source, raw, id_key="name")) from None

@@ -206,12 +206,10 @@ class MainWindow(QMainWindow):
         self.import_menu.addSeparator()
         for key, label in IMPORT_FORMATS.items():
             self.import_menu.addAction(f"Update from {label} (web)…", lambda k=key: self.update_catalog(k))
-        self.act_import = self.import_menu.menuAction()
         self.export_menu = QMenu("&Export", self)
         self.export_menu.addAction("PDF budget…", self.export_pdf).setShortcut(QKeySequence("Ctrl+E"))
         self.export_menu.addAction("CSV…", lambda: self.export_file("csv"))
         self.export_menu.addAction("Excel workbook (XLSX)…", lambda: self.export_file("xlsx"))
-        self.act_export = self.export_menu.menuAction()
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         f.insertAction(self.recent_menu.menuAction(), self.act_new)
         self.scenario_menu = f.addMenu("New plan from &scenario")  # filled by complete()
@@ -726,9 +724,6 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.catalog_status = QLabel()
         self.statusBar().addPermanentWidget(self.catalog_status)
-
-    def catalog_age_days(self) -> int:
-        return (self.today - self.session.catalog.as_of).days
 
     def _update_catalog_status(self, *_args) -> None:
         cat = self.session.catalog

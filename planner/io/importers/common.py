@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from planner.domain.catalog import ID_PATTERN, ModelPrice
+from planner.domain.catalog import ModelPrice
 
 #: Largest import file read (checked with stat before reading).
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -40,16 +40,6 @@ class ImportResult:
     imported_at: date
     models: list[ModelPrice] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-
-    def skipped_reasons(self) -> dict[str, int]:
-        """How many entries were skipped per reason (reasons naming an id grouped by kind)."""
-        out: dict[str, int] = {}
-        for s in self.skipped:
-            key = s.reason.split(" (from key", 1)[0]
-            if key.startswith("duplicate of "):
-                key = "duplicate id"
-            out[key] = out.get(key, 0) + 1
-        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 # ---------------------------------------------------------------------------------------
@@ -151,10 +141,6 @@ def provider_display(provider: str) -> str:
     if raw.lower() != raw:  # already has its own capitalisation ("Deepseek", "AWS Bedrock")
         return raw
     return raw.replace("_", " ").title()
-
-
-def valid_id(model_id: str) -> bool:
-    return bool(model_id) and ID_PATTERN.match(model_id) is not None
 
 
 # ---------------------------------------------------------------------------------------
