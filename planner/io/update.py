@@ -91,6 +91,7 @@ def fetch(
     allow_http_hosts: frozenset[str] | set[str] = frozenset(),
     cancel: threading.Event | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
     """Download `url` and return its body.
 
@@ -100,14 +101,15 @@ def fetch(
     TOTAL_TIMEOUT_FACTOR times it. A body over `max_bytes` (by its Content-Length, or
     while reading) stops the download. `progress(received, total or None)` is called after
     each chunk; setting `cancel` stops the download promptly (even in a blocked read) and
-    raises Cancelled. Anything else that goes wrong raises UpdateError.
+    raises Cancelled. Anything else that goes wrong raises UpdateError. The deadline is
+    kept on `clock` (seconds).
     """
     allowed = frozenset(h.lower() for h in allow_http_hosts)
     _check_url(url, url, allowed)
     if cancel is not None and cancel.is_set():
         raise Cancelled(f"Download of {url} cancelled")
 
-    guard = _Guard(url, cancel, time.monotonic() + timeout * TOTAL_TIMEOUT_FACTOR)
+    guard = _Guard(url, cancel, timeout * TOTAL_TIMEOUT_FACTOR, clock)
     host = (urlsplit(url).hostname or "").lower()
     handlers: list[Any] = [
         _GuardedHTTPSHandler(guard, ssl.create_default_context()),
@@ -238,11 +240,14 @@ class _Guard:
     """Watches the cancel event and the overall deadline from a helper thread; when either
     fires it shuts the connection's socket down, so a read blocked in the kernel returns."""
 
-    def __init__(self, url: str, cancel: threading.Event | None, deadline: float) -> None:
+    def __init__(
+        self, url: str, cancel: threading.Event | None, total: float, clock: Callable[[], float]
+    ) -> None:
         self._url = url
-        self._total = deadline - time.monotonic()
+        self._total = total
         self._cancel = cancel
-        self._deadline = deadline
+        self._clock = clock
+        self._deadline = clock() + total
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
@@ -280,7 +285,7 @@ class _Guard:
         if self.cancelled or (self._cancel is not None and self._cancel.is_set()):
             self.cancelled = True
             raise self.cancelled_error()
-        if self.expired or time.monotonic() > self._deadline:
+        if self.expired or self._clock() > self._deadline:
             self.expired = True
             raise self.expired_error()
 
@@ -296,7 +301,7 @@ class _Guard:
         while not self._done.is_set():
             if self._cancel is not None and self._cancel.is_set():
                 self.cancelled = True
-            elif time.monotonic() > self._deadline:
+            elif self._clock() > self._deadline:
                 self.expired = True
             if self.cancelled or self.expired:
                 self._shutdown()
