@@ -58,8 +58,12 @@ bench: $(STAMP_TEST)
 	@$(PY) -m compileall -q planner
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run_benchmarks.py
 
+# Style (ruff), the layers and no import cycles (import-linter: pyproject.toml
+# [tool.importlinter]), dead code (vulture: [tool.vulture], vulture_whitelist.py).
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
+	$(VENV)/bin/vulture
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

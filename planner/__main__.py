@@ -4,19 +4,7 @@ from __future__ import annotations
 
 import sys
 
-
-def run_gui(argv: list[str] | None = None) -> int:
-    """Start the desktop app (Qt is imported only here, not by the headless commands)."""
-    from planner.ui.app import run
-
-    return run(argv if argv is not None else sys.argv)
-
-
-def main() -> int:
-    from planner.cli import main as cli_main
-
-    return cli_main(sys.argv[1:])
-
+from planner.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

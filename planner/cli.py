@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-PROG = "cost-planner"
+from planner import PROG
+
 COMMANDS = ("models", "quote", "screenshot", "import", "export")
 
 
@@ -19,9 +20,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (not argv[0].startswith("-") and argv[0] not in COMMANDS):
         # no arguments, or `cost-planner plan.costplan` (a double-clicked file): the app
-        from planner.__main__ import run_gui
+        from planner.ui.app import run
 
-        return run_gui([PROG, *argv])
+        return run([PROG, *argv])
     from planner.commands import run
 
     return run(argv)

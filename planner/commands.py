@@ -12,12 +12,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from planner import __version__
-from planner.cli import PROG
-from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, load_catalog, metric_label
+from planner import PROG, __version__
+from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, metric_label
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
-from planner.domain.plan import Line, Plan, PromptCache, load_plan
+from planner.domain.plan import Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
 from planner.domain.token_mix import input_share, ratio_label, rebalance
 from planner.formatting import (
@@ -29,6 +28,7 @@ from planner.formatting import (
     fmt_small_money,
     fmt_tokens,
 )
+from planner.io.plan_files import open_plan
 
 
 class UsageError(InputError):
@@ -80,9 +80,10 @@ def _ratio(text: str) -> float:
 
 
 def _load_catalog(path: str | None) -> Catalog:
+    from planner.io.catalog_files import load_catalog, load_effective
+
     if path:
         return load_catalog(Path(path))
-    from planner.io.catalog_files import load_effective
 
     loaded = load_effective()
     for w in loaded.warnings:
@@ -108,7 +109,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     sort = args.sort or (SortKey.WORKLOAD.value if args.plan else SortKey.VALUE.value)
     if sort == SortKey.WORKLOAD and not args.plan:
         raise UsageError("--sort workload: needs --plan PLAN.costplan (the workload to cost)")
-    plan = load_plan(_plan_path(args.plan)) if args.plan else None
+    plan = open_plan(_plan_path(args.plan)) if args.plan else None
     r = rank(catalog, metric, ratio=ratio, floor=floor, workload=plan_workload(plan) if plan else None)
     # The float arrays put the models in order; the money printed is the engine's, exact,
     # for the rows shown only.
@@ -265,7 +266,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
         one_line_flags = [f for f in ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens") if getattr(args, f) is not None]
         if one_line_flags:
             raise UsageError(f"--{one_line_flags[0].replace('_', '-')}: not used with a plan file")
-        plan = load_plan(Path(args.plan))
+        plan = open_plan(args.plan)
     else:
         plan, catalog = _quote_plan(args, catalog)
     if args.input_share is not None:
@@ -453,7 +454,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     catalog = _load_catalog(args.catalog)
     path = _plan_path(args.plan)
-    plan = load_plan(path)
+    plan = open_plan(path)
     result = compute(plan, catalog)
     stem = path.name.removesuffix(".costplan").removesuffix(".json")
 
@@ -578,9 +579,9 @@ def run(argv: list[str]) -> int:
             print(f"{PROG}: error: --locale: {e}", file=sys.stderr)
             return 2
     if not getattr(args, "command", None):
-        from planner.__main__ import run_gui
+        from planner.ui.app import run as run_window
 
-        return run_gui()
+        return run_window([PROG])
     try:
         return args.func(args)
     except InputError as e:

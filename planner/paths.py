@@ -6,7 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-APP_NAME = "cost-planner"
+from planner import PROG
+
+APP_NAME = PROG
 APP_AUTHOR = "CostPlanner"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -84,10 +86,6 @@ def user_overlay() -> Path:
 
 def autosave_dir() -> Path:
     return user_data_dir() / "autosave"
-
-
-def settings_file() -> Path:
-    return user_config_dir() / "settings.json"
 
 
 def user_cache_dir() -> Path:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from planner.domain.catalog import load_catalog
 from planner.domain.ranking import rank
+from planner.io.catalog_files import load_catalog
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "data" / "examples"
@@ -127,6 +127,18 @@ def test_quote_bad_plan_names_file_line_and_field(capsys, tmp_path: Path):
     code, _, err = run(capsys, "quote", str(f))
     assert code == 1
     assert str(f) in err and "lines[0] 'Assistant replies'" in err and "input_tokens" in err
+
+
+@pytest.mark.parametrize("command", ["quote", "export"])
+def test_a_plan_without_schema_version_is_refused_as_the_window_refuses_it(capsys, tmp_path: Path, command):
+    plan = json.loads((EXAMPLES / "small-saas.costplan").read_text())
+    del plan["schema_version"]
+    f = tmp_path / "old.costplan"
+    f.write_text(json.dumps(plan))
+    code, out, err = run(capsys, command, str(f), *(["--csv", str(tmp_path / "x.csv")] if command == "export" else []))
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [f"cost-planner: error: {f}: field 'schema_version' is missing: not a Cost Planner plan file"]
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_quote_plan_with_unknown_model(capsys, tmp_path: Path):
@@ -254,8 +266,8 @@ def test_opening_the_window_loads_no_catalog_modules_first():
     """`cost-planner` with no command goes to the window without importing what the
     headless commands need (the window's first paint must not wait for them)."""
     code = (
-        "import sys; import planner.__main__ as m;"
-        "m.run_gui = lambda argv=None: print(sorted(x for x in ('numpy', 'pydantic', 'planner.commands', "
+        "import sys; import planner.ui.app as a;"
+        "a.run = lambda argv: print(sorted(x for x in ('numpy', 'pydantic', 'planner.commands', "
         "'planner.domain.catalog') if x in sys.modules)) or 0;"
         "import planner.cli as c; sys.exit(c.main([]))"
     )
@@ -342,14 +354,14 @@ def test_export_needs_a_format_and_an_existing_plan(capsys, tmp_path):
 def test_cli_and_app_write_the_same_csv(capsys, tmp_path):
     """The command line and File > Export go through one function: same bytes."""
     from planner.domain.costing import compute
-    from planner.domain.plan import load_plan
     from planner.io.catalog_files import load_effective
+    from planner.io.plan_files import open_plan
     from planner.ui.export_actions import ExportRequest, export_plan
 
     cli_csv = tmp_path / "cli.csv"
     code, _, err = run(capsys, "export", "product-suite", "--csv", str(cli_csv))
     assert code == 0, err
-    plan = load_plan(EXAMPLES / "product-suite.costplan")
+    plan = open_plan(EXAMPLES / "product-suite.costplan")
     cat = load_effective().catalog
     app_csv = tmp_path / "app.csv"
     export_plan(plan, compute(plan, cat), cat, ExportRequest(csv=app_csv))

@@ -64,7 +64,7 @@ def test_workload_cost_with_a_long_context_tier_and_the_plan_currency(capsys, tm
         {"name": "big", "requests": "100", "input_tokens": "250000", "output_tokens": "1000", "model": "x/long"},
         {"name": "small", "requests": "1000", "input_tokens": "1000", "output_tokens": "500", "model": "x/long"},
     ]
-    plan = write(tmp_path / "p.costplan", {"name": "Long", "lines": lines, "currency": {"code": "EUR", "per_usd": "0.5"}})
+    plan = write(tmp_path / "p.costplan", {"schema_version": 1, "name": "Long", "lines": lines, "currency": {"code": "EUR", "per_usd": "0.5"}})
     data = models_json(capsys, "--catalog", cat, "--plan", plan)
     # long: big 100 x (250,000 x 2.50 + 1,000 x 15) / 1e6 = $64.00 -> EUR 32.00;
     #       small 1,000 x (1,000 x 1.25 + 500 x 10) / 1e6 = $6.25 -> EUR 3.125 -> 3.13; 35.13

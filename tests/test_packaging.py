@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import planner
-from planner.ui.app import APP_DISPLAY_NAME, APP_ID, APP_NAME, ICON_SIZES
+from planner.qt_runtime import APP_DISPLAY_NAME, APP_ID, APP_NAME, ICON_SIZES
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGING = REPO / "packaging"
@@ -173,7 +173,7 @@ def test_render_icons_script_sizes_match_the_app() -> None:
 
 
 def test_app_icon_has_every_size(qapp) -> None:  # QIcon needs the application object
-    from planner.ui.app import app_icon
+    from planner.qt_runtime import app_icon
 
     icon = app_icon()
     assert not icon.isNull()
@@ -184,7 +184,7 @@ def test_make_app_sets_ids_icon_and_style() -> None:
     """A fresh process, since make_app only names a QApplication it creates itself."""
     code = (
         "from PySide6.QtGui import QGuiApplication\n"
-        "from planner.ui.app import make_app\n"
+        "from planner.qt_runtime import make_app\n"
         "app = make_app()\n"
         "print(app.applicationName(), app.desktopFileName(), app.style().name().lower(),\n"
         "      app.windowIcon().isNull(), QGuiApplication.highDpiScaleFactorRoundingPolicy().name)\n"

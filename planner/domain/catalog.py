@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -284,7 +282,7 @@ class Catalog(_Strict):
 
 
 def describe_validation_error(
-    exc: ValidationError, source: str, raw: Any, list_key: str = "models", id_key: str = "id"
+    exc: ValidationError, source: str, raw: Any, id_key: str = "id"
 ) -> str:
     """One line naming the file, the entry (by its id or name) and the field.
 
@@ -322,24 +320,6 @@ def describe_validation_error(
     return ": ".join(parts) + f": {msg}"
 
 
-def read_json(path: Path) -> Any:
-    """Parse a JSON file, turning every failure into an InputError naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
-
-
 def parse_catalog(raw: Any, source: str) -> Catalog:
     if not isinstance(raw, dict):
         raise InputError(f"{source}: a catalog must be a JSON object with 'as_of' and 'models'")
@@ -347,11 +327,6 @@ def parse_catalog(raw: Any, source: str) -> Catalog:
         return Catalog.model_validate(raw)
     except ValidationError as e:
         raise InputError(describe_validation_error(e, source, raw)) from None
-
-
-def load_catalog(path: Path) -> Catalog:
-    """Load and validate a catalog file; any problem raises InputError naming file, entry, field."""
-    return parse_catalog(read_json(path), str(path))
 
 
 # ---------------------------------------------------------------------------------------
@@ -452,7 +427,7 @@ def parse_overlay(raw: Any, source: str) -> Overlay:
     try:
         return Overlay.model_validate(raw)
     except ValidationError as e:
-        raise InputError(describe_validation_error(e, source, raw, list_key="entries")) from None
+        raise InputError(describe_validation_error(e, source, raw)) from None
 
 
 #: apply_overlay's record of each entry's outcome: model id -> (the model it was applied to,

@@ -13,7 +13,6 @@ from planner.domain.catalog import (
     Fraction,
     ModelPrice,
     describe_validation_error,
-    read_json,
 )
 from planner.domain.currency import is_known
 from planner.domain.errors import InputError
@@ -196,11 +195,4 @@ def parse_plan(raw: Any, source: str) -> Plan:
     try:
         return Plan.model_validate(raw)
     except ValidationError as e:
-        raise InputError(describe_validation_error(e, source, raw, list_key="lines", id_key="name")) from None
-
-
-def load_plan(path) -> Plan:
-    """Load and validate a plan file; problems raise InputError naming file, line and field."""
-    from pathlib import Path
-
-    return parse_plan(read_json(Path(path)), str(path))
+        raise InputError(describe_validation_error(e, source, raw, id_key="name")) from None

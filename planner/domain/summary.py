@@ -21,14 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from planner.domain.currency import quantum as currency_quantum
 from planner.domain.money import foot, foot_to, money
 from planner.domain.plan import Forecast
-
-if TYPE_CHECKING:  # the engine's result (the engine imports this module)
-    from planner.domain.costing import PlanResult
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -48,6 +45,25 @@ class Step(NamedTuple):
     key: str
     label: str
     saving: Decimal
+
+
+class _CostedLine(Protocol):
+    baseline: Decimal
+    optimized: Decimal
+    optimized_low: Decimal
+    optimized_high: Decimal
+
+
+class PlanResult(Protocol):
+    """What a summary needs of the engine's result (planner.domain.costing.PlanResult,
+    which imports this module)."""
+
+    currency: str
+    lines: Sequence[_CostedLine]
+    optimized: Decimal
+    requests: Decimal
+    waterfall: Sequence[Step]
+    by_model: dict[str, Decimal]
 
 
 def growth_factor(forecast_growth: Decimal, price_trend: Decimal, k: int) -> Decimal:

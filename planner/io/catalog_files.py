@@ -14,12 +14,12 @@ from planner.domain.catalog import (
     Overlay,
     OverlayMemo,
     apply_overlay,
-    load_catalog,
+    parse_catalog,
     parse_overlay,
-    read_json,
 )
 from planner.domain.errors import InputError
 from planner.io.atomic import write_text_atomic
+from planner.io.json_files import read_json
 
 
 @dataclass
@@ -32,6 +32,11 @@ class LoadedCatalog:
     warnings: list[str] = field(default_factory=list)
     #: what each overlay entry made, so re-applying after one edit re-validates one model
     overlay_memo: OverlayMemo = field(default_factory=dict)
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Load and validate a catalog file; any problem raises InputError naming file, entry, field."""
+    return parse_catalog(read_json(path), str(path))
 
 
 def load_overlay(path: Path) -> Overlay:

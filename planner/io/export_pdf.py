@@ -108,13 +108,13 @@ def ensure_app() -> str:
     global _family
     app = QGuiApplication.instance()
     if app is None:
-        from planner.ui.app import make_app
+        from planner.qt_runtime import make_app
 
         make_app()
     elif not isinstance(app, QGuiApplication):
         raise RuntimeError("the PDF export needs a QGuiApplication, not a QCoreApplication")
     if _family is None:
-        from planner.ui.app import register_fonts
+        from planner.qt_runtime import register_fonts
 
         _family = register_fonts() or QFont().defaultFamily()
     return _family

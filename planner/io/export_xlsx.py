@@ -73,7 +73,6 @@ class _Formats:
         self.section = wb.add_format({**base, "bold": True, "font_size": 11})
         self.label = wb.add_format({**base})
         self.note = wb.add_format({**base, "font_color": "#5F6B76", "italic": True})
-        self.wrap = wb.add_format({**base, "text_wrap": True})
 
     _NUM = {
         Kind.COUNT: "#,##0",

@@ -11,11 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from planner import paths
-from planner.domain.catalog import Catalog, ModelPrice, read_json
+from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.errors import InputError
 from planner.domain.plan import Plan, parse_plan
 from planner.domain.prices import price_lookup
 from planner.io.atomic import write_text_atomic
+from planner.io.json_files import read_json
 
 PLAN_SUFFIX = ".costplan"
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "batch_input", "batch_output", "batch_discount")
@@ -46,15 +47,15 @@ def save_plan(plan: Plan, catalog: Catalog, path: Path) -> Plan:
     return pinned
 
 
-def open_plan(path: Path) -> Plan:
-    """Read a plan file. Corrupt, truncated, wrong-type and future-version files raise
-    InputError naming the file and what is wrong; the file is left untouched."""
+def open_plan(path: Path | str) -> Plan:
+    """Read a plan file: the one reader for the window (Open, scenarios, recovery, the file
+    on the command line) and the quote, export and screenshot commands. Corrupt, truncated,
+    wrong-type, unversioned and future-version files raise InputError naming the file and
+    what is wrong; the file is left untouched."""
     path = Path(path)
     raw = read_json(path)
-    if isinstance(raw, dict) and not isinstance(raw.get("lines", []), list):
-        raise InputError(f"{path}: field 'lines' must be a list of lines")
     if isinstance(raw, dict) and "schema_version" not in raw:
-        raise InputError(f"{path}: not a Cost Planner plan (no 'schema_version')")
+        raise InputError(f"{path}: field 'schema_version' is missing: not a Cost Planner plan file")
     return parse_plan(raw, str(path))
 
 

@@ -9,7 +9,6 @@ download stopped through the `cancel` event raises `Cancelled`. There are no ret
 from __future__ import annotations
 
 import http.client
-import json
 import socket
 import ssl
 import threading
@@ -25,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from planner import __version__
 from planner.domain.errors import InputError
 from planner.io.importers import FORMATS, MAX_IMPORT_BYTES, ImportResult
+from planner.io.json_files import byte_size, parse_json_bytes
 
 #: Bytes read per chunk (progress and cancel are checked between chunks).
 CHUNK_BYTES = 64 * 1024
@@ -91,6 +91,7 @@ def fetch(
     allow_http_hosts: frozenset[str] | set[str] = frozenset(),
     cancel: threading.Event | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
     """Download `url` and return its body.
 
@@ -100,14 +101,15 @@ def fetch(
     TOTAL_TIMEOUT_FACTOR times it. A body over `max_bytes` (by its Content-Length, or
     while reading) stops the download. `progress(received, total or None)` is called after
     each chunk; setting `cancel` stops the download promptly (even in a blocked read) and
-    raises Cancelled. Anything else that goes wrong raises UpdateError.
+    raises Cancelled. Anything else that goes wrong raises UpdateError. The deadline is
+    kept on `clock` (seconds).
     """
     allowed = frozenset(h.lower() for h in allow_http_hosts)
     _check_url(url, url, allowed)
     if cancel is not None and cancel.is_set():
         raise Cancelled(f"Download of {url} cancelled")
 
-    guard = _Guard(url, cancel, time.monotonic() + timeout * TOTAL_TIMEOUT_FACTOR)
+    guard = _Guard(url, cancel, timeout * TOTAL_TIMEOUT_FACTOR, clock)
     host = (urlsplit(url).hostname or "").lower()
     handlers: list[Any] = [
         _GuardedHTTPSHandler(guard, ssl.create_default_context()),
@@ -155,7 +157,7 @@ def _download(
         total = _content_length(resp.headers.get("Content-Length"))
         if total is not None and total > max_bytes:
             raise UpdateError(
-                f"{url}: the file is {_size(total)}, over the {_size(max_bytes)} limit for imports"
+                f"{url}: the file is {byte_size(total)}, over the {byte_size(max_bytes)} limit for imports"
             )
         chunks: list[bytes] = []
         received = 0
@@ -171,7 +173,7 @@ def _download(
             received += len(chunk)
             if received > max_bytes:
                 raise UpdateError(
-                    f"{url}: the download is over the {_size(max_bytes)} limit for imports"
+                    f"{url}: the download is over the {byte_size(max_bytes)} limit for imports"
                 )
             chunks.append(chunk)
             if progress is not None:
@@ -195,17 +197,9 @@ def fetch_import(source: UpdateSource, *, today: date, **fetch_kwargs: Any) -> I
     data = fetch(source.url, **fetch_kwargs)
     cancel: threading.Event | None = fetch_kwargs.get("cancel")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise UpdateError(f"{source.url}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise UpdateError(
-            f"{source.url}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
-        ) from None
-    except RecursionError:
-        raise UpdateError(f"{source.url}: not valid JSON (nested too deeply)") from None
+        raw = parse_json_bytes(data, source.url)
+    except InputError as e:
+        raise UpdateError(str(e)) from None
     if cancel is not None and cancel.is_set():
         raise Cancelled(f"Download of {source.url} cancelled")
     try:
@@ -246,11 +240,14 @@ class _Guard:
     """Watches the cancel event and the overall deadline from a helper thread; when either
     fires it shuts the connection's socket down, so a read blocked in the kernel returns."""
 
-    def __init__(self, url: str, cancel: threading.Event | None, deadline: float) -> None:
+    def __init__(
+        self, url: str, cancel: threading.Event | None, total: float, clock: Callable[[], float]
+    ) -> None:
         self._url = url
-        self._total = deadline - time.monotonic()
+        self._total = total
         self._cancel = cancel
-        self._deadline = deadline
+        self._clock = clock
+        self._deadline = clock() + total
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
@@ -288,7 +285,7 @@ class _Guard:
         if self.cancelled or (self._cancel is not None and self._cancel.is_set()):
             self.cancelled = True
             raise self.cancelled_error()
-        if self.expired or time.monotonic() > self._deadline:
+        if self.expired or self._clock() > self._deadline:
             self.expired = True
             raise self.expired_error()
 
@@ -304,7 +301,7 @@ class _Guard:
         while not self._done.is_set():
             if self._cancel is not None and self._cancel.is_set():
                 self.cancelled = True
-            elif time.monotonic() > self._deadline:
+            elif self._clock() > self._deadline:
                 self.expired = True
             if self.cancelled or self.expired:
                 self._shutdown()
@@ -444,10 +441,3 @@ def _one_line(s: str) -> str:
 
 def _secs(t: float) -> str:
     return f"{t:g} s"
-
-
-def _size(n: int) -> str:
-    if n < 1024 * 1024:
-        return f"{n:,} bytes"
-    mb = n / (1024 * 1024)
-    return f"{mb:.0f} MB" if mb >= 10 or mb.is_integer() else f"{mb:.1f} MB"

@@ -21,15 +21,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from planner import __version__, paths
 
-if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+
+class Window(Protocol):
+    """What `capture` reads from the main window (planner.ui.main_window imports this
+    module, so it is named by its shape here)."""
+
+    def saved_models_state(self) -> str | None: ...
+
+    def first_paint_state(self, models: dict[str, Any] | None = None) -> dict[str, Any]: ...
+
 
 #: Bumped whenever the file's shape or what it shows changes.
 SCHEMA = 1
@@ -85,7 +92,7 @@ def _check(window: dict[str, Any]) -> None:
     int(window["catalog"]["count"])
 
 
-def capture(win: MainWindow, models: dict[str, Any] | None = None) -> dict[str, Any]:
+def capture(win: Window, models: dict[str, Any] | None = None) -> dict[str, Any]:
     """The file's content for `win`, with `models` for its Models tab's look if given (else
     the tab's as it is now)."""
     return {"fingerprint": fingerprint(win.saved_models_state()), "window": win.first_paint_state(models)}

@@ -210,12 +210,10 @@ class MainWindow(QMainWindow):
         self.import_menu.addSeparator()
         for key, label in IMPORT_FORMATS.items():
             self.import_menu.addAction(f"Update from {label} (web)…", lambda k=key: self.update_catalog(k))
-        self.act_import = self.import_menu.menuAction()
         self.export_menu = QMenu("&Export", self)
         self.export_menu.addAction("PDF budget…", self.export_pdf).setShortcut(QKeySequence("Ctrl+E"))
         self.export_menu.addAction("CSV…", lambda: self.export_file("csv"))
         self.export_menu.addAction("Excel workbook (XLSX)…", lambda: self.export_file("xlsx"))
-        self.act_export = self.export_menu.menuAction()
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         f.insertAction(self.recent_menu.menuAction(), self.act_new)
         self.scenario_menu = f.addMenu("New plan from &scenario")  # filled by complete()
@@ -753,13 +751,13 @@ class MainWindow(QMainWindow):
     def new_from_scenario(self, key: str) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
-        from planner.domain.plan import load_plan
+        from planner.io.plan_files import open_plan
 
         if not self.confirm_discard():
             return False
         path = paths.examples_dir() / f"{key}.costplan"
         try:
-            plan = load_plan(path)
+            plan = open_plan(path)
         except InputError as e:
             QMessageBox.warning(self, APP_TITLE, str(e))
             return False
@@ -782,9 +780,6 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.catalog_status = QLabel()
         self.statusBar().addPermanentWidget(self.catalog_status)
-
-    def catalog_age_days(self) -> int:
-        return (self.today - self.session.catalog.as_of).days
 
     def _update_catalog_status(self, *_args) -> None:
         cat = self.session.catalog

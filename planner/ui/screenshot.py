@@ -11,16 +11,17 @@ def screenshot(out: Path, tab: str = "models", size: tuple[int, int] = (1400, 90
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from planner.ui.app import create_window, make_app
+    from planner.qt_runtime import make_app
+    from planner.ui.app import create_window
     from planner.ui.main_window import TAB_KEYS
 
     app = make_app()
     win = create_window()
     if plan is not None:
-        from planner.domain.plan import load_plan
+        from planner.io.plan_files import open_plan
         from planner.ui.plan_document import PlanDocument
 
-        win.set_document(PlanDocument(lambda: win.session.catalog, load_plan(plan), path=plan, parent=win))
+        win.set_document(PlanDocument(lambda: win.session.catalog, open_plan(plan), path=plan, parent=win))
     win.resize(*size)
     win.show_tab(TAB_KEYS[tab])
     win.show()

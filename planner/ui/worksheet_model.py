@@ -112,7 +112,7 @@ _STATIC_CELL = [
 ]
 
 
-def parse_number(text: Any, *, integer: bool = False) -> Decimal:
+def parse_number(text: Any) -> Decimal:
     """A count the user typed: '10,000', '1.5k', '2M', '1e6'. Raises ValueError with the reason."""
     t = str(text).strip().replace(",", "").replace("_", "").replace(" ", "")
     mult = Decimal(1)
@@ -404,11 +404,6 @@ class WorksheetModel(QAbstractTableModel):
         if col == COL_SHARE:
             return fmt_pct(v, 2) if v is not None else ""
         return ""
-
-    def row_texts(self, row: int) -> list[str]:
-        """The displayed texts of a row."""
-        cells = self.row_cells(row)
-        return [cells[col][_DISPLAY] for col in range(COLUMN_COUNT)]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = index.row()

@@ -263,7 +263,8 @@ def bench_app(home: Path) -> None:
     os.environ["COST_PLANNER_HOME"] = str(home)
     from PySide6.QtWidgets import QApplication
 
-    from planner.ui.app import create_window, make_app
+    from planner.qt_runtime import make_app
+    from planner.ui.app import create_window
     from planner.ui.main_window import TAB_CHARTS, TAB_WORKLOAD
     from planner.ui.plan_document import PlanDocument
     from planner.ui.workload_tab import SLIDER_STEPS
@@ -336,7 +337,8 @@ def bench_memory(home: Path) -> None:
     os.environ["COST_PLANNER_HOME"] = str(home)
     from PySide6.QtWidgets import QApplication
 
-    from planner.ui.app import create_window, make_app
+    from planner.qt_runtime import make_app
+    from planner.ui.app import create_window
     from planner.ui.main_window import TAB_CHARTS, TAB_MODELS, TAB_WORKLOAD
     from planner.ui.plan_document import PlanDocument
     from planner.ui.workload_tab import SLIDER_STEPS

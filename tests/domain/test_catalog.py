@@ -15,7 +15,6 @@ from planner.domain.catalog import (
     Overlay,
     Tier,
     apply_overlay,
-    load_catalog,
     parse_catalog,
     parse_overlay,
 )
@@ -145,40 +144,6 @@ def test_not_an_object_or_missing_models():
     error_of(["not", "a", "catalog"])
     assert "models" in error_of({"as_of": "2025-06-01"})
     assert "as_of" in error_of({"models": []})
-
-
-def test_load_catalog_reports_file_problems(tmp_path):
-    missing = tmp_path / "missing.json"
-    with pytest.raises(InputError) as e:
-        load_catalog(missing)
-    assert str(missing) in str(e.value)
-
-    broken = tmp_path / "broken.json"
-    broken.write_text('{"as_of": "2025-06-01", "models": [', encoding="utf-8")
-    with pytest.raises(InputError) as e:
-        load_catalog(broken)
-    assert str(broken) in str(e.value)
-    assert "JSON" in str(e.value)
-
-    latin1 = tmp_path / "latin1.json"
-    latin1.write_bytes(
-        '{"as_of": "2025-06-01", "name": "Caf\u00e9", "models": []}'.encode("latin-1")
-    )
-    with pytest.raises(InputError) as e:
-        load_catalog(latin1)
-    assert str(latin1) in str(e.value)
-    assert "UTF-8" in str(e.value)
-
-    bad_entry = tmp_path / "bad.json"
-    bad_entry.write_text(json.dumps(with_model1(input=-1)), encoding="utf-8")
-    with pytest.raises(InputError) as e:
-        load_catalog(bad_entry)
-    assert str(e.value).startswith(str(bad_entry))
-    assert "models[1] 'openai/gpt-x'" in str(e.value)
-
-    good = tmp_path / "good.json"
-    good.write_text(json.dumps(raw_catalog()), encoding="utf-8")
-    assert len(load_catalog(good)) == 2
 
 
 def test_catalog_quality_metrics_known_first():

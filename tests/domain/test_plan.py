@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from planner.domain.errors import InputError
-from planner.domain.plan import Line, Plan, RouteShare, VolumeMode, load_plan, parse_plan
+from planner.domain.plan import Line, Plan, RouteShare, VolumeMode, parse_plan
 
 D = Decimal
 SRC = "budget.plan.json"
@@ -250,23 +250,6 @@ def test_wrong_top_level_types():
     assert "budget.plan.json" in error_of([1, 2, 3])
     msg = error_of({"lines": {"name": "Support bot"}})
     assert "lines" in msg
-
-
-def test_load_plan_names_the_file(tmp_path):
-    good = tmp_path / "good.json"
-    good.write_text(json.dumps(raw_plan()), encoding="utf-8")
-    assert load_plan(good).name == "Q3 budget"
-
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(with_line0(input_tokens=-5)), encoding="utf-8")
-    with pytest.raises(InputError) as e:
-        load_plan(bad)
-    assert str(bad) in str(e.value)
-    assert "lines[0] 'Support bot'" in str(e.value)
-    assert "input_tokens" in str(e.value)
-
-    with pytest.raises(InputError, match="missing.json"):
-        load_plan(tmp_path / "missing.json")
 
 
 def test_line_properties():

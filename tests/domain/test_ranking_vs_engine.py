@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from domain_helpers import catalog, line, plan
 
-from planner.domain.catalog import Catalog, load_catalog
+from planner.domain.catalog import Catalog
 from planner.domain.costing import compute
 from planner.domain.ranking import CatalogArrays, blended, cost_per_point, rank, value
+from planner.io.catalog_files import load_catalog
 from planner.io.importers import read_import_file
 from tests.conftest import FIXTURES, REPO
 

@@ -15,10 +15,11 @@ import pytest
 from planner.cli import main
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.costing import compute
-from planner.domain.plan import Currency, Plan, load_plan
+from planner.domain.plan import Currency, Plan
 from planner.io.catalog_files import load_effective
 from planner.io.export_csv import csv_text, export_csv, safe_text
 from planner.io.export_table import ExportData, build_export
+from planner.io.plan_files import open_plan
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "data" / "examples"
@@ -51,7 +52,7 @@ def hostile_plan() -> tuple[Plan, Catalog]:
         output=Decimal("2"),
     )
     catalog = catalog.replace_models([*catalog.models, evil])
-    base = load_plan(EXAMPLES / "product-suite.costplan")
+    base = open_plan(EXAMPLES / "product-suite.costplan")
     lines = [
         base.lines[i % len(base.lines)].model_copy(
             update={"name": name, "notes": "=1+1" if i == 0 else ""}
@@ -65,7 +66,7 @@ def hostile_plan() -> tuple[Plan, Catalog]:
 
 
 def test_bom_header_one_row_per_line_and_total(tmp_path: Path):
-    plan = load_plan(EXAMPLES / "product-suite.costplan")
+    plan = open_plan(EXAMPLES / "product-suite.costplan")
     out = tmp_path / "budget.csv"
     export_csv(export_data(plan), out)
     raw = out.read_bytes()
@@ -80,7 +81,7 @@ def test_bom_header_one_row_per_line_and_total(tmp_path: Path):
 
 
 def test_every_assumption_of_a_line_is_a_column():
-    plan = load_plan(EXAMPLES / "product-suite.costplan")
+    plan = open_plan(EXAMPLES / "product-suite.costplan")
     _, rows, _ = parse(csv_text(export_data(plan)))
     support = rows[0]
     assert support["Model"] == "Claude Haiku 4.5"
@@ -105,7 +106,7 @@ def test_every_assumption_of_a_line_is_a_column():
 
 def test_total_foots_and_matches_the_cli_quote(capsys: pytest.CaptureFixture[str]):
     path = EXAMPLES / "product-suite.costplan"
-    _, rows, total = parse(csv_text(export_data(load_plan(path))))
+    _, rows, total = parse(csv_text(export_data(open_plan(path))))
     for col in ("Baseline (USD/month)", "Optimized (USD/month)", "Requests/month"):
         assert sum((Decimal(r[col]) for r in rows), Decimal(0)) == Decimal(total[col])
     assert main(["quote", str(path), "--json"]) == 0
@@ -119,7 +120,7 @@ def test_total_foots_and_matches_the_cli_quote(capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.costplan")))
 def test_every_example_foots_to_the_cent(example: str, capsys: pytest.CaptureFixture[str]):
-    _, rows, total = parse(csv_text(export_data(load_plan(EXAMPLES / example))))
+    _, rows, total = parse(csv_text(export_data(open_plan(EXAMPLES / example))))
     opt = sum((Decimal(r["Optimized (USD/month)"]) for r in rows), Decimal(0))
     assert opt == Decimal(total["Optimized (USD/month)"])
     main(["quote", str(EXAMPLES / example), "--json"])
@@ -129,7 +130,7 @@ def test_every_example_foots_to_the_cent(example: str, capsys: pytest.CaptureFix
 
 
 def test_numbers_are_plain():
-    plan = load_plan(EXAMPLES / "product-suite.costplan")
+    plan = open_plan(EXAMPLES / "product-suite.costplan")
     header, rows, total = parse(csv_text(export_data(plan)))
     money_cols = [h for h in header if "/month)" in h]
     number_cols = [
@@ -147,7 +148,7 @@ def test_numbers_are_plain():
 
 
 def test_currency_in_headers_and_amounts_converted():
-    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    plan = open_plan(EXAMPLES / "small-saas.costplan")
     eur = plan.model_copy(update={"currency": Currency(code="EUR", per_usd=Decimal("0.9"))})
     header, _, total = parse(csv_text(export_data(eur)))
     assert "Baseline (EUR/month)" in header and "Optimized (EUR/month)" in header
@@ -168,7 +169,7 @@ def test_formula_injection_is_neutralised():
 
 
 def test_csv_text_round_trips_embedded_newlines_and_quotes():
-    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    plan = open_plan(EXAMPLES / "small-saas.costplan")
     line = plan.lines[0].model_copy(update={"name": 'Say "hi", then\nwrap'})
     _, rows, _ = parse(csv_text(export_data(plan.model_copy(update={"lines": [line]}))))
     assert rows[0]["Line"] == 'Say "hi", then\nwrap'
@@ -179,12 +180,12 @@ def test_amounts_stay_plain_numbers_whatever_the_display_locale(locale):
     from planner.formatting import set_display_locale
 
     set_display_locale(locale)
-    _, _, total = parse(csv_text(export_data(load_plan(EXAMPLES / "product-suite.costplan"))))
+    _, _, total = parse(csv_text(export_data(open_plan(EXAMPLES / "product-suite.costplan"))))
     assert total["Optimized (USD/month)"] == "524.29"
 
 
 def test_yen_amounts_are_whole_yen():
-    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    plan = open_plan(EXAMPLES / "small-saas.costplan")
     jpy = plan.model_copy(update={"currency": Currency(code="JPY", per_usd=Decimal("150.3"))})
     _, rows, total = parse(csv_text(export_data(jpy)))
     # $165.00 x 150.3 = ¥24,799.50, half-up to whole yen

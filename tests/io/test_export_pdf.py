@@ -13,11 +13,12 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPicture
 
 from planner.domain.catalog import Catalog
 from planner.domain.costing import compute
-from planner.domain.plan import Currency, Plan, load_plan
+from planner.domain.plan import Currency, Plan
 from planner.formatting import fmt_money
 from planner.io.catalog_files import load_effective
 from planner.io.export_pdf import ExportCancelled, export_pdf
 from planner.io.export_table import ExportData, build_export
+from planner.io.plan_files import open_plan
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "data" / "examples"
@@ -40,7 +41,7 @@ def squash(text: str) -> str:
 
 
 def sixty_line_plan() -> Plan:
-    base = load_plan(EXAMPLES / "product-suite.costplan")
+    base = open_plan(EXAMPLES / "product-suite.costplan")
     lines = [
         base.lines[i % len(base.lines)].model_copy(update={"name": f"Feature {i + 1:02d}"})
         for i in range(60)
@@ -60,7 +61,7 @@ def chart_image() -> QImage:
 
 @pytest.fixture
 def suite_pdf(qapp, tmp_path: Path) -> tuple[ExportData, Path, int]:
-    data = export_data(load_plan(EXAMPLES / "product-suite.costplan"))
+    data = export_data(open_plan(EXAMPLES / "product-suite.costplan"))
     out = tmp_path / "budget.pdf"
     pages = export_pdf(data, out)
     return data, out, pages
@@ -130,7 +131,7 @@ def test_long_table_spans_pages_with_its_header_repeated(qapp, tmp_path: Path):
 
 
 def test_page_sizes(qapp, tmp_path: Path):
-    data = export_data(load_plan(EXAMPLES / "small-saas.costplan"))
+    data = export_data(open_plan(EXAMPLES / "small-saas.costplan"))
     a4, letter = tmp_path / "a4.pdf", tmp_path / "letter.pdf"
     export_pdf(data, a4, page_size="A4")
     export_pdf(data, letter, page_size="Letter")
@@ -143,7 +144,7 @@ def test_page_sizes(qapp, tmp_path: Path):
 
 
 def test_progress_reports_every_page(qapp, tmp_path: Path):
-    data = export_data(load_plan(EXAMPLES / "product-suite.costplan"))
+    data = export_data(open_plan(EXAMPLES / "product-suite.costplan"))
     calls: list[tuple[int, int]] = []
     pages = export_pdf(
         data, tmp_path / "b.pdf", progress=lambda done, total: calls.append((done, total)) or True
@@ -153,7 +154,7 @@ def test_progress_reports_every_page(qapp, tmp_path: Path):
 
 @pytest.mark.parametrize("stop_after", [0, 2])
 def test_cancel_leaves_no_file(qapp, tmp_path: Path, stop_after: int):
-    data = export_data(load_plan(EXAMPLES / "product-suite.costplan"))
+    data = export_data(open_plan(EXAMPLES / "product-suite.costplan"))
     out = tmp_path / "out" / "budget.pdf"
     with pytest.raises(ExportCancelled):
         export_pdf(data, out, progress=lambda done, total: done < stop_after)
@@ -162,7 +163,7 @@ def test_cancel_leaves_no_file(qapp, tmp_path: Path, stop_after: int):
 
 
 def test_cancel_keeps_an_existing_file(qapp, tmp_path: Path):
-    data = export_data(load_plan(EXAMPLES / "small-saas.costplan"))
+    data = export_data(open_plan(EXAMPLES / "small-saas.costplan"))
     out = tmp_path / "budget.pdf"
     out.write_bytes(b"old")
     with pytest.raises(ExportCancelled):
@@ -172,7 +173,7 @@ def test_cancel_keeps_an_existing_file(qapp, tmp_path: Path):
 
 
 def test_charts_are_embedded(qapp, tmp_path: Path):
-    data = export_data(load_plan(EXAMPLES / "product-suite.costplan"))
+    data = export_data(open_plan(EXAMPLES / "product-suite.costplan"))
     plain, charted = tmp_path / "plain.pdf", tmp_path / "charts.pdf"
     n_plain = export_pdf(data, plain)
     pic = QPicture()
@@ -192,7 +193,7 @@ def test_charts_are_embedded(qapp, tmp_path: Path):
 
 
 def test_hostile_and_non_usd_text(qapp, tmp_path: Path):
-    base = load_plan(EXAMPLES / "small-saas.costplan")
+    base = open_plan(EXAMPLES / "small-saas.costplan")
     names = ['=HYPERLINK("http://x","y")', "<b>not bold</b> & co", "Ünïcödé — 日本"]
     lines = [base.lines[0].model_copy(update={"name": n}) for n in names]
     plan = base.model_copy(
@@ -222,7 +223,7 @@ def test_empty_plan(qapp, tmp_path: Path):
 
 
 def test_yen_budget_shows_whole_yen(qapp, tmp_path: Path):
-    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    plan = open_plan(EXAMPLES / "small-saas.costplan")
     jpy = plan.model_copy(update={"currency": Currency(code="JPY", per_usd=Decimal("150"))})
     out = tmp_path / "jpy.pdf"
     export_pdf(export_data(jpy), out)

@@ -13,10 +13,11 @@ import pytest
 
 from planner.domain.catalog import Catalog
 from planner.domain.costing import compute
-from planner.domain.plan import Currency, Plan, load_plan
+from planner.domain.plan import Currency, Plan
 from planner.io.catalog_files import load_effective
 from planner.io.export_table import ExportData, build_export
 from planner.io.export_xlsx import export_xlsx, money_format
+from planner.io.plan_files import open_plan
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "data" / "examples"
@@ -78,7 +79,7 @@ def col_letter(headers: list[str], name: str) -> str:
 
 @pytest.fixture
 def suite(tmp_path: Path) -> tuple[ExportData, Book]:
-    data = export_data(load_plan(EXAMPLES / "product-suite.costplan"))
+    data = export_data(open_plan(EXAMPLES / "product-suite.costplan"))
     out = tmp_path / "budget.xlsx"
     export_xlsx(data, out)
     assert [p.name for p in tmp_path.iterdir()] == ["budget.xlsx"]  # atomic: no temp file left
@@ -137,7 +138,7 @@ def test_numbers_are_numbers_and_text_is_text(suite):
 
 
 def test_hostile_text_is_stored_as_strings_not_formulas(tmp_path: Path):
-    base = load_plan(EXAMPLES / "small-saas.costplan")
+    base = open_plan(EXAMPLES / "small-saas.costplan")
     lines = [base.lines[0].model_copy(update={"name": n}) for n in HOSTILE]
     data = export_data(base.model_copy(update={"lines": lines}))
     out = tmp_path / "evil.xlsx"
@@ -194,7 +195,7 @@ def test_summary_and_assumptions_content(suite):
 
 
 def test_plan_currency_formats(tmp_path: Path):
-    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    plan = open_plan(EXAMPLES / "small-saas.costplan")
     chf = plan.model_copy(update={"currency": Currency(code="CHF", per_usd=Decimal("0.8"))})
     out = tmp_path / "chf.xlsx"
     export_xlsx(export_data(chf), out)
@@ -212,7 +213,7 @@ def number_formats(book: Book) -> set[str]:
 
 
 def test_yen_amounts_have_no_decimals(tmp_path: Path):
-    plan = load_plan(EXAMPLES / "small-saas.costplan")
+    plan = open_plan(EXAMPLES / "small-saas.costplan")
     jpy = plan.model_copy(update={"currency": Currency(code="JPY", per_usd=Decimal("150"))})
     out = tmp_path / "jpy.xlsx"
     export_xlsx(export_data(jpy), out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -319,14 +318,12 @@ def test_litellm_wrong_top_level() -> None:
 
 @pytest.mark.slow
 def test_litellm_full_snapshot() -> None:
+    """The whole LiteLLM file (its parse time is a benchmark: import_litellm_ms)."""
     raw = json.loads(LITELLM.read_text(encoding="utf-8"))
-    start = time.perf_counter()
     r = parse_litellm(raw, str(LITELLM), today=TODAY)
-    elapsed = time.perf_counter() - start
     assert len(r.models) > 1500
     assert len({m.id for m in r.models}) == len(r.models)
     assert all(isinstance(s, Skipped) and s.id and s.reason for s in r.skipped)
-    assert elapsed < 5  # typically ~0.1 s; generous for a loaded CI machine
     r_all = parse_litellm(raw, str(LITELLM), today=TODAY, all_modes=True)
     assert len(r_all.models) > len(r.models)
 
@@ -583,14 +580,16 @@ def test_read_list_where_object_expected(tmp_path: Path) -> None:
         read_import_file("openrouter", p, today=TODAY)
 
 
-def test_read_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+def test_read_too_large_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     p = tmp_path / "huge.json"
     with p.open("wb") as f:
         f.truncate(100 * 1024 * 1024)  # sparse: nothing is written
-    start = time.perf_counter()
+    opened: list[Path] = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **kw: opened.append(self) or real_open(self, *a, **kw))
     with pytest.raises(InputError) as exc:
         read_import_file("litellm", p, today=TODAY)
-    assert time.perf_counter() - start < 1
+    assert p not in opened  # refused on its size alone
     msg = str(exc.value)
     assert str(p) in msg and "100 MB" in msg and "64 MB" in msg
     # a small limit applies too

@@ -157,3 +157,25 @@ def test_autosave_of_a_crashed_process_is_found(plan: Plan):
     assert open_plan(found[0].path).lines[0].name == "Chat"
     remove_autosave("t1")
     assert find_recoverable() == []
+
+
+def test_a_plan_without_schema_version_is_refused_naming_the_file_and_field(tmp_path: Path):
+    path = tmp_path / "old.costplan"
+    path.write_text('{"name": "Old", "lines": []}')
+    with pytest.raises(InputError) as e:
+        open_plan(path)
+    assert str(e.value) == f"{path}: field 'schema_version' is missing: not a Cost Planner plan file"
+
+
+def test_a_missing_plan_file_is_named(tmp_path: Path):
+    with pytest.raises(InputError, match=r"nope\.costplan: file not found"):
+        open_plan(tmp_path / "nope.costplan")
+
+
+def test_every_shipped_example_opens():
+    from planner import paths
+
+    examples = sorted(paths.examples_dir().glob("*.costplan"))
+    assert len(examples) >= 6
+    for path in examples:
+        assert open_plan(path).lines, path

@@ -330,7 +330,7 @@ def test_pdf_chart_images_draw_each_plan_afresh(window):
 def test_startup_does_not_import_pyqtgraph(tmp_path):
     code = (
         "import os, sys; os.environ['QT_QPA_PLATFORM']='offscreen';"
-        "from planner.ui.app import make_app, create_window; app=make_app(); w=create_window(); w.show(); app.processEvents();"
+        "from planner.qt_runtime import make_app; from planner.ui.app import create_window; app=make_app(); w=create_window(); w.show(); app.processEvents();"
         "assert 'pyqtgraph' not in sys.modules, 'pyqtgraph imported at start-up';"
         "w.show_tab(2); app.processEvents(); assert 'pyqtgraph' in sys.modules; print('ok'); w.close()"
     )

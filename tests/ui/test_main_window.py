@@ -211,8 +211,8 @@ def _env(home: Path) -> dict[str, str]:
 
 NO_PYQTGRAPH = """
 import sys
-import planner.ui.app, planner.ui.main_window
-app = planner.ui.app.make_app()
+import planner.qt_runtime, planner.ui.app, planner.ui.main_window
+app = planner.qt_runtime.make_app()
 w = planner.ui.app.create_window()
 w.show()
 app.processEvents()

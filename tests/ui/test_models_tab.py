@@ -447,7 +447,7 @@ def test_four_thousand_models(qtbot, make_session):
 GRAB_SCRIPT = """
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from planner.ui.app import make_app
+from planner.qt_runtime import make_app
 from planner.ui.models_tab import ModelsTab
 from planner.ui.session import Session
 app = make_app()

@@ -101,6 +101,15 @@ def test_corrupt_file_is_refused_and_left_alone(qtbot, tmp_path, answers):
     assert bad.read_text() == '{"schema_version": 7, "lines": []}'
 
 
+def test_a_plan_without_schema_version_is_refused_as_the_commands_refuse_it(qtbot, tmp_path, answers):
+    _replies, seen = answers
+    win = make_window(qtbot, tmp_path)
+    old = tmp_path / "old.costplan"
+    old.write_text('{"name": "Old", "lines": []}')
+    assert not win.open_plan(old)
+    assert f"{old}: field 'schema_version' is missing" in seen[-1]
+
+
 def test_shipped_example_is_never_overwritten(qtbot, tmp_path, monkeypatch, answers):
     from tests.conftest import REPO
 

@@ -20,8 +20,9 @@ import pytest
 
 from planner import paths
 from planner.domain.costing import compute
-from planner.domain.plan import Line, Plan, load_plan
+from planner.domain.plan import Line, Plan
 from planner.domain.presets import seed_multipliers
+from planner.io.plan_files import open_plan
 from planner.ui.plan_document import PlanDocument
 from planner.ui.session import Session
 from planner.ui.workload_tab import WorkloadTab
@@ -43,7 +44,7 @@ def assert_engine(doc: PlanDocument) -> None:
 
 
 def example_plan(key: str) -> Plan:
-    return load_plan(paths.examples_dir() / f"{key}.costplan")
+    return open_plan(paths.examples_dir() / f"{key}.costplan")
 
 
 def money_of(text: str) -> Decimal:

@@ -20,12 +20,12 @@ from planner.io.importers.common import (
     Skipped,
     normalize_id,
     provider_display,
-    read_json_limited,
 )
 from planner.io.importers.diff import Change, ImportPlan, apply_import, plan_import
 from planner.io.importers.genai_prices import parse_genai_prices
 from planner.io.importers.litellm import parse_litellm
 from planner.io.importers.openrouter import parse_openrouter
+from planner.io.json_files import read_json
 
 FORMATS: dict[str, Callable[..., ImportResult]] = {
     "litellm": parse_litellm,
@@ -52,7 +52,7 @@ def read_import_file(
     if parser is None:
         raise InputError(f"{path}: unknown import format '{fmt}' (known: {', '.join(FORMATS)})")
     path = Path(path)
-    raw: Any = read_json_limited(path, max_bytes)
+    raw: Any = read_json(path, max_bytes)
     if fmt == "litellm":
         return parse_litellm(raw, str(path), today=today, all_modes=all_modes)
     return parser(raw, str(path), today=today)

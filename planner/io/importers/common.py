@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from planner.domain.catalog import ID_PATTERN, ModelPrice
-from planner.domain.errors import InputError
+from planner.domain.catalog import ModelPrice
 
 #: Largest import file read (checked with stat before reading).
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -43,16 +40,6 @@ class ImportResult:
     imported_at: date
     models: list[ModelPrice] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-
-    def skipped_reasons(self) -> dict[str, int]:
-        """How many entries were skipped per reason (reasons naming an id grouped by kind)."""
-        out: dict[str, int] = {}
-        for s in self.skipped:
-            key = s.reason.split(" (from key", 1)[0]
-            if key.startswith("duplicate of "):
-                key = "duplicate id"
-            out[key] = out.get(key, 0) + 1
-        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 # ---------------------------------------------------------------------------------------
@@ -154,10 +141,6 @@ def provider_display(provider: str) -> str:
     if raw.lower() != raw:  # already has its own capitalisation ("Deepseek", "AWS Bedrock")
         return raw
     return raw.replace("_", " ").title()
-
-
-def valid_id(model_id: str) -> bool:
-    return bool(model_id) and ID_PATTERN.match(model_id) is not None
 
 
 # ---------------------------------------------------------------------------------------
@@ -277,52 +260,6 @@ def build_model(data: dict[str, Any]) -> ModelPrice:
 
 def join_notes(parts: list[str]) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
-
-
-# ---------------------------------------------------------------------------------------
-# Reading files
-
-
-def read_json_limited(path: Path, max_bytes: int) -> Any:
-    """Parse a JSON file no larger than max_bytes; every failure is an InputError naming it."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a file")
-    if st.st_size > max_bytes:
-        raise InputError(
-            f"{path}: file is {_mb(st.st_size)}, over the {_mb(max_bytes)} limit for imports"
-        )
-    try:
-        with path.open("rb") as f:
-            data = f.read(max_bytes + 1)
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    if len(data) > max_bytes:  # grew since stat
-        raise InputError(f"{path}: file is over the {_mb(max_bytes)} limit for imports")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(
-            f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
-        ) from None
-    except RecursionError:
-        raise InputError(f"{path}: not valid JSON (nested too deeply)") from None
-
-
-def _mb(n: int) -> str:
-    if n < 1024 * 1024:
-        return f"{n:,} byte" + ("" if n == 1 else "s")
-    mb = n / (1024 * 1024)
-    return f"{mb:.0f} MB" if mb >= 10 or mb.is_integer() else f"{mb:.1f} MB"
 
 
 def type_name(raw: Any) -> str:

@@ -68,10 +68,6 @@ class ImportPlan:
     #: The imported model of every id in `changed` or `conflicts` (what apply writes).
     incoming: dict[str, ModelPrice] = field(default_factory=dict)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.added or self.changed or self.conflicts)
-
     def summary(self) -> str:
         parts = [
             f"{len(self.added)} new",

@@ -511,10 +511,3 @@ class Chart(QWidget):
         finally:
             for item, mode in zip(cached, modes, strict=True):
                 item.setCacheMode(mode)
-
-
-def bold_font(size: float = 8) -> QFont:
-    f = QFont()
-    f.setPointSizeF(size)
-    f.setBold(True)
-    return f
