@@ -28,3 +28,14 @@ def self_hosted_price(
         raise InputError("Utilization: must be more than 0% and at most 100%")
     tokens_per_hour = throughput_tps * SECONDS_PER_HOUR * utilization
     return gpu_hourly * gpu_count / tokens_per_hour * MILLION
+
+
+def self_hosted_prices(
+    gpu_hourly: Decimal, gpu_count: Decimal, throughput_tps: Decimal, utilization: Decimal, input_share: Decimal
+) -> tuple[Decimal, Decimal]:
+    """(input, output) $ per 1M tokens: the output price above, and input priced at
+    `input_share` (0..1) of it (prefill is often cheaper than decoding)."""
+    if input_share < 0:
+        raise InputError("Input price % of output: must be 0 or more")
+    out = self_hosted_price(gpu_hourly, gpu_count, throughput_tps, utilization)
+    return out * input_share, out

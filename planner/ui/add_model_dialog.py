@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.catalog import Catalog, ModelPrice, metric_label
 from planner.domain.errors import InputError
-from planner.domain.selfhosted import self_hosted_price
+from planner.domain.selfhosted import self_hosted_prices
 from planner.formatting import fmt_price
 from planner.ui.catalog_table_model import parse_cell
 
@@ -148,8 +148,7 @@ class AddModelDialog(QDialog):
         share = parse_cell("price", self.input_share.text())
         if None in (hourly, count, tps, util, share):
             raise ValueError("fill in every self-hosted field")
-        out = self_hosted_price(hourly, count, tps, util / 100)
-        return out * share / 100, out
+        return self_hosted_prices(hourly, count, tps, util / 100, share / 100)
 
     def _self_hosted_changed(self) -> None:
         try:

@@ -16,6 +16,7 @@ from planner.domain.catalog import Catalog, metric_label
 from planner.domain.costing import PlanResult
 from planner.domain.plan import Plan
 from planner.domain.ranking import Ranking
+from planner.domain.ranking import value as model_value
 from planner.formatting import fmt_pct
 from planner.ui.charts.base import (
     BASELINE_COLOR,
@@ -229,7 +230,8 @@ class QualityPriceChart(Chart):
         m = ctx.catalog.get(p.model_id)
         if m is None:
             return p.name
-        value = f"{p.quality / float(m.input):,.1f}" if m.input else "—"
+        v = model_value(m, ctx.ranking.metric)
+        value = "—" if v is None else f"{v:,.1f}"
         return (f"{m.name} ({m.provider})\nInput ${m.input:,f} / output ${m.output:,f} per 1M\n"
                 f"Blended ${p.price:,.4f} · quality {p.quality:g} · value {value}\nClick to select it in the Models tab")
 
