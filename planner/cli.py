@@ -8,6 +8,8 @@ planner.commands, only for a command.
 
 from __future__ import annotations
 
+import difflib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,10 +18,26 @@ from planner import PROG
 COMMANDS = ("models", "quote", "screenshot", "import", "export")
 
 
+def _not_a_command(word: str) -> str | None:
+    """Why `word` (first on the command line) is neither a command nor a plan file to open,
+    or None when it is a file. A typo must not open a window (on a machine with no screen
+    that would wait for one)."""
+    if os.path.isfile(word):
+        return None
+    if word.lower().endswith((".costplan", ".json")):
+        return f"{word}: file not found"
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"'{word}' is not a command ({', '.join(COMMANDS)}) nor a plan file{hint}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (not argv[0].startswith("-") and argv[0] not in COMMANDS):
         # no arguments, or `cost-planner plan.costplan` (a double-clicked file): the app
+        if argv and (why := _not_a_command(argv[0])) is not None:
+            print(f"{PROG}: error: {why}", file=sys.stderr)
+            return 2 if "not a command" in why else 1
         from planner.ui.app import run
 
         return run([PROG, *argv])

@@ -7,10 +7,14 @@ import argparse
 import csv
 import io
 import json
+import math
 import sys
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from planner import PROG, __version__
 from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, metric_label
@@ -103,8 +107,6 @@ def cmd_models(args: argparse.Namespace) -> int:
         known = ", ".join(catalog.quality_metrics) or "none"
         raise UsageError(f"--quality-metric: '{metric}' is not in the catalog (known: {known})")
     ratio = _ratio(args.ratio)
-    if args.min_quality is not None and args.min_quality < 0:
-        raise UsageError("--min-quality: must be 0 or more")
     floor = args.min_quality or 0.0
     sort = args.sort or (SortKey.WORKLOAD.value if args.plan else SortKey.VALUE.value)
     if sort == SortKey.WORKLOAD and not args.plan:
@@ -212,6 +214,26 @@ def _print_table(headers: list[str], rows: list[list[str]], right: set[int]) -> 
 # quote
 
 CUSTOM_ID = "custom/quote"
+#: the quote flag behind each field of a one-line plan
+_FLAG_OF_FIELD = {
+    "requests": "--requests", "input_tokens": "--input-tokens", "output_tokens": "--output-tokens",
+    "prefix_tokens": "--cached-prefix", "hit_rate": "--cache-hit-rate", "batch_share": "--batch-share",
+    "response_cache_hit_rate": "--response-cache-hit-rate", "semantic_cache_hit_rate": "--semantic-cache-hit-rate",
+    "input": "--price-in", "output": "--price-out", "cache_read": "--price-cache-read",
+    "cache_write": "--price-cache-write",
+}
+
+
+@contextmanager
+def _flags_named():
+    """A value the model refuses (above a limit) becomes one line naming the flag."""
+    try:
+        yield
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = next((str(p) for p in reversed(err["loc"]) if str(p) in _FLAG_OF_FIELD), None)
+        flag = _FLAG_OF_FIELD.get(field or "", "quote")
+        raise UsageError(f"{flag}: {err['msg'][0].lower()}{err['msg'][1:]}") from None
 
 
 def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catalog]:
@@ -235,28 +257,30 @@ def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catal
             raise UsageError(f"--model: unknown model '{args.model}' (see `{PROG} models`)")
         model_id = args.model
     else:
-        model = ModelPrice(
-            id=CUSTOM_ID,
-            name="Custom prices",
-            provider="Custom",
-            input=_decimal("--price-in", args.price_in, lo=Decimal(0)),
-            output=_decimal("--price-out", args.price_out, lo=Decimal(0)),
-            cache_read=_decimal("--price-cache-read", args.price_cache_read, lo=Decimal(0)) if args.price_cache_read else None,
-            cache_write=_decimal("--price-cache-write", args.price_cache_write, lo=Decimal(0)) if args.price_cache_write else None,
-        )
+        with _flags_named():
+            model = ModelPrice(
+                id=CUSTOM_ID,
+                name="Custom prices",
+                provider="Custom",
+                input=_decimal("--price-in", args.price_in, lo=Decimal(0)),
+                output=_decimal("--price-out", args.price_out, lo=Decimal(0)),
+                cache_read=_decimal("--price-cache-read", args.price_cache_read, lo=Decimal(0)) if args.price_cache_read else None,
+                cache_write=_decimal("--price-cache-write", args.price_cache_write, lo=Decimal(0)) if args.price_cache_write else None,
+            )
         catalog = catalog.replace_models([*catalog.models, model])
         model_id = CUSTOM_ID
-    line = Line(
-        name="Quote",
-        requests=requests,
-        input_tokens=i_tok,
-        output_tokens=o_tok,
-        model=model_id,
-        prompt_cache=PromptCache(prefix_tokens=prefix, hit_rate=hit),
-        batch_share=_rate("--batch-share", args.batch_share),
-        response_cache_hit_rate=_rate("--response-cache-hit-rate", args.response_cache_hit_rate),
-        semantic_cache_hit_rate=_rate("--semantic-cache-hit-rate", args.semantic_cache_hit_rate),
-    )
+    with _flags_named():
+        line = Line(
+            name="Quote",
+            requests=requests,
+            input_tokens=i_tok,
+            output_tokens=o_tok,
+            model=model_id,
+            prompt_cache=PromptCache(prefix_tokens=prefix, hit_rate=hit),
+            batch_share=_rate("--batch-share", args.batch_share),
+            response_cache_hit_rate=_rate("--response-cache-hit-rate", args.response_cache_hit_rate),
+            semantic_cache_hit_rate=_rate("--semantic-cache-hit-rate", args.semantic_cache_hit_rate),
+        )
     return Plan(name="Quote", lines=[line]), catalog
 
 
@@ -497,8 +521,43 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments give one line (and exit code 2), like every other bad input."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(flag: str):
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if v < 1:
+            raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
+        return v
+
+    parse.__name__ = flag
+    return parse
+
+
+def _finite_float(flag: str):
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        if not math.isfinite(v) or v < 0:
+            raise argparse.ArgumentTypeError(f"{text} must be a finite number, 0 or more")
+        return v
+
+    parse.__name__ = flag
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=PROG, description="Plan what LLM API usage will cost per month.")
+    p = _Parser(prog=PROG, description="Plan what LLM API usage will cost per month.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--locale", metavar="NAME",
                    help="number format of amounts in text output, e.g. de_DE (default: the system's; JSON is unchanged)")
@@ -508,11 +567,11 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--catalog", metavar="F", help="a catalog file (default: shipped catalog + your edits)")
     m.add_argument("--sort", choices=[k.value for k in SortKey],
                    help="default: value, or workload with --plan (workload needs --plan)")
-    m.add_argument("--min-quality", type=float, metavar="N", help="quality floor: models under it are left out")
+    m.add_argument("--min-quality", type=_finite_float("--min-quality"), metavar="N", help="quality floor: models under it are left out")
     m.add_argument("--quality-metric", metavar="NAME", help=f"one of {', '.join(QUALITY_METRICS)}")
     m.add_argument("--ratio", default="3:1", metavar="R:1", help="input:output blend ratio (default 3:1)")
     m.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    m.add_argument("--limit", type=int, metavar="N", help="show the first N only")
+    m.add_argument("--limit", type=_positive_int("--limit"), metavar="N", help="show the first N only")
     m.add_argument("--plan", metavar="PLAN", help="a plan file (or a shipped example's name): rank by what its "
                    "workload (each line's requests and tokens, no levers) would cost per month on each model")
     m.set_defaults(func=cmd_models)

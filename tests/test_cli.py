@@ -437,3 +437,57 @@ def test_quote_labels_the_annual_run_rate_and_the_next_twelve_months(capsys):
     code, out, _ = run(capsys, "quote", str(EXAMPLES / "small-saas.costplan"))
     assert "Annual run-rate (12 × this month): $1,980.00" in out
     assert f"Next 12 months (forecast): ${D(q['next_12_months']):,.2f}" in out
+
+
+# -- bad input: one line, no traceback, no window ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["quote", "--requests", "1e13", "--input-tokens", "10", "--output-tokens", "10", "--price-in", "1",
+          "--price-out", "1"], "--requests: input should be less than or equal to 1E+12"),
+        (["quote", "--requests", "10", "--input-tokens", "10", "--output-tokens", "10", "--price-in", "1e400",
+          "--price-out", "1"], "--price-in:"),
+        (["models", "--limit", "-1"], "--limit: -1 must be 1 or more"),
+        (["models", "--min-quality", "nan"], "--min-quality: nan must be a finite number"),
+        (["models", "--sort", "bogus"], "invalid choice: 'bogus'"),
+    ],
+)
+def test_out_of_range_flags_are_one_line_and_exit_2(capsys, argv, needle):
+    try:
+        code = main(argv)
+    except SystemExit as e:  # (argument errors exit from the parser; value errors return)
+        code = e.code
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_mistyped_command_opens_no_window(capsys):
+    code, out, err = run(capsys, "qoute", "x")
+    assert code == 2 and out == ""
+    assert err.strip() == ("cost-planner: error: 'qoute' is not a command (models, quote, screenshot, import, "
+                           "export) nor a plan file; did you mean 'quote'?")
+
+
+def test_a_missing_plan_file_is_named(capsys):
+    code, _, err = run(capsys, "missing-budget.costplan")
+    assert code == 1 and err.strip() == "cost-planner: error: missing-budget.costplan: file not found"
+
+
+@pytest.mark.parametrize("version", ["true", '"1"', "1.0"])
+def test_schema_version_must_be_a_whole_number(capsys, tmp_path, version):
+    p = tmp_path / "v.costplan"
+    p.write_text(f'{{"schema_version": {version}, "name": "x", "lines": []}}')
+    code, _, err = run(capsys, "quote", str(p))
+    assert code == 1 and "field 'schema_version'" in err and err.count("\n") == 1
+
+
+def test_a_line_without_requests_is_refused_not_costed_at_zero(capsys, tmp_path):
+    p = tmp_path / "n.costplan"
+    p.write_text(json.dumps({"schema_version": 1, "name": "x", "lines": [
+        {"name": "Chat", "input_tokens": "500", "output_tokens": "200", "model": "openai/gpt-5-mini"}]}))
+    code, out, err = run(capsys, "quote", str(p))
+    assert code == 1 and out == ""
+    assert err.strip() == f"cost-planner: error: {p}: lines[0] 'Chat': field 'requests' is missing"

@@ -152,7 +152,7 @@ class Currency(_Base):
 class Plan(_Base):
     """A monthly-cost plan. Money is computed by `planner.domain.costing`, never stored here."""
 
-    schema_version: int = PLAN_SCHEMA_VERSION
+    schema_version: Annotated[int, Field(strict=True)] = PLAN_SCHEMA_VERSION
     name: str = Field(default="Untitled plan", min_length=1)
     notes: str = ""
     lines: list[Line] = Field(default_factory=list)
@@ -187,12 +187,22 @@ class Plan(_Base):
         return [m for m in self.multipliers if m.enabled]
 
 
+#: fields a plan file's line must state (the window's new lines start from explicit values)
+LINE_REQUIRED = ("name", "requests", "input_tokens", "output_tokens", "model")
+
+
 def parse_plan(raw: Any, source: str) -> Plan:
     if not isinstance(raw, dict):
         raise InputError(f"{source}: a plan must be a JSON object with a 'lines' list")
     if "lines" in raw and not isinstance(raw["lines"], list):
         raise InputError(f"{source}: field 'lines' must be a list")
     try:
-        return Plan.model_validate(raw)
+        plan = Plan.model_validate(raw)
     except ValidationError as e:
         raise InputError(describe_validation_error(e, source, raw, id_key="name")) from None
+    for i, line in enumerate(raw.get("lines") or []):
+        # a line must say what it costs: a missing volume or token count is not a zero
+        missing = [f for f in LINE_REQUIRED if f not in line]
+        if missing:
+            raise InputError(f"{source}: lines[{i}] '{line['name']}': field '{missing[0]}' is missing")
+    return plan
