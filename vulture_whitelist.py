@@ -62,3 +62,7 @@ used.plain_row
 
 # babel: a NumberPattern attribute set to format with fixed decimals (planner/formatting.py)
 used.frac_prec
+
+# enum members read from plan files by value
+used.FLEX
+used.PRIORITY

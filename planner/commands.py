@@ -214,13 +214,18 @@ def _print_table(headers: list[str], rows: list[list[str]], right: set[int]) -> 
 # quote
 
 CUSTOM_ID = "custom/quote"
+#: flags that describe a one-line quote (not used with a plan file)
+ONE_LINE_FLAGS = ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens", "cached_prefix",
+                  "cache_hit_rate", "batch_share", "reasoning_tokens", "cache_ttl", "service_tier", "off_peak_share",
+                  "search_calls", "images")
 #: the quote flag behind each field of a one-line plan
 _FLAG_OF_FIELD = {
     "requests": "--requests", "input_tokens": "--input-tokens", "output_tokens": "--output-tokens",
     "prefix_tokens": "--cached-prefix", "hit_rate": "--cache-hit-rate", "batch_share": "--batch-share",
     "response_cache_hit_rate": "--response-cache-hit-rate", "semantic_cache_hit_rate": "--semantic-cache-hit-rate",
     "input": "--price-in", "output": "--price-out", "cache_read": "--price-cache-read",
-    "cache_write": "--price-cache-write",
+    "cache_write": "--price-cache-write", "reasoning_tokens": "--reasoning-tokens", "search_calls": "--search-calls",
+    "images": "--images", "off_peak_share": "--off-peak-share",
 }
 
 
@@ -276,7 +281,12 @@ def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catal
             input_tokens=i_tok,
             output_tokens=o_tok,
             model=model_id,
-            prompt_cache=PromptCache(prefix_tokens=prefix, hit_rate=hit),
+            prompt_cache=PromptCache(prefix_tokens=prefix, hit_rate=hit, ttl=args.cache_ttl or "5m"),
+        reasoning_tokens=_count("--reasoning-tokens", args.reasoning_tokens) if args.reasoning_tokens else None,
+        service_tier=args.service_tier or "standard",
+        off_peak_share=_rate("--off-peak-share", args.off_peak_share),
+        search_calls=_count("--search-calls", args.search_calls) if args.search_calls else Decimal(0),
+        images=_count("--images", args.images) if args.images else Decimal(0),
             batch_share=_rate("--batch-share", args.batch_share),
             response_cache_hit_rate=_rate("--response-cache-hit-rate", args.response_cache_hit_rate),
             semantic_cache_hit_rate=_rate("--semantic-cache-hit-rate", args.semantic_cache_hit_rate),
@@ -287,7 +297,7 @@ def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catal
 def cmd_quote(args: argparse.Namespace) -> int:
     catalog = _load_catalog(args.catalog)
     if args.plan:
-        one_line_flags = [f for f in ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens") if getattr(args, f) is not None]
+        one_line_flags = [f for f in ONE_LINE_FLAGS if getattr(args, f) is not None]
         if one_line_flags:
             raise UsageError(f"--{one_line_flags[0].replace('_', '-')}: not used with a plan file")
         plan = open_plan(args.plan)
@@ -592,6 +602,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--batch-share", metavar="B", help="share of requests sent as batch, 0..1")
     q.add_argument("--response-cache-hit-rate", metavar="A", help="exact-match response cache, 0..1")
     q.add_argument("--semantic-cache-hit-rate", metavar="S", help="semantic cache, 0..1")
+    q.add_argument("--reasoning-tokens", metavar="N",
+                   help="reasoning tokens per request (default: the model's estimate, if it has one)")
+    q.add_argument("--cache-ttl", choices=["5m", "1h"], help="prompt-cache lifetime (1h: the 1-hour write price)")
+    q.add_argument("--service-tier", choices=["standard", "flex", "priority"], help="service tier of the requests")
+    q.add_argument("--off-peak-share", metavar="F", help="share of requests sent in the model's off-peak hours, 0..1")
+    q.add_argument("--search-calls", metavar="N", help="web-search calls per request")
+    q.add_argument("--images", metavar="N", help="input images per request")
     q.add_argument("--input-share", metavar="S",
                    help="move every line's tokens so the plan's input share is S (0..1), as the slider does")
     q.add_argument("--json", action="store_true", help="print JSON")

@@ -491,3 +491,57 @@ def test_a_line_without_requests_is_refused_not_costed_at_zero(capsys, tmp_path)
     code, out, err = run(capsys, "quote", str(p))
     assert code == 1 and out == ""
     assert err.strip() == f"cost-planner: error: {p}: lines[0] 'Chat': field 'requests' is missing"
+
+
+# -- the pricing dimensions through quote ------------------------------------------------------------
+
+
+@pytest.fixture
+def dims_catalog(tmp_path: Path) -> str:
+    models = [
+        {"id": "t/thinker", "name": "Thinker", "provider": "T", "input": "1", "output": "4", "reasoning": "2",
+         "reasoning_estimate": {"low": "1", "expected": "2", "high": "4"}},
+        {"id": "c/cacher", "name": "Cacher", "provider": "C", "input": "3", "output": "15", "cache_read": "0.30",
+         "cache_write": "3.75", "cache_write_1h": "6"},
+        {"id": "o/tiered", "name": "Tiered", "provider": "O", "input": "2", "output": "8",
+         "service_tiers": {"flex": {"input": "1", "output": "4"}}},
+        {"id": "d/night", "name": "Night", "provider": "D", "input": "0.28", "output": "0.42",
+         "off_peak": {"input": "0.14", "output": "0.21", "window": "16:30-00:30 UTC"}},
+        {"id": "w/fees", "name": "Fees", "provider": "W", "input": "1", "output": "1", "per_request": "0.001",
+         "per_search": "0.01", "per_image": "0.002"},
+    ]
+    p = tmp_path / "dims.json"
+    p.write_text(json.dumps({"schema_version": 1, "as_of": "2026-12-01", "models": models}))
+    return str(p)
+
+
+@pytest.mark.parametrize(
+    ("flags", "optimized"),
+    [
+        # 1,000 x (1,000 x 1 + 200 x 4 + 800 x 2) / 1e6 = 3.40
+        (["--model", "t/thinker", "--input-tokens", "1000", "--output-tokens", "200", "--reasoning-tokens", "800"],
+         "3.40"),
+        # the model's estimate, 2 x 200 = 400 reasoning tokens: (1,000 + 800 + 800) / 1e6 x 1,000 = 2.60
+        (["--model", "t/thinker", "--input-tokens", "1000", "--output-tokens", "200"], "2.60"),
+        # 1-hour cache: (200 x 3 + 800 x (0.9 x 0.30 + 0.1 x 6)) / 1e6 x 1,000 = 1.296
+        (["--model", "c/cacher", "--input-tokens", "1000", "--output-tokens", "0", "--cached-prefix", "800",
+          "--cache-hit-rate", "0.9", "--cache-ttl", "1h"], "1.30"),
+        # flex: (1,000 x 1 + 500 x 4) / 1e6 x 1,000 = 3.00
+        (["--model", "o/tiered", "--input-tokens", "1000", "--output-tokens", "500", "--service-tier", "flex"], "3.00"),
+        # half off-peak: 500 x (280 + 420) / 1e6 + 500 x (140 + 210) / 1e6 = 0.35 + 0.175 = 0.525
+        (["--model", "d/night", "--input-tokens", "1000", "--output-tokens", "1000", "--off-peak-share", "0.5"],
+         "0.53"),
+        # (100 + 100) / 1e6 + 0.001 + 2 x 0.01 + 3 x 0.002 = 0.0272 per request
+        (["--model", "w/fees", "--input-tokens", "100", "--output-tokens", "100", "--search-calls", "2",
+          "--images", "3"], "27.20"),
+    ],
+)
+def test_quote_prices_each_dimension(capsys, dims_catalog, flags, optimized):
+    q = quote_json(capsys, "--catalog", dims_catalog, "--requests", "1000", *flags)
+    assert q["optimized_monthly"] == optimized
+
+
+def test_quote_says_when_a_model_lacks_the_tier(capsys, dims_catalog):
+    q = quote_json(capsys, "--catalog", dims_catalog, "--requests", "1000", "--model", "w/fees",
+                   "--input-tokens", "100", "--output-tokens", "0", "--service-tier", "priority")
+    assert any("has no priority prices" in n for n in q["notices"])

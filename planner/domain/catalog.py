@@ -121,6 +121,38 @@ class LongContextTier(_Strict):
     cache_write: Price | None = None
 
 
+#: A fee in USD per request, call or image (not per 1M tokens).
+Fee = Annotated[Decimal, Field(ge=0, le=1_000, allow_inf_nan=False)]
+
+#: Service tiers a request can be sent at (OpenAI's flex and priority processing, ...).
+SERVICE_TIERS = ("standard", "flex", "priority")
+
+
+class TierPrices(_Strict):
+    """A model's prices at a service tier other than standard, or in its off-peak hours."""
+
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    #: when the prices apply, in words ("16:30-00:30 UTC"), for off-peak prices
+    window: str = ""
+
+
+class ReasoningEstimate(_Strict):
+    """How many reasoning tokens a reasoning model spends per output token, as an estimate
+    (low / expected / high), for lines that do not state their reasoning tokens."""
+
+    low: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)]
+    expected: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)]
+    high: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReasoningEstimate:
+        if not (self.low <= self.expected <= self.high):
+            raise ValueError("reasoning estimate must satisfy low <= expected <= high")
+        return self
+
+
 class PricePoint(_Strict):
     """One dated price of a model, with where it came from."""
 
@@ -151,6 +183,19 @@ class ModelPrice(_Strict):
     batch_output: Price | None = None
     batch_discount: Fraction | None = None
     long_context: LongContextTier | None = None
+    #: per 1M reasoning (thinking) tokens; the output price where a model lists none
+    reasoning: Price | None = None
+    reasoning_estimate: ReasoningEstimate | None = None
+    #: per 1M tokens written to a 1-hour prompt cache (cache_write is the 5-minute price)
+    cache_write_1h: Price | None = None
+    #: prices at other service tiers, by tier ("flex", "priority")
+    service_tiers: dict[str, TierPrices] = Field(default_factory=dict)
+    #: cheaper prices in off-peak hours (DeepSeek's 16:30-00:30 UTC)
+    off_peak: TierPrices | None = None
+    #: USD per request, per web-search call, per input image
+    per_request: Fee | None = None
+    per_search: Fee | None = None
+    per_image: Fee | None = None
     context_window: int | None = Field(default=None, gt=0)
     max_output: int | None = Field(default=None, gt=0)
     modalities: tuple[str, ...] = ("text",)
@@ -169,6 +214,18 @@ class ModelPrice(_Strict):
 
     def model_post_init(self, __context: Any) -> None:
         _share_fields_set(self)
+
+    @field_validator("service_tiers")
+    @classmethod
+    def _known_tiers(cls, v: dict[str, TierPrices]) -> dict[str, TierPrices]:
+        for key in v:
+            if key not in SERVICE_TIERS or key == "standard":
+                raise ValueError(f"unknown service tier '{key}' (known: flex, priority)")
+        return v
+
+    @property
+    def is_reasoning(self) -> bool:
+        return self.reasoning is not None or self.reasoning_estimate is not None or "reasoning" in self.capabilities
 
     @field_validator("id")
     @classmethod

@@ -10,7 +10,13 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from planner.domain.catalog import Catalog
-from planner.domain.costing import ENGINE_PRECISION, PlanResult, cost_line, price_lookup
+from planner.domain.costing import (
+    ENGINE_PRECISION,
+    PlanResult,
+    cost_line,
+    line_context,
+    price_lookup,
+)
 from planner.domain.plan import Line, Plan
 from planner.domain.ranking import Ranking, SortKey
 from planner.domain.token_mix import input_share, rebalance
@@ -131,14 +137,13 @@ def sensitivity(plan: Plan, catalog: Catalog, ranking: Ranking, points: int = 11
     at the ranking's ratio)."""
     if not plan.lines:
         return []
-    lookup = price_lookup(plan, catalog)
-    mults = plan.enabled_multipliers()
-    rate = plan.currency.per_usd
+    ctx = line_context(plan, catalog)
+    lookup = ctx.lookup
     shares = [Decimal(k) / (points - 1) for k in range(points)]
     # the plan's models that carry the most money (a plan may use dozens)
     spend: dict[str, Decimal] = {}
     for ln in plan.lines:
-        lr = cost_line(0, ln, lookup, plan.batch_discount, mults, rate)
+        lr = cost_line(0, ln, ctx)
         for mid, amount in lr.by_model.items():
             spend[mid] = spend.get(mid, Decimal(0)) + amount
     used = sorted(spend, key=lambda mid: spend[mid], reverse=True)[:most_used]
@@ -147,12 +152,12 @@ def sensitivity(plan: Plan, catalog: Catalog, ranking: Ranking, points: int = 11
     alts = [catalog.models[i].id for i in order[:alternatives]]
 
     def total(lines: list[Line]) -> float:
-        return float(sum((cost_line(i, ln, lookup, plan.batch_discount, mults, rate).optimized for i, ln in enumerate(lines)),
+        return float(sum((cost_line(i, ln, ctx).optimized for i, ln in enumerate(lines)),
                          Decimal(0)))
 
     out: list[Series] = []
-    with localcontext() as ctx:
-        ctx.prec = ENGINE_PRECISION
+    with localcontext() as decimals:
+        decimals.prec = ENGINE_PRECISION
         xs = [float(s * 100) for s in shares]
         moved = [rebalance(plan.lines, s) for s in shares]
         out.append(Series("Plan as it is", None, xs, [total(lines) for lines in moved]))

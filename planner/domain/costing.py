@@ -26,6 +26,7 @@ from planner.domain.prices import (  # noqa: F401  (re-exported: the engine's pr
     batch_factors,
     batch_prices,
     price_lookup,
+    request_fees,
     unit_prices,
 )
 from planner.domain.summary import Step, Summary, growth_factor, summarize  # noqa: F401
@@ -34,17 +35,28 @@ MILLION = Decimal(1_000_000)
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
-#: Lever keys in the order they are applied (DESIGN.md "Levers").
+#: Lever keys in the order they are applied (docs/costs.md "Levers").
 APP_CACHE = "app_cache"
 ROUTING = "routing"
 PROMPT_CACHE = "prompt_cache"
 BATCH = "batch"
-LEVER_ORDER = (APP_CACHE, ROUTING, PROMPT_CACHE, BATCH)
+SERVICE_TIER = "service_tier"
+OFF_PEAK = "off_peak"
+LEVER_ORDER = (APP_CACHE, ROUTING, PROMPT_CACHE, BATCH, SERVICE_TIER, OFF_PEAK)
+#: steps shown only where a line uses them
+OPTIONAL_LEVERS = (SERVICE_TIER, OFF_PEAK)
+#: plan-wide costs after the flat multipliers
+RETRY = "retry_overhead"
+PLATFORM_FEE = "platform_fee"
 LEVER_LABELS = {
     APP_CACHE: "App-side caches",
     ROUTING: "Routing mix",
     PROMPT_CACHE: "Prompt caching",
     BATCH: "Batch",
+    SERVICE_TIER: "Service tier",
+    OFF_PEAK: "Off-peak hours",
+    RETRY: "Retry overhead",
+    PLATFORM_FEE: "Platform fee",
 }
 
 
@@ -63,16 +75,21 @@ def request_cost(
     output_tokens: Decimal,
     prefix_tokens: Decimal = ZERO,
     hit_rate: Decimal = ZERO,
+    reasoning_tokens: Decimal = ZERO,
 ) -> Decimal:
-    """USD for one request. With a cached prefix (and a cache-read price) the input part is
-    `(I-P)*in + P*(h*cache_read + (1-h)*cache_write)`."""
+    """USD for one request's tokens. With a cached prefix (and a cache-read price) the input
+    part is `(I-P)*in + P*(h*cache_read + (1-h)*cache_write)`; reasoning tokens are billed at
+    the reasoning price (the output price where the model lists none)."""
     if prefix_tokens and p.cache_read is not None:
         input_part = (input_tokens - prefix_tokens) * p.input + prefix_tokens * (
             hit_rate * p.cache_read + (ONE - hit_rate) * p.cache_write
         )
     else:
         input_part = input_tokens * p.input
-    return (input_part + output_tokens * p.output) / MILLION
+    out_part = output_tokens * p.output
+    if reasoning_tokens:
+        out_part += reasoning_tokens * p.reasoning_price
+    return (input_part + out_part) / MILLION
 
 
 @dataclass(frozen=True)
@@ -145,85 +162,176 @@ def _multiplier_factor(mults: Sequence[FlatMultiplier], which: str) -> Decimal:
     return f
 
 
-def cost_line(
-    index: int,
-    line: Line,
-    lookup: PriceLookup,
-    batch_discount: Decimal,
-    multipliers: Sequence[FlatMultiplier],
-    rate: Decimal = ONE,
-    expected_factor: Decimal | None = None,
-) -> LineResult:
+@dataclass(frozen=True)
+class LineContext:
+    """What costing one line needs of its plan: prices (pinned first), the default batch
+    discount, the flat multipliers, the currency rate and the plan-wide overheads."""
+
+    lookup: PriceLookup
+    batch_discount: Decimal
+    multipliers: tuple[FlatMultiplier, ...]
+    rate: Decimal = ONE
+    retry_overhead: Decimal = ZERO
+    platform_fee: Decimal = ZERO
+    #: Π(1 − expected saving) of the multipliers
+    expected_factor: Decimal = ONE
+
+
+def line_context(plan: Plan, catalog: Catalog) -> LineContext:
+    mults = tuple(plan.enabled_multipliers())
+    return LineContext(
+        lookup=price_lookup(plan, catalog),
+        batch_discount=plan.batch_discount,
+        multipliers=mults,
+        rate=plan.currency.per_usd,
+        retry_overhead=plan.retry_overhead,
+        platform_fee=plan.platform_fee,
+        expected_factor=_multiplier_factor(mults, "expected"),
+    )
+
+
+@dataclass
+class _Stages:
+    """USD per request on one route model, after each pricing step (in waterfall order)."""
+
+    plain: Decimal = ZERO
+    cached: Decimal = ZERO
+    batched: Decimal = ZERO
+    tiered: Decimal = ZERO
+    final: Decimal = ZERO
+    #: the final stage at the low and high reasoning estimates
+    final_low: Decimal = ZERO
+    final_high: Decimal = ZERO
+
+
+def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: list[str]) -> _Stages:
+    """One request of `line` on model `m`, priced step by step: plain (standard tier, peak,
+    no cache), with prompt caching, with batch, at the line's service tier, off-peak."""
+    I, O = line.input_tokens, line.output_tokens
+    P, h, ttl = line.prompt_cache.prefix_tokens, line.prompt_cache.hit_rate, line.prompt_cache.ttl.value
+    b, op = line.batch_share, line.off_peak_share
+    tier = line.service_tier.value
+    estimate = m.reasoning_estimate if line.reasoning_tokens is None else None
+    if line.reasoning_tokens is not None:
+        reasoning = line.reasoning_tokens
+    else:
+        reasoning = estimate.expected * O if estimate is not None else ZERO
+
+    std = unit_prices(m, I, ttl=ttl)
+    if P and std.cache_read is None:
+        notices.append(f"{m.name} has no cache-read price: prompt caching does not apply to it")
+    if P and ttl == "1h" and m.cache_write_1h is None and std.cache_read is not None:
+        notices.append(f"{m.name} has no 1-hour cache-write price: the cache is written at its 5-minute price")
+    if std.long_context:
+        notices.append(
+            f"{m.name}: {I:,} input tokens exceed {m.long_context.threshold_tokens:,}: "  # type: ignore[union-attr]
+            "the whole request is billed at the long-context price"
+        )
+    has_tier = tier == "standard" or tier in m.service_tiers
+    if not has_tier:
+        notices.append(f"{m.name} has no {tier} prices: costed at standard prices")
+    if op and m.off_peak is None:
+        notices.append(f"{m.name} has no off-peak prices: off-peak requests are costed at its usual prices")
+
+    fee = request_fees(m, line.search_calls, line.images)
+    if line.search_calls and m.per_search is None:
+        notices.append(f"{m.name} lists no web-search price: search calls are not costed")
+    if line.images and m.per_image is None:
+        notices.append(f"{m.name} lists no price per image: images are not costed apart from their tokens")
+
+    def stages(rt: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+        plain = request_cost(std, I, O, reasoning_tokens=rt) + fee
+        cached = request_cost(std, I, O, P, h, rt) + fee if P else plain
+        batched = request_cost(batch_prices(m, std, batch_discount), I, O, P, h, rt) + fee if b else ZERO
+        tiered = cached
+        if tier != "standard" and has_tier:
+            tiered = request_cost(unit_prices(m, I, ttl=ttl, tier=tier), I, O, P, h, rt) + fee
+        off = tiered
+        if op and m.off_peak is not None:
+            off = request_cost(unit_prices(m, I, ttl=ttl, off_peak=True), I, O, P, h, rt) + fee
+        with_batch = (ONE - b) * cached + b * batched
+        with_tier = (ONE - b) * tiered + b * batched
+        final = (ONE - b) * ((ONE - op) * tiered + op * off) + b * batched
+        return plain, cached, with_batch, with_tier, final
+
+    out = _Stages(*stages(reasoning))
+    out.final_low = out.final_high = out.final
+    if estimate is not None and O:
+        notices.append(
+            f"{m.name}: reasoning tokens are an estimate, {estimate.expected:g} × output "
+            f"({estimate.low:g}–{estimate.high:g} × in the range)"
+        )
+        out.final_low = stages(estimate.low * O)[4]
+        out.final_high = stages(estimate.high * O)[4]
+    return out
+
+
+def cost_line(index: int, line: Line, ctx: LineContext) -> LineResult:
     """One line through the levers, in order: app caches, routing, prompt caching, batch,
-    then flat multipliers. Amounts are multiplied by `rate` (plan currency per USD).
-    `expected_factor` is Π(1 − expected saving) of the multipliers, when the caller has it."""
+    service tier, off-peak hours, then the flat multipliers, retry overhead and platform
+    fee. Amounts are multiplied by the context's rate (plan currency per USD)."""
 
     def model(model_id: str) -> ModelPrice:
-        m = lookup(model_id)
+        m = ctx.lookup(model_id)
         if m is None:
             raise InputError(f"line {index + 1} '{line.name}': field 'model': unknown model '{model_id}'")
         return m
 
-    I, O = line.input_tokens, line.output_tokens
-    P, h = line.prompt_cache.prefix_tokens, line.prompt_cache.hit_rate
-    b = line.batch_share
     R = line.requests_per_month
     R1 = R * (ONE - line.response_cache_hit_rate) * (ONE - line.semantic_cache_hit_rate)
     notices: list[str] = []
 
     own = model(line.model)
-    own_prices = unit_prices(own, I)
-    own_plain = request_cost(own_prices, I, O)
-    c0 = R * own_plain
-    c1 = R1 * own_plain
-    c2 = c3 = c4 = ZERO
+    own_stages = _route_stages(own, line, ctx.batch_discount, notices)
+    c = [R * own_stages.plain, R1 * own_stages.plain] + [ZERO] * 6
+    low = high = ZERO
     by_model: dict[str, Decimal] = {}
     for route in line.route:
         if route.model == line.model:
-            m, p, plain = own, own_prices, own_plain
+            m, st = own, own_stages
         else:
             m = model(route.model)
-            p = unit_prices(m, I)
-            plain = request_cost(p, I, O)
+            st = _route_stages(m, line, ctx.batch_discount, notices)
         n = R1 * route.share
-        cached = request_cost(p, I, O, P, h) if P else plain
-        if P and p.cache_read is None:
-            notices.append(f"{m.name} has no cache-read price: prompt caching does not apply to it")
-        batched = request_cost(batch_prices(m, p, batch_discount), I, O, P, h) if b else ZERO
-        mixed = (ONE - b) * cached + b * batched
-        c2 += n * plain
-        c3 += n * cached
-        c4 += n * mixed
-        by_model[m.id] = by_model.get(m.id, ZERO) + n * mixed
-        if p.long_context:
-            notices.append(
-                f"{m.name}: {I:,} input tokens exceed {m.long_context.threshold_tokens:,}: "  # type: ignore[union-attr]
-                "the whole request is billed at the long-context price"
-            )
+        c[2] += n * st.plain
+        c[3] += n * st.cached
+        c[4] += n * st.batched
+        c[5] += n * st.tiered
+        c[6] += n * st.final
+        low += n * st.final_low
+        high += n * st.final_high
+        by_model[m.id] = by_model.get(m.id, ZERO) + n * st.final
 
-    after_app, after_routing = _amount(c1 * rate), _amount(c2 * rate)
-    after_prompt, after_batch = _amount(c3 * rate), _amount(c4 * rate)
-    after = {APP_CACHE: after_app, ROUTING: after_routing, PROMPT_CACHE: after_prompt, BATCH: after_batch}
-    baseline = _amount(c0 * rate)
-    steps = [
-        Step(APP_CACHE, LEVER_LABELS[APP_CACHE], baseline - after_app),
-        Step(ROUTING, LEVER_LABELS[ROUTING], after_app - after_routing),
-        Step(PROMPT_CACHE, LEVER_LABELS[PROMPT_CACHE], after_routing - after_prompt),
-        Step(BATCH, LEVER_LABELS[BATCH], after_prompt - after_batch),
-    ]
+    rate = ctx.rate
+    baseline, *afters = [_amount(x * rate) for x in c[:7]]
+    after = dict(zip(LEVER_ORDER, afters, strict=True))
+    steps = []
+    prev = baseline
+    for key, value in after.items():
+        if key in OPTIONAL_LEVERS and value == prev:
+            continue  # (a service tier or off-peak hours the line does not use)
+        steps.append(Step(key, LEVER_LABELS[key], prev - value))
+        prev = value
     # The flat multipliers, one after the other, each saving rounded: at their expected
     # savings (the waterfall's steps), and likewise at their high savings (the best case,
     # `optimized_low`) and low savings (the worst case), so that best <= expected <= worst
-    # holds to the last digit.
-    running = best = worst = after_batch
-    for mult in multipliers:
+    # holds to the last digit. Retries and the platform fee then add to each.
+    running = prev
+    best, worst = _amount(low * rate), _amount(high * rate)
+    for mult in ctx.multipliers:
         saving = _amount(running * mult.expected)
         steps.append(Step(f"multiplier:{mult.name}", mult.name, saving))
         running -= saving
         best -= _amount(best * mult.high)
         worst -= _amount(worst * mult.low)
-    if expected_factor is None:
-        expected_factor = _multiplier_factor(multipliers, "expected")
+    for key, share in ((RETRY, ctx.retry_overhead), (PLATFORM_FEE, ctx.platform_fee)):
+        if share:
+            extra = _amount(running * share)
+            steps.append(Step(key, LEVER_LABELS[key], -extra))
+            running += extra
+            best += _amount(best * share)
+            worst += _amount(worst * share)
+    overhead = (ONE + ctx.retry_overhead) * (ONE + ctx.platform_fee)
     return LineResult(
         index=index,
         name=line.name,
@@ -235,9 +343,18 @@ def cost_line(
         optimized_low=best,
         optimized_high=worst,
         steps=tuple(steps),
-        by_model={k: _amount(v * rate * expected_factor) for k, v in by_model.items()},
+        by_model={k: _amount(v * rate * ctx.expected_factor * overhead) for k, v in by_model.items()},
         notices=tuple(dict.fromkeys(notices)),
     )
+
+
+def _step_rank(item: tuple[str, list]) -> tuple[int, int]:
+    key = item[0]
+    if key in LEVER_ORDER:
+        return 0, LEVER_ORDER.index(key)
+    if key in (RETRY, PLATFORM_FEE):
+        return 2, (RETRY, PLATFORM_FEE).index(key)
+    return 1, 0  # multipliers keep the order they came in (a stable sort)
 
 
 def compute(plan: Plan, catalog: Catalog) -> PlanResult:
@@ -248,16 +365,12 @@ def compute(plan: Plan, catalog: Catalog) -> PlanResult:
 
 
 def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
-    lookup = price_lookup(plan, catalog)
-    mults = plan.enabled_multipliers()
-    rate = plan.currency.per_usd
-    expected_factor = _multiplier_factor(mults, "expected")
-    lines = [
-        cost_line(i, line, lookup, plan.batch_discount, mults, rate, expected_factor) for i, line in enumerate(plan.lines)
-    ]
+    ctx = line_context(plan, catalog)
+    lines = [cost_line(i, line, ctx) for i, line in enumerate(plan.lines)]
     total_opt = sum((r.optimized for r in lines), ZERO)
 
-    # each lever's saving over the lines, in the order the levers first appear
+    # each lever's saving over the lines: the levers in their order, then the multipliers in
+    # the plan's order, then retries and the platform fee
     sums: dict[str, list] = {}
     for r in lines:
         for s in r.steps:
@@ -266,9 +379,9 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
                 sums[s.key] = [s.label, s.saving]
             else:
                 acc[1] += s.saving
-    waterfall = [Step(key, label, saving) for key, (label, saving) in sums.items()]
+    waterfall = [Step(key, label, saving) for key, (label, saving) in sorted(sums.items(), key=_step_rank)]
     if not lines:
-        waterfall = [Step(k, LEVER_LABELS[k], ZERO) for k in LEVER_ORDER]
+        waterfall = [Step(k, LEVER_LABELS[k], ZERO) for k in LEVER_ORDER if k not in OPTIONAL_LEVERS]
 
     by_model: dict[str, Decimal] = {}
     for r in lines:

@@ -17,7 +17,9 @@ from planner.domain.catalog import (
 from planner.domain.currency import is_known
 from planner.domain.errors import InputError
 
-PLAN_SCHEMA_VERSION = 1
+#: 2: lines may carry reasoning tokens, a cache TTL, a service tier, an off-peak share, search
+#: calls and images; plans a retry overhead and a platform fee. A version-1 plan reads as is.
+PLAN_SCHEMA_VERSION = 2
 
 #: A non-negative finite count (requests, tokens): averages may be fractional. The ceiling
 #: (a trillion) keeps every amount the engine produces well inside its decimal precision.
@@ -44,11 +46,24 @@ class RouteShare(_Base):
     share: Fraction
 
 
+class CacheTTL(StrEnum):
+    FIVE_MINUTES = "5m"
+    ONE_HOUR = "1h"
+
+
+class ServiceTier(StrEnum):
+    STANDARD = "standard"
+    FLEX = "flex"
+    PRIORITY = "priority"
+
+
 class PromptCache(_Base):
     """Provider prompt caching: a cacheable prefix of `prefix_tokens`, hit `hit_rate` of the time."""
 
     prefix_tokens: Count = ZERO
     hit_rate: Fraction = ZERO
+    #: how long a cached prefix lives: a 1-hour cache is written at the model's 1-hour price
+    ttl: CacheTTL = CacheTTL.FIVE_MINUTES
 
 
 class Line(_Base):
@@ -67,6 +82,14 @@ class Line(_Base):
     batch_share: Fraction = ZERO
     response_cache_hit_rate: Fraction = ZERO
     semantic_cache_hit_rate: Fraction = ZERO
+    #: reasoning (thinking) tokens per request; None: the model's own estimate, if it has one
+    reasoning_tokens: Count | None = None
+    service_tier: ServiceTier = ServiceTier.STANDARD
+    #: share of requests sent in a model's off-peak hours (at its off-peak prices)
+    off_peak_share: Fraction = ZERO
+    #: web-search (grounding) calls and input images per request, at the model's fees
+    search_calls: Count = ZERO
+    images: Count = ZERO
     notes: str = ""
 
     @model_validator(mode="after")
@@ -158,6 +181,10 @@ class Plan(_Base):
     lines: list[Line] = Field(default_factory=list)
     multipliers: list[FlatMultiplier] = Field(default_factory=list)
     batch_discount: Fraction = Decimal("0.5")
+    #: extra requests from retries and failures, as a share of the requests (0.05 = 5%)
+    retry_overhead: Fraction = ZERO
+    #: a fee on everything spent (OpenRouter's credit fee, a reseller's margin)
+    platform_fee: Fraction = ZERO
     forecast: Forecast = Field(default_factory=Forecast)
     monthly_budget: Money | None = None
     currency: Currency = Field(default_factory=Currency)
@@ -205,4 +232,13 @@ def parse_plan(raw: Any, source: str) -> Plan:
         missing = [f for f in LINE_REQUIRED if f not in line]
         if missing:
             raise InputError(f"{source}: lines[{i}] '{line['name']}': field '{missing[0]}' is missing")
-    return plan
+    return migrate(plan)
+
+
+def migrate(plan: Plan) -> Plan:
+    """A plan read from an older file, as this version holds it. Version 1 -> 2 only adds
+    fields, whose defaults (no reasoning, standard tier, no fees or overheads) cost a
+    version-1 plan exactly as before; the plan is then saved as version 2."""
+    if plan.schema_version == PLAN_SCHEMA_VERSION:
+        return plan
+    return plan.model_copy(update={"schema_version": PLAN_SCHEMA_VERSION})

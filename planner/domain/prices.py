@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from planner.domain.catalog import Catalog, ModelPrice
+from planner.domain.catalog import Catalog, ModelPrice, TierPrices
 from planner.domain.plan import Plan
 
 ZERO = Decimal(0)
@@ -55,13 +55,19 @@ class UnitPrices:
     cache_read: Decimal | None
     cache_write: Decimal
     long_context: bool
+    #: per 1M reasoning tokens (the output price where the model lists none)
+    reasoning: Decimal | None = None
+
+    @property
+    def reasoning_price(self) -> Decimal:
+        return self.output if self.reasoning is None else self.reasoning
 
 
-def unit_prices(m: ModelPrice, input_tokens: Decimal = ZERO) -> UnitPrices:
-    """The prices one request pays: the long-context tier applies to the whole request
-    when its input exceeds the threshold. A cache write without its own price costs the
-    input price; tier cache prices not given scale with the tier's input price."""
+def _standard(m: ModelPrice, input_tokens: Decimal, ttl: str) -> UnitPrices:
     lc = m.long_context
+    write = m.cache_write
+    if ttl == "1h" and m.cache_write_1h is not None:
+        write = m.cache_write_1h
     if lc is not None and input_tokens > lc.threshold_tokens:
         def scaled(x: Decimal) -> Decimal:
             return _derived(x * lc.input / m.input) if m.input else x
@@ -69,12 +75,57 @@ def unit_prices(m: ModelPrice, input_tokens: Decimal = ZERO) -> UnitPrices:
         cr = lc.cache_read
         if cr is None and m.cache_read is not None:
             cr = scaled(m.cache_read)
-        cw = lc.cache_write
+        cw = lc.cache_write if ttl != "1h" or m.cache_write_1h is None else None
         if cw is None:
-            cw = scaled(m.cache_write) if m.cache_write is not None else lc.input
-        return UnitPrices(lc.input, lc.output, cr, cw, True)
-    cw = m.cache_write if m.cache_write is not None else m.input
-    return UnitPrices(m.input, m.output, m.cache_read, cw, False)
+            cw = scaled(write) if write is not None else lc.input
+        reasoning = None if m.reasoning is None else (_derived(m.reasoning * lc.output / m.output) if m.output else m.reasoning)
+        return UnitPrices(lc.input, lc.output, cr, cw, True, reasoning)
+    cw = write if write is not None else m.input
+    return UnitPrices(m.input, m.output, m.cache_read, cw, False, m.reasoning)
+
+
+def alternative_prices(m: ModelPrice, tier: str = "standard", off_peak: bool = False) -> TierPrices | None:
+    """The prices that replace the standard ones: the model's off-peak prices, else its
+    service tier's; None when it has neither (the standard prices apply)."""
+    if off_peak and m.off_peak is not None:
+        return m.off_peak
+    if tier != "standard":
+        return m.service_tiers.get(tier)
+    return None
+
+
+def unit_prices(m: ModelPrice, input_tokens: Decimal = ZERO, *, ttl: str = "5m", tier: str = "standard",
+                off_peak: bool = False) -> UnitPrices:
+    """The prices one request pays.
+
+    - Long context: a request whose input exceeds the threshold is billed wholly at the
+      tier's prices; tier cache prices not given scale with the tier's input price.
+    - A cache write costs the input price where a model lists none; a 1-hour cache (ttl
+      "1h") is written at the model's 1-hour price where it has one.
+    - At a service tier (flex, priority) or off-peak, the model's prices for it replace the
+      standard ones; every price they do not state (cache write, reasoning, a long-context
+      price) scales with them: input-side prices by the input ratio, output-side by the
+      output ratio.
+    """
+    std = _standard(m, input_tokens, ttl)
+    alt = alternative_prices(m, tier, off_peak)
+    if alt is None:
+        return std
+    f_in = alt.input / m.input if m.input else ONE
+    f_out = alt.output / m.output if m.output else ONE
+    lc = std.long_context
+    if alt.cache_read is not None and not lc:
+        cache_read: Decimal | None = alt.cache_read
+    else:
+        cache_read = None if std.cache_read is None else _derived(std.cache_read * f_in)
+    return UnitPrices(
+        input=_derived(std.input * f_in) if lc else alt.input,
+        output=_derived(std.output * f_out) if lc else alt.output,
+        cache_read=cache_read,
+        cache_write=_derived(std.cache_write * f_in),
+        long_context=lc,
+        reasoning=None if std.reasoning is None else _derived(std.reasoning * f_out),
+    )
 
 
 def batch_factors(m: ModelPrice, default_discount: Decimal) -> tuple[Decimal, Decimal]:
@@ -88,7 +139,8 @@ def batch_factors(m: ModelPrice, default_discount: Decimal) -> tuple[Decimal, De
 
 def batch_prices(m: ModelPrice, p: UnitPrices, default_discount: Decimal) -> UnitPrices:
     """The batch version of `p`: the model's own batch prices (scaled to a long-context
-    tier), else the discount; cache rates get the same discount as input (they stack)."""
+    tier), else the discount; cache rates get the same discount as input (they stack),
+    reasoning the same as output."""
     f_in, f_out = batch_factors(m, default_discount)
 
     def side(own: Decimal | None, price: Decimal, f: Decimal) -> Decimal:
@@ -102,7 +154,29 @@ def batch_prices(m: ModelPrice, p: UnitPrices, default_discount: Decimal) -> Uni
         cache_read=None if p.cache_read is None else _derived(p.cache_read * f_in),
         cache_write=_derived(p.cache_write * f_in),
         long_context=p.long_context,
+        reasoning=None if p.reasoning is None else _derived(p.reasoning * f_out),
     )
+
+
+def request_fees(m: ModelPrice, search_calls: Decimal = ZERO, images: Decimal = ZERO) -> Decimal:
+    """USD a request pays beyond its tokens: the model's per-request price, its web-search
+    price per call and its price per input image (none where the model lists none)."""
+    fee = m.per_request or ZERO
+    if search_calls and m.per_search is not None:
+        fee += search_calls * m.per_search
+    if images and m.per_image is not None:
+        fee += images * m.per_image
+    return fee
+
+
+def cache_break_even_reads(p: UnitPrices) -> Decimal | None:
+    """Cache reads per cache write at which prompt caching starts to save: the write's
+    premium over the input price ÷ what each read saves, (write − in) ÷ (in − read).
+    0 when writing costs no more than input; None when a read saves nothing."""
+    if p.cache_read is None or p.cache_read >= p.input:
+        return None
+    premium = p.cache_write - p.input
+    return max(premium, ZERO) / (p.input - p.cache_read)
 
 
 def has_batch_price(m: ModelPrice, side: str) -> bool:

@@ -8,7 +8,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import ENGINE_PRECISION, cost_line, price_lookup
+from planner.domain.costing import ENGINE_PRECISION, cost_line, line_context
 from planner.domain.plan import Plan
 from planner.domain.ranking import CatalogArrays
 
@@ -43,10 +43,8 @@ def _suggest(
     plan: Plan, catalog: Catalog, row: int, metric: str, min_quality: float, arrays: CatalogArrays | None
 ) -> Suggestion | None:
     line = plan.lines[row]
-    lookup = price_lookup(plan, catalog)
-    mults = plan.enabled_multipliers()
-    rate = plan.currency.per_usd
-    current = cost_line(row, line, lookup, plan.batch_discount, mults, rate).optimized
+    ctx = line_context(plan, catalog)
+    current = cost_line(row, line, ctx).optimized
 
     a = arrays or CatalogArrays.from_catalog(catalog)
     q = a.quality(catalog, metric)
@@ -61,7 +59,7 @@ def _suggest(
         if m.id == line.model and not line.routing:
             continue
         candidate = line.model_copy(update={"model": m.id, "routing": []})
-        cost = cost_line(row, candidate, lookup, plan.batch_discount, mults, rate).optimized
+        cost = cost_line(row, candidate, ctx).optimized
         if cost < current and (best is None or cost < best.new_cost):
             best = Suggestion(m, float(q[int(i)]), current, cost)
     return best

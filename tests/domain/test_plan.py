@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from planner.domain.errors import InputError
-from planner.domain.plan import Line, Plan, RouteShare, VolumeMode, parse_plan
+from planner.domain.plan import PLAN_SCHEMA_VERSION, Line, Plan, RouteShare, VolumeMode, parse_plan
 
 D = Decimal
 SRC = "budget.plan.json"
@@ -221,7 +221,7 @@ def test_multiplier_saving_above_one():
 
 def test_future_schema_version():
     raw = raw_plan()
-    raw["schema_version"] = 2
+    raw["schema_version"] = PLAN_SCHEMA_VERSION + 1
     msg = error_of(raw)
     assert "schema_version" in msg
     assert "newer" in msg

@@ -13,7 +13,7 @@ import pytest
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.costing import compute
 from planner.domain.errors import InputError
-from planner.domain.plan import Line, Plan, RouteShare
+from planner.domain.plan import PLAN_SCHEMA_VERSION, Line, Plan, RouteShare
 from planner.io import atomic
 from planner.io.plan_files import (
     find_recoverable,
@@ -56,7 +56,7 @@ def test_save_pins_used_models_and_round_trips(tmp_path: Path, plan: Plan, catal
     again = open_plan(path)
     assert again == saved
     assert compute(again, catalog).optimized == compute(plan, catalog).optimized
-    assert json.loads(path.read_text())["schema_version"] == 1
+    assert json.loads(path.read_text())["schema_version"] == PLAN_SCHEMA_VERSION
 
 
 def test_reopened_plan_keeps_its_totals_after_the_catalog_changes(tmp_path: Path, plan: Plan, catalog: Catalog):

@@ -1,0 +1,141 @@
+"""Reasoning tokens, cache TTL, service tiers, off-peak hours, per-request fees, retries and
+platform fees: each priced by hand here, then by the engine."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain_helpers import catalog, line, mp, plan
+
+from planner.domain.catalog import ReasoningEstimate, TierPrices
+from planner.domain.costing import OFF_PEAK, PLATFORM_FEE, RETRY, SERVICE_TIER, compute
+from planner.domain.plan import PLAN_SCHEMA_VERSION, PromptCache, parse_plan
+from planner.domain.prices import cache_break_even_reads, unit_prices
+
+D = Decimal
+
+THINKER = mp("t/thinker", "1", "4", reasoning_estimate=ReasoningEstimate(low=D(1), expected=D(2), high=D(4)))
+PRICED_THINKER = mp("t/priced", "1", "4", reasoning=D(2))
+CACHER = mp("c/cacher", "3", "15", cache_read=D("0.30"), cache_write=D("3.75"), cache_write_1h=D(6))
+TIERED = mp("o/tiered", "2", "8", service_tiers={"flex": TierPrices(input=D(1), output=D(4)),
+                                                  "priority": TierPrices(input=D("3.5"), output=D(14))})
+NIGHT = mp("d/night", "0.28", "0.42", off_peak=TierPrices(input=D("0.14"), output=D("0.21"), window="16:30-00:30 UTC"))
+FEES = mp("w/fees", "1", "1", per_request=D("0.001"), per_search=D("0.01"), per_image=D("0.002"))
+PLAIN = mp("p/plain", "1", "1")
+CAT = catalog(THINKER, PRICED_THINKER, CACHER, TIERED, NIGHT, FEES, PLAIN)
+
+
+def summary(*lines, **kw):
+    return compute(plan(*lines, **kw), CAT).summary()
+
+
+def test_reasoning_tokens_at_the_reasoning_price():
+    # 1,000 x (1,000 x $1 + 200 x $4 + 800 reasoning x $2) / 1e6 = 1,000 x 3,400e-6 = $3.40
+    assert summary(line("t/priced", 1000, 1000, 200, reasoning_tokens=D(800))).optimized == D("3.40")
+
+
+def test_reasoning_tokens_at_the_output_price_where_there_is_no_reasoning_price():
+    # 1,000 x (1,000 + 200 x 4 + 800 x 4) / 1e6 = $5.00
+    assert summary(line("t/thinker", 1000, 1000, 200, reasoning_tokens=D(800))).optimized == D("5.00")
+
+
+def test_a_reasoning_models_estimate_gives_the_range():
+    # no reasoning tokens stated: 2 x 200 = 400 expected (1,000 + 800 + 1,600 = $3.40 per 1,000),
+    # 1 x 200 = 200 low ($2.60), 4 x 200 = 800 high ($5.00)
+    r = compute(plan(line("t/thinker", 1000, 1000, 200)), CAT)
+    sm = r.summary()
+    assert (sm.low, sm.optimized, sm.high) == (D("2.60"), D("3.40"), D("5.00"))
+    assert any("reasoning tokens are an estimate" in n for n in r.notices)
+    # stating 0 reasoning tokens turns the estimate off: 1,000 x 1,800e-6 = $1.80
+    assert summary(line("t/thinker", 1000, 1000, 200, reasoning_tokens=D(0))).optimized == D("1.80")
+
+
+def test_one_hour_cache_writes_at_the_one_hour_price():
+    cache = {"prefix_tokens": D(800), "hit_rate": D("0.9")}
+    # input per request: 200 x 3 + 800 x (0.9 x 0.30 + 0.1 x w); x 1,000 requests / 1e6
+    # 5 minutes, w = 3.75: 600 + 516 = 1,116 -> $1.116; 1 hour, w = 6: 600 + 696 = 1,296 -> $1.296
+    five = line("c/cacher", 1000, 1000, 0, prompt_cache=PromptCache(**cache))
+    hour = line("c/cacher", 1000, 1000, 0, prompt_cache=PromptCache(**cache, ttl="1h"))
+    assert summary(five).optimized == D("1.12")
+    assert summary(hour).optimized == D("1.30")
+
+
+def test_break_even_reads_per_write_for_each_ttl():
+    # (write - in) / (in - read): 5 minutes (3.75 - 3) / 2.70 = 0.2777...; 1 hour (6 - 3) / 2.70 = 1.111...
+    assert cache_break_even_reads(unit_prices(CACHER)) == D("0.75") / D("2.70")
+    assert cache_break_even_reads(unit_prices(CACHER, ttl="1h")) == D(3) / D("2.70")
+    assert cache_break_even_reads(unit_prices(PLAIN)) is None
+
+
+def test_a_one_hour_cache_without_its_price_says_so():
+    no_hour = mp("c/nohour", "3", "15", cache_read=D("0.30"), cache_write=D("3.75"))
+    ln = line("c/nohour", 1000, 1000, 0, prompt_cache=PromptCache(prefix_tokens=D(800), hit_rate=D("0.9"), ttl="1h"))
+    r = compute(plan(ln), catalog(no_hour))
+    assert r.summary().optimized == D("1.12")  # the 5-minute price, as above
+    assert any("no 1-hour cache-write price" in n for n in r.notices)
+
+
+def test_service_tiers_and_their_waterfall_step():
+    # 1,000 x (1,000 in + 500 out): standard (2,000 + 4,000)/1e6 = $6.00; flex (1,000 + 2,000) = $3.00;
+    # priority (3,500 + 7,000) = $10.50
+    assert summary(line("o/tiered", 1000, 1000, 500)).optimized == D("6.00")
+    flex = summary(line("o/tiered", 1000, 1000, 500, service_tier="flex"))
+    assert (flex.baseline, flex.optimized) == (D("6.00"), D("3.00"))
+    assert {s.key: s.saving for s in flex.waterfall_steps}[SERVICE_TIER] == D("3.00")
+    priority = summary(line("o/tiered", 1000, 1000, 500, service_tier="priority"))
+    assert {s.key: s.saving for s in priority.waterfall_steps}[SERVICE_TIER] == D("-4.50")
+
+
+def test_a_model_without_the_tier_is_costed_at_standard_with_a_notice():
+    r = compute(plan(line("p/plain", 1000, 1000, 500, service_tier="flex")), CAT)
+    assert r.summary().optimized == D("1.50")  # 1,000 x 1,500 x $1 / 1e6
+    assert any("has no flex prices" in n for n in r.notices)
+
+
+def test_off_peak_share():
+    # 1,000,000 requests x (1,000 in + 1,000 out): peak (280 + 420)/1e6 = $0.0007 -> $700.00;
+    # half off-peak at (140 + 210)/1e6: 500,000 x 0.0007 + 500,000 x 0.00035 = $525.00
+    sm = summary(line("d/night", 1_000_000, 1000, 1000, off_peak_share=D("0.5")))
+    assert (sm.baseline, sm.optimized) == (D("700.00"), D("525.00"))
+    assert {s.key: s.saving for s in sm.waterfall_steps}[OFF_PEAK] == D("175.00")
+
+
+def test_off_peak_on_a_model_without_off_peak_prices():
+    r = compute(plan(line("p/plain", 1000, 1000, 0, off_peak_share=D("0.5"))), CAT)
+    assert r.summary().optimized == D("1.00")
+    assert any("no off-peak prices" in n for n in r.notices)
+
+
+def test_per_request_search_and_image_fees():
+    # tokens (100 + 100) x $1 / 1e6 = $0.0002; fees 0.001 + 2 x 0.01 + 3 x 0.002 = $0.027
+    # per request $0.0272 x 1,000 = $27.20
+    sm = summary(line("w/fees", 1000, 100, 100, search_calls=D(2), images=D(3)))
+    assert sm.optimized == D("27.20")
+    # the per-request fee is always there: 1,000 x (0.0002 + 0.001) = $1.20
+    assert summary(line("w/fees", 1000, 100, 100)).optimized == D("1.20")
+
+
+def test_retry_overhead_and_platform_fee_are_their_own_steps():
+    # 10,000 x 10,000 input x $1 / 1e6 = $100.00; retries +10% = $110.00; a 5.5% fee on that = $6.05
+    sm = summary(line("p/plain", 10_000, 10_000, 0), retry_overhead=D("0.10"), platform_fee=D("0.055"))
+    steps = {s.key: s.saving for s in sm.waterfall_steps}
+    assert steps[RETRY] == D("-10.00") and steps[PLATFORM_FEE] == D("-6.05")
+    assert (sm.baseline, sm.optimized) == (D("100.00"), D("116.05"))
+    assert sm.low <= sm.optimized <= sm.high
+
+
+def test_steps_keep_their_order_across_lines():
+    a = line("p/plain", 1000, 1000, 0, name="A")
+    b = line("o/tiered", 1000, 1000, 500, name="B", service_tier="flex")
+    keys = [s.key for s in summary(a, b, retry_overhead=D("0.1")).waterfall_steps]
+    assert keys == ["app_cache", "routing", "prompt_cache", "batch", "service_tier", "retry_overhead"]
+
+
+def test_a_version_1_plan_reads_as_version_2_and_costs_the_same():
+    raw = {"schema_version": 1, "name": "Old", "lines": [
+        {"name": "Chat", "requests": "1000", "input_tokens": "1000", "output_tokens": "500", "model": "o/tiered"}]}
+    p = parse_plan(raw, "old.costplan")
+    assert p.schema_version == PLAN_SCHEMA_VERSION == 2
+    ln = p.lines[0]
+    assert (ln.reasoning_tokens, ln.service_tier, ln.off_peak_share, ln.prompt_cache.ttl) == (None, "standard", 0, "5m")
+    assert compute(p, CAT).summary().optimized == D("6.00")
