@@ -66,3 +66,4 @@ used.frac_prec
 # enum members read from plan files by value
 used.FLEX
 used.PRIORITY
+used.ONE_HOUR
