@@ -223,10 +223,6 @@ class ModelPrice(_Strict):
                 raise ValueError(f"unknown service tier '{key}' (known: flex, priority)")
         return v
 
-    @property
-    def is_reasoning(self) -> bool:
-        return self.reasoning is not None or self.reasoning_estimate is not None or "reasoning" in self.capabilities
-
     @field_validator("id")
     @classmethod
     def _id_shape(cls, v: str) -> str:
