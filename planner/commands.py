@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -217,7 +218,7 @@ CUSTOM_ID = "custom/quote"
 #: flags that describe a one-line quote (not used with a plan file)
 ONE_LINE_FLAGS = ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens", "cached_prefix",
                   "cache_hit_rate", "batch_share", "reasoning_tokens", "cache_ttl", "service_tier", "off_peak_share",
-                  "search_calls", "images")
+                  "search_calls", "images", "long_share", "long_input_tokens")
 #: the quote flag behind each field of a one-line plan
 _FLAG_OF_FIELD = {
     "requests": "--requests", "input_tokens": "--input-tokens", "output_tokens": "--output-tokens",
@@ -225,7 +226,8 @@ _FLAG_OF_FIELD = {
     "response_cache_hit_rate": "--response-cache-hit-rate", "semantic_cache_hit_rate": "--semantic-cache-hit-rate",
     "input": "--price-in", "output": "--price-out", "cache_read": "--price-cache-read",
     "cache_write": "--price-cache-write", "reasoning_tokens": "--reasoning-tokens", "search_calls": "--search-calls",
-    "images": "--images", "off_peak_share": "--off-peak-share",
+    "images": "--images", "off_peak_share": "--off-peak-share", "long_share": "--long-share",
+    "long_input_tokens": "--long-input-tokens",
 }
 
 
@@ -236,9 +238,13 @@ def _flags_named():
         yield
     except ValidationError as e:
         err = e.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
         field = next((str(p) for p in reversed(err["loc"]) if str(p) in _FLAG_OF_FIELD), None)
-        flag = _FLAG_OF_FIELD.get(field or "", "quote")
-        raise UsageError(f"{flag}: {err['msg'][0].lower()}{err['msg'][1:]}") from None
+        if field is not None:
+            raise UsageError(f"{_FLAG_OF_FIELD[field]}: {msg[0].lower()}{msg[1:]}") from None
+        # a rule across fields: said with the flags' names
+        names = "|".join(sorted((f for f in _FLAG_OF_FIELD if "_" in f), key=len, reverse=True))
+        raise UsageError(re.sub(rf"\b({names})\b", lambda mt: _FLAG_OF_FIELD[mt.group(1)], msg)) from None
 
 
 def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catalog]:
@@ -287,6 +293,8 @@ def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catal
         off_peak_share=_rate("--off-peak-share", args.off_peak_share),
         search_calls=_count("--search-calls", args.search_calls) if args.search_calls else Decimal(0),
         images=_count("--images", args.images) if args.images else Decimal(0),
+        long_share=_rate("--long-share", args.long_share),
+        long_input_tokens=_count("--long-input-tokens", args.long_input_tokens) if args.long_input_tokens else None,
             batch_share=_rate("--batch-share", args.batch_share),
             response_cache_hit_rate=_rate("--response-cache-hit-rate", args.response_cache_hit_rate),
             semantic_cache_hit_rate=_rate("--semantic-cache-hit-rate", args.semantic_cache_hit_rate),
@@ -607,6 +615,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--cache-ttl", choices=["5m", "1h"], help="prompt-cache lifetime (1h: the 1-hour write price)")
     q.add_argument("--service-tier", choices=["standard", "flex", "priority"], help="service tier of the requests")
     q.add_argument("--off-peak-share", metavar="F", help="share of requests sent in the model's off-peak hours, 0..1")
+    q.add_argument("--long-share", metavar="F", help="share of requests that are long, 0..1 (with --long-input-tokens)")
+    q.add_argument("--long-input-tokens", metavar="N", help="input tokens of a long request")
     q.add_argument("--search-calls", metavar="N", help="web-search calls per request")
     q.add_argument("--images", metavar="N", help="input images per request")
     q.add_argument("--input-share", metavar="S",

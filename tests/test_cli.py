@@ -545,3 +545,18 @@ def test_quote_says_when_a_model_lacks_the_tier(capsys, dims_catalog):
     q = quote_json(capsys, "--catalog", dims_catalog, "--requests", "1000", "--model", "w/fees",
                    "--input-tokens", "100", "--output-tokens", "0", "--service-tier", "priority")
     assert any("has no priority prices" in n for n in q["notices"])
+
+
+def test_quote_long_share_with_a_long_context_tier(capsys, tmp_path):
+    cat = tmp_path / "long.json"
+    cat.write_text(json.dumps({"schema_version": 1, "as_of": "2026-12-01", "models": [
+        {"id": "g/long", "name": "Long", "provider": "G", "input": "1.25", "output": "10",
+         "long_context": {"threshold_tokens": 200000, "input": "2.5", "output": "15"}}]}))
+    # 1,000 x (0.9 x (10,000 x 1.25 + 1,000 x 10) + 0.1 x (300,000 x 2.5 + 1,000 x 15)) / 1e6 = 96.75
+    q = quote_json(capsys, "--catalog", str(cat), "--model", "g/long", "--requests", "1000", "--input-tokens",
+                   "10000", "--output-tokens", "1000", "--long-share", "0.1", "--long-input-tokens", "300000")
+    assert q["optimized_monthly"] == "96.75"
+    code, _, err = run(capsys, "quote", "--catalog", str(cat), "--model", "g/long", "--requests", "1000",
+                       "--input-tokens", "10000", "--output-tokens", "1000", "--long-share", "0.1")
+    assert code == 2 and err.strip() == ("cost-planner: error: --long-share needs --long-input-tokens "
+                                         "(the input of a long request)")

@@ -204,55 +204,80 @@ class _Stages:
     final_high: Decimal = ZERO
 
 
-def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: list[str]) -> _Stages:
-    """One request of `line` on model `m`, priced step by step: plain (standard tier, peak,
-    no cache), with prompt caching, with batch, at the line's service tier, off-peak."""
-    I, O = line.input_tokens, line.output_tokens
-    P, h, ttl = line.prompt_cache.prefix_tokens, line.prompt_cache.hit_rate, line.prompt_cache.ttl.value
-    b, op = line.batch_share, line.off_peak_share
-    tier = line.service_tier.value
-    estimate = m.reasoning_estimate if line.reasoning_tokens is None else None
-    if line.reasoning_tokens is not None:
-        reasoning = line.reasoning_tokens
-    else:
-        reasoning = estimate.expected * O if estimate is not None else ZERO
-
-    std = unit_prices(m, I, ttl=ttl)
+def _route_notices(m: ModelPrice, line: Line, std: UnitPrices, notices: list[str]) -> None:
+    """What the line asks of `m` that it cannot price as asked."""
+    P, ttl, tier = line.prompt_cache.prefix_tokens, line.prompt_cache.ttl.value, line.service_tier.value
     if P and std.cache_read is None:
         notices.append(f"{m.name} has no cache-read price: prompt caching does not apply to it")
     if P and ttl == "1h" and m.cache_write_1h is None and std.cache_read is not None:
         notices.append(f"{m.name} has no 1-hour cache-write price: the cache is written at its 5-minute price")
-    if std.long_context:
-        notices.append(
-            f"{m.name}: {I:,} input tokens exceed {m.long_context.threshold_tokens:,}: "  # type: ignore[union-attr]
-            "the whole request is billed at the long-context price"
-        )
-    has_tier = tier == "standard" or tier in m.service_tiers
-    if not has_tier:
+    if tier != "standard" and tier not in m.service_tiers:
         notices.append(f"{m.name} has no {tier} prices: costed at standard prices")
-    if op and m.off_peak is None:
+    if line.off_peak_share and m.off_peak is None:
         notices.append(f"{m.name} has no off-peak prices: off-peak requests are costed at its usual prices")
-
-    fee = request_fees(m, line.search_calls, line.images)
     if line.search_calls and m.per_search is None:
         notices.append(f"{m.name} lists no web-search price: search calls are not costed")
     if line.images and m.per_image is None:
         notices.append(f"{m.name} lists no price per image: images are not costed apart from their tokens")
 
-    def stages(rt: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-        plain = request_cost(std, I, O, reasoning_tokens=rt) + fee
-        cached = request_cost(std, I, O, P, h, rt) + fee if P else plain
-        batched = request_cost(batch_prices(m, std, batch_discount), I, O, P, h, rt) + fee if b else ZERO
-        tiered = cached
-        if tier != "standard" and has_tier:
-            tiered = request_cost(unit_prices(m, I, ttl=ttl, tier=tier), I, O, P, h, rt) + fee
-        off = tiered
-        if op and m.off_peak is not None:
-            off = request_cost(unit_prices(m, I, ttl=ttl, off_peak=True), I, O, P, h, rt) + fee
-        with_batch = (ONE - b) * cached + b * batched
-        with_tier = (ONE - b) * tiered + b * batched
-        final = (ONE - b) * ((ONE - op) * tiered + op * off) + b * batched
-        return plain, cached, with_batch, with_tier, final
+
+def _sizes(line: Line) -> list[tuple[Decimal, Decimal]]:
+    """(share of requests, input tokens): the usual request, and the long ones if any."""
+    if not line.long_share or line.long_input_tokens is None:
+        return [(ONE, line.input_tokens)]
+    return [(ONE - line.long_share, line.input_tokens), (line.long_share, line.long_input_tokens)]
+
+
+def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: list[str]) -> _Stages:
+    """One request of `line` on model `m`, priced step by step: plain (standard tier, peak,
+    no cache), with prompt caching, with batch, at the line's service tier, off-peak; the
+    long requests (if any) at their own size, each request wholly in its context range."""
+    O = line.output_tokens
+    P, h, ttl = line.prompt_cache.prefix_tokens, line.prompt_cache.hit_rate, line.prompt_cache.ttl.value
+    b, op = line.batch_share, line.off_peak_share
+    tier = line.service_tier.value
+    has_tier = tier != "standard" and tier in m.service_tiers
+    off = bool(op) and m.off_peak is not None
+    estimate = m.reasoning_estimate if line.reasoning_tokens is None else None
+    if line.reasoning_tokens is not None:
+        reasoning = line.reasoning_tokens
+    else:
+        reasoning = estimate.expected * O if estimate is not None else ZERO
+    fee = request_fees(m, line.search_calls, line.images)
+    sizes = _sizes(line)
+    prices = []
+    for _w, size in sizes:
+        std = unit_prices(m, size, ttl=ttl)
+        _route_notices(m, line, std, notices)
+        if std.long_context:
+            notices.append(
+                f"{m.name}: {size:,} input tokens exceed {m.long_context.threshold_tokens:,}: "  # type: ignore[union-attr]
+                "the whole request is billed at the long-context price"
+            )
+        prices.append((
+            std,
+            batch_prices(m, std, batch_discount) if b else None,
+            unit_prices(m, size, ttl=ttl, tier=tier) if has_tier else None,
+            unit_prices(m, size, ttl=ttl, off_peak=True) if off else None,
+        ))
+
+    def stages(rt: Decimal) -> tuple[Decimal, ...]:
+        totals = [ZERO] * 5
+        for (w, size), (std, bat, tiered_p, off_p) in zip(sizes, prices, strict=True):
+            plain = request_cost(std, size, O, reasoning_tokens=rt) + fee
+            cached = request_cost(std, size, O, P, h, rt) + fee if P else plain
+            batched = request_cost(bat, size, O, P, h, rt) + fee if bat is not None else ZERO
+            tiered = request_cost(tiered_p, size, O, P, h, rt) + fee if tiered_p is not None else cached
+            night = request_cost(off_p, size, O, P, h, rt) + fee if off_p is not None else tiered
+            for k, v in enumerate((
+                plain,
+                cached,
+                (ONE - b) * cached + b * batched,
+                (ONE - b) * tiered + b * batched,
+                (ONE - b) * ((ONE - op) * tiered + op * night) + b * batched,
+            )):
+                totals[k] += w * v
+        return tuple(totals)
 
     out = _Stages(*stages(reasoning))
     out.final_low = out.final_high = out.final

@@ -18,7 +18,8 @@ from planner.domain.currency import is_known
 from planner.domain.errors import InputError
 
 #: 2: lines may carry reasoning tokens, a cache TTL, a service tier, an off-peak share, search
-#: calls and images; plans a retry overhead and a platform fee. A version-1 plan reads as is.
+#: calls, images and a share of long requests; plans a retry overhead and a platform fee. A
+#: version-1 plan reads as is.
 PLAN_SCHEMA_VERSION = 2
 
 #: A non-negative finite count (requests, tokens): averages may be fractional. The ceiling
@@ -90,6 +91,9 @@ class Line(_Base):
     #: web-search (grounding) calls and input images per request, at the model's fees
     search_calls: Count = ZERO
     images: Count = ZERO
+    #: share of requests that are long (`long_input_tokens` of input instead of `input_tokens`)
+    long_share: Fraction = ZERO
+    long_input_tokens: Count | None = None
     notes: str = ""
 
     @model_validator(mode="after")
@@ -98,6 +102,13 @@ class Line(_Base):
             raise ValueError(
                 f"prompt_cache.prefix_tokens ({self.prompt_cache.prefix_tokens}) exceeds "
                 f"input_tokens ({self.input_tokens})"
+            )
+        if self.long_share and self.long_input_tokens is None:
+            raise ValueError("long_share needs long_input_tokens (the input of a long request)")
+        if self.long_input_tokens is not None and self.prompt_cache.prefix_tokens > self.long_input_tokens:
+            raise ValueError(
+                f"prompt_cache.prefix_tokens ({self.prompt_cache.prefix_tokens}) exceeds "
+                f"long_input_tokens ({self.long_input_tokens})"
             )
         if self.routing:
             total = sum((r.share for r in self.routing), ZERO)

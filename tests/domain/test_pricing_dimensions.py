@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from domain_helpers import catalog, line, mp, plan
+from pydantic import ValidationError
 
-from planner.domain.catalog import ReasoningEstimate, TierPrices
+from planner.domain.catalog import LongContextTier, ReasoningEstimate, TierPrices
 from planner.domain.costing import OFF_PEAK, PLATFORM_FEE, RETRY, SERVICE_TIER, compute
 from planner.domain.plan import PLAN_SCHEMA_VERSION, PromptCache, parse_plan
 from planner.domain.prices import cache_break_even_reads, unit_prices
@@ -139,3 +141,21 @@ def test_a_version_1_plan_reads_as_version_2_and_costs_the_same():
     ln = p.lines[0]
     assert (ln.reasoning_tokens, ln.service_tier, ln.off_peak_share, ln.prompt_cache.ttl) == (None, "standard", 0, "5m")
     assert compute(p, CAT).summary().optimized == D("6.00")
+
+
+LONG = mp("g/long", "1.25", "10", long_context=LongContextTier(threshold_tokens=200_000, input=D("2.5"), output=D(15)))
+
+
+def test_a_share_of_long_requests_is_billed_at_the_long_context_price():
+    # usual request 10,000 in / 1,000 out: (12,500 + 10,000) / 1e6 = 0.0225;
+    # long (300,000 in, above 200K): (300,000 x 2.5 + 1,000 x 15) / 1e6 = 0.765;
+    # 10% long: 1,000 x (0.9 x 0.0225 + 0.1 x 0.765) = 1,000 x 0.09675 = $96.75
+    ln = line("g/long", 1000, 10_000, 1000, long_share=D("0.1"), long_input_tokens=D(300_000))
+    r = compute(plan(ln), catalog(LONG))
+    assert r.summary().optimized == D("96.75")
+    assert any("exceed 200,000" in n for n in r.notices)
+
+
+def test_a_long_share_needs_the_long_input():
+    with pytest.raises(ValidationError, match="long_input_tokens"):
+        line("g/long", 1000, 10_000, 1000, long_share=D("0.1"))
