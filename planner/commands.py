@@ -23,6 +23,7 @@ from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
+from planner.domain.resolve import resolve_model
 from planner.domain.token_mix import input_share, ratio_label, rebalance
 from planner.formatting import (
     fmt_float,
@@ -113,7 +114,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     if sort == SortKey.WORKLOAD and not args.plan:
         raise UsageError("--sort workload: needs --plan PLAN.costplan (the workload to cost)")
     plan = open_plan(_plan_path(args.plan)) if args.plan else None
-    r = rank(catalog, metric, ratio=ratio, floor=floor, workload=plan_workload(plan) if plan else None)
+    r = rank(catalog, metric, ratio=ratio, floor=floor, workload=plan_workload(plan) if plan else None,
+             include_free=args.include_free)
     # The float arrays put the models in order; the money printed is the engine's, exact,
     # for the rows shown only.
     order = r.order(sort)
@@ -264,9 +266,10 @@ def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catal
         raise UsageError(f"--cached-prefix: {args.cached_prefix} exceeds --input-tokens {args.input_tokens}")
     hit = _rate("--cache-hit-rate", args.cache_hit_rate)
     if args.model:
-        if args.model not in catalog:
-            raise UsageError(f"--model: unknown model '{args.model}' (see `{PROG} models`)")
-        model_id = args.model
+        try:
+            model_id = resolve_model(catalog.models, args.model).id
+        except InputError as e:
+            raise UsageError(f"--model: {e} (see `{PROG} models`)") from None
     else:
         with _flags_named():
             model = ModelPrice(
@@ -590,6 +593,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--ratio", default="3:1", metavar="R:1", help="input:output blend ratio (default 3:1)")
     m.add_argument("--format", default="table", choices=["table", "csv", "json"])
     m.add_argument("--limit", type=_positive_int("--limit"), metavar="N", help="show the first N only")
+    m.add_argument("--include-free", action="store_true",
+                   help="also rank models with no price (free or unpriced entries are left out by default)")
     m.add_argument("--plan", metavar="PLAN", help="a plan file (or a shipped example's name): rank by what its "
                    "workload (each line's requests and tokens, no levers) would cost per month on each model")
     m.set_defaults(func=cmd_models)

@@ -103,7 +103,7 @@ def test_quote_text_output_shows_totals(capsys):
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["--model", "nope/model", "--requests", "1", "--input-tokens", "1", "--output-tokens", "1"], "--model: unknown model 'nope/model'"),
+        (["--model", "nope/model", "--requests", "1", "--input-tokens", "1", "--output-tokens", "1"], "--model: 'nope/model' is not in the catalog"),
         (["--price-in", "1", "--price-out", "1", "--requests", "1", "--input-tokens", "-5", "--output-tokens", "1"], "--input-tokens: -5 is below 0"),
         (["--price-in", "1", "--price-out", "1", "--requests", "1", "--input-tokens", "5", "--output-tokens", "1", "--batch-share", "1.5"], "--batch-share: 1.5 is above 1"),
         (["--price-in", "x", "--price-out", "1", "--requests", "1", "--input-tokens", "5", "--output-tokens", "1"], "--price-in: 'x' is not a number"),
@@ -560,3 +560,13 @@ def test_quote_long_share_with_a_long_context_tier(capsys, tmp_path):
                        "--input-tokens", "10000", "--output-tokens", "1000", "--long-share", "0.1")
     assert code == 2 and err.strip() == ("cost-planner: error: --long-share needs --long-input-tokens "
                                          "(the input of a long request)")
+
+
+def test_quote_model_accepts_the_name_as_shown(capsys):
+    # GPT-5 mini ($0.30 / $2.00 in the shipped catalog): 10,000 x (500 x 0.30 + 200 x 2) / 1e6 = $5.50
+    by_name = quote_json(capsys, "--model", "GPT-5 mini", "--requests", "10000", "--input-tokens", "500",
+                         "--output-tokens", "200")
+    assert by_name["optimized_monthly"] == "5.50"
+    code, _, err = run(capsys, "quote", "--model", "gpt-5-mnii", "--requests", "1", "--input-tokens", "1",
+                       "--output-tokens", "1")
+    assert code == 2 and "did you mean openai/gpt-5-mini" in err

@@ -373,6 +373,45 @@ def cost_line(index: int, line: Line, ctx: LineContext) -> LineResult:
     )
 
 
+#: what the flat multipliers together may plausibly save (the guide's 60-85% for combined levers)
+COMBINED_SAVING_CEILING = Decimal("0.85")
+#: words in a multiplier's name -> the line lever that models the same thing, and whether a line uses it
+_MODELLED = (
+    (("prompt cach",), "prompt caching", lambda ln: bool(ln.prompt_cache.prefix_tokens)),
+    (("semantic",), "a semantic cache", lambda ln: bool(ln.semantic_cache_hit_rate)),
+    (("response cach", "exact-match", "exact match"), "a response cache", lambda ln: bool(ln.response_cache_hit_rate)),
+    (("batch",), "batch", lambda ln: bool(ln.batch_share)),
+    (("routing",), "a routing mix", lambda ln: bool(ln.routing)),
+)
+
+
+def combined_multiplier_saving(mults: Sequence[FlatMultiplier], which: str = "expected") -> Decimal:
+    """What the flat multipliers save together: 1 − Π(1 − sᵢ) (they compound, not add)."""
+    return ONE - _multiplier_factor(mults, which)
+
+
+def multiplier_warnings(plan: Plan) -> list[str]:
+    """Cautions on the flat multipliers: together above the plausible ceiling, or one that
+    counts again a lever the lines already model."""
+    mults = plan.enabled_multipliers()
+    out = []
+    combined = combined_multiplier_saving(mults)
+    if combined > COMBINED_SAVING_CEILING:
+        out.append(
+            f"the flat multipliers together save {combined * 100:.1f}% (expected), above the "
+            f"{COMBINED_SAVING_CEILING * 100:.0f}% that combined levers reach in practice"
+        )
+    for m in mults:
+        name = m.name.lower()
+        for words, lever, uses in _MODELLED:
+            if any(w in name for w in words):
+                n = sum(1 for ln in plan.lines if uses(ln))
+                if n:
+                    out.append(f"'{m.name}' is on as a flat multiplier while {n} line(s) model {lever}: "
+                               "that saving is counted twice")
+    return out
+
+
 def _step_rank(item: tuple[str, list]) -> tuple[int, int]:
     key = item[0]
     if key in LEVER_ORDER:
@@ -418,7 +457,7 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
     high = sum((r.optimized_high for r in lines), ZERO)
     requests = sum((r.requests for r in lines), ZERO)
 
-    notices = tuple(f"{r.name}: {n}" for r in lines for n in r.notices)
+    notices = tuple([*(f"{r.name}: {n}" for r in lines for n in r.notices), *multiplier_warnings(plan)])
     return PlanResult(
         currency=plan.currency.code,
         lines=tuple(lines),

@@ -266,8 +266,11 @@ def rank(
     arrays: CatalogArrays | None = None,
     value_basis: str = "input",
     workload: Sequence[tuple[float, float, float]] | None = None,
+    include_free: bool = False,
 ) -> Ranking:
     """Rank a catalog. `floor` > 0 excludes models under it (or without the metric).
+    Models with no price at all (input and output 0: an import's unpriced or free entries)
+    leave the ranking too, unless `include_free`: they are not the cheapest models.
     With a `workload` [(requests, input tokens, output tokens), ...] the ranking also holds
     its monthly cost on every model (`CatalogArrays.workload_cost`), to sort by."""
     a = arrays or CatalogArrays.from_catalog(catalog)
@@ -281,6 +284,8 @@ def rank(
         cpp = np.where(q > 0, blend11 / q, np.nan)
     # NaN (no score on this metric) compares False: such a model fails any floor above 0.
     passes = q >= floor if floor > 0 else np.ones(len(q), dtype=bool)
+    if not include_free:
+        passes = passes & ((a.input > 0) | (a.output > 0))
     composite = _composite(a, q, cpp, floor, w)
     cost = None if workload is None else a.workload_cost(workload)
     return Ranking(a, metric, ratio, floor, q, blend, val, cpp, composite, passes, cost)

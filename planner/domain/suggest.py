@@ -48,7 +48,8 @@ def _suggest(
 
     a = arrays or CatalogArrays.from_catalog(catalog)
     q = a.quality(catalog, metric)
-    eligible = np.flatnonzero(q >= min_quality)
+    # (a model with no price at all is an unpriced entry, not a cheaper model)
+    eligible = np.flatnonzero((q >= min_quality) & ((a.input > 0) | (a.output > 0)))
     if not len(eligible):
         return None
     # Every qualifying model is costed with the line's levers: a cheap cache-read or batch

@@ -25,6 +25,7 @@ from planner.domain.costing import (
     BATCH,
     PROMPT_CACHE,
     ROUTING,
+    combined_multiplier_saving,
     compute,
     foot,
     foot_to,
@@ -757,3 +758,22 @@ def test_footed_waterfall_with_many_lines_and_residuals():
     assert base == D("0.10")
     assert opt == D("0.00")
     assert sum((s.saving for s in steps), D(0)) == base - opt
+
+
+def test_five_expected_multipliers_compound_and_are_flagged_above_85_percent():
+    # 1 - (1-0.55)(1-0.30)(1-0.35)(1-0.20)(1-0.50) = 1 - 0.45 x 0.7 x 0.65 x 0.8 x 0.5 = 1 - 0.0819 = 91.81%
+    mults = [FlatMultiplier(name=n, enabled=True, low=D(0), expected=D(e), high=D(e))
+             for n, e in (("Smart routing", "0.55"), ("Prompt caching", "0.30"), ("Semantic caching", "0.35"),
+                          ("Response caching", "0.20"), ("Batch processing", "0.50"))]
+    assert combined_multiplier_saving(mults) == D("0.9181")
+    r = compute(small_saas(multipliers=mults), STANDARD_CATALOG)
+    assert any("together save 91.8% (expected), above the 85%" in n for n in r.notices)
+
+
+def test_a_multiplier_that_duplicates_a_line_lever_is_flagged():
+    ln = line(SONNET.id, 1000, 1000, 100, prompt_cache=PromptCache(prefix_tokens=D(500), hit_rate=D("0.5")))
+    mult = FlatMultiplier(name="Prompt caching", enabled=True, low=D("0.2"), expected=D("0.3"), high=D("0.4"))
+    r = compute(plan(ln, multipliers=[mult]), STANDARD_CATALOG)
+    assert any("'Prompt caching' is on as a flat multiplier while 1 line(s) model prompt caching" in n
+               for n in r.notices)
+    assert not any("counted twice" in n for n in compute(plan(ln), STANDARD_CATALOG).notices)

@@ -372,3 +372,14 @@ def test_article_value_ranking_is_put_in_order():
     # Mistral Small (210) after DeepSeek R1 (133)
     assert order.index("google/gemini-2.0-flash") < order.index("google/gemini-2.5-flash")
     assert order.index("mistral/mistral-small") < order.index("deepseek/deepseek-r1")
+
+
+def test_models_with_no_price_are_not_the_cheapest():
+    """An import's unpriced (0/0) entries leave the ranking unless free models are asked for."""
+    free = mp("x/unpriced", "0", "0", quality={"tokenrate": 90})
+    cheap = mp("x/cheap", "0.1", "0.2", quality={"tokenrate": 50})
+    cat = catalog(free, cheap)
+    order = [cat.models[i].id for i in rank(cat, "tokenrate").order(SortKey.BLENDED)]
+    assert order == ["x/cheap"]
+    order = [cat.models[i].id for i in rank(cat, "tokenrate", include_free=True).order(SortKey.BLENDED)]
+    assert order == ["x/unpriced", "x/cheap"]
