@@ -67,3 +67,6 @@ used.frac_prec
 used.FLEX
 used.PRIORITY
 used.ONE_HOUR
+
+# plan fields kept in plan files and shown by the window
+used.fiscal_year_start

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -34,7 +35,7 @@ from planner.formatting import (
     fmt_small_money,
     fmt_tokens,
 )
-from planner.io.plan_files import open_plan
+from planner.io.plan_files import open_plan, price_changes
 
 
 class UsageError(InputError):
@@ -305,6 +306,18 @@ def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catal
     return Plan(name="Quote", lines=[line]), catalog
 
 
+def _catalog_moved(plan: Plan, catalog: Catalog) -> str | None:
+    """A notice when today's catalog prices differ from those the plan pinned (the pinned
+    prices are what the quote uses)."""
+    changes = price_changes(plan, catalog)
+    if not changes:
+        return None
+    models = sorted({c.name for c in changes})
+    shown = ", ".join(models[:4]) + (f" and {len(models) - 4} more" if len(models) > 4 else "")
+    return (f"the catalog has moved since this plan was saved: {len(models)} model(s) changed ({shown}); "
+            "the quote uses the prices pinned in the plan")
+
+
 def cmd_quote(args: argparse.Namespace) -> int:
     catalog = _load_catalog(args.catalog)
     if args.plan:
@@ -318,6 +331,9 @@ def cmd_quote(args: argparse.Namespace) -> int:
         share = _rate("--input-share", args.input_share)
         plan = plan.model_copy(update={"lines": rebalance(plan.lines, share)})
     result = compute(plan, catalog)
+    moved = _catalog_moved(plan, catalog) if args.plan else None
+    if moved:
+        result = dataclasses.replace(result, notices=(moved, *result.notices))
     if args.json:
         print(json.dumps(result_to_json(plan, result), indent=2))
     else:
@@ -335,6 +351,9 @@ def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
     shares = sm.line_share_pct or (None,) * len(r.lines)
     return {
         "plan": plan.name,
+        "owner": plan.owner,
+        "cost_centre": plan.cost_centre,
+        "revision": plan.revision,
         "currency": r.currency,
         "input_share": _opt_str(input_share(plan.lines)),
         "baseline_monthly": str(sm.baseline),
@@ -385,6 +404,10 @@ def print_quote(plan: Plan, r: PlanResult) -> None:
     sm = r.summary()
     share = input_share(plan.lines)
     print(f"{plan.name}  ({cur})" + (f"  tokens: {ratio_label(share)}" if share is not None else ""))
+    who = [f"owner {plan.owner}" if plan.owner else "", f"cost centre {plan.cost_centre}" if plan.cost_centre else "",
+           f"revision {plan.revision}" if plan.revision else ""]
+    if any(who):
+        print(" · ".join(w for w in who if w))
     headers = ["Line", "Requests/mo", "In tok.", "Out tok.", "Baseline/mo", "Optimized/mo", "Per request", "Share"]
     shares = sm.line_share_pct or (None,) * len(r.lines)
     rows = [

@@ -570,3 +570,32 @@ def test_quote_model_accepts_the_name_as_shown(capsys):
     code, _, err = run(capsys, "quote", "--model", "gpt-5-mnii", "--requests", "1", "--input-tokens", "1",
                        "--output-tokens", "1")
     assert code == 2 and "did you mean openai/gpt-5-mini" in err
+
+
+def test_quote_says_when_the_catalog_has_moved_since_the_plan_was_saved(capsys, tmp_path):
+    raw = json.loads((EXAMPLES / "small-saas.costplan").read_text())
+    raw["pinned_prices"] = {"anthropic/claude-sonnet-4-6": {
+        "id": "anthropic/claude-sonnet-4-6", "name": "Claude Sonnet 4.6", "provider": "Anthropic",
+        "input": "2.5", "output": "12"}}
+    p = tmp_path / "pinned.costplan"
+    p.write_text(json.dumps(raw))
+    q = quote_json(capsys, str(p))
+    # the pinned $2.50 / $12: 10,000 x (500 x 2.5 + 1,000 x 12) / 1e6 = $132.50 (today's price: $165.00)
+    assert q["optimized_monthly"] == "132.50"
+    assert q["notices"][0].startswith("the catalog has moved since this plan was saved: 1 model(s) changed "
+                                      "(Claude Sonnet 4.6)")
+    code, out, _ = run(capsys, "quote", str(p))
+    assert "note: the catalog has moved since this plan was saved" in out
+    # a plan whose pins match today's catalog says nothing of the kind
+    assert not any("has moved" in n for n in quote_json(capsys, str(EXAMPLES / "small-saas.costplan"))["notices"])
+
+
+def test_quote_shows_the_plan_properties(capsys, tmp_path):
+    raw = json.loads((EXAMPLES / "small-saas.costplan").read_text())
+    raw.update(owner="Ana Ruiz", cost_centre="CC-410 Support", revision=3, fiscal_year_start=4)
+    p = tmp_path / "props.costplan"
+    p.write_text(json.dumps(raw))
+    q = quote_json(capsys, str(p))
+    assert (q["owner"], q["cost_centre"], q["revision"]) == ("Ana Ruiz", "CC-410 Support", 3)
+    code, out, _ = run(capsys, "quote", str(p))
+    assert "owner Ana Ruiz · cost centre CC-410 Support · revision 3" in out

@@ -18,8 +18,8 @@ from planner.domain.currency import is_known
 from planner.domain.errors import InputError
 
 #: 2: lines may carry reasoning tokens, a cache TTL, a service tier, an off-peak share, search
-#: calls, images and a share of long requests; plans a retry overhead and a platform fee. A
-#: version-1 plan reads as is.
+#: calls, images and a share of long requests; plans a retry overhead, a platform fee, an owner,
+#: a cost centre, a fiscal-year start and a revision. A version-1 plan reads as is.
 PLAN_SCHEMA_VERSION = 2
 
 #: A non-negative finite count (requests, tokens): averages may be fractional. The ceiling
@@ -187,7 +187,14 @@ class Plan(_Base):
     """A monthly-cost plan. Money is computed by `planner.domain.costing`, never stored here."""
 
     schema_version: Annotated[int, Field(strict=True)] = PLAN_SCHEMA_VERSION
-    name: str = Field(default="Untitled plan", min_length=1)
+    name: str = Field(default="Untitled plan", min_length=1, max_length=200)
+    #: who owns the budget, and the team, product or cost centre it is charged to
+    owner: str = Field(default="", max_length=200)
+    cost_centre: str = Field(default="", max_length=200)
+    #: the month (1-12) the fiscal year starts in
+    fiscal_year_start: int = Field(default=1, ge=1, le=12)
+    #: how many times the plan file was saved: every export prints it
+    revision: int = Field(default=0, ge=0)
     notes: str = ""
     lines: list[Line] = Field(default_factory=list)
     multipliers: list[FlatMultiplier] = Field(default_factory=list)

@@ -19,7 +19,10 @@ from planner.io.atomic import write_text_atomic
 from planner.io.json_files import read_json
 
 PLAN_SUFFIX = ".costplan"
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "batch_input", "batch_output", "batch_discount")
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "batch_input", "batch_output", "batch_discount",
+                "reasoning", "cache_write_1h", "per_request", "per_search", "per_image")
+#: price fields compared as a whole (a change anywhere inside is one change)
+PRICE_GROUPS = ("long_context", "service_tiers", "off_peak", "reasoning_estimate")
 
 
 def pin_prices(plan: Plan, catalog: Catalog) -> Plan:
@@ -82,8 +85,9 @@ def price_changes(plan: Plan, catalog: Catalog) -> list[PriceChange]:
             a, b = getattr(pinned, f), getattr(now, f)
             if a != b:
                 out.append(PriceChange(model_id, pinned.name, f, a, b))
-        if pinned.long_context != now.long_context:
-            out.append(PriceChange(model_id, pinned.name, "long_context", None, None))
+        for group in PRICE_GROUPS:
+            if getattr(pinned, group) != getattr(now, group):
+                out.append(PriceChange(model_id, pinned.name, group, None, None))
     return out
 
 
