@@ -17,7 +17,21 @@ if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
         fi
     done
     if [ -n "$missing" ]; then
-        echo "Installing the system libraries a Qt window needs:$missing"
+        echo "A Qt window needs these system libraries, which are not installed:$missing"
+        if [ "${COST_PLANNER_INSTALL_DEPS:-}" != "1" ]; then
+            if [ -t 0 ]; then
+                printf 'Install them now with apt-get? [y/N] '
+                read -r answer || answer=""
+                case "$answer" in y|Y|yes|YES) ;; *)
+                    echo "Not installed. Install them yourself: apt-get install$missing" >&2
+                    exit 1 ;;
+                esac
+            else
+                echo "error: install them with: apt-get install$missing" >&2
+                echo "       (or run with COST_PLANNER_INSTALL_DEPS=1 to let make run install them)" >&2
+                exit 1
+            fi
+        fi
         if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
             echo "error: not root and no sudo; install them yourself: apt-get install$missing" >&2
             exit 1
