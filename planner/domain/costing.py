@@ -19,7 +19,7 @@ from planner.domain.money import (  # noqa: F401  (re-exported: the engine's rou
     foot_to,
     money,
 )
-from planner.domain.plan import FlatMultiplier, Forecast, Line, Plan
+from planner.domain.plan import FlatMultiplier, Forecast, Line, Plan, ServiceTier
 from planner.domain.prices import (  # noqa: F401  (re-exported: the engine's price rules)
     PriceLookup,
     UnitPrices,
@@ -262,6 +262,10 @@ def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: l
         ))
 
     def stages(rt: Decimal) -> tuple[Decimal, ...]:
+        if not P and not b and not has_tier and not off and len(sizes) == 1:
+            # a request with no lever that prices it differently: every step costs the same
+            one = request_cost(prices[0][0], sizes[0][1], O, reasoning_tokens=rt) + fee
+            return one, one, one, one, one
         totals = [ZERO] * 5
         for (w, size), (std, bat, tiered_p, off_p) in zip(sizes, prices, strict=True):
             plain = request_cost(std, size, O, reasoning_tokens=rt) + fee
@@ -291,6 +295,39 @@ def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: l
     return out
 
 
+def _untouched(line: Line, ctx: LineContext) -> bool:
+    """A line no lever, multiplier or overhead touches: every step of it costs the same."""
+    return not (line.routing or line.response_cache_hit_rate or line.semantic_cache_hit_rate
+                or line.prompt_cache.prefix_tokens or line.batch_share or line.off_peak_share
+                or line.service_tier is not ServiceTier.STANDARD
+                or ctx.multipliers or ctx.retry_overhead or ctx.platform_fee)
+
+
+#: the waterfall of a line no lever touches
+_NO_STEPS = tuple(Step(k, LEVER_LABELS[k], ZERO) for k in LEVER_ORDER if k not in OPTIONAL_LEVERS)
+
+
+def _plain_line(index: int, line: Line, m: ModelPrice, st: _Stages, rate: Decimal, notices: list[str]) -> LineResult:
+    """cost_line for a line no lever touches (most lines of a first draft): the same figures
+    as the general path, without working out steps that cannot differ."""
+    R = line.requests_per_month
+    amount = _amount(R * st.plain * rate)
+    return LineResult(
+        index=index,
+        name=line.name,
+        requests=R,
+        billable_requests=R,
+        baseline=amount,
+        after=dict.fromkeys(LEVER_ORDER, amount),
+        optimized=amount,
+        optimized_low=_amount(R * st.final_low * rate) if st.final_low != st.final else amount,
+        optimized_high=_amount(R * st.final_high * rate) if st.final_high != st.final else amount,
+        steps=_NO_STEPS,
+        by_model={m.id: amount},
+        notices=tuple(dict.fromkeys(notices)),
+    )
+
+
 def cost_line(index: int, line: Line, ctx: LineContext) -> LineResult:
     """One line through the levers, in order: app caches, routing, prompt caching, batch,
     service tier, off-peak hours, then the flat multipliers, retry overhead and platform
@@ -308,6 +345,8 @@ def cost_line(index: int, line: Line, ctx: LineContext) -> LineResult:
 
     own = model(line.model)
     own_stages = _route_stages(own, line, ctx.batch_discount, notices)
+    if _untouched(line, ctx):
+        return _plain_line(index, line, own, own_stages, ctx.rate, notices)
     c = [R * own_stages.plain, R1 * own_stages.plain] + [ZERO] * 6
     low = high = ZERO
     by_model: dict[str, Decimal] = {}
