@@ -17,7 +17,8 @@ from planner.domain.plan import Currency, Plan
 from planner.formatting import fmt_money
 from planner.io.catalog_files import load_effective
 from planner.io.export_pdf import ExportCancelled, export_pdf
-from planner.io.export_table import ExportData, build_export
+from planner.io.export_sections import build_export
+from planner.io.export_table import ExportData
 from planner.io.plan_files import open_plan
 from tests.conftest import REPO
 
