@@ -78,6 +78,18 @@ def remove_stale_temp_files(folder: Path, *, older_than: float = STALE_AFTER) ->
     return removed
 
 
+def remove_stale_user_temp_files() -> list[Path]:
+    """Temp files a killed run left in the user's own folders (data, autosaves, config,
+    cache); for the window's start-up."""
+    from planner import paths
+
+    removed: list[Path] = []
+    for folder in (paths.user_data_dir(), paths.autosave_dir(), paths.user_config_dir(),
+                   paths.user_cache_dir()):
+        removed += remove_stale_temp_files(folder)
+    return removed
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
