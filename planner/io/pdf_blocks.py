@@ -131,6 +131,8 @@ class Table:
     cols: Sequence[TableCol]
     rows: Sequence[Sequence[str]]
     total: Sequence[str] | None = None
+    #: what follows (a remark on the table) stays with the table's last part
+    keep_with_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,11 +198,11 @@ class Measurer:
         height = doc.size().height()
         bounds = _row_bounds(doc, tables[0]) if tables else []
         if len(bounds) < 2:
-            return Measured(Block(height), doc)
+            return Measured(Block(height, keep_with_next=t.keep_with_next), doc)
         # bounds[0] is below the header row; a part may end below any data row but the last
         header = bounds[0] + RULE_CLEARANCE
         cuts = tuple(b + RULE_CLEARANCE for b in bounds[1:-1] if b + RULE_CLEARANCE < height)
-        return Measured(Block(height, cuts, header), doc)
+        return Measured(Block(height, cuts, header, keep_with_next=t.keep_with_next), doc)
 
     def _chart(self, c: Chart) -> Measured:
         size = chart_size(c.item)

@@ -17,7 +17,7 @@ from planner.io.pdf_blocks import Html, Item, Table, TableCol, esc
 
 DASH = "—"
 #: space above a table's heading (CSS px)
-H3_SPACE = 22.0
+H3_SPACE = 16.0
 
 
 class Fmt:
@@ -89,7 +89,7 @@ class View:
 
 def spec_table(
     spec: Spec, views: Sequence[View], rows: Sequence[Any], f: Fmt,
-    total: Sequence[str] | None = None,
+    total: Sequence[str] | None = None, *, keep_with_next: bool = False,
 ) -> Table:
     """A table over `spec`: the viewed columns with their short headers, numbers on the right."""
     cols = [column(spec, v.key) for v in views]
@@ -102,7 +102,7 @@ def spec_table(
          for c, v in zip(cols, views, strict=True)]
         for r in rows
     ]
-    return Table(head, cells, total)
+    return Table(head, cells, total, keep_with_next)
 
 
 def heading(text: str, intro: str = "") -> list[Item]:

@@ -151,15 +151,15 @@ def prices_used(d: ExportData, f: Fmt) -> list[Item]:
     """Each model's prices in force (USD per 1M tokens) and where they came from."""
     views = [
         View("name", 19, lambda m: f'{esc(m.name)}<br/><span class="small">{esc(m.id)}</span>'),
-        View("input", 7),
+        View("input", 6),
         View("output", 8),
-        View("cache_read", 7),
-        View("cache_write_effective", 7),
-        View("batch_input_effective", 7),
+        View("cache_read", 6),
+        View("cache_write_effective", 6),
+        View("batch_input_effective", 6),
         View("batch_output_effective", 10,
              lambda m: f'{f.price(m.batch_output_effective)}<br/><span class="small">'
                        f"{esc(m.batch_text)}</span>"),
-        View("source", 35, _source_cell),
+        View("source", 39, _source_cell),
     ]
     return [*heading("Prices used (USD per 1M tokens)"),
             spec_table(price_columns(), views, d.by_model, f)]
@@ -183,7 +183,7 @@ def multipliers(d: ExportData, f: Fmt) -> list[Item]:
                           "Savings on every line’s optimized cost, applied one after another: "
                           "expected for the budget, high savings for the best case, low savings "
                           "for the worst case."),
-                 spec_table(multiplier_columns(), views, on, f)]
+                 spec_table(multiplier_columns(), views, on, f, keep_with_next=bool(off))]
     else:
         items = [Html('<h3>Flat multipliers</h3><p class="muted">None enabled.</p>',
                       space_before=H3_SPACE)]
