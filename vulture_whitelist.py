@@ -17,6 +17,14 @@ used.prec
 # ExportRow fields, read by name through the export columns
 used.price_input
 used.price_output
+used.model_name
+used.of_baseline
+used.cache_write_effective
+used.batch_input_effective
+used.long_context_tokens
+used.pinned_text
+used.enabled_text
+used.over_budget_text
 
 # urllib: the opener calls the handlers' protocol and redirect methods
 used.https_open

@@ -520,6 +520,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the plan as CSV, XLSX and/or the PDF budget (the same files the app writes)."""
     import os
 
+    from planner.io.export_job import ExportTargets, run_export
+    from planner.io.file_names import safe_file_name
+
     catalog = _load_catalog(args.catalog)
     path = _plan_path(args.plan)
     plan = open_plan(path)
@@ -529,18 +532,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     def target(value: str | None, suffix: str) -> Path | None:
         if value is None:
             return None
-        return Path(value) if value else Path.cwd() / f"{stem}{suffix}"
+        return Path(value) if value else Path.cwd() / safe_file_name(stem, suffix)
 
-    csv_path, xlsx_path, pdf_path = target(args.csv, ".csv"), target(args.xlsx, ".xlsx"), target(args.pdf, ".pdf")
-    if not (csv_path or xlsx_path or pdf_path):
+    targets = ExportTargets(target(args.csv, ".csv"), target(args.xlsx, ".xlsx"),
+                            target(args.pdf, ".pdf"), args.page_size)
+    if not targets.paths():
         raise UsageError("say what to write: --csv, --xlsx and/or --pdf (each optionally with a file name)")
-    if pdf_path:
+    charts = None
+    if targets.pdf:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from planner.ui.export_actions import ExportRequest, export_plan
+        if not args.no_charts:
+            from planner.ui.export_actions import chart_source
 
-    req = ExportRequest(csv=csv_path, xlsx=xlsx_path, pdf=pdf_path, page_size=args.page_size, charts=not args.no_charts)
+            charts = chart_source(plan, result, catalog)
     try:
-        written = export_plan(plan, result, catalog, req)
+        written = run_export(plan, catalog, targets, result=result, charts=charts)
     except OSError as e:
         raise InputError(f"{e.filename or ''}: could not write ({e.strerror or e})") from None
     sm = result.summary()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,13 +14,22 @@ from planner.formatting import plain_money
 from planner.io.atomic import write_bytes_atomic
 from planner.io.export_table import Column, ExportData, Kind, plain
 
-#: A text cell starting with one of these would be read by a spreadsheet as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: A text cell whose first non-blank character is one of these (or its full-width or small
+#: form: "＝", "﹦", ...) would be read by a spreadsheet as a formula.
+FORMULA_TRIGGERS = frozenset("=+-@")
+#: A cell starting with one of these is neutralized whatever follows.
+CONTROL_STARTS = ("\t", "\r", "\n")
 
 
 def safe_text(text: str) -> str:
-    """Prefix a single quote to text a spreadsheet would otherwise run as a formula."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    """Prefix a single quote to text a spreadsheet would otherwise run as a formula: a formula
+    character first, or after leading blanks, in its ASCII, full-width or small form."""
+    if text.startswith(CONTROL_STARTS):
+        return "'" + text
+    rest = text.lstrip()
+    if rest and unicodedata.normalize("NFKC", rest[0]) in FORMULA_TRIGGERS:
+        return "'" + text
+    return text
 
 
 def cell_text(value: Any, kind: Kind, currency: str = "USD") -> str:
@@ -31,6 +41,8 @@ def cell_text(value: Any, kind: Kind, currency: str = "USD") -> str:
         return safe_text(str(value))
     if kind is Kind.DATE:
         return value.isoformat() if isinstance(value, date) else safe_text(str(value))
+    if isinstance(value, str):
+        return safe_text(value)
     if not isinstance(value, Decimal):
         value = Decimal(str(value))
     if kind is Kind.MONEY:
@@ -57,5 +69,6 @@ def csv_text(data: ExportData) -> str:
 
 
 def export_csv(data: ExportData, path: Path) -> None:
-    """Write the CSV atomically, UTF-8 with a BOM so Excel reads the encoding right."""
+    """Write the CSV atomically, UTF-8 with a BOM so Excel reads the encoding right; the bytes
+    on disk are counted before the file replaces `path`."""
     write_bytes_atomic(Path(path), csv_text(data).encode("utf-8-sig"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +18,17 @@ from xlsxwriter.worksheet import Worksheet
 from planner.domain.currency import minor_digits
 from planner.formatting import currency_affixes
 from planner.io.atomic import write_bytes_atomic
-from planner.io.export_table import ExportData, Kind
+from planner.io.export_table import (
+    ExportData,
+    Kind,
+    Spec,
+    forecast_columns,
+    model_cost_columns,
+    multiplier_columns,
+    price_columns,
+    values,
+    waterfall_columns,
+)
 
 WORKBOOK_OPTIONS = {
     "in_memory": True,
@@ -25,23 +37,6 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
-
-#: Column widths (characters) of the Plan sheet by column key.
-PLAN_WIDTHS = {
-    "name": 28,
-    "requests": 14,
-    "input_tokens": 12,
-    "output_tokens": 12,
-    "model_name": 22,
-    "model_id": 30,
-    "routing": 44,
-    "cached_prefix": 12,
-    "baseline": 16,
-    "optimized": 16,
-    "notes": 40,
-}
-DEFAULT_WIDTH = 13
-
 
 def money_format(currency: str, places: int | None = None) -> str:
     """The number format of an amount: the currency's minor digits (or `places`) and its
@@ -78,6 +73,7 @@ class _Formats:
         Kind.COUNT: "#,##0",
         Kind.PRICE: "0.00####",
         Kind.RATE: "0.0#%",
+        Kind.SHARE: "0.0#%",
         Kind.DATE: "yyyy-mm-dd",
     }
 
@@ -140,36 +136,57 @@ def _headers(ws: Worksheet, row: int, headers: list[str], fmts: _Formats) -> Non
         ws.write_string(row, col, h, fmts.header)
 
 
+def _widths(ws: Worksheet, spec: Spec) -> None:
+    for c, col in enumerate(spec):
+        ws.set_column(c, c, col.width)
+
+
+def _table(
+    ws: Worksheet, row: int, spec: Spec, rows: Sequence[Any], fmts: _Formats
+) -> tuple[int, int]:
+    """The spec's header at `row`, then one typed row per item; returns (first, last) data rows
+    (last < first when there are none)."""
+    _headers(ws, row, [c.header for c in spec], fmts)
+    first = row + 1
+    for r, item in enumerate(rows, start=first):
+        for c, (col, value) in enumerate(zip(spec, values(spec, item), strict=True)):
+            _write(ws, r, c, value, col.kind, fmts)
+    return first, first + len(rows) - 1
+
+
+def _total_row(
+    ws: Worksheet, row: int, spec: Spec, total: Any, summed: Sequence[str],
+    span: tuple[int, int], fmts: _Formats,
+) -> None:
+    """A bold total row: SUM formulas (with their values cached) in the `summed` columns."""
+    for c, col in enumerate(spec):
+        value = total.value(col.key)
+        if col.key in summed:
+            _sum_formula(ws, row, c, span[0], span[1], value, fmts.get(col.kind, True))
+        else:
+            _write(ws, row, c, value, col.kind, fmts, total=True)
+
+
 # ---------------------------------------------------------------------------------------
 
 
 def _plan_sheet(wb: Workbook, data: ExportData, fmts: _Formats) -> None:
     ws = wb.add_worksheet("Plan")
     t = data.table
-    _headers(ws, 0, t.headers(), fmts)
     ws.set_row(0, 42)
-    for r, row in enumerate(t.rows, start=1):
-        for c, (col, value) in enumerate(zip(t.columns, t.row_values(row), strict=True)):
-            _write(ws, r, c, value, col.kind, fmts)
-    last = len(t.rows)
-    total_row = last + 1
-    for c, col in enumerate(t.columns):
-        value = t.total.value(col.key)
-        if col.key in t.total.SUMMED:
-            _sum_formula(ws, total_row, c, 1, last, value, fmts.get(col.kind, True))
-        else:
-            _write(ws, total_row, c, value, col.kind, fmts, total=True)
-    for c, col in enumerate(t.columns):
-        ws.set_column(c, c, PLAN_WIDTHS.get(col.key, DEFAULT_WIDTH))
+    first, last = _table(ws, 0, t.columns, t.rows, fmts)
+    _total_row(ws, last + 1, t.columns, t.total, t.total.SUMMED, (first, last), fmts)
+    _widths(ws, t.columns)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(last, 0), len(t.columns) - 1)
 
 
-def _summary_sheet(wb: Workbook, data: ExportData, fmts: _Formats) -> None:
-    ws = wb.add_worksheet("Summary")
-    ws.set_column(0, 0, 44)
-    ws.set_column(1, 1, 18)
-    ws.set_column(2, 2, 40)
+def _section(ws: Worksheet, row: int, title: str, fmts: _Formats) -> int:
+    ws.write_string(row, 0, title, fmts.section)
+    return row + 1
+
+
+def _summary_items(ws: Worksheet, data: ExportData, fmts: _Formats) -> int:
     _headers(ws, 0, ["Item", "Value", "Note"], fmts)
     row = 1
     for item in data.summary:
@@ -178,70 +195,55 @@ def _summary_sheet(wb: Workbook, data: ExportData, fmts: _Formats) -> None:
         if item.note:
             ws.write_string(row, 2, item.note, fmts.note)
         row += 1
+    return row
 
-    row += 1
-    ws.write_string(row, 0, f"Savings waterfall ({data.currency}/month)", fmts.section)
-    row += 1
-    _headers(ws, row, ["Step", f"Amount ({data.currency}/month)", "Note"], fmts)
-    row += 1
-    base_row = row
-    steps: list[int] = []
-    for w in data.waterfall:
-        ws.write_string(row, 0, w.label, fmts.label)
-        if w.role == "end":
-            b = xl_rowcol_to_cell(base_row, 1)
-            if steps:
-                first, last = xl_rowcol_to_cell(steps[0], 1), xl_rowcol_to_cell(steps[-1], 1)
-                formula = f"={b}-SUM({first}:{last})"
-            else:
-                formula = f"={b}"
-            ws.write_formula(row, 1, formula, fmts.get(Kind.MONEY, True), _num(w.amount))
-            ws.write_string(row, 2, "baseline minus the savings", fmts.note)
+
+def _waterfall(ws: Worksheet, row: int, data: ExportData, fmts: _Formats) -> int:
+    """The waterfall table; its end row is a formula: the baseline minus the steps."""
+    spec = waterfall_columns(data.currency)
+    row = _section(ws, row, f"Savings waterfall ({data.currency}/month)", fmts)
+    first, last = _table(ws, row, spec, data.waterfall, fmts)
+    amount = [c.key for c in spec].index("amount")
+    steps = [r for r, w in enumerate(data.waterfall, start=first) if w.role == "step"]
+    for r, w in enumerate(data.waterfall, start=first):
+        if w.role != "end":
+            continue
+        b = xl_rowcol_to_cell(first, amount)
+        formula = f"={b}"
+        if steps:
+            s0, s1 = xl_rowcol_to_cell(steps[0], amount), xl_rowcol_to_cell(steps[-1], amount)
+            formula = f"={b}-SUM({s0}:{s1})"
+        ws.write_formula(r, amount, formula, fmts.get(Kind.MONEY, True), _num(w.amount))
+    return last + 1
+
+
+def _cost_by_model(ws: Worksheet, row: int, data: ExportData, fmts: _Formats) -> int:
+    spec = model_cost_columns(data.currency)
+    row = _section(ws, row, f"Cost by model ({data.currency}/month, expected)", fmts)
+    first, last = _table(ws, row, spec, data.by_model, fmts)
+    ws.write_string(last + 1, 0, "Total", fmts.get(Kind.TEXT, True))
+    for c, col in enumerate(spec[1:], start=1):
+        if col.key == "monthly":
+            _sum_formula(ws, last + 1, c, first, last, data.monthly_expected,
+                         fmts.get(Kind.MONEY, True))
         else:
-            _write(ws, row, 1, w.amount, Kind.MONEY, fmts)
-            if w.role == "step":
-                steps.append(row)
-                ws.write_string(row, 2, "saving (negative: costs more)", fmts.note)
-        row += 1
+            ws.write_blank(last + 1, c, None, fmts.get(Kind.TEXT, True))
+    return last + 2
 
-    row += 1
-    ws.write_string(row, 0, f"Cost by model ({data.currency}/month, expected)", fmts.section)
-    row += 1
-    _headers(ws, row, ["Model", f"Expected ({data.currency}/month)", "Model ID"], fmts)
-    row += 1
-    first = row
-    for m in data.by_model:
-        ws.write_string(row, 0, m.name, fmts.label)
-        _write(ws, row, 1, m.monthly, Kind.MONEY, fmts)
-        ws.write_string(row, 2, m.id, fmts.label)
-        row += 1
-    ws.write_string(row, 0, "Total", fmts.get(Kind.TEXT, True))
-    _sum_formula(
-        ws,
-        row,
-        1,
-        first,
-        row - 1,
-        sum((m.monthly for m in data.by_model), Decimal(0)),
-        fmts.get(Kind.MONEY, True),
-    )
-    ws.write_blank(row, 2, None, fmts.get(Kind.TEXT, True))
-    row += 2
 
-    notes = _notes(data)
+def _summary_sheet(wb: Workbook, data: ExportData, fmts: _Formats) -> None:
+    ws = wb.add_worksheet("Summary")
+    row = _summary_items(ws, data, fmts)
+    row = _waterfall(ws, row + 1, data, fmts)
+    row = _cost_by_model(ws, row + 1, data, fmts)
+    notes = data.note_lines()
     if notes:
-        ws.write_string(row, 0, "Notes", fmts.section)
-        row += 1
+        row = _section(ws, row + 1, "Notes", fmts)
         for n in notes:
             ws.write_string(row, 0, n, fmts.label)
             row += 1
-
-
-def _notes(data: ExportData) -> list[str]:
-    out = [p for p in data.notes.splitlines() if p.strip()]
-    out += [f"{name}: {note}" for name, note in data.line_notes]
-    out += [f"Note: {n}" for n in data.notices]
-    return out
+    for c, w in enumerate((44, 18, 40, 14, 30)):
+        ws.set_column(c, c, w)
 
 
 def _assumptions_sheet(wb: Workbook, data: ExportData, fmts: _Formats) -> None:
@@ -255,108 +257,24 @@ def _assumptions_sheet(wb: Workbook, data: ExportData, fmts: _Formats) -> None:
     for r, (label, value, kind) in enumerate(facts):
         ws.write_string(r, 0, label, fmts.label)
         _write(ws, r, 1, value, kind, fmts)
-    row = len(facts) + 1
-    ws.write_string(row, 0, "Prices used (USD per 1M tokens)", fmts.section)
-    row += 1
-    headers = [
-        "Model",
-        "Model ID",
-        "Provider",
-        "Input (USD/1M)",
-        "Output (USD/1M)",
-        "Cache read (USD/1M)",
-        "Cache write (USD/1M)",
-        "Batch input (USD/1M)",
-        "Batch output (USD/1M)",
-        "Batch pricing",
-        "Long-context threshold (tokens)",
-        "Long-context input (USD/1M)",
-        "Long-context output (USD/1M)",
-        "Source",
-        "Source URL",
-        "Price as of",
-        "Pinned in plan",
-    ]
-    _headers(ws, row, headers, fmts)
-    row += 1
-    for m in data.by_model:
-        cells: list[tuple[Any, Kind]] = [
-            (m.name, Kind.TEXT),
-            (m.id, Kind.TEXT),
-            (m.provider, Kind.TEXT),
-            (m.input, Kind.PRICE),
-            (m.output, Kind.PRICE),
-            (m.cache_read, Kind.PRICE),
-            (m.cache_write_effective, Kind.PRICE),
-            (m.batch_input_effective, Kind.PRICE),
-            (m.batch_output_effective, Kind.PRICE),
-            (m.batch_text, Kind.TEXT),
-            (Decimal(m.long_context_threshold) if m.long_context_threshold else None, Kind.COUNT),
-            (m.long_context_input, Kind.PRICE),
-            (m.long_context_output, Kind.PRICE),
-            (m.source, Kind.TEXT),
-            (m.source_url, Kind.TEXT),
-            (m.as_of, Kind.DATE),
-            ("yes" if m.pinned else "no", Kind.TEXT),
-        ]
-        for c, (value, kind) in enumerate(cells):
-            _write(ws, row, c, value, kind, fmts)
-        row += 1
-
-    row += 1
-    ws.write_string(row, 0, "Flat multipliers (savings as fractions)", fmts.section)
-    row += 1
-    _headers(ws, row, ["Multiplier", "Enabled", "Low", "Expected", "High", "Note"], fmts)
-    row += 1
-    for mult in data.multipliers:
-        cells = [
-            (mult.name, Kind.TEXT),
-            ("on" if mult.enabled else "off", Kind.TEXT),
-            (mult.low, Kind.RATE),
-            (mult.expected, Kind.RATE),
-            (mult.high, Kind.RATE),
-            (mult.note, Kind.TEXT),
-        ]
-        for c, (value, kind) in enumerate(cells):
-            _write(ws, row, c, value, kind, fmts)
-        row += 1
+    row = _section(ws, len(facts) + 1, "Prices used (USD per 1M tokens)", fmts)
+    _, last = _table(ws, row, price_columns(), data.by_model, fmts)
+    row = _section(ws, last + 2, "Flat multipliers (savings as fractions)", fmts)
+    _, last = _table(ws, row, multiplier_columns(), data.multipliers, fmts)
     if not data.multipliers:
-        ws.write_string(row, 0, "none", fmts.note)
-
-    widths = [24, 30, 12, 11, 11, 11, 11, 11, 11, 20, 14, 12, 12, 44, 30, 12, 10]
-    ws.set_column(0, 0, 34)
-    for c, w in enumerate(widths[1:], start=1):
-        ws.set_column(c, c, w)
+        ws.write_string(last + 1, 0, "none", fmts.note)
+    _widths(ws, price_columns())
 
 
 def _forecast_sheet(wb: Workbook, data: ExportData, fmts: _Formats) -> None:
     ws = wb.add_worksheet("Forecast")
     cur = data.currency
-    headers = [
-        "Month",
-        "Requests",
-        f"Baseline ({cur})",
-        f"Low ({cur})",
-        f"Expected ({cur})",
-        f"High ({cur})",
-        "Over budget",
-    ]
-    _headers(ws, 0, headers, fmts)
+    spec = forecast_columns(cur)
     ws.set_row(0, 30)
-    keys = ("requests", "baseline", "low", "expected", "high")
-    kinds = (Kind.COUNT, Kind.MONEY, Kind.MONEY, Kind.MONEY, Kind.MONEY)
-    for r, m in enumerate(data.forecast, start=1):
-        ws.write_string(r, 0, m.label, fmts.label)
-        for c, (k, kind) in enumerate(zip(keys, kinds, strict=True), start=1):
-            _write(ws, r, c, getattr(m, k), kind, fmts)
-        ws.write_string(r, 6, "yes" if m.over_budget else "", fmts.label)
-    last = len(data.forecast)
-    total = last + 1
-    ws.write_string(total, 0, data.forecast_total.label, fmts.get(Kind.TEXT, True))
-    for c, (k, kind) in enumerate(zip(keys, kinds, strict=True), start=1):
-        _sum_formula(ws, total, c, 1, last, getattr(data.forecast_total, k), fmts.get(kind, True))
-    ws.write_blank(total, 6, None, fmts.get(Kind.TEXT, True))
-    row = total + 2
+    first, last = _table(ws, 0, spec, data.forecast, fmts)
+    summed = ("requests", "baseline", "low", "expected", "high")
+    _total_row(ws, last + 1, spec, data.forecast_total, summed, (first, last), fmts)
+    row = last + 3
     settings: list[tuple[str, Any, Kind]] = [
         ("Monthly volume growth (fraction)", data.monthly_growth, Kind.RATE),
         ("Yearly price trend (fraction)", data.yearly_price_trend, Kind.RATE),
@@ -367,9 +285,7 @@ def _forecast_sheet(wb: Workbook, data: ExportData, fmts: _Formats) -> None:
         ws.write_string(row, 0, label, fmts.label)
         _write(ws, row, 1, value, kind, fmts)
         row += 1
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 5, 15)
-    ws.set_column(6, 6, 11)
+    _widths(ws, spec)
     ws.freeze_panes(1, 1)
 
 
@@ -395,6 +311,18 @@ def xlsx_bytes(data: ExportData) -> bytes:
     return buf.getvalue()
 
 
+def check_xlsx(path: Path) -> None:
+    """ValueError unless `path` is a readable workbook (a zip whose members all read back)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            bad = z.testzip()
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, EOFError) as e:
+        raise ValueError(f"the workbook written is not readable ({e})") from e
+    if bad is not None or "xl/workbook.xml" not in names:
+        raise ValueError("the workbook written is not readable (a damaged part)")
+
+
 def export_xlsx(data: ExportData, path: Path) -> None:
-    """Build the workbook in memory and write it atomically."""
-    write_bytes_atomic(Path(path), xlsx_bytes(data))
+    """Build the workbook in memory and write it atomically, checked as a readable zip."""
+    write_bytes_atomic(Path(path), xlsx_bytes(data), verify=check_xlsx)

@@ -146,7 +146,10 @@ def _give_up(win: MainWindow) -> None:
 def _started(win: MainWindow, argv: list[str]) -> None:
     """Once the window is complete: keep the first paint file current, offer an autosaved
     plan back, open the plan file given on the command line."""
+    from planner.io.atomic import remove_stale_user_temp_files
+
     win.update_first_paint()
+    remove_stale_user_temp_files()
     files = [a for a in argv[1:] if Path(a).suffix.lower() in (".costplan", ".json")]
     recovered = win.offer_recovery()
     if files and not recovered:

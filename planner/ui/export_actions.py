@@ -1,4 +1,6 @@
-"""Exporting a plan to CSV, XLSX and the PDF budget: one path for the app and the command line."""
+"""File > Export in the window: the charts the PDF carries (drawn by the window's chart code)
+and the window's progress callback; the export itself is planner.io.export_job's, as on the
+command line."""
 
 from __future__ import annotations
 
@@ -11,10 +13,7 @@ from planner.domain.catalog import Catalog
 from planner.domain.costing import PlanResult
 from planner.domain.plan import Plan
 from planner.domain.ranking import Ranking, rank
-from planner.io.export_csv import export_csv
-from planner.io.export_pdf import export_pdf
-from planner.io.export_table import ExportData, build_export
-from planner.io.export_xlsx import export_xlsx
+from planner.io.export_job import ChartSource, ExportTargets, run_export
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,22 @@ class ExportRequest:
     pdf: Path | None = None
     page_size: str = "A4"
     charts: bool = True
+
+
+def chart_source(
+    plan: Plan, result: PlanResult, catalog: Catalog, ranking: Ranking | None = None
+) -> ChartSource:
+    """The PDF's charts (cost by line, waterfall, forecast), rendered off screen when asked."""
+
+    def draw() -> list:
+        from planner.io.export_pdf import ensure_app
+        from planner.ui.charts.charts_tab import chart_images
+
+        ensure_app()
+        return chart_images(plan, result, catalog,
+                            ranking or rank(catalog, catalog.default_quality_metric))
+
+    return draw
 
 
 def export_plan(
@@ -36,25 +51,16 @@ def export_plan(
     progress: Callable[[int, int], bool] | None = None,
     exported_at: datetime | None = None,
 ) -> list[Path]:
-    """Write the requested files; returns their paths. The PDF carries the cost-by-line,
-    waterfall and forecast charts (rendered off screen; needs a QApplication)."""
-    data: ExportData = build_export(plan, catalog, result, exported_at=exported_at or datetime.now())
-    written: list[Path] = []
-    if request.csv:
-        export_csv(data, request.csv)
-        written.append(request.csv)
-    if request.xlsx:
-        export_xlsx(data, request.xlsx)
-        written.append(request.xlsx)
-    if request.pdf:
-        charts = []
-        if request.charts and plan.lines:
-            from planner.io.export_pdf import ensure_app
-            from planner.ui.charts.charts_tab import chart_images
+    """Write the requested files through the export job; returns their paths. `progress(done,
+    total)` returning False cancels (ExportCancelled). The PDF carries the charts."""
+    stop = False
 
-            ensure_app()
-            ranking = ranking or rank(catalog, catalog.default_quality_metric)
-            charts = chart_images(plan, result, catalog, ranking)
-        export_pdf(data, request.pdf, page_size=request.page_size, charts=charts, progress=progress)
-        written.append(request.pdf)
-    return written
+    def on_progress(done: int, total: int) -> None:
+        nonlocal stop
+        if progress is not None and progress(done, total) is False:
+            stop = True
+
+    charts = chart_source(plan, result, catalog, ranking) if request.charts else None
+    targets = ExportTargets(request.csv, request.xlsx, request.pdf, request.page_size)
+    return run_export(plan, catalog, targets, result=result, charts=charts,
+                      progress=on_progress, cancelled=lambda: stop, exported_at=exported_at)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from planner import __version__, paths
 from planner.domain.errors import InputError
+from planner.io.file_names import safe_file_name
 from planner.ui.models_tab import ModelsTab
 
 if TYPE_CHECKING:
@@ -503,7 +504,7 @@ class MainWindow(QMainWindow):
 
         if self.doc is None:
             return False
-        start = self.doc.path or Path.home() / f"{self.doc.plan.name}{PLAN_SUFFIX}"
+        start = self.doc.path or Path.home() / safe_file_name(self.doc.plan.name, PLAN_SUFFIX)
         chosen, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(start), PLAN_FILTER)
         if not chosen:
             return False
@@ -540,7 +541,7 @@ class MainWindow(QMainWindow):
         if doc is None or doc.result is None:
             QMessageBox.warning(self, APP_TITLE, doc.error if doc is not None and doc.error else "There is no plan to export.")
             return None
-        base = (doc.path.with_suffix(suffix) if doc.path else Path.home() / f"{doc.plan.name}{suffix}")
+        base = (doc.path.with_suffix(suffix) if doc.path else Path.home() / safe_file_name(doc.plan.name, suffix))
         chosen, flt = QFileDialog.getSaveFileName(self, title, str(base), filters)
         if not chosen:
             return None

@@ -18,7 +18,8 @@ from planner.domain.costing import compute
 from planner.domain.plan import Currency, Plan
 from planner.io.catalog_files import load_effective
 from planner.io.export_csv import csv_text, export_csv, safe_text
-from planner.io.export_table import ExportData, build_export
+from planner.io.export_sections import build_export
+from planner.io.export_table import ExportData
 from planner.io.plan_files import open_plan
 from tests.conftest import REPO
 

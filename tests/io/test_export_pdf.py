@@ -17,7 +17,8 @@ from planner.domain.plan import Currency, Plan
 from planner.formatting import fmt_money
 from planner.io.catalog_files import load_effective
 from planner.io.export_pdf import ExportCancelled, export_pdf
-from planner.io.export_table import ExportData, build_export
+from planner.io.export_sections import build_export
+from planner.io.export_table import ExportData
 from planner.io.plan_files import open_plan
 from tests.conftest import REPO
 
@@ -231,3 +232,18 @@ def test_yen_budget_shows_whole_yen(qapp, tmp_path: Path):
     # $165.00 x 150 = ¥24,750 a month, ¥297,000 a year
     assert "¥24,750" in first and "¥297,000" in first
     assert "¥24,750.00" not in first
+
+
+def test_pdf_tables_read_the_column_spec_short_headers(qapp, tmp_path: Path, monkeypatch):
+    from planner.io import pdf_sections
+    from planner.io.export_table import Column, price_columns
+
+    spec = tuple(
+        Column(c.key, c.header, c.kind, "Cachewrite per M", c.width) if c.key == "cache_write_effective" else c
+        for c in price_columns()
+    )
+    monkeypatch.setattr(pdf_sections, "price_columns", lambda: spec)
+    out = tmp_path / "spec.pdf"
+    export_pdf(export_data(open_plan(EXAMPLES / "product-suite.costplan")), out)
+    text = squash(" ".join(page_texts(out)))
+    assert "Cachewritep" in text and squash("Baseline (USD/mo)") in text

@@ -56,3 +56,19 @@ def test_cancelling_the_pdf_writes_nothing(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
     assert not win.export_pdf(tmp_path / "x.pdf", "A4")
     assert list(tmp_path.glob("*.pdf")) == [] and list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_default_export_and_save_paths_stay_in_the_home_folder(qtbot, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    win = window(qtbot, tmp_path)
+    win.doc.plan.name = "../../etc/cron.d/x"
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, *_a: (asked.append(start), ("", ""))[1])
+    assert not win.export_file("csv")
+    assert not win.export_pdf()
+    win.save_as()
+    assert len(asked) == 3
+    for start in asked:
+        assert Path(start).parent == Path.home() and ".." not in Path(start).name
+    assert Path(asked[0]).name == "_._etc_cron.d_x.csv"
