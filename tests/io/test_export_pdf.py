@@ -74,8 +74,8 @@ def test_text_is_selectable_and_complete(suite_pdf):
     assert len(texts) == pages == len(PdfReader(out).pages)
     everything = " ".join(texts)
     assert texts[0].count("Product suite") >= 1
-    assert fmt_money(data.monthly_expected, "USD") == "$524.29"
-    assert "$524.29" in texts[0]
+    assert fmt_money(data.monthly_expected, "USD") == "$551.64"
+    assert "$551.64" in texts[0]
     assert fmt_money(data.annual_run_rate, "USD") in texts[0] and "annual run-rate" in texts[0].lower()
     assert fmt_money(data.next_12_months, "USD") in texts[0] and "next 12 months" in texts[0].lower()
     for line in data.table.rows:

@@ -288,7 +288,7 @@ def test_money_in_the_job_is_the_summary_s(tmp_path):
     plan, cat = open_plan(SUITE), load_effective().catalog
     run_export(plan, cat, ExportTargets(csv=tmp_path / "b.csv"))
     last = (tmp_path / "b.csv").read_text(encoding="utf-8-sig").splitlines()[-1]
-    assert "524.29" in last.split(",") and Decimal("524.29") == compute(plan, cat).summary().optimized
+    assert "551.64" in last.split(",") and Decimal("551.64") == compute(plan, cat).summary().optimized
 
 
 def test_stale_temp_files_in_the_user_folders(tmp_path, monkeypatch):

@@ -115,7 +115,7 @@ def test_plan_totals_are_sum_formulas_with_cached_values(suite):
         assert sum(rows, Decimal(0)) == cached
     assert Decimal(
         cells[f"{col_letter(headers, 'Optimized (USD/month)')}{total_row}"].find("m:v", NS).text
-    ) == Decimal("524.29")
+    ) == Decimal("551.64")
 
 
 def test_numbers_are_numbers_and_text_is_text(suite):
@@ -179,15 +179,15 @@ def test_summary_and_assumptions_content(suite):
         book.text(c): ref for ref, c in summary.items() if ref.startswith("A") and c.get("t") == "s"
     }
     ref = labels["Monthly expected (USD)"]
-    assert Decimal(summary["B" + ref[1:]].find("m:v", NS).text) == Decimal("524.29")
+    assert Decimal(summary["B" + ref[1:]].find("m:v", NS).text) == Decimal("551.64")
     annual = labels["Annual run-rate (USD, 12 x monthly expected)"]
-    assert Decimal(summary["B" + annual[1:]].find("m:v", NS).text) == Decimal("524.29") * 12
+    assert Decimal(summary["B" + annual[1:]].find("m:v", NS).text) == Decimal("551.64") * 12
     assert "Next 12 months, forecast (USD)" in labels
     # waterfall end row: baseline minus the steps, value cached
     opt = labels["Optimized (expected)"]
     cell = summary["B" + opt[1:]]
     assert "-SUM(" in cell.find("m:f", NS).text
-    assert Decimal(cell.find("m:v", NS).text) == Decimal("524.29")
+    assert Decimal(cell.find("m:v", NS).text) == Decimal("551.64")
     assumptions = book.cells("Assumptions")
     texts = {book.text(c) for c in assumptions.values() if c.get("t") == "s"}
     for m in data.by_model:

@@ -291,9 +291,9 @@ def test_product_suite_semantic_caching_takes_35_percent_off(shipped_doc):
     # Doc summaries 3,000/day x 22 = 66,000 x 0.0015 x (0.4 + 0.6 x 0.5)                         = 69.30
     # Code review   28,000 x 0.0084 (Sonnet) + 12,000 x 0.000224 (DeepSeek V4 Flash)            = 237.888
     # Product desc. 100,000 x 0.000845 x 0.5 (all batch)                                         = 42.25
-    # Analyst rep.  1,800 billable x (2,000 x 15 + 3,000 x (0.5 x 1.5 + 0.5 x 18.75) + 2,000 x 75)/1e6 = 378.675
-    assert off == D("806.59425")
-    assert on == off * D("0.65") == D("524.2862625")
+    # Analyst rep.  2,000 x (2,000 x 15 + 3,000 x (0.5 x 1.5 + 0.5 x 18.75) + 2,000 x 75)/1e6   = 420.75
+    assert off == D("848.66925")
+    assert on == off * D("0.65") == D("551.6350125")
     assert d.undo_stack.count() == 1
     d.undo_stack.undo()
     assert d.result.optimized == on

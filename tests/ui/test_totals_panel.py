@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -119,9 +119,14 @@ def test_panel_equals_the_engine_for_every_example(shipped_doc, make_panel, key)
     _, opt = r.footed_lines("optimized")
     assert p.baseline.text() == fmt_money(base)
     assert p.optimized.text() == fmt_money(opt)
-    assert p.range.text() == f"{fmt_money(r.optimized_low)} – {fmt_money(r.optimized_high)}"
-    # annual is 12 x the monthly total shown; the forecast starts at it and adds the shown months
+    # the range foots like the total: the sum of each line's rounded low and high
     sm = r.summary()
+    cents = D("0.01")
+    low = sum((ln.optimized_low.quantize(cents, rounding=ROUND_HALF_UP) for ln in r.lines), D(0))
+    high = sum((ln.optimized_high.quantize(cents, rounding=ROUND_HALF_UP) for ln in r.lines), D(0))
+    assert (sm.low, sm.high) == (low, high)
+    assert p.range.text() == f"{fmt_money(low)} – {fmt_money(high)}"
+    # annual is 12 x the monthly total shown; the forecast starts at it and adds the shown months
     assert sm.annual_run_rate == opt * 12 and sm.forecast[0].expected == opt
     assert sm.forecast_total.expected == sum(m.expected for m in sm.forecast)
     assert p.annual.text() == fmt_money(opt * 12)
@@ -145,7 +150,7 @@ def test_product_suite_waterfall_by_lever(shipped_doc, make_panel):
     names = [n for n, _ in waterfall(p)]
     assert names == ["Baseline", "App-side caches", "Routing mix", "Prompt caching", "Batch", "Semantic caching",
                      "Optimized"]
-    assert p.optimized.text() == "$524.29"  # $806.59425 before the multiplier x 0.65 (see test_levers_panel)
+    assert p.optimized.text() == "$551.64"  # $848.66925 before the multiplier x 0.65 (see test_levers_panel)
 
 
 # -- range and multipliers -----------------------------------------------------------------------------
