@@ -6,6 +6,7 @@ round half-up to cents for presentation so that shown totals equal the sum of sh
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -27,9 +28,19 @@ from planner.domain.prices import (  # noqa: F401  (re-exported: the engine's pr
     batch_prices,
     price_lookup,
     request_fees,
+    scheduled_dates,
+    scheduled_price,
     unit_prices,
 )
-from planner.domain.summary import Step, Summary, growth_factor, summarize  # noqa: F401
+from planner.domain.summary import (  # noqa: F401  (re-exported)
+    BudgetTable,
+    Step,
+    Summary,
+    add_months,
+    budget_by_month,
+    growth_factor,
+    summarize,
+)
 
 MILLION = Decimal(1_000_000)
 ZERO = Decimal(0)
@@ -118,6 +129,15 @@ class LineResult:
 
 
 @dataclass(frozen=True)
+class PricePeriod:
+    """From forecast month `first_month` (0-based) on, the lines cost these amounts: a known
+    price change of a model the plan uses takes effect then."""
+
+    first_month: int
+    lines: tuple[LineResult, ...]
+
+
+@dataclass(frozen=True)
 class PlanResult:
     """A plan costed: unrounded amounts per line and in total. What is shown comes from
     `summary()`, worked out once per result."""
@@ -133,6 +153,8 @@ class PlanResult:
     requests: Decimal
     forecast_settings: Forecast = field(default_factory=Forecast)
     monthly_budget: Decimal | None = None
+    #: the lines re-costed at known future prices, from the forecast month each takes effect
+    periods: tuple[PricePeriod, ...] = ()
     notices: tuple[str, ...] = field(default=())
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -148,6 +170,13 @@ class PlanResult:
         amounts = {"baseline": sm.line_baseline, "optimized": sm.line_optimized, "optimized_low": sm.line_low,
                    "optimized_high": sm.line_high}[attr]
         return list(amounts), sum(amounts, ZERO)
+
+    def by_month(self, groups: Sequence[str], fiscal_year_start: int = 1) -> BudgetTable:
+        """The budget by line, group and month (planner.domain.summary.budget_by_month)."""
+        key = ("by_month", tuple(groups), fiscal_year_start)
+        if key not in self._cache:
+            self._cache[key] = budget_by_month(self, self.forecast_settings, groups, fiscal_year_start)
+        return self._cache[key]
 
     def footed_waterfall(self) -> tuple[Decimal, list[Step], Decimal]:
         """(baseline, steps, optimized) as shown, the steps summing to baseline - optimized."""
@@ -451,6 +480,32 @@ def multiplier_warnings(plan: Plan) -> list[str]:
     return out
 
 
+def _price_periods(plan: Plan, ctx: LineContext) -> tuple[PricePeriod, ...]:
+    """The plan re-costed from each forecast month in which a known future price of one of
+    its models takes effect (only for a forecast with a start month)."""
+    fc = plan.forecast
+    if fc.start_month is None or not plan.lines:
+        return ()
+    n = max(fc.horizon_months, 12)
+    starts = [add_months(fc.start_month, k) for k in range(n)]
+    firsts: set[int] = set()
+    for model_id in plan.model_ids():
+        m = ctx.lookup(model_id)
+        for d in scheduled_dates(m) if m is not None else []:
+            k = next((k for k, s in enumerate(starts) if s >= d), None)
+            if k is not None:
+                firsts.add(k)
+    out = []
+    for k in sorted(firsts):
+        def lookup(model_id: str, on=starts[k]) -> ModelPrice | None:
+            m = ctx.lookup(model_id)
+            return None if m is None else scheduled_price(m, on)
+
+        dated = dataclasses.replace(ctx, lookup=lookup)
+        out.append(PricePeriod(k, tuple(cost_line(i, ln, dated) for i, ln in enumerate(plan.lines))))
+    return tuple(out)
+
+
 def _step_rank(item: tuple[str, list]) -> tuple[int, int]:
     key = item[0]
     if key in LEVER_ORDER:
@@ -509,5 +564,6 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
         requests=requests,
         forecast_settings=plan.forecast,
         monthly_budget=plan.monthly_budget,
+        periods=_price_periods(plan, ctx),
         notices=notices,
     )

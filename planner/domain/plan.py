@@ -71,6 +71,8 @@ class Line(_Base):
     """One worksheet line: a feature or task, its volume, its tokens per request and its model."""
 
     name: str = Field(min_length=1, max_length=200)
+    #: the team, product or cost centre the line is charged to (totals and exports by group)
+    group: str = Field(default="", max_length=200)
     preset: str | None = None
     volume_mode: VolumeMode = VolumeMode.PER_MONTH
     requests: Count = ZERO

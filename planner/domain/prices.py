@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from planner.domain.catalog import Catalog, ModelPrice, TierPrices
@@ -39,6 +40,28 @@ def price_lookup(plan: Plan, catalog: Catalog) -> PriceLookup:
         return pinned.get(model_id) or by_id.get(model_id)
 
     return lookup
+
+
+def scheduled_price(m: ModelPrice, on: date) -> ModelPrice:
+    """The model's prices in force on a date: a price-history entry dated after the model's
+    current price (its as_of) is a known change (an introductory rate that ends, an announced
+    cut), in force from its date; the latest one on or before `on` applies."""
+    if m.as_of is None or not m.history:
+        return m
+    due = [p for p in m.history if m.as_of < p.date <= on]
+    if not due:
+        return m
+    p = max(due, key=lambda point: point.date)
+    return m.model_copy(update={"input": p.input, "output": p.output,
+                                "cache_read": p.cache_read if p.cache_read is not None else m.cache_read,
+                                "cache_write": p.cache_write if p.cache_write is not None else m.cache_write})
+
+
+def scheduled_dates(m: ModelPrice) -> list[date]:
+    """The dates of the known future price changes of a model (see scheduled_price)."""
+    if m.as_of is None:
+        return []
+    return sorted({p.date for p in m.history if p.date > m.as_of})
 
 
 def plan_model(plan: Plan, catalog: Catalog, model_id: str) -> ModelPrice | None:

@@ -54,12 +54,18 @@ class _CostedLine(Protocol):
     optimized_high: Decimal
 
 
+class _Period(Protocol):
+    first_month: int
+    lines: Sequence[_CostedLine]
+
+
 class PlanResult(Protocol):
     """What a summary needs of the engine's result (planner.domain.costing.PlanResult,
     which imports this module)."""
 
     currency: str
     lines: Sequence[_CostedLine]
+    periods: Sequence[_Period]
     optimized: Decimal
     requests: Decimal
     waterfall: Sequence[Step]
@@ -174,29 +180,36 @@ class Summary:
         return None if self.first_month_over is None else self.forecast[self.first_month_over].label
 
 
-def _line_months(values: Sequence[Decimal], factors: Sequence[Decimal], q: Decimal) -> list[Decimal]:
-    """Σ over lines of round(line × factor), for each factor: each line-month rounded once."""
-    return [sum((money(v * f, q) for v in values), ZERO) for f in factors]
+_ATTRS = {"baseline": "baseline", "low": "optimized_low", "expected": "optimized", "high": "optimized_high"}
+
+
+def _lines_in_force(result: PlanResult, k: int) -> Sequence[_CostedLine]:
+    """The lines' amounts in month k: the latest price period started by then, else now."""
+    lines = result.lines
+    for period in result.periods:
+        if period.first_month <= k:
+            lines = period.lines
+    return lines
+
+
+def line_month(result: PlanResult, fc: Forecast, k: int, which: str, q: Decimal) -> list[Decimal]:
+    """Each line's amount in forecast month k (0-based), rounded once: its unrounded amount
+    at the prices in force then × (1+g)^k × (1+p)^(k/12)."""
+    f = growth_factor(fc.monthly_growth, fc.yearly_price_trend, k)
+    attr = _ATTRS[which]
+    return [money(getattr(ln, attr) * f, q) for ln in _lines_in_force(result, k)]
 
 
 def _forecast(result: PlanResult, fc: Forecast, budget: Decimal | None, q: Decimal,
               footed: dict[str, tuple[Decimal, ...]]) -> list[FootedMonth]:
     """The months of the horizon, or of twelve months when the horizon is shorter."""
     n = max(fc.horizon_months, YEAR)
-    lines = result.lines
-    if not fc.monthly_growth and not fc.yearly_price_trend:
+    if not fc.monthly_growth and not fc.yearly_price_trend and not result.periods:
         # every month is month 1: its amounts are the rounded line amounts themselves
         totals = {k: [sum(v, ZERO)] * n for k, v in footed.items()}
-        volumes = [ONE] * n
     else:
-        factors = [growth_factor(fc.monthly_growth, fc.yearly_price_trend, k) for k in range(n)]
-        totals = {
-            "baseline": _line_months([ln.baseline for ln in lines], factors, q),
-            "low": _line_months([ln.optimized_low for ln in lines], factors, q),
-            "expected": _line_months([ln.optimized for ln in lines], factors, q),
-            "high": _line_months([ln.optimized_high for ln in lines], factors, q),
-        }
-        volumes = [(ONE + fc.monthly_growth) ** k for k in range(n)]
+        totals = {which: [sum(line_month(result, fc, k, which, q), ZERO) for k in range(n)] for which in _ATTRS}
+    volumes = [(ONE + fc.monthly_growth) ** k for k in range(n)] if fc.monthly_growth else [ONE] * n
     out = []
     for k in range(n):
         expected = totals["expected"][k]
@@ -279,3 +292,90 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
             ModelShare(m, a, fraction_of(a, opt) or ZERO) for m, a in zip(ids, model_amounts, strict=True)
         ),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The budget by month: line x month and group x month, as finance files it
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """One line (or group) of the budget: its amount in each month of the horizon."""
+
+    name: str
+    group: str
+    months: tuple[Decimal, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.months, ZERO)
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    """The months of the horizon that fall in one fiscal year, and what they add up to."""
+
+    label: str
+    first: int
+    last: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """Line x month and group x month, each cell the line-month as the forecast rounds it,
+    so every column adds up to that forecast month and every total to the forecast total."""
+
+    labels: tuple[str, ...]
+    lines: tuple[BudgetRow, ...]
+    groups: tuple[BudgetRow, ...]
+    months: tuple[Decimal, ...]
+    fiscal_years: tuple[FiscalYear, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.months, ZERO)
+
+
+def fiscal_year_label(d: date, first_month: int) -> str:
+    """'FY2027' for a fiscal year starting in January 2027; 'FY2026/27' for one starting in
+    April 2026 (a fiscal year that spans two calendar years names both)."""
+    start_year = d.year if d.month >= first_month else d.year - 1
+    return f"FY{start_year}" if first_month == 1 else f"FY{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def budget_by_month(result: PlanResult, fc: Forecast, groups: Sequence[str], fiscal_year_start: int = 1,
+                    which: str = "expected") -> BudgetTable:
+    """The horizon's months by line and by group (`groups[i]` is line i's group; lines with
+    none make the group '(no group)'), with fiscal-year totals when the forecast is dated."""
+    q = currency_quantum(result.currency)
+    n = fc.horizon_months
+    columns = [line_month(result, fc, k, which, q) for k in range(n)]
+    names = [getattr(ln, "name", f"Line {i + 1}") for i, ln in enumerate(result.lines)]
+    rows = tuple(BudgetRow(names[i], groups[i], tuple(col[i] for col in columns)) for i in range(len(result.lines)))
+    by_group: dict[str, list[Decimal]] = {}
+    for row in rows:
+        acc = by_group.setdefault(row.group or NO_GROUP, [ZERO] * n)
+        for k, v in enumerate(row.months):
+            acc[k] += v
+    months = tuple(sum(col, ZERO) for col in columns)
+    years: list[FiscalYear] = []
+    if fc.start_month is not None:
+        for k in range(n):
+            label = fiscal_year_label(add_months(fc.start_month, k), fiscal_year_start)
+            if years and years[-1].label == label:
+                y = years[-1]
+                years[-1] = FiscalYear(label, y.first, k, y.total + months[k])
+            else:
+                years.append(FiscalYear(label, k, k, months[k]))
+    return BudgetTable(
+        labels=tuple(month_label(fc.start_month, k) for k in range(n)),
+        lines=rows,
+        groups=tuple(BudgetRow(g, g, tuple(v)) for g, v in by_group.items()),
+        months=months,
+        fiscal_years=tuple(years),
+    )
+
+
+#: the group of lines that name none
+NO_GROUP = "(no group)"
