@@ -62,3 +62,6 @@ used.plain_row
 
 # babel: a NumberPattern attribute set to format with fixed decimals (planner/formatting.py)
 used.frac_prec
+
+# pydantic: a field serializer (planner/domain/catalog.py, Overlay's entries as a list in the file)
+used._entries_as_list
