@@ -203,7 +203,7 @@ def _lines_run(fn) -> int:  # type: ignore[no-untyped-def]
     """Python lines executed in planner's own code while `fn()` runs (an operation count)."""
     count = 0
 
-    def tracer(frame, event, arg):  # type: ignore[no-untyped-def]
+    def tracer(frame, event, _arg):  # type: ignore[no-untyped-def]
         nonlocal count
         if not frame.f_code.co_filename.startswith(str(REPO / "planner")):
             return None

@@ -586,3 +586,39 @@ def test_unknown_source_name(session: Session) -> None:
 
 def test_sources_default_to_the_public_ones() -> None:
     assert set(SOURCES) == {"litellm", "genai-prices", "openrouter"}
+
+
+# ---------------------------------------------------------------------------------------
+# Names from a file are text, never markup
+
+
+def shown_as(tip: str) -> str:
+    """What a tooltip shows (Qt renders text that looks like markup as rich text)."""
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(tip)
+    return doc.toPlainText()
+
+
+def test_markup_in_imported_names_shows_as_plain_text(qtbot, session: Session, mp) -> None:
+    name = "<b>Bold</b> & <i>co</i>"
+    result = ImportResult(
+        "litellm", "<h1>prices</h1>.json", TODAY,
+        [mp("newco/alpha", "0.5", "2", name=name, provider="NewCo", as_of=TODAY)],
+        [Skipped("<img src=x>", "entry is <u>a string</u>, not an object")],
+    )  # fmt: skip
+    d = ImportPreviewDialog(preview_of(session, result))
+    qtbot.addWidget(d)
+    m = d.model
+    alpha = m.index_of(ADDED, "newco/alpha")
+    assert alpha.data() == name
+    skipped = m.index(0, COL_MODEL, m.index(m.group_row(SKIPPED), 0))
+    assert shown_as(skipped.data(Qt.ItemDataRole.ToolTipRole)) == "<img src=x>"
+    details = skipped.siblingAtColumn(COL_DETAILS).data(Qt.ItemDataRole.ToolTipRole)
+    assert shown_as(details) == "entry is <u>a string</u>, not an object"
+    group_tip = m.index(m.group_row(SKIPPED), COL_MODEL).data(Qt.ItemDataRole.ToolTipRole)
+    assert "entry is <u>a string</u>" in shown_as(group_tip)
+    assert d.source_label.text() == "<h1>prices</h1>.json"
+    assert d.source_label.textFormat() == Qt.TextFormat.PlainText
+    assert shown_as(d.source_label.toolTip()) == "<h1>prices</h1>.json"

@@ -81,7 +81,7 @@ def parse_litellm(raw: Any, source: str, *, today: date, all_modes: bool = False
     first: list[tuple[str, Any]] = []
     later: list[tuple[str, Any]] = []
     for key, entry in raw.items():
-        if isinstance(entry, dict) and entry.get("litellm_provider") in _SECONDARY_PROVIDERS:
+        if isinstance(entry, dict) and str(entry.get("litellm_provider")) in _SECONDARY_PROVIDERS:
             later.append((key, entry))
         else:
             first.append((key, entry))
@@ -99,6 +99,8 @@ def _entry(key: str, e: Any, *, today: date, all_modes: bool) -> dict[str, Any]:
     if not isinstance(e, dict):
         raise _Skip(f"entry is {type_name(e)}, not an object")
     mode = e.get("mode")
+    if mode is not None and not isinstance(mode, str):
+        raise _Skip(f"field 'mode': must be a string, not {type_name(mode)}")
     if not all_modes and mode not in CHAT_MODES:
         if mode is None:
             raise _Skip("no mode given (not known to be a chat model)")
