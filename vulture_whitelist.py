@@ -78,3 +78,6 @@ used.ONE_HOUR
 
 # plan fields kept in plan files and shown by the window
 used.fiscal_year_start
+
+# pydantic: a field serializer (planner/domain/catalog.py, Overlay's entries as a list in the file)
+used._entries_as_list

@@ -455,52 +455,58 @@ def print_quote(plan: Plan, r: PlanResult) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Read an external catalog and add or update prices in the user's overlay."""
-    from datetime import date
+    from planner import paths
+    from planner.io.catalog_files import load_effective
+    from planner.io.import_job import ImportJob
 
-    from planner.io.catalog_files import load_effective, save_overlay
-    from planner.io.importers import plan_import, read_import_file
-    from planner.io.importers.diff import apply_import
-
-    today = date.today()
     path = Path(args.file)
-    result = read_import_file(args.format, path, today=today, all_modes=args.all_modes)
-    loaded = load_effective()
+    overlay_path = paths.user_overlay()
+    loaded = load_effective(overlay_path=overlay_path)
     for w in loaded.warnings:
         print(f"{PROG}: warning: {w}", file=sys.stderr)
     if any("not applied" in w for w in loaded.warnings):
-        raise InputError("your catalog edits file could not be read; fix or move it before importing")
-    plan = plan_import(loaded.catalog, loaded.overlay, result)
+        raise InputError(f"{overlay_path}: your catalog edits file could not be read; fix or move it before importing")
+    job = ImportJob(loaded.catalog, loaded.overlay, all_modes=args.all_modes)
+    preview = job.prepare_file(args.format, path)
+    _print_import_preview(preview, path, args)
+    if args.dry_run:
+        return 0
+    try:
+        saved = job.apply(preview, preview.default_selection(), overlay_path)
+    except OSError as e:
+        raise InputError(f"{overlay_path}: could not save the import ({e.strerror or e}); your catalog edits are unchanged") from None
+    for note in saved.notes:
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
+    return 0
+
+
+def _print_import_preview(preview: Any, path: Path, args: argparse.Namespace) -> None:
+    """What an import reads, would change, and leaves out (the most common reasons first)."""
+    from collections import Counter
+
+    result, plan = preview.result, preview.plan
     verb = "would be" if args.dry_run else "were"
-    print(f"{path}: {len(result.models):,} models read, {len(result.skipped):,} entries skipped")
+    print(f"{path}: {len(result.models):,} models read, {len(plan.skipped):,} entries skipped")
     print(f"  {len(plan.added):,} {verb} added, {len(plan.changed):,} changed, {len(plan.unchanged):,} unchanged")
     if plan.conflicts:
         print(f"  {len(plan.conflicts):,} conflict(s) with prices you edited were left as you set them:")
         for model_id, changes in list(plan.conflicts.items())[:5]:
             detail = "; ".join(f"{c.field} yours {c.old} / import {c.new}" for c in changes)
             print(f"    {model_id}: {detail}")
-    if result.skipped:
-        from collections import Counter
-
-        by_reason = Counter(sk.reason for sk in result.skipped)
+    if plan.skipped:
+        by_reason = Counter(sk.reason for sk in plan.skipped)
         common = [(r, n) for r, n in by_reason.most_common() if n > 1][:5]
         if common:
             print("  skipped, most common reasons:")
             for reason, n in common:
                 print(f"    {n:>5,} x {reason}")
-        singles = [sk for sk in result.skipped if by_reason[sk.reason] == 1]
+        singles = [sk for sk in plan.skipped if by_reason[sk.reason] == 1]
         for sk in singles[: args.show_skipped]:
             print(f"  skipped {sk.id}: {sk.reason}")
         if len(singles) > args.show_skipped:
             print(f"  ... and {len(singles) - args.show_skipped:,} more skipped for other reasons")
-    if args.format == "litellm" and not args.all_modes and any("not a chat model" in sk.reason for sk in result.skipped):
+    if preview.format.has_modes and not args.all_modes and any("not a chat model" in sk.reason for sk in plan.skipped):
         print("  (--all-modes imports embedding, image, audio and other models too)")
-    if args.dry_run:
-        return 0
-    selected = {m.id for m in plan.added} | set(plan.changed)
-    provenance = f"{args.format} import of {path.name} on {today.isoformat()}"
-    overlay = apply_import(loaded.overlay, loaded.catalog, plan, selected, today=today, provenance=provenance)
-    save_overlay(overlay)
-    return 0
 
 
 def _plan_path(text: str) -> Path:
@@ -658,9 +664,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print JSON")
     q.set_defaults(func=cmd_quote)
 
-    im = sub.add_parser("import", help="bring prices in from LiteLLM, genai-prices or OpenRouter files")
-    im.add_argument("format", choices=["litellm", "genai-prices", "openrouter"])
-    im.add_argument("file", help="the catalog file (LiteLLM model_prices_and_context_window.json, genai-prices data.json, OpenRouter /api/v1/models)")
+    from planner.io.import_formats import IMPORT_FORMATS
+
+    titles = ", ".join(f.title for f in IMPORT_FORMATS.values())
+    im = sub.add_parser("import", help=f"bring prices in from {titles} files")
+    im.add_argument("format", choices=list(IMPORT_FORMATS))
+    im.add_argument("file", help="the catalog file (" + ", ".join(f.file_hint for f in IMPORT_FORMATS.values()) + ")")
     im.add_argument("--all-modes", action="store_true", help="LiteLLM: also embedding, image, audio... models")
     im.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     im.add_argument("--show-skipped", type=int, default=5, metavar="N", help="skipped entries to list (default 5)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -26,6 +28,10 @@ OVERLAY_SCHEMA_VERSION = 1
 
 #: A price in USD per 1M tokens. Finite, non-negative, below an absurd ceiling.
 Price = Annotated[Decimal, Field(ge=0, le=100_000, allow_inf_nan=False)]
+#: The most tokens a context window, an output or a long-context threshold may have.
+MAX_TOKENS = 1_000_000_000
+#: A count of tokens: positive, at most MAX_TOKENS.
+Tokens = Annotated[int, Field(gt=0, le=MAX_TOKENS)]
 #: A fraction in [0, 1].
 Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 
@@ -114,7 +120,7 @@ class LongContextTier(_Strict):
     threshold. Cache prices missing here scale with the input price.
     """
 
-    threshold_tokens: int = Field(gt=0)
+    threshold_tokens: Tokens
     input: Price
     output: Price
     cache_read: Price | None = None
@@ -196,15 +202,15 @@ class ModelPrice(_Strict):
     per_request: Fee | None = None
     per_search: Fee | None = None
     per_image: Fee | None = None
-    context_window: int | None = Field(default=None, gt=0)
-    max_output: int | None = Field(default=None, gt=0)
+    context_window: Tokens | None = None
+    max_output: Tokens | None = None
     modalities: tuple[str, ...] = ("text",)
     capabilities: tuple[str, ...] = ()
     quality: dict[str, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]] = Field(
         default_factory=dict
     )
-    throughput_tps: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    ttft_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    throughput_tps: float | None = Field(default=None, gt=0, le=1_000_000, allow_inf_nan=False)
+    ttft_s: float | None = Field(default=None, ge=0, le=86_400, allow_inf_nan=False)
     source: str = ""
     source_url: str | None = None
     as_of: date | None = None
@@ -399,12 +405,16 @@ class OverlayEntry(BaseModel):
 
 
 class Overlay(BaseModel):
-    """Everything the user changed, applied on top of the shipped catalog."""
+    """Everything the user changed, applied on top of the shipped catalog.
+
+    `entries` holds the entries by model id (in the order they were made); in the file they
+    are a list. Finding, adding and removing an entry does not scan the others.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     schema_version: int = OVERLAY_SCHEMA_VERSION
-    entries: list[OverlayEntry] = Field(default_factory=list)
+    entries: dict[str, OverlayEntry] = Field(default_factory=dict)
 
     @field_validator("schema_version")
     @classmethod
@@ -415,34 +425,50 @@ class Overlay(BaseModel):
             )
         return v
 
+    @field_validator("entries", mode="before")
+    @classmethod
+    def _entries_by_id(cls, v: Any) -> Any:
+        """The file's list of entries, keyed by id (a later entry for the same id wins)."""
+        if isinstance(v, list):
+            return {_entry_key(e, i): e for i, e in enumerate(v)}
+        return v
+
+    @field_serializer("entries")
+    def _entries_as_list(self, entries: dict[str, OverlayEntry]) -> list[OverlayEntry]:
+        return list(entries.values())
+
     def entry(self, model_id: str) -> OverlayEntry | None:
-        for e in self.entries:
-            if e.id == model_id:
-                return e
-        return None
+        return self.entries.get(model_id)
+
+    def ids(self) -> list[str]:
+        return list(self.entries)
 
     def edited_fields(self, model_id: str) -> set[str]:
         e = self.entry(model_id)
         return set(e.fields) if e else set()
 
+    def put(self, model_id: str, entry: OverlayEntry | None) -> None:
+        """Set one model's entry as a whole (None: the model has none)."""
+        if entry is None:
+            self.entries.pop(model_id, None)
+        else:
+            self.entries[model_id] = entry
+
     def set_fields(self, model_id: str, today: date, **values: Any) -> None:
         e = self.entry(model_id)
         if e is None:
-            e = OverlayEntry(id=model_id)
-            self.entries.append(e)
+            e = self.entries[model_id] = OverlayEntry(id=model_id)
         e.fields = {**e.fields, **_jsonable(values)}  # a new dict: see apply_overlay's memo
         e.edited_at = today
 
     def add_model(self, model: ModelPrice, today: date, provenance: str = "") -> None:
-        self.remove(model.id)
-        self.entries.append(
-            OverlayEntry(
-                id=model.id,
-                fields=model.model_dump(mode="json", exclude={"id"}),
-                added=True,
-                edited_at=today,
-                provenance=provenance,
-            )
+        self.entries.pop(model.id, None)  # a re-added model goes last, as a new entry
+        self.entries[model.id] = OverlayEntry(
+            id=model.id,
+            fields=model.model_dump(mode="json", exclude={"id"}),
+            added=True,
+            edited_at=today,
+            provenance=provenance,
         )
 
     def reset_fields(self, model_id: str, names: Iterable[str]) -> None:
@@ -455,7 +481,12 @@ class Overlay(BaseModel):
             self.remove(model_id)
 
     def remove(self, model_id: str) -> None:
-        self.entries = [e for e in self.entries if e.id != model_id]
+        self.entries.pop(model_id, None)
+
+
+def _entry_key(e: Any, i: int) -> str:
+    ident = e.get("id") if isinstance(e, dict) else getattr(e, "id", None)
+    return ident if isinstance(ident, str) else f"#{i}"
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -474,13 +505,61 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class RejectedEntry:
+    """An overlay entry that cannot be used: the entry as stored and why (one line)."""
+
+    raw: Any
+    reason: str
+
+
 def parse_overlay(raw: Any, source: str) -> Overlay:
+    """An overlay file's content; the first bad entry raises InputError naming it."""
+    overlay, rejected = split_overlay(raw, source)
+    if rejected:
+        raise InputError(rejected[0].reason)
+    return overlay
+
+
+def split_overlay(raw: Any, source: str) -> tuple[Overlay, list[RejectedEntry]]:
+    """An overlay file's content, and the entries of it that are not even shaped like one.
+
+    A document of the wrong shape (not an object, an unknown schema version, no list of
+    entries) raises InputError; a bad entry is returned apart, so the others still load.
+    """
     if not isinstance(raw, dict):
         raise InputError(f"{source}: an overlay must be a JSON object with 'entries'")
+    items = raw.get("entries", [])
+    if not isinstance(items, list):
+        raise InputError(f"{source}: field 'entries': must be a list")
     try:
-        return Overlay.model_validate(raw)
+        overlay = Overlay.model_validate({**raw, "entries": []})
     except ValidationError as e:
         raise InputError(describe_validation_error(e, source, raw)) from None
+    rejected: list[RejectedEntry] = []
+    for i, item in enumerate(items):
+        try:
+            e = OverlayEntry.model_validate(item)
+        except ValidationError as exc:
+            rejected.append(RejectedEntry(item, entry_reason(source, i, item, _error_text(exc))))
+            continue
+        overlay.put(e.id, e)
+    return overlay, rejected
+
+
+def entry_reason(source: str, index: int, item: Any, problem: str) -> str:
+    """'overlay.json: entries[3] 'acme/x': field 'input': ...' (the entry named by its id)."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    name = f" '{ident}'" if isinstance(ident, str) and ident else ""
+    return f"{source}: entries[{index}]{name}: {problem}"
+
+
+def _error_text(exc: ValidationError) -> str:
+    """'field 'x.y': message' for the first error of a validation."""
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err.get("loc", ()))
+    msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"field '{field}': {msg}" if field else msg
 
 
 #: apply_overlay's record of each entry's outcome: model id -> (the model it was applied to,
@@ -503,13 +582,13 @@ def apply_overlay(
     """
     models: dict[str, ModelPrice] = {m.id: m for m in base.models}
     warnings: list[str] = []
-    for i, e in enumerate(overlay.entries):
+    for i, e in enumerate(overlay.entries.values()):
         under = models.get(e.id)
         prior = memo.get(e.id) if memo is not None else None
         if prior is not None and prior[0] is under and prior[1] is e.fields and prior[2] == e.added:
             outcome = prior[3]
         else:
-            outcome = _apply_entry(e, under)
+            outcome = entry_outcome(e, under)
             if memo is not None:
                 memo[e.id] = (under, e.fields, e.added, outcome)
         if isinstance(outcome, str):
@@ -519,16 +598,23 @@ def apply_overlay(
     return base.replace_models(models.values()), warnings
 
 
-def _apply_entry(e: OverlayEntry, under: ModelPrice | None) -> ModelPrice | str:
+#: The end of the warning for an edit of a model the catalog no longer has (kept in the
+#: file: it applies again if the model comes back).
+NOT_IN_CATALOG = ": edits a model that is not in the catalog; ignored"
+
+
+def invalid_entries(memo: OverlayMemo) -> set[str]:
+    """The ids whose entries apply_overlay (with this memo) left out as invalid."""
+    return {i for i, out in memo.items() if isinstance(out[3], str) and out[3] != NOT_IN_CATALOG}
+
+
+def entry_outcome(e: OverlayEntry, under: ModelPrice | None) -> ModelPrice | str:
     """The model an entry makes, or why it is left out (the end of a warning)."""
     try:
         if e.added or under is None:
             if not e.added:
-                return ": edits a model that is not in the catalog; ignored"
+                return NOT_IN_CATALOG
             return ModelPrice.model_validate({"id": e.id, **e.fields})
         return under.with_changes(**e.fields)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err.get("loc", ()))
-        msg = err.get("msg", "invalid").removeprefix("Value error, ")
-        return f": field '{field}': {msg}; entry ignored"
+        return f": {_error_text(exc)}; entry ignored"

@@ -1,21 +1,42 @@
-"""The effective catalog: the shipped file with the user's overlay file on top."""
+"""The effective catalog: the shipped file with the user's overlay file on top.
+
+The overlay file may be written by more than one process (two windows, or the `import`
+command while the window is open). Every write goes through `update_overlay`: under a lock
+(a `.lock` file beside it), it re-reads the file, puts in the entries this writer changed
+(by model id) and writes it atomically, so no writer drops another's edits. An entry that
+cannot be used (a malformed one, or values that do not validate) is moved, with the reason,
+to the `.rejected.json` file beside it, and the rest loads.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there, writers are not kept apart
+    fcntl = None  # type: ignore[assignment]
 
 from planner import paths
 from planner.domain.catalog import (
     Catalog,
     Overlay,
+    OverlayEntry,
     OverlayMemo,
+    RejectedEntry,
     apply_overlay,
+    invalid_entries,
     parse_catalog,
-    parse_overlay,
+    split_overlay,
 )
 from planner.domain.errors import InputError
 from planner.io.atomic import write_text_atomic
@@ -39,11 +60,12 @@ def load_catalog(path: Path) -> Catalog:
     return parse_catalog(read_json(path), str(path))
 
 
-def load_overlay(path: Path) -> Overlay:
-    """The overlay file, or an empty overlay if there is none. Bad files raise InputError."""
+def read_overlay(path: Path) -> tuple[Overlay, list[RejectedEntry]]:
+    """The overlay file (an empty overlay if there is none) and its malformed entries.
+    A file that is not an overlay at all raises InputError."""
     if not path.exists():
-        return Overlay()
-    return parse_overlay(read_json(path), str(path))
+        return Overlay(), []
+    return split_overlay(read_json(path), str(path))
 
 
 @contextlib.contextmanager
@@ -62,7 +84,8 @@ def gc_paused() -> Iterator[None]:
 
 def load_effective(shipped_path: Path | None = None, overlay_path: Path | None = None) -> LoadedCatalog:
     """Shipped catalog + user overlay. A broken overlay is reported, not fatal: the shipped
-    prices are used and the overlay file is left untouched for the user to fix."""
+    prices are used and the overlay file is left untouched for the user to fix. Entries
+    that cannot be used are set aside (see set_aside) with a warning; the rest apply."""
     with gc_paused():
         return _load_effective(shipped_path, overlay_path)
 
@@ -73,21 +96,144 @@ def _load_effective(shipped_path: Path | None, overlay_path: Path | None) -> Loa
     shipped = load_catalog(shipped_path)
     warnings: list[str] = []
     try:
-        overlay = load_overlay(overlay_path)
+        overlay, rejected = read_overlay(overlay_path)
     except InputError as e:
         warnings.append(f"{e} (your edits were not applied; the file was left as it is)")
         return LoadedCatalog(shipped, shipped, Overlay(), warnings)
     memo: OverlayMemo = {}
     catalog, more = apply_overlay(shipped, overlay, str(overlay_path), memo)
+    bad = invalid_entries(memo)
+    if bad:
+        position = {model_id: n for n, model_id in enumerate(overlay.entries)}
+        for model_id in sorted(bad, key=position.__getitem__):
+            reason = f"{overlay_path}: entries[{position[model_id]}] '{model_id}'{memo[model_id][3]}"
+            rejected.append(RejectedEntry(_entry_json(overlay.entries[model_id]), reason))
+            more.remove(reason)
+            overlay.remove(model_id)
+    if rejected:
+        warnings.extend(set_aside(overlay_path, rejected))
     warnings.extend(more)
     return LoadedCatalog(catalog, shipped, overlay, warnings, memo)
 
 
+# ---------------------------------------------------------------------------------------
+# Writing: under the lock, merged with what is on disk
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def rejected_path(path: Path) -> Path:
+    """catalog-overlay.json -> catalog-overlay.rejected.json"""
+    return path.with_name(path.stem + ".rejected" + (path.suffix or ".json"))
+
+
+@contextlib.contextmanager
+def overlay_lock(path: Path) -> Iterator[None]:
+    """Hold the overlay's lock (other processes writing it wait). OSError if the folder
+    cannot be written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@dataclass
+class OverlaySaved:
+    """What update_overlay wrote: the overlay now on disk, and anything to tell the user."""
+
+    overlay: Overlay
+    notes: list[str] = field(default_factory=list)
+
+
+def update_overlay(
+    path: Path, changes: Mapping[str, OverlayEntry | None], *, replace_broken: bool = False
+) -> OverlaySaved:
+    """Write this writer's `changes` (model id -> its entry, None for none) into the overlay
+    file, keeping every other entry as the file has it now.
+
+    An unreadable overlay file raises InputError, or with `replace_broken` is kept beside
+    as `.broken-YYYYMMDD` and a new one started. Malformed entries found on the way are
+    moved to the rejected file. OSError if the file cannot be written (it is left intact).
+    """
+    notes: list[str] = []
+    with overlay_lock(path):
+        try:
+            disk, rejected = read_overlay(path)
+        except InputError:
+            if not replace_broken:
+                raise
+            backup = path.with_name(path.name + f".broken-{date.today():%Y%m%d}")
+            shutil.move(str(path), backup)
+            notes.append(f"Your unreadable edits file was kept as {backup}")
+            disk, rejected = Overlay(), []
+        if rejected:
+            _append_rejected(path, rejected)
+            notes.extend(f"{r.reason} (set aside in {rejected_path(path)})" for r in rejected)
+        for model_id, entry in changes.items():
+            disk.put(model_id, entry.model_copy(deep=True) if entry is not None else None)
+        write_text_atomic(path, overlay_text(disk))
+    return OverlaySaved(disk, notes)
+
+
 def save_overlay(overlay: Overlay, path: Path | None = None) -> None:
-    """Write the overlay atomically (the shipped catalog is never written)."""
+    """Write the overlay atomically as it is (the shipped catalog is never written). Only
+    for a new file or a whole replacement: edits go through update_overlay."""
     path = path or paths.user_overlay()
-    text = overlay_text(overlay)
-    write_text_atomic(path, text)
+    with overlay_lock(path):
+        write_text_atomic(path, overlay_text(overlay))
+
+
+def set_aside(path: Path, rejected: list[RejectedEntry]) -> list[str]:
+    """Move unusable entries out of the overlay file into the rejected file beside it, and
+    return a warning for each. If the files cannot be written, the entries stay where they
+    are (and are still not applied)."""
+    try:
+        with overlay_lock(path):
+            disk, malformed = read_overlay(path)  # as the file is now
+            dropped = [r for r in rejected if _drop_same(disk, r.raw)]
+            _append_rejected(path, [*malformed, *dropped])
+            write_text_atomic(path, overlay_text(disk))
+    except (OSError, InputError) as e:
+        detail = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        return [f"{r.reason} (not applied; could not set it aside: {detail})" for r in rejected]
+    return [f"{r.reason} (set aside in {rejected_path(path)})" for r in rejected]
+
+
+def _drop_same(overlay: Overlay, raw: Any) -> bool:
+    """Remove the entry `raw` describes if the overlay still holds it as it was."""
+    model_id = raw.get("id") if isinstance(raw, dict) else None
+    e = overlay.entry(model_id) if isinstance(model_id, str) else None
+    if e is not None and _entry_json(e) == raw:
+        overlay.remove(model_id)
+        return True
+    return False
+
+
+def _append_rejected(path: Path, rejected: list[RejectedEntry]) -> None:
+    """Add entries, with their reasons, to the rejected file (made if needed)."""
+    if not rejected:
+        return
+    target = rejected_path(path)
+    kept: list[Any] = []
+    if target.exists():
+        try:
+            old = read_json(target)
+            kept = old.get("rejected", []) if isinstance(old, dict) else []
+        except InputError:
+            shutil.move(str(target), target.with_name(target.name + f".old-{date.today():%Y%m%d}"))
+    today = date.today().isoformat()
+    kept += [{"set_aside": today, "reason": r.reason, "entry": r.raw} for r in rejected]
+    write_text_atomic(target, json.dumps({"rejected": kept}, indent=1, ensure_ascii=False) + "\n")
+
+
+def _entry_json(e: OverlayEntry) -> dict[str, Any]:
+    return e.model_dump(mode="json")
 
 
 def overlay_text(overlay: Overlay) -> str:
@@ -98,5 +244,5 @@ def overlay_text(overlay: Overlay) -> str:
     sep = "," if head != "{" else ""
     if not overlay.entries:
         return f'{head}{sep}"entries":[]}}\n'
-    body = ",\n".join(e.model_dump_json() for e in overlay.entries)
+    body = ",\n".join(e.model_dump_json() for e in overlay.entries.values())
     return f'{head}{sep}"entries":[\n{body}\n]}}\n'

@@ -1,47 +1,103 @@
 """Reading JSON: the one reader for catalog, overlay, plan and import files, and the parser
-for downloaded documents. Every failure is one InputError naming the file (or URL)."""
+for downloaded documents. Every failure is one InputError naming the file (or URL).
+
+Limits, so that no file can exhaust memory or the stack, or hand the program a number it
+cannot use: the size (MAX_JSON_BYTES unless the caller gives its own), the nesting depth
+(MAX_DEPTH) and the length of a number (MAX_NUMBER_DIGITS). A number too large for a float
+(1e400), like the NaN and Infinity that some writers produce, is read as a non-finite float,
+which every field that takes a number refuses by name: the entry holding it is the one
+left out, not the whole file. Text is UTF-8, with or without a byte-order mark.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from planner.domain.errors import InputError
 
+#: Largest file read when the caller sets no limit of its own.
+MAX_JSON_BYTES = 64 * 1024 * 1024
+#: Deepest nesting of lists and objects read (catalogs, plans and price lists need < 10).
+MAX_DEPTH = 64
+#: Most digits in one number (a price or a token count needs a few dozen at most; longer
+#: numbers up to this are read, and refused by the field that takes them).
+MAX_NUMBER_DIGITS = 1000
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+_LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_NUMBER_DIGITS + 1},}}")
+_DEPTH_STEP = str.maketrans({"[": "\x01", "{": "\x01", "]": "\x02", "}": "\x02"})
+_STEPS = {1: 1, 2: -1}
+
 
 def read_json(path: Path, max_bytes: int | None = None) -> Any:
-    """Parse a JSON file (UTF-8, with or without a byte-order mark). With `max_bytes`, a
-    larger file is refused before it is read."""
+    """Parse a JSON file (UTF-8, with or without a byte-order mark). A file over `max_bytes`
+    (MAX_JSON_BYTES by default) is refused before it is read."""
     path = Path(path)
+    limit = MAX_JSON_BYTES if max_bytes is None else max_bytes
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory, not a file")
-        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
-            raise InputError(f"{path}: file is {byte_size(size)}, over the {byte_size(max_bytes)} limit")
+        if (size := path.stat().st_size) > limit:
+            raise InputError(f"{path}: file is {byte_size(size)}, over the {byte_size(limit)} limit")
         with path.open("rb") as f:
-            data = f.read() if max_bytes is None else f.read(max_bytes + 1)
+            data = f.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    if max_bytes is not None and len(data) > max_bytes:  # grew since stat
-        raise InputError(f"{path}: file is over the {byte_size(max_bytes)} limit")
+        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+    if len(data) > limit:  # grew since stat
+        raise InputError(f"{path}: file is over the {byte_size(limit)} limit")
     return parse_json_bytes(data, str(path))
 
 
 def parse_json_bytes(data: bytes, source: str) -> Any:
     """Parse a JSON document; `source` (a file name or URL) starts every error message."""
+    text = _decode(data, source)
+    bare = _STRING.sub('""', text)  # the document without its strings' contents
+    if (m := _LONG_NUMBER.search(bare)) is not None:
+        raise InputError(
+            f"{source}: a number with more than {MAX_NUMBER_DIGITS} digits "
+            f"(starting {m.group()[:12]}…); no price or count is that long"
+        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"{source}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
     except RecursionError:
-        raise InputError(f"{source}: not valid JSON (nested too deeply)") from None
+        raise InputError(f"{source}: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as e:  # an integer over the interpreter's digit limit
+        raise InputError(f"{source}: a number is too long to read ({_first_line(e)})") from None
+    if _depth(bare) > MAX_DEPTH:
+        raise InputError(f"{source}: nested more than {MAX_DEPTH} levels deep")
+    return value
+
+
+def _decode(data: bytes, source: str) -> str:
+    head = data[:64]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and not head.startswith(b"\xef\xbb\xbf")):
+        raise InputError(f"{source}: not UTF-8 text (it looks like UTF-16); save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start:,})") from None
+
+
+def _depth(bare: str) -> int:
+    """How deeply lists and objects nest in valid JSON whose strings are emptied."""
+    brackets = _BRACKETS.sub("", bare)
+    if not brackets:
+        return 0
+    steps = brackets.translate(_DEPTH_STEP).encode("ascii")
+    return max(accumulate(map(_STEPS.__getitem__, steps)))
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
 def byte_size(n: int) -> str:

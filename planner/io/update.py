@@ -1,7 +1,8 @@
 """Fetching a price list from the web (HTTPS, size-capped, cancellable) and parsing it.
 
-Nothing here writes a file: `fetch_import` returns an ImportResult that the caller
-compares with the catalog (`plan_import`) and applies to the user's overlay if asked.
+Nothing here writes a file: `UpdateJob.download` (and `fetch_import`) returns an
+ImportResult that planner.io.import_job compares with the catalog and applies to the
+user's overlay if asked.
 Every failure is one `UpdateError` whose message names the URL and the cause; a
 download stopped through the `cancel` event raises `Cancelled`. There are no retries.
 """
@@ -23,14 +24,14 @@ from urllib.parse import urljoin, urlsplit
 
 from planner import __version__
 from planner.domain.errors import InputError
-from planner.io.importers import FORMATS, MAX_IMPORT_BYTES, ImportResult
-from planner.io.json_files import byte_size, parse_json_bytes
+from planner.io.import_formats import IMPORT_FORMATS, format_title
+from planner.io.importers import MAX_IMPORT_BYTES, ImportResult, parse_import_bytes
+from planner.io.json_files import byte_size
 
 #: Bytes read per chunk (progress and cancel are checked between chunks).
 CHUNK_BYTES = 64 * 1024
-#: A whole download may take at most this many times `timeout` (a server dripping bytes
-#: just fast enough to dodge the per-read timeout still ends).
-TOTAL_TIMEOUT_FACTOR = 15
+#: How long a whole download may take, by default (connecting, every read, all of it).
+DEFAULT_TIMEOUT = 60.0
 USER_AGENT = f"cost-planner/{__version__} (price catalog update)"
 
 
@@ -38,37 +39,16 @@ USER_AGENT = f"cost-planner/{__version__} (price catalog update)"
 class UpdateSource:
     """A public price list the catalog can be updated from."""
 
-    name: str  # key in SOURCES, shown to the user
-    format: str  # a key of planner.io.importers.FORMATS
+    name: str  # key in SOURCES
+    format: str  # a key of planner.io.import_formats.IMPORT_FORMATS
     url: str
 
     @property
     def title(self) -> str:
-        return SOURCE_TITLES.get(self.name, self.name)
+        return format_title(self.format)
 
 
-SOURCES: dict[str, UpdateSource] = {
-    s.name: s
-    for s in (
-        UpdateSource(
-            "litellm",
-            "litellm",
-            "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
-        ),
-        UpdateSource(
-            "genai-prices",
-            "genai-prices",
-            "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/data.json",
-        ),
-        UpdateSource("openrouter", "openrouter", "https://openrouter.ai/api/v1/models"),
-    )
-}
-
-SOURCE_TITLES: dict[str, str] = {
-    "litellm": "LiteLLM",
-    "genai-prices": "genai-prices (Pydantic)",
-    "openrouter": "OpenRouter",
-}
+SOURCES: dict[str, UpdateSource] = {k: UpdateSource(k, k, f.url) for k, f in IMPORT_FORMATS.items()}
 
 
 class UpdateError(Exception):
@@ -86,7 +66,7 @@ class Cancelled(Exception):
 def fetch(
     url: str,
     *,
-    timeout: float = 20.0,
+    timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = MAX_IMPORT_BYTES,
     allow_http_hosts: frozenset[str] | set[str] = frozenset(),
     cancel: threading.Event | None = None,
@@ -96,9 +76,9 @@ def fetch(
     """Download `url` and return its body.
 
     Only https:// is used; plain http:// is refused before any connection unless the URL's
-    host is in `allow_http_hosts` (redirects are checked the same way). `timeout` bounds
-    the connection and every read, and the whole download may take at most
-    TOTAL_TIMEOUT_FACTOR times it. A body over `max_bytes` (by its Content-Length, or
+    host is in `allow_http_hosts` (redirects are checked the same way). `timeout` (seconds)
+    is one deadline for the whole download: connecting, waiting and reading, however the
+    bytes trickle in. A body over `max_bytes` (by its Content-Length, or
     while reading) stops the download. `progress(received, total or None)` is called after
     each chunk; setting `cancel` stops the download promptly (even in a blocked read) and
     raises Cancelled. Anything else that goes wrong raises UpdateError. The deadline is
@@ -109,7 +89,7 @@ def fetch(
     if cancel is not None and cancel.is_set():
         raise Cancelled(f"Download of {url} cancelled")
 
-    guard = _Guard(url, cancel, timeout * TOTAL_TIMEOUT_FACTOR, clock)
+    guard = _Guard(url, cancel, timeout, clock)
     host = (urlsplit(url).hostname or "").lower()
     handlers: list[Any] = [
         _GuardedHTTPSHandler(guard, ssl.create_default_context()),
@@ -191,27 +171,46 @@ def fetch_import(source: UpdateSource, *, today: date, **fetch_kwargs: Any) -> I
     Raises UpdateError naming the URL for a failed download, text that isn't UTF-8 JSON,
     or a document of the wrong shape; Cancelled when `cancel` is set. Writes nothing.
     """
-    parser = FORMATS.get(source.format)
-    if parser is None:
+    if source.format not in IMPORT_FORMATS:
         raise UpdateError(f"{source.url}: unknown import format '{source.format}'")
     data = fetch(source.url, **fetch_kwargs)
     cancel: threading.Event | None = fetch_kwargs.get("cancel")
-    try:
-        raw = parse_json_bytes(data, source.url)
-    except InputError as e:
-        raise UpdateError(str(e)) from None
     if cancel is not None and cancel.is_set():
         raise Cancelled(f"Download of {source.url} cancelled")
     try:
-        result = parser(raw, source.url, today=today)
+        result = parse_import_bytes(source.format, data, source.url, today=today)
     except InputError as e:
         msg = str(e)
         raise UpdateError(msg if source.url in msg else f"{source.url}: {msg}") from None
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(f"Download of {source.url} cancelled")
     if not result.models:
         raise UpdateError(
             f"{source.url}: no models could be read from it ({len(result.skipped):,} entries skipped)"
         )
     return result
+
+
+@dataclass
+class UpdateJob:
+    """A web price update, without a window: `download` fetches the source's list and reads
+    it (planner.io.import_job.ImportJob previews and applies it). Safe to run on a thread."""
+
+    source: UpdateSource
+    today: date
+    fetch_options: dict[str, Any]
+
+    @property
+    def provenance(self) -> str:
+        return f"{self.source.name} update from {self.source.url} on {self.today.isoformat()}"
+
+    def download(
+        self,
+        cancel: threading.Event | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ImportResult:
+        """The source's models (UpdateError, Cancelled: see fetch_import)."""
+        return fetch_import(self.source, today=self.today, cancel=cancel, progress=progress, **self.fetch_options)
 
 
 # ---------------------------------------------------------------------------------------
@@ -294,7 +293,7 @@ class _Guard:
 
     def expired_error(self) -> UpdateError:
         return UpdateError(
-            f"{self._url}: the download took longer than {_secs(round(self._total))}"
+            f"{self._url}: the download took longer than {_secs(self._total)} (timed out)"
         )
 
     def _watch(self) -> None:
@@ -386,7 +385,9 @@ class _CheckedRedirectHandler(urllib.request.HTTPRedirectHandler):
 def _describe(e: Exception, timeout: float) -> str:
     """One line saying why a download failed."""
     if isinstance(e, urllib.error.HTTPError):
-        reason = f" {e.reason}" if e.reason else ""
+        if 300 <= e.code < 400:  # urllib's "redirect error that would lead to an infinite loop"
+            return f"too many redirects (more than {_CheckedRedirectHandler.max_redirections}, or a loop)"
+        reason = f" {_one_line(str(e.reason))}" if e.reason else ""
         return f"the server answered HTTP {e.code}{reason}"
     if isinstance(e, urllib.error.URLError):
         reason = e.reason

@@ -160,7 +160,7 @@ class CatalogTableModel(QAbstractTableModel):
         # with the same fields: 8 MB as a set each)
         shared: dict[frozenset[str], frozenset[str]] = {}
         self._edited = {}
-        for e in self.session.overlay.entries:
+        for e in self.session.overlay.entries.values():
             fields = frozenset(e.fields) | ({"_added"} if e.added else frozenset())
             self._edited[e.id] = shared.setdefault(fields, fields)
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from planner import __version__, paths
 from planner.domain.errors import InputError
+from planner.io import import_formats
 from planner.io.file_names import safe_file_name
 from planner.ui.models_tab import ModelsTab
 
@@ -50,7 +51,7 @@ TAB_KEYS = {"models": TAB_MODELS, "workload": TAB_WORKLOAD, "charts": TAB_CHARTS
 MAX_RECENT = 10
 AUTOSAVE_DELAY_MS = 20_000
 PLAN_FILTER = "Cost plans (*.costplan);;JSON (*.json);;All files (*)"
-IMPORT_FORMATS = {"litellm": "LiteLLM", "genai-prices": "genai-prices", "openrouter": "OpenRouter"}
+IMPORT_FORMATS = {key: f.title for key, f in import_formats.IMPORT_FORMATS.items()}
 #: View > Number format: the locales offered besides the system's ('' in the settings).
 NUMBER_FORMATS = ("en_US", "en_GB", "en_IN", "de_DE", "fr_FR", "es_ES", "ja_JP")
 NUMBER_FORMAT_KEY = "view/number_format"
@@ -631,7 +632,7 @@ class MainWindow(QMainWindow):
 
     def update_catalog(self, source: str) -> None:
         """Download today's prices (HTTPS, off the UI thread, cancellable), then preview."""
-        from planner.ui.import_dialog import run_update
+        from planner.ui.update_flow import run_update
 
         run_update(self, self.session, source)
 

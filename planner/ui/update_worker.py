@@ -1,4 +1,5 @@
-"""Runs a web price update (`fetch_import`) on a QThread and reports back with Qt signals."""
+"""Runs a web price update (planner.io.update.UpdateJob) on a QThread and reports back with
+Qt signals."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from planner.io.importers import ImportResult
-from planner.io.update import Cancelled, UpdateError, UpdateSource, fetch_import
+from planner.io.update import Cancelled, UpdateError, UpdateJob, UpdateSource
 
 #: Workers whose thread is still running, kept alive here so a QThread is never destroyed
 #: while it runs (whatever the caller does with its own reference).
@@ -18,34 +19,21 @@ _ACTIVE: set[UpdateWorker] = set()
 
 
 class _FetchThread(QThread):
-    """The thread itself: runs fetch_import once and keeps the outcome for the worker."""
+    """The thread itself: runs the job's download once and keeps the outcome for the worker."""
 
     progressed = Signal(int, int)
 
-    def __init__(
-        self,
-        source: UpdateSource,
-        today: date,
-        cancel: threading.Event,
-        fetch_kwargs: dict[str, Any],
-    ) -> None:
+    def __init__(self, job: UpdateJob, cancel: threading.Event) -> None:
         super().__init__()
-        self.setObjectName(f"update-{source.name}")
-        self._source = source
-        self._today = today
+        self.setObjectName(f"update-{job.source.name}")
+        self._job = job
+        self._source = job.source
         self._cancel = cancel
-        self._kwargs = fetch_kwargs
-        self.outcome: tuple[str, Any] = ("failed", f"{source.url}: the download did not run")
+        self.outcome: tuple[str, Any] = ("failed", f"{job.source.url}: the download did not run")
 
     def run(self) -> None:
         try:
-            result = fetch_import(
-                self._source,
-                today=self._today,
-                cancel=self._cancel,
-                progress=self._progress,
-                **self._kwargs,
-            )
+            result = self._job.download(self._cancel, self._progress)
         except Cancelled:
             self.outcome = ("cancelled", None)
         except UpdateError as e:
@@ -86,8 +74,7 @@ class UpdateWorker(QObject):
     ) -> None:
         super().__init__(parent)
         self.source = source
-        self._today = today or date.today()
-        self._fetch_kwargs = fetch_kwargs
+        self.job = UpdateJob(source, today or date.today(), fetch_kwargs)
         self._cancel = threading.Event()
         self._thread: _FetchThread | None = None
         self._done = False
@@ -97,7 +84,7 @@ class UpdateWorker(QObject):
     def start(self) -> None:
         if self._thread is not None:
             raise RuntimeError("an UpdateWorker runs once; make a new one")
-        self._thread = _FetchThread(self.source, self._today, self._cancel, self._fetch_kwargs)
+        self._thread = _FetchThread(self.job, self._cancel)
         self._thread.progressed.connect(self.progress)
         self._thread.finished.connect(self._on_thread_finished)
         _ACTIVE.add(self)

@@ -533,7 +533,9 @@ class WorksheetModel(QAbstractTableModel):
                 raise ValueError("a name is required")
             return None if name == line.name else {"name": name}
         if col == COL_PRESET:
-            key = value if value in CONTENT_SIZE_BY_KEY else next((c.key for c in CONTENT_SIZES if c.label == value), None)
+            # (only text names a preset; a number such as Decimal('sNaN') cannot even be looked up)
+            text = value if isinstance(value, str) else None
+            key = text if text in CONTENT_SIZE_BY_KEY else next((c.key for c in CONTENT_SIZES if c.label == text), None)
             if value in (None, ""):
                 return None if line.preset is None else {"preset": None}
             if key is None:

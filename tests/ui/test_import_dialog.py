@@ -17,10 +17,11 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog
 
 from planner import paths
 from planner.domain.catalog import ModelPrice
-from planner.io.importers import ImportResult, Skipped, plan_import, read_import_file
-from planner.io.update import UpdateSource
-from planner.ui import import_dialog
-from planner.ui.import_dialog import (
+from planner.io.import_job import ImportJob, ImportPreview, Selection
+from planner.io.importers import ImportResult, Skipped, read_import_file
+from planner.io.update import SOURCES, UpdateSource
+from planner.ui.import_dialog import ImportPreviewDialog, apply_to_session, run_import_file
+from planner.ui.import_preview_model import (
     ADDED,
     CHANGED,
     COL_DETAILS,
@@ -29,12 +30,9 @@ from planner.ui.import_dialog import (
     CONFLICT,
     ROW_ROLE,
     SKIPPED,
-    ImportPreviewDialog,
-    apply_to_session,
-    run_import_file,
-    run_update,
 )
 from planner.ui.session import Session
+from planner.ui.update_flow import run_update
 from planner.ui.update_worker import UpdateWorker, cancel_all_updates
 from tests.conftest import emitted
 
@@ -90,14 +88,23 @@ def result(mp) -> ImportResult:
     )
 
 
-@pytest.fixture
-def plan(session: Session, result: ImportResult):
-    return plan_import(session.catalog, session.overlay, result)
+def preview_of(session: Session, result: ImportResult) -> ImportPreview:
+    return ImportJob(session.catalog, session.overlay).prepare_result(result, "litellm import of prices.json", "prices.json")
 
 
 @pytest.fixture
-def dlg(qtbot, plan, result) -> ImportPreviewDialog:
-    d = ImportPreviewDialog(plan, result)
+def preview(session: Session, result: ImportResult) -> ImportPreview:
+    return preview_of(session, result)
+
+
+@pytest.fixture
+def plan(preview: ImportPreview):
+    return preview.plan
+
+
+@pytest.fixture
+def dlg(qtbot, preview) -> ImportPreviewDialog:
+    d = ImportPreviewDialog(preview)
     qtbot.addWidget(d)
     return d
 
@@ -247,8 +254,8 @@ def test_large_import_ticks_the_rows_the_filter_shows(qtbot, shipped_session: Se
     result = read_import_file(
         "litellm", FIXTURES / "litellm-1.109.1-model_prices_and_context_window.json", today=TODAY
     )
-    plan = plan_import(shipped_session.catalog, shipped_session.overlay, result)
-    d = ImportPreviewDialog(plan, result)
+    d = ImportPreviewDialog(ImportJob(shipped_session.catalog, shipped_session.overlay).prepare_result(result, "x", "x"))
+    plan = d.plan
     qtbot.addWidget(d)
     d.show()
     everything = {m.id for m in plan.added} | set(plan.changed)
@@ -275,7 +282,7 @@ def plan_name(plan, model_id: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_apply_changes_catalog_saves_overlay_and_undoes_in_one_step(
-    session: Session, plan, dlg: ImportPreviewDialog, user_home: Path, qtbot
+    session: Session, preview, dlg: ImportPreviewDialog, user_home: Path, qtbot
 ) -> None:
     before = session.catalog
     overlay_file = paths.user_overlay()
@@ -283,13 +290,7 @@ def test_apply_changes_catalog_saves_overlay_and_undoes_in_one_step(
     saved_before = overlay_file.read_text(encoding="utf-8")
     shipped_before = session.loaded.shipped
     with emitted(session.catalogChanged):
-        n = apply_to_session(
-            session,
-            plan,
-            dlg.selected_ids(),
-            dlg.overwrite_conflicts(),
-            "litellm import of prices.json",
-        )
+        n = apply_to_session(session, preview, dlg.selection())
     assert n == 4
     cat = session.catalog
     assert cat["newco/alpha"].input == D("0.5")
@@ -310,31 +311,31 @@ def test_apply_changes_catalog_saves_overlay_and_undoes_in_one_step(
 
 
 def test_user_edited_price_survives_and_shows_as_conflict(
-    session: Session, plan, dlg: ImportPreviewDialog
+    session: Session, preview, dlg: ImportPreviewDialog
 ) -> None:
-    assert "acme/edited" in plan.conflicts
+    assert "acme/edited" in preview.plan.conflicts
     assert dlg.model.index_of(CONFLICT, "acme/edited").data(CHECK) == Qt.CheckState.Unchecked
-    apply_to_session(session, plan, dlg.selected_ids(), dlg.overwrite_conflicts(), "import")
+    apply_to_session(session, preview, dlg.selection())
     assert session.catalog["acme/edited"].input == D("0.9")
     assert session.catalog["acme/mine"].output == D("10")
     # a second import of the same file still sees the user's prices as theirs
-    again = plan_import(session.catalog, session.overlay, dlg.result)
+    again = preview_of(session, dlg.result).plan
     assert set(again.conflicts) == {"acme/edited", "acme/mine"}
     assert not again.changed and not again.added
 
 
-def test_ticked_conflict_overwrites_the_users_price(session: Session, plan, dlg) -> None:
+def test_ticked_conflict_overwrites_the_users_price(session: Session, preview, dlg) -> None:
     dlg.model.set_checked(CONFLICT, "acme/mine", True)
     assert dlg.apply_button.text() == "Apply 5 changes"
-    n = apply_to_session(session, plan, dlg.selected_ids(), dlg.overwrite_conflicts(), "import")
+    n = apply_to_session(session, preview, dlg.selection())
     assert n == 5
     assert session.catalog["acme/mine"].output == D("15")
     assert session.catalog["acme/edited"].input == D("0.9")
 
 
-def test_nothing_selected_pushes_nothing(session: Session, plan) -> None:
+def test_nothing_selected_pushes_nothing(session: Session, preview) -> None:
     before = session.catalog
-    assert apply_to_session(session, plan, set(), set(), "import") == 0
+    assert apply_to_session(session, preview, Selection.of(set())) == 0
     assert session.undo_stack.count() == 0
     assert session.catalog is before
 
@@ -524,9 +525,10 @@ def test_run_update_failure_leaves_catalog_unchanged(
     before = session.catalog
     saved_before = paths.user_overlay().read_text(encoding="utf-8")
     source = UpdateSource("openrouter", "openrouter", server.url("/missing.json"))
-    run_update(
+    flow = run_update(
         None, session, "openrouter", source=source, fetch_options={"allow_http_hosts": LOCAL}
     )
+    qtbot.waitUntil(flow.is_done, timeout=10_000)
     assert len(warnings_shown) == 1
     assert source.url in warnings_shown[0] and "404" in warnings_shown[0]
     assert "not changed" in warnings_shown[0]
@@ -541,9 +543,10 @@ def test_run_update_applies_the_download(
 ) -> None:
     before = session.catalog
     source = UpdateSource("openrouter", "openrouter", server.url("/openrouter.json"))
-    run_update(
+    flow = run_update(
         None, session, "openrouter", source=source, fetch_options={"allow_http_hosts": LOCAL}
     )
+    qtbot.waitUntil(flow.is_done, timeout=10_000)
     assert warnings_shown == []
     assert len(accept_dialogs) == 1
     assert len(session.catalog) > len(before)
@@ -567,9 +570,10 @@ def test_run_update_cancel_from_the_progress_dialog(
     session.message.connect(messages.append)
     before = session.catalog
     source = UpdateSource("openrouter", "openrouter", server.url("/drip"))
-    run_update(
+    flow = run_update(
         None, session, "openrouter", source=source, fetch_options={"allow_http_hosts": LOCAL}
     )
+    qtbot.waitUntil(flow.is_done, timeout=10_000)
     assert session.catalog is before
     assert warnings_shown == [] and accept_dialogs == []
     assert messages and "cancelled" in messages[-1]
@@ -581,4 +585,40 @@ def test_unknown_source_name(session: Session) -> None:
 
 
 def test_sources_default_to_the_public_ones() -> None:
-    assert set(import_dialog.SOURCES) == {"litellm", "genai-prices", "openrouter"}
+    assert set(SOURCES) == {"litellm", "genai-prices", "openrouter"}
+
+
+# ---------------------------------------------------------------------------------------
+# Names from a file are text, never markup
+
+
+def shown_as(tip: str) -> str:
+    """What a tooltip shows (Qt renders text that looks like markup as rich text)."""
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(tip)
+    return doc.toPlainText()
+
+
+def test_markup_in_imported_names_shows_as_plain_text(qtbot, session: Session, mp) -> None:
+    name = "<b>Bold</b> & <i>co</i>"
+    result = ImportResult(
+        "litellm", "<h1>prices</h1>.json", TODAY,
+        [mp("newco/alpha", "0.5", "2", name=name, provider="NewCo", as_of=TODAY)],
+        [Skipped("<img src=x>", "entry is <u>a string</u>, not an object")],
+    )  # fmt: skip
+    d = ImportPreviewDialog(preview_of(session, result))
+    qtbot.addWidget(d)
+    m = d.model
+    alpha = m.index_of(ADDED, "newco/alpha")
+    assert alpha.data() == name
+    skipped = m.index(0, COL_MODEL, m.index(m.group_row(SKIPPED), 0))
+    assert shown_as(skipped.data(Qt.ItemDataRole.ToolTipRole)) == "<img src=x>"
+    details = skipped.siblingAtColumn(COL_DETAILS).data(Qt.ItemDataRole.ToolTipRole)
+    assert shown_as(details) == "entry is <u>a string</u>, not an object"
+    group_tip = m.index(m.group_row(SKIPPED), COL_MODEL).data(Qt.ItemDataRole.ToolTipRole)
+    assert "entry is <u>a string</u>" in shown_as(group_tip)
+    assert d.source_label.text() == "<h1>prices</h1>.json"
+    assert d.source_label.textFormat() == Qt.TextFormat.PlainText
+    assert shown_as(d.source_label.toolTip()) == "<h1>prices</h1>.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -198,3 +199,77 @@ def test_save_failure_is_reported(qtbot, make_session, mp, tmp_path):
     with emitted(s.overlaySaveFailed) as failed:
         s.edit_model("acme/one", "Edit", input=Decimal("2"))
     assert str(blocker_file / "overlay.json") in failed.args[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Two windows (or the import command and a window) on one overlay file
+
+
+def _two_sessions(tmp_path, mp):  # type: ignore[no-untyped-def]
+    from planner.domain.catalog import Catalog, Overlay
+    from planner.io.catalog_files import LoadedCatalog
+
+    cat = Catalog(as_of=date(2026, 5, 1), models=(mp("acme/a", "1", "4"), mp("acme/b", "2", "8")))
+    path = tmp_path / "overlay.json"
+    return [Session(LoadedCatalog(cat, cat, Overlay()), overlay_path=path) for _ in range(2)], path
+
+
+def test_a_second_window_keeps_the_first_windows_edits(tmp_path, mp, qapp) -> None:  # type: ignore[no-untyped-def]
+    from planner.io.catalog_files import read_overlay
+
+    (one, two), path = _two_sessions(tmp_path, mp)
+    one.edit_model("acme/a", "Edit", input=Decimal("0.5"))
+    two.edit_model("acme/b", "Edit", input=Decimal("1.5"))  # two never saw one's edit
+    on_disk, _ = read_overlay(path)
+    assert on_disk.ids() == ["acme/a", "acme/b"]
+    # the second window shows the first one's price now too
+    assert two.catalog["acme/a"].input == Decimal("0.5")
+    # and the first one picks up the second's when it notices the file changed
+    assert one.reload_if_changed()
+    assert one.catalog["acme/b"].input == Decimal("1.5")
+    assert not one.reload_if_changed()  # nothing new since
+
+
+def test_the_window_notices_the_import_command(tmp_path, mp, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from planner.domain.catalog import Overlay
+    from planner.io.catalog_files import update_overlay
+
+    (one, _two), path = _two_sessions(tmp_path, mp)
+    one.edit_model("acme/a", "Edit", input=Decimal("0.5"))
+    other = Overlay()
+    other.set_fields("acme/b", date(2026, 6, 1), output=Decimal("7"))
+    update_overlay(path, other.entries)  # what `cost-planner import` does
+    qtbot.waitUntil(lambda: one.catalog["acme/b"].output == Decimal("7"), timeout=5_000)
+    assert one.catalog["acme/a"].input == Decimal("0.5")
+    one.undo_stack.undo()  # undoing one's own edit leaves the other's
+    assert one.catalog["acme/b"].output == Decimal("7")
+    assert one.catalog["acme/a"].input == Decimal("1")
+
+
+def test_an_unsaved_change_survives_a_reload(tmp_path, mp, qapp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from planner.domain.catalog import Overlay
+    from planner.io import catalog_files
+    from planner.io.catalog_files import update_overlay
+    from planner.ui import session as session_module
+
+    (one, _two), path = _two_sessions(tmp_path, mp)
+    failures: list[str] = []
+    one.overlaySaveFailed.connect(failures.append)
+
+    def full(*a, **k):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_module, "update_overlay", full)
+    one.edit_model("acme/a", "Edit", input=Decimal("0.5"))
+    assert failures and "No space left on device" in failures[0]
+    monkeypatch.setattr(session_module, "update_overlay", catalog_files.update_overlay)
+    other = Overlay()
+    other.set_fields("acme/b", date(2026, 6, 1), output=Decimal("7"))
+    update_overlay(path, other.entries)
+    assert one.reload_if_changed()
+    assert one.catalog["acme/a"].input == Decimal("0.5")  # kept, still to be written
+    assert one.catalog["acme/b"].output == Decimal("7")
+    one.edit_model("acme/b", "Edit", input=Decimal("1.5"))  # the next save writes both
+    on_disk, _ = catalog_files.read_overlay(path)
+    assert on_disk.entry("acme/a").fields["input"] == "0.5"
+    assert on_disk.entry("acme/b").fields == {"output": "7", "input": "1.5"}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain.errors import InputError
+from planner.io.import_formats import IMPORT_FORMATS, ImportFormat
 from planner.io.importers.common import (
     MAX_IMPORT_BYTES,
     ImportResult,
@@ -21,17 +22,14 @@ from planner.io.importers.common import (
     normalize_id,
     provider_display,
 )
-from planner.io.importers.diff import Change, ImportPlan, apply_import, plan_import
+from planner.io.importers.diff import Change, ImportPlan, apply_import, import_changes, plan_import
 from planner.io.importers.genai_prices import parse_genai_prices
 from planner.io.importers.litellm import parse_litellm
 from planner.io.importers.openrouter import parse_openrouter
-from planner.io.json_files import read_json
+from planner.io.json_files import parse_json_bytes, read_json
 
-FORMATS: dict[str, Callable[..., ImportResult]] = {
-    "litellm": parse_litellm,
-    "genai-prices": parse_genai_prices,
-    "openrouter": parse_openrouter,
-}
+#: Parsers by format key (planner.io.import_formats is the table of formats).
+FORMATS: dict[str, Callable[..., ImportResult]] = {k: f.parser for k, f in IMPORT_FORMATS.items()}
 
 
 def read_import_file(
@@ -48,14 +46,30 @@ def read_import_file(
     (checked before reading), unreadable or non-UTF-8 text, invalid JSON, or a document
     of the wrong shape. Bad entries inside a good file are skipped, not raised.
     """
-    parser = FORMATS.get(fmt)
-    if parser is None:
-        raise InputError(f"{path}: unknown import format '{fmt}' (known: {', '.join(FORMATS)})")
     path = Path(path)
-    raw: Any = read_json(path, max_bytes)
-    if fmt == "litellm":
-        return parse_litellm(raw, str(path), today=today, all_modes=all_modes)
-    return parser(raw, str(path), today=today)
+    _format(fmt, str(path))
+    return parse_import(fmt, read_json(path, max_bytes), str(path), today=today, all_modes=all_modes)
+
+
+def parse_import_bytes(fmt: str, data: bytes, source: str, *, today: date, all_modes: bool = False) -> ImportResult:
+    """Parse a downloaded price list (see read_import_file; `source` is its URL)."""
+    _format(fmt, source)
+    return parse_import(fmt, parse_json_bytes(data, source), source, today=today, all_modes=all_modes)
+
+
+def parse_import(fmt: str, raw: Any, source: str, *, today: date, all_modes: bool = False) -> ImportResult:
+    """Read an already-parsed document with the parser of its format."""
+    f = _format(fmt, source)
+    if f.has_modes:
+        return f.parser(raw, source, today=today, all_modes=all_modes)
+    return f.parser(raw, source, today=today)
+
+
+def _format(fmt: str, source: str) -> ImportFormat:
+    f = IMPORT_FORMATS.get(fmt)
+    if f is None:
+        raise InputError(f"{source}: unknown import format '{fmt}' (known: {', '.join(IMPORT_FORMATS)})")
+    return f
 
 
 __all__ = [
@@ -66,7 +80,10 @@ __all__ = [
     "ImportResult",
     "Skipped",
     "apply_import",
+    "import_changes",
     "normalize_id",
+    "parse_import",
+    "parse_import_bytes",
     "parse_genai_prices",
     "parse_litellm",
     "parse_openrouter",

@@ -193,6 +193,10 @@ def to_decimal(value: Any, *, strings: bool) -> Decimal:
 def per_million(value: Any, *, scale: Decimal, strings: bool = False) -> Decimal:
     """A price converted to USD per 1M tokens (`scale` 1e6 for per-token prices), checked."""
     d = to_decimal(value, strings=strings)
+    if d < 0:
+        raise PriceError(f"negative price ({_short(value)})")
+    if d > 0 and d.adjusted() > MAX_PRICE.adjusted():  # absurd at any scale: no arithmetic on it
+        raise PriceError(f"absurd price ({_short(value)}, over {MAX_PRICE} USD per 1M tokens)")
     if scale != 1:
         d = d * scale
     d = clean_decimal(d)

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from planner.domain.catalog import Catalog, ModelPrice, Overlay, PricePoint
+from planner.domain.catalog import Catalog, ModelPrice, Overlay, OverlayEntry, PricePoint
 from planner.io.importers.common import ImportResult, Skipped
 
 #: Price fields compared (plus the long-context tier).
@@ -165,7 +165,30 @@ def apply_import(
     provenance: str,
     overwrite_conflicts: set[str] | frozenset[str] = frozenset(),
 ) -> Overlay:
-    """A new Overlay with the ticked part of `plan` applied (`overlay` is not changed).
+    """A new Overlay with the ticked part of `plan` applied (`overlay` is not changed):
+    `overlay` with the entries of import_changes put in."""
+    out = overlay.model_copy(deep=True)
+    changes = import_changes(
+        overlay, current, plan, selected,
+        today=today, provenance=provenance, overwrite_conflicts=overwrite_conflicts,
+    )  # fmt: skip
+    for model_id, entry in changes.items():
+        out.put(model_id, entry)
+    return out
+
+
+def import_changes(
+    overlay: Overlay,
+    current: Catalog,
+    plan: ImportPlan,
+    selected: set[str],
+    *,
+    today: date,
+    provenance: str,
+    overwrite_conflicts: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, OverlayEntry]:
+    """The overlay entries the ticked part of `plan` makes, by model id (`overlay` is not
+    changed; the work is proportional to the models ticked, not to the overlay).
 
     Added models are added whole. For a changed model the changed prices are set, its
     as-of date and source become today's import, and its history gains the old price
@@ -173,7 +196,7 @@ def apply_import(
     source `provenance`). Conflicting prices keep the user's value unless the id is in
     `overwrite_conflicts`. Ids not in `selected` are left untouched.
     """
-    out = overlay.model_copy(deep=True)
+    out = Overlay()
     for m in plan.added:
         if m.id not in selected:
             continue
@@ -193,40 +216,48 @@ def apply_import(
         changes = list(plan.changed.get(model_id, ()))
         if model_id in overwrite_conflicts:
             changes += plan.conflicts.get(model_id, ())
-        if not changes:
-            continue
         old = current.get(model_id)
         new = plan.incoming.get(model_id)
-        if old is None or new is None:
+        if not changes or old is None or new is None:
             continue
-        values: dict[str, Any] = {}
-        for root in dict.fromkeys(c.root for c in changes):
-            values[root] = getattr(new, root)
-        history = list(old.history)
-        old_point = PricePoint(
-            date=old.as_of or today,
-            input=old.input,
-            output=old.output,
-            cache_read=old.cache_read,
-            cache_write=old.cache_write,
-            source=old.source,
-            source_url=old.source_url,
-        )
-        if not _has_point(history, old_point):
-            history.append(old_point)
-        new_point = _point(new, today, provenance)
-        if not _has_point(history, new_point, same_source=True):
-            history.append(new_point)
-        values["history"] = [p.model_dump(mode="json", exclude_none=True) for p in history]
-        values["as_of"] = today
-        values["source"] = provenance
-        if new.source_url:
-            values["source_url"] = new.source_url
-        out.set_fields(model_id, today, **values)
+        if (mine := overlay.entry(model_id)) is not None:
+            out.put(model_id, mine.model_copy(deep=True))
+        out.set_fields(model_id, today, **_changed_values(old, new, changes, today, provenance))
         entry = out.entry(model_id)
         assert entry is not None
         entry.provenance = provenance
-    return out
+    return dict(out.entries)
+
+
+def _changed_values(
+    old: ModelPrice, new: ModelPrice, changes: list[Change], today: date, provenance: str
+) -> dict[str, Any]:
+    """The fields an import sets on a changed model: the changed prices, the history with
+    the old and the imported price, the as-of date and the source."""
+    values: dict[str, Any] = {}
+    for root in dict.fromkeys(c.root for c in changes):
+        values[root] = getattr(new, root)
+    history = list(old.history)
+    old_point = PricePoint(
+        date=old.as_of or today,
+        input=old.input,
+        output=old.output,
+        cache_read=old.cache_read,
+        cache_write=old.cache_write,
+        source=old.source,
+        source_url=old.source_url,
+    )
+    if not _has_point(history, old_point):
+        history.append(old_point)
+    new_point = _point(new, today, provenance)
+    if not _has_point(history, new_point, same_source=True):
+        history.append(new_point)
+    values["history"] = [p.model_dump(mode="json", exclude_none=True) for p in history]
+    values["as_of"] = today
+    values["source"] = provenance
+    if new.source_url:
+        values["source_url"] = new.source_url
+    return values
 
 
 def _point(m: ModelPrice, today: date, source: str) -> PricePoint:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from decimal import Decimal
@@ -47,7 +48,7 @@ _TIER_FIELDS = {
 }
 _TIER_KEY = re.compile(
     r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost"
-    r"|cache_creation_input_token_cost)_above_(\d+)k_tokens$"
+    r"|cache_creation_input_token_cost)_above_(\d{1,9})k_tokens$"
 )
 
 #: supports_* flag -> (modality added, capability added)
@@ -80,7 +81,7 @@ def parse_litellm(raw: Any, source: str, *, today: date, all_modes: bool = False
     first: list[tuple[str, Any]] = []
     later: list[tuple[str, Any]] = []
     for key, entry in raw.items():
-        if isinstance(entry, dict) and entry.get("litellm_provider") in _SECONDARY_PROVIDERS:
+        if isinstance(entry, dict) and str(entry.get("litellm_provider")) in _SECONDARY_PROVIDERS:
             later.append((key, entry))
         else:
             first.append((key, entry))
@@ -98,6 +99,8 @@ def _entry(key: str, e: Any, *, today: date, all_modes: bool) -> dict[str, Any]:
     if not isinstance(e, dict):
         raise _Skip(f"entry is {type_name(e)}, not an object")
     mode = e.get("mode")
+    if mode is not None and not isinstance(mode, str):
+        raise _Skip(f"field 'mode': must be a string, not {type_name(mode)}")
     if not all_modes and mode not in CHAT_MODES:
         if mode is None:
             raise _Skip("no mode given (not known to be a chat model)")
@@ -248,15 +251,14 @@ def _from_tiered_pricing(
     tiers = []
     for i, t in enumerate(tp):
         rng = t.get("range")
-        if not (
-            isinstance(rng, list) and len(rng) == 2 and all(isinstance(x, int | float) for x in rng)
-        ):
+        starts = [_whole(x) for x in rng] if isinstance(rng, list) and len(rng) == 2 else [None]
+        if None in starts:
             return None
         tier_prices = {}
         for src, dst in _TIER_FIELDS.items():
             if t.get(src) is not None:
                 tier_prices[dst] = _price(t[src], f"tiered_pricing[{i}].{src}")
-        tiers.append((int(rng[0]), tier_prices))
+        tiers.append((starts[0], tier_prices))
     tiers.sort(key=lambda x: x[0])
     start, base = tiers[0]
     if start != 0 or "input" not in base or "output" not in base:
@@ -285,3 +287,14 @@ def _from_tiered_pricing(
         )
         notes.append(f"Further long-context prices not modelled: {others}.")
     return tier
+
+
+def _whole(x: Any) -> int | None:
+    """A whole number of tokens from JSON (0 included), or None for anything else."""
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, int):
+        return x if x >= 0 else None
+    if isinstance(x, float) and math.isfinite(x) and x.is_integer() and x >= 0:
+        return int(x)
+    return None
