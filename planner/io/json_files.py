@@ -1,5 +1,6 @@
 """Reading JSON: the one reader for catalog, overlay, plan and import files, and the parser
-for downloaded documents. Every failure is one InputError naming the file (or URL)."""
+for downloaded documents; and UTF-8 text files the same way (CSV imports). Every failure is
+one InputError naming the file (or URL)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from planner.domain.errors import InputError
 def read_json(path: Path, max_bytes: int | None = None) -> Any:
     """Parse a JSON file (UTF-8, with or without a byte-order mark). With `max_bytes`, a
     larger file is refused before it is read."""
-    path = Path(path)
+    return parse_json_bytes(_read_bytes(Path(path), max_bytes), str(path))
+
+
+def read_text(path: Path, max_bytes: int | None = None) -> str:
+    """A UTF-8 text file (with or without a byte-order mark), size-checked like read_json."""
+    return _decode_text(_read_bytes(Path(path), max_bytes), str(path))
+
+
+def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory, not a file")
@@ -27,15 +36,20 @@ def read_json(path: Path, max_bytes: int | None = None) -> Any:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
     if max_bytes is not None and len(data) > max_bytes:  # grew since stat
         raise InputError(f"{path}: file is over the {byte_size(max_bytes)} limit")
-    return parse_json_bytes(data, str(path))
+    return data
+
+
+def _decode_text(data: bytes, source: str) -> str:
+    """UTF-8 text, a byte-order mark dropped; `source` starts the error message."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start})") from None
 
 
 def parse_json_bytes(data: bytes, source: str) -> Any:
     """Parse a JSON document; `source` (a file name or URL) starts every error message."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    text = _decode_text(data, source)
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
