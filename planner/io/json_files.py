@@ -1,6 +1,5 @@
 """Reading JSON: the one reader for catalog, overlay, plan and import files, and the parser
-for downloaded documents; and UTF-8 text files the same way (CSV imports). Every failure is
-one InputError naming the file (or URL)."""
+for downloaded documents. Every failure is one InputError naming the file (or URL)."""
 
 from __future__ import annotations
 
@@ -14,15 +13,7 @@ from planner.domain.errors import InputError
 def read_json(path: Path, max_bytes: int | None = None) -> Any:
     """Parse a JSON file (UTF-8, with or without a byte-order mark). With `max_bytes`, a
     larger file is refused before it is read."""
-    return parse_json_bytes(_read_bytes(Path(path), max_bytes), str(path))
-
-
-def read_text(path: Path, max_bytes: int | None = None) -> str:
-    """A UTF-8 text file (with or without a byte-order mark), size-checked like read_json."""
-    return _decode_text(_read_bytes(Path(path), max_bytes), str(path))
-
-
-def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
+    path = Path(path)
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory, not a file")
@@ -36,20 +27,15 @@ def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
     if max_bytes is not None and len(data) > max_bytes:  # grew since stat
         raise InputError(f"{path}: file is over the {byte_size(max_bytes)} limit")
-    return data
-
-
-def _decode_text(data: bytes, source: str) -> str:
-    """UTF-8 text, a byte-order mark dropped; `source` starts the error message."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    return parse_json_bytes(data, str(path))
 
 
 def parse_json_bytes(data: bytes, source: str) -> Any:
     """Parse a JSON document; `source` (a file name or URL) starts every error message."""
-    text = _decode_text(data, source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:

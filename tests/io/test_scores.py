@@ -220,3 +220,4 @@ def test_a_new_metric_close_to_a_known_one_is_pointed_out():
     cat = shipped()
     rows = parse_scores(HEADER + "GPT-5,gpqa_diamnd,60,x,2026-06-01\n", "s.csv", cat, today=TODAY).rows
     assert "  new metric: gpqa_diamnd (did you mean gpqa_diamond?)" in preview_lines(preview_scores(cat, rows), cat)
+
