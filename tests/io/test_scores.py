@@ -98,7 +98,7 @@ def test_applied_scores_are_in_the_catalog_with_their_source_and_rank_on_a_new_m
     changes = preview_scores(cat, read_scores(FIXTURE, cat, today=TODAY).rows)
     before = Overlay()
     overlay = apply_scores(before, cat, changes, today=TODAY)
-    assert before.entries == []  # the overlay given is not changed
+    assert not before.entries  # the overlay given is not changed
     # through the overlay file and back, as the app loads it
     saved = parse_overlay(parse_json_bytes(overlay_text(overlay).encode(), "overlay.json"), "overlay.json")
     after, warnings = apply_overlay(cat, saved)
