@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from domain_helpers import AS_OF, FLASH, SONNET, catalog, mp
 
 from planner.domain.catalog import (
+    QUALITY_METRICS,
     Catalog,
     ModelPrice,
     Overlay,
@@ -290,3 +292,90 @@ def test_added_model_round_trip_keeps_every_field():
 def test_overlay_future_schema_version():
     with pytest.raises(InputError, match="schema_version"):
         parse_overlay({"schema_version": 5, "entries": []}, "overlay.json")
+
+
+# ---------------------------------------------------------------------------------------
+# The shipped catalog's quality scores: every score its source articles state, no other.
+
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
+TOKENRATE = "TokenRate: Quality Per Dollar"
+ELLIOTGATE = "ElliotGate"
+COLLAPSE = "The LLM Pricing Collapse of 2026"
+
+#: Transcribed by hand from the articles. TokenRate's top-10 list and intro (tokenrate);
+#: ElliotGate's budget ranking (AA Intelligence Index; GPQA Diamond, Tau-2 and HLE printed
+#: as fractions, here in percent); The LLM Pricing Collapse of 2026's 'Mid-Tier Models'
+#: table (SWE-bench %, GPQA Diamond %). The other articles state no scores.
+SEED_SCORES: dict[str, dict[str, float]] = {
+    "google/gemini-2-5-flash-lite": {"tokenrate": 55},
+    "meta/llama-4-scout": {"tokenrate": 55},
+    "google/gemini-2-5-flash": {"tokenrate": 66},
+    "google/gemini-2-0-flash": {"tokenrate": 55},
+    "anthropic/claude-haiku-4-5": {"tokenrate": 65},
+    "openai/gpt-5-mini": {"tokenrate": 68},
+    "deepseek/deepseek-v3": {"tokenrate": 65},
+    "deepseek/deepseek-r1": {"tokenrate": 73},
+    "mistral/mistral-small": {"tokenrate": 42},
+    "qwen/qwen-2-5-32b": {"tokenrate": 48},
+    "meta/llama-3-2-1b": {"tokenrate": 15},
+    "anthropic/claude-opus-4": {"tokenrate": 82},
+    "deepseek/deepseek-v4-flash": {"aa_intelligence": 46.5, "gpqa_diamond": 89.4, "tau2": 95},
+    "google/gemini-3-1-flash-lite-preview": {"aa_intelligence": 33.5, "tau2": 31.3},
+    "qwen/qwen3-6-plus": {"aa_intelligence": 50, "gpqa_diamond": 88.2, "tau2": 97.7},
+    "xiaomi/mimo-v2-5-pro": {"aa_intelligence": 53.8, "gpqa_diamond": 86.6, "hle": 33.8, "tau2": 94.2},
+    "deepseek/deepseek-v4-pro": {"aa_intelligence": 51.5, "tau2": 96.2, "hle": 35.9},
+    "anthropic/claude-sonnet-4-6": {"swe_bench": 67.2, "gpqa_diamond": 71.3},
+    "openai/gpt-5-4-mini": {"swe_bench": 62.8, "gpqa_diamond": 65.1},
+    "google/gemini-3-1-pro": {"swe_bench": 68.3, "gpqa_diamond": 74.1},
+    "xai/grok-4-mini": {"swe_bench": 64.5, "gpqa_diamond": 63.8},
+}
+
+#: The article each metric's shipped scores come from (GPQA Diamond: either of two).
+METRIC_SOURCES = {
+    "tokenrate": (TOKENRATE,),
+    "aa_intelligence": (ELLIOTGATE,),
+    "tau2": (ELLIOTGATE,),
+    "hle": (ELLIOTGATE,),
+    "swe_bench": (COLLAPSE,),
+    "gpqa_diamond": (ELLIOTGATE, COLLAPSE),
+}
+
+
+def shipped_raw() -> dict:
+    return json.loads(SHIPPED.read_text(encoding="utf-8"))
+
+
+def test_shipped_scores_are_the_ones_the_articles_state():
+    shipped_scores = {m["id"]: m["quality"] for m in shipped_raw()["models"] if m.get("quality")}
+    assert shipped_scores == SEED_SCORES
+
+
+@pytest.mark.parametrize(
+    ("model_id", "metric", "quote", "figure", "scale"),
+    [
+        # ElliotGate prints benchmark results as fractions; the catalog keeps percent
+        ("deepseek/deepseek-v4-flash", "gpqa_diamond", "GPQA Diamond reaches 0.894", "0.894", 100),
+        ("xiaomi/mimo-v2-5-pro", "hle", "HLE reaches 0.338", "0.338", 100),
+        ("qwen/qwen3-6-plus", "tau2", "Tau-2 tool use scores 0.977", "0.977", 100),
+        ("deepseek/deepseek-v4-pro", "aa_intelligence", "divided by AA Intelligence Index 51.5", "51.5", 1),
+        ("google/gemini-3-1-pro", "swe_bench", "| Gemini 3.1 Pro | $2.00 | $12.00 | 68.3% | 74.1% |", "68.3%", 1),
+        ("xai/grok-4-mini", "gpqa_diamond", "| Grok 4 Mini | $2.00 | $8.00 | 64.5% | 63.8% |", "63.8%", 1),
+        ("meta/llama-3-2-1b", "tokenrate", "is cheap but scores 15 quality", "15", 1),
+        ("deepseek/deepseek-r1", "tokenrate", "(8) DeepSeek R1 at 73 / $0.55", "73", 1),
+    ],
+)
+def test_a_shipped_score_is_the_figure_its_article_prints(model_id, metric, quote, figure, scale):
+    assert figure in quote
+    model = parse_catalog(shipped_raw(), str(SHIPPED))[model_id]
+    assert model.quality[metric] == float(D(figure.removesuffix("%")) * scale)
+    # the model names the article the score came from
+    assert any(title in f"{model.source} {model.notes}" for title in METRIC_SOURCES[metric])
+
+
+def test_shipped_scores_are_0_to_100_on_known_metrics_with_their_source():
+    for m in shipped_raw()["models"]:
+        said = f"{m['source']} {m['notes']}"
+        for metric, score in m.get("quality", {}).items():
+            assert metric in QUALITY_METRICS, (m["id"], metric)
+            assert isinstance(score, int | float) and 0 <= score <= 100, (m["id"], metric, score)
+            assert any(title in said for title in METRIC_SOURCES[metric]), (m["id"], metric)
