@@ -466,6 +466,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{PROG}: warning: {w}", file=sys.stderr)
     if any("not applied" in w for w in loaded.warnings):
         raise InputError(f"{overlay_path}: your catalog edits file could not be read; fix or move it before importing")
+    if args.format == "scores":
+        return _import_scores(path, overlay_path, loaded, args.dry_run)
     job = ImportJob(loaded.catalog, loaded.overlay, all_modes=args.all_modes)
     preview = job.prepare_file(args.format, path)
     _print_import_preview(preview, path, args)
@@ -478,6 +480,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note in saved.notes:
         print(f"{PROG}: warning: {note}", file=sys.stderr)
     return 0
+
+
+def _import_scores(path: Path, overlay_path: Path, loaded: Any, dry_run: bool) -> int:
+    """Quality scores from a CSV (your own metric, an internal eval) into your catalog edits."""
+    from datetime import date
+
+    from planner.io.catalog_files import update_overlay
+    from planner.io.scores import apply_scores, preview_lines, preview_scores, read_scores
+
+    today = date.today()
+    read = read_scores(path, loaded.catalog, today=today)
+    for e in read.errors:
+        print(f"{PROG}: {e}", file=sys.stderr)
+    changes = preview_scores(loaded.catalog, read.rows)
+    print(f"{path}: {len(read.rows) + len(read.errors):,} rows read, {len(read.errors):,} with errors")
+    print("\n".join(preview_lines(changes, loaded.catalog)))
+    if not dry_run:
+        new = apply_scores(loaded.overlay, loaded.catalog, changes, today=today)
+        ids = {c.row.model.id for c in changes if c.action != "skipped"}
+        try:
+            update_overlay(overlay_path, {i: new.entry(i) for i in ids})
+        except OSError as e:
+            raise InputError(f"{overlay_path}: could not save the scores ({e.strerror or e}); your catalog edits are "
+                             "unchanged") from None
+    return 1 if read.errors else 0
 
 
 def _print_import_preview(preview: Any, path: Path, args: argparse.Namespace) -> None:
@@ -668,8 +695,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     titles = ", ".join(f.title for f in IMPORT_FORMATS.values())
     im = sub.add_parser("import", help=f"bring prices in from {titles} files")
-    im.add_argument("format", choices=list(IMPORT_FORMATS))
-    im.add_argument("file", help="the catalog file (" + ", ".join(f.file_hint for f in IMPORT_FORMATS.values()) + ")")
+    im.add_argument("format", choices=[*IMPORT_FORMATS, "scores"],
+                    help="a price list, or 'scores': a CSV of quality scores (model, metric, score, source, date)")
+    im.add_argument("file", help="the catalog file (" + ", ".join(f.file_hint for f in IMPORT_FORMATS.values())
+                    + "), or the scores CSV")
     im.add_argument("--all-modes", action="store_true", help="LiteLLM: also embedding, image, audio... models")
     im.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     im.add_argument("--show-skipped", type=int, default=5, metavar="N", help="skipped entries to list (default 5)")

@@ -599,3 +599,20 @@ def test_quote_shows_the_plan_properties(capsys, tmp_path):
     assert (q["owner"], q["cost_centre"], q["revision"]) == ("Ana Ruiz", "CC-410 Support", 3)
     code, out, _ = run(capsys, "quote", str(p))
     assert "owner Ana Ruiz · cost centre CC-410 Support · revision 3" in out
+
+
+def test_import_scores_adds_your_own_metric(capsys):
+    from planner import paths
+
+    code, out, err = run(capsys, "import", "scores", str(FIXTURES / "scores-team-evals.csv"))
+    # the good rows land, each bad row is one line naming the file, the row and the field
+    assert code == 1
+    assert "row 7: field 'score': 101 is outside 0-100" in err
+    assert "4 added, 1 changed, 2 skipped" in out
+    assert paths.user_overlay().exists()
+    q = json.loads(run(capsys, "models", "--quality-metric", "internal_eval", "--min-quality", "1",
+                       "--sort", "value", "--format", "json")[1])
+    by_id = {m["id"]: m for m in q["models"]}
+    # GPT-5 mini 64 on the internal eval at $0.30 input: value 64 / 0.30 = 213.3
+    assert by_id["openai/gpt-5-mini"]["quality"] == 64 and round(by_id["openai/gpt-5-mini"]["value"], 1) == 213.3
+    assert len(q["models"]) == 4
