@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from planner import PROG
 
-COMMANDS = ("models", "quote", "screenshot", "import", "export")
+COMMANDS = ("models", "quote", "compare", "screenshot", "import", "export")
 
 
 def _not_a_command(word: str) -> str | None:

@@ -25,6 +25,7 @@ from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
 from planner.domain.resolve import resolve_model
+from planner.domain.scenarios import Compared, Comparison, apply_scenario, compare, find_scenario
 from planner.domain.token_mix import input_share, ratio_label, rebalance
 from planner.formatting import (
     fmt_float,
@@ -222,6 +223,7 @@ CUSTOM_ID = "custom/quote"
 ONE_LINE_FLAGS = ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens", "cached_prefix",
                   "cache_hit_rate", "batch_share", "reasoning_tokens", "cache_ttl", "service_tier", "off_peak_share",
                   "search_calls", "images", "long_share", "long_input_tokens")
+# (--scenario goes with a plan file; it is checked in cmd_quote)
 #: the quote flag behind each field of a one-line plan
 _FLAG_OF_FIELD = {
     "requests": "--requests", "input_tokens": "--input-tokens", "output_tokens": "--output-tokens",
@@ -325,7 +327,11 @@ def cmd_quote(args: argparse.Namespace) -> int:
         if one_line_flags:
             raise UsageError(f"--{one_line_flags[0].replace('_', '-')}: not used with a plan file")
         plan = open_plan(args.plan)
+        if args.scenario:
+            plan = apply_scenario(plan, args.scenario)
     else:
+        if args.scenario:
+            raise UsageError("--scenario: needs a plan file")
         plan, catalog = _quote_plan(args, catalog)
     if args.input_share is not None:
         share = _rate("--input-share", args.input_share)
@@ -339,6 +345,81 @@ def cmd_quote(args: argparse.Namespace) -> int:
     else:
         print_quote(plan, result)
     return 0
+
+
+def _plan_and_scenario(text: str) -> tuple[Plan, str]:
+    """'plan.costplan', 'plan.costplan:Scenario' or an example's name ('product-suite:Flash'),
+    opened, with the scenario applied; and its label."""
+    path, scenario = text, None
+    if not Path(text).is_file() and ":" in text:
+        path, _, scenario = text.rpartition(":")
+    plan = open_plan(_plan_path(path))
+    label = plan.name if scenario is None else f"{plan.name}: {find_scenario(plan, scenario).name}"
+    return apply_scenario(plan, scenario), label
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    catalog = _load_catalog(args.catalog)
+    sides = []
+    for text in args.plans:
+        plan, label = _plan_and_scenario(text)
+        sides.append(Compared(label, plan, compute(plan, catalog).summary()))
+    c = compare(sides)
+    if args.json:
+        print(json.dumps(comparison_to_json(c), indent=2))
+    else:
+        print_comparison(c)
+    return 0
+
+
+def comparison_to_json(c: Comparison) -> dict[str, Any]:
+    """Amounts as decimal strings in each plan's currency, as each plan shows them."""
+    return {
+        "plans": [
+            {"name": s.label, "currency": s.summary.currency, "baseline_monthly": str(s.summary.baseline),
+             "optimized_monthly": str(s.summary.optimized), "optimized_monthly_low": str(s.summary.low),
+             "optimized_monthly_high": str(s.summary.high), "next_12_months": str(s.summary.next_12_months),
+             "headroom": _opt_str(s.summary.headroom)}
+            for s in c.sides
+        ],
+        "lines": [
+            {"name": d.name, "status": d.status,
+             "optimized_monthly": [_opt_str(v) for v in d.optimized],
+             "baseline_monthly": [_opt_str(v) for v in d.baseline],
+             "delta_monthly": str(d.delta),
+             "delta_pct": _opt_str(None if d.delta_fraction is None else d.delta_fraction * 100)}
+            for d in c.lines
+        ],
+        "levers": [{"lever": lv.key, "label": lv.label, "savings": [str(v) for v in lv.savings],
+                    "delta": str(lv.delta)} for lv in c.levers],
+        "delta_monthly": str(c.delta_monthly),
+        "delta_pct": _opt_str(None if c.delta_fraction is None else c.delta_fraction * 100),
+    }
+
+
+def print_comparison(c: Comparison) -> None:
+    cur = c.sides[0].summary.currency
+    labels = [s.label for s in c.sides]
+    for i, s in enumerate(c.sides):
+        sm = s.summary
+        print(f"[{i + 1}] {s.label}: {fmt_money(sm.optimized, sm.currency)}/month (range {fmt_money(sm.low, sm.currency)}"
+              f" to {fmt_money(sm.high, sm.currency)}), next 12 months {fmt_money(sm.next_12_months, sm.currency)}")
+    print()
+    headers = ["Line", *[f"[{i + 1}]" for i in range(len(labels))], "Change", "%"]
+    rows = [[d.name, *[fmt_money(v, cur) if v is not None else "—" for v in d.optimized], _signed(d.delta, cur),
+             d.status if d.status in ("added", "removed") else fmt_pct((d.delta_fraction or 0) * 100, 1)]
+            for d in c.lines]
+    rows.append(["Total", *[fmt_money(s.summary.optimized, cur) for s in c.sides], _signed(c.delta_monthly, cur),
+                 fmt_pct(c.delta_fraction * 100, 1) if c.delta_fraction is not None else ""])
+    _print_table(headers, rows, right=set(range(1, len(headers))))
+    moved = [lv for lv in c.levers if lv.delta]
+    if moved:
+        print()
+        print("Savings by lever, change from [1]: " + "; ".join(f"{lv.label} {_signed(lv.delta, cur)}" for lv in moved))
+
+
+def _signed(x: Decimal, cur: str) -> str:
+    return ("+" if x > 0 else "") + fmt_money(x, cur)
 
 
 def _opt_str(x: Any) -> str | None:
@@ -646,6 +727,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="number format of amounts in text output, e.g. de_DE (default: the system's; JSON is unchanged)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
+    c = sub.add_parser("compare", help="plans or scenarios side by side: totals, every line, every lever")
+    c.add_argument("plans", nargs="+", metavar="PLAN[:SCENARIO]",
+                   help="plan files or example names, each with an optional ':scenario' (the first is the reference)")
+    c.add_argument("--catalog", metavar="F")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    c.set_defaults(func=cmd_compare)
+
     m = sub.add_parser("models", help="rank the price catalog")
     m.add_argument("--catalog", metavar="F", help="a catalog file (default: shipped catalog + your edits)")
     m.add_argument("--sort", choices=[k.value for k in SortKey],
@@ -686,6 +774,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--long-input-tokens", metavar="N", help="input tokens of a long request")
     q.add_argument("--search-calls", metavar="N", help="web-search calls per request")
     q.add_argument("--images", metavar="N", help="input images per request")
+    q.add_argument("--scenario", metavar="NAME", help="quote one of the plan's scenarios instead of its base")
     q.add_argument("--input-share", metavar="S",
                    help="move every line's tokens so the plan's input share is S (0..1), as the slider does")
     q.add_argument("--json", action="store_true", help="print JSON")

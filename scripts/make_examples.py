@@ -6,7 +6,7 @@ import json
 from decimal import Decimal as D
 from pathlib import Path
 
-from planner.domain.plan import Forecast, Line, Plan, PromptCache, RouteShare, VolumeMode
+from planner.domain.plan import Forecast, Line, Plan, PromptCache, RouteShare, Scenario, VolumeMode
 from planner.domain.presets import SCENARIOS, seed_multipliers
 
 SONNET = "anthropic/claude-sonnet-4-6"
@@ -100,6 +100,14 @@ def product_suite() -> Plan:
         forecast=Forecast(horizon_months=12, monthly_growth=D("0.08"), yearly_price_trend=D("-0.30")),
     )
     plan.multipliers[2].enabled = True  # semantic caching, 20-50%
+    # Two what-ifs finance asks about: cheaper models where quality allows, and a busier year.
+    plan.scenarios = [
+        Scenario(name="Cheaper models", notes="Code review all on DeepSeek V4 Flash; analyst reports on Sonnet 4.6",
+                 lines={"Code review": {"model": "deepseek/deepseek-v4-flash", "routing": []},
+                        "Analyst reports": {"model": "anthropic/claude-sonnet-4-6"}}),
+        Scenario(name="Twice the volume", notes="Every feature at twice its requests, the budget unchanged",
+                 lines={ln.name: {"requests": str(ln.requests * 2)} for ln in plan.lines}),
+    ]
     return plan
 
 

@@ -467,7 +467,7 @@ def test_out_of_range_flags_are_one_line_and_exit_2(capsys, argv, needle):
 def test_a_mistyped_command_opens_no_window(capsys):
     code, out, err = run(capsys, "qoute", "x")
     assert code == 2 and out == ""
-    assert err.strip() == ("cost-planner: error: 'qoute' is not a command (models, quote, screenshot, import, "
+    assert err.strip() == ("cost-planner: error: 'qoute' is not a command (models, quote, compare, screenshot, import, "
                            "export) nor a plan file; did you mean 'quote'?")
 
 
@@ -616,3 +616,48 @@ def test_import_scores_adds_your_own_metric(capsys):
     # GPT-5 mini 64 on the internal eval at $0.30 input: value 64 / 0.30 = 213.3
     assert by_id["openai/gpt-5-mini"]["quality"] == 64 and round(by_id["openai/gpt-5-mini"]["value"], 1) == 213.3
     assert len(q["models"]) == 4
+
+
+# -- scenarios and compare -------------------------------------------------------------------------
+
+
+def test_compare_json_agrees_with_separate_quotes_of_each_scenario(capsys):
+    suite = str(EXAMPLES / "product-suite.costplan")
+    base = quote_json(capsys, suite)
+    cheaper = quote_json(capsys, suite, "--scenario", "Cheaper models")
+    busier = quote_json(capsys, suite, "--scenario", "Twice the volume")
+    code, out, err = run(capsys, "compare", suite, f"{suite}:Cheaper models", f"{suite}:Twice the volume", "--json")
+    assert code == 0, err
+    c = json.loads(out)
+    assert [p["optimized_monthly"] for p in c["plans"]] == [base["optimized_monthly"], cheaper["optimized_monthly"],
+                                                          busier["optimized_monthly"]]
+    assert c["delta_monthly"] == str(D(busier["optimized_monthly"]) - D(base["optimized_monthly"]))
+    by_name = {ln["name"]: ln for ln in c["lines"]}
+    for q, i in ((base, 0), (cheaper, 1), (busier, 2)):
+        for ln in q["lines"]:
+            assert by_name[ln["name"]]["optimized_monthly"][i] == ln["optimized_monthly"]
+    # the line deltas add up to the total's
+    assert sum(D(ln["delta_monthly"]) for ln in c["lines"]) == D(c["delta_monthly"])
+
+
+def test_the_cheaper_models_scenario_by_hand(capsys):
+    q = quote_json(capsys, str(EXAMPLES / "product-suite.costplan"), "--scenario", "Cheaper models")
+    lines = {ln["name"]: ln["optimized_monthly"] for ln in q["lines"]}
+    # Code review on DeepSeek V4 Flash ($0.14 / $0.28): 40,000 x (800 x 0.14 + 400 x 0.28) / 1e6 = 8.96,
+    # x 0.65 (the semantic-caching multiplier) = 5.824 -> 5.82
+    assert lines["Code review"] == "5.82"
+    # Analyst reports on Sonnet 4.6 ($3 / $15, cache read 0.30, write 3.75): 2,000 x (2,000 x 3 + 3,000 x
+    # (0.5 x 0.30 + 0.5 x 3.75) + 2,000 x 15) / 1e6 = 2,000 x 42,075e-6 = 84.15, x 0.65 = 54.6975 -> 54.70
+    assert lines["Analyst reports"] == "54.70"
+
+
+def test_quote_an_unknown_scenario_is_one_line(capsys):
+    code, _, err = run(capsys, "quote", str(EXAMPLES / "product-suite.costplan"), "--scenario", "Nope")
+    assert code == 1 and err.count("\n") == 1
+    assert "has no scenario 'Nope' (scenarios: Cheaper models, Twice the volume)" in err
+
+
+def test_compare_text_lists_lines_added_and_removed(capsys):
+    code, out, _ = run(capsys, "compare", "small-saas", "product-suite")
+    assert code == 0
+    assert "Support bot" in out and "removed" in out and "added" in out

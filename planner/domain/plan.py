@@ -19,7 +19,7 @@ from planner.domain.errors import InputError
 
 #: 2: lines may carry reasoning tokens, a cache TTL, a service tier, an off-peak share, search
 #: calls, images and a share of long requests; plans a retry overhead, a platform fee, an owner,
-#: a cost centre, a fiscal-year start and a revision. A version-1 plan reads as is.
+#: a cost centre, a fiscal-year start, a revision and scenarios. A version-1 plan reads as is.
 PLAN_SCHEMA_VERSION = 2
 
 #: A non-negative finite count (requests, tokens): averages may be fractional. The ceiling
@@ -185,6 +185,35 @@ class Currency(_Base):
         return self
 
 
+#: plan-wide fields a scenario may override
+SCENARIO_PLAN_FIELDS = ("forecast", "multipliers", "monthly_budget", "batch_discount", "retry_overhead",
+                        "platform_fee")
+
+
+class Scenario(_Base):
+    """A named what-if on top of a plan (its base): only the fields it changes, per line (by
+    the line's name) and plan-wide; whatever it does not override follows the base."""
+
+    name: str = Field(min_length=1, max_length=100)
+    notes: str = ""
+    #: line name -> field -> value, for the lines it changes
+    lines: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: plan-wide field (SCENARIO_PLAN_FIELDS) -> value
+    plan: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> Scenario:
+        for line_name, fields in self.lines.items():
+            for f in fields:
+                if f not in Line.model_fields or f == "name":
+                    raise ValueError(f"scenario '{self.name}': line '{line_name}': '{f}' is not a line field")
+        for f in self.plan:
+            if f not in SCENARIO_PLAN_FIELDS:
+                raise ValueError(f"scenario '{self.name}': '{f}' is not a field a scenario can change "
+                                 f"(known: {', '.join(SCENARIO_PLAN_FIELDS)})")
+        return self
+
+
 class Plan(_Base):
     """A monthly-cost plan. Money is computed by `planner.domain.costing`, never stored here."""
 
@@ -211,6 +240,25 @@ class Plan(_Base):
     #: Prices pinned when the plan was saved: model id -> the model's catalog entry then.
     pinned_prices: dict[str, ModelPrice] = Field(default_factory=dict)
     catalog_as_of: date | None = None
+    #: what-ifs on top of this plan (planner.domain.scenarios applies them)
+    scenarios: list[Scenario] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _scenarios_fit(self) -> Plan:
+        if not self.scenarios:
+            return self
+        names = [ln.name for ln in self.lines]
+        seen: set[str] = set()
+        for sc in self.scenarios:
+            if sc.name in seen:
+                raise ValueError(f"two scenarios are named '{sc.name}'")
+            seen.add(sc.name)
+            for line_name in sc.lines:
+                if names.count(line_name) != 1:
+                    why = "no line" if line_name not in names else "more than one line"
+                    raise ValueError(f"scenario '{sc.name}' changes line '{line_name}', but the plan has {why} "
+                                     "of that name")
+        return self
 
     @field_validator("schema_version")
     @classmethod
@@ -225,9 +273,17 @@ class Plan(_Base):
         return v
 
     def model_ids(self) -> set[str]:
+        """Every model the plan or one of its scenarios uses (the ones saving pins)."""
         ids: set[str] = set()
         for line in self.lines:
             ids |= line.model_ids()
+        for sc in self.scenarios:
+            for fields in sc.lines.values():
+                if isinstance(fields.get("model"), str):
+                    ids.add(fields["model"])
+                for route in fields.get("routing") or []:
+                    if isinstance(route, dict) and isinstance(route.get("model"), str):
+                        ids.add(route["model"])
         return ids
 
     def enabled_multipliers(self) -> list[FlatMultiplier]:
