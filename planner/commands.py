@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from planner import PROG, __version__
 from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, metric_label
+from planner.domain.conversation import equivalent, session_input
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, PromptCache
@@ -222,7 +223,8 @@ CUSTOM_ID = "custom/quote"
 #: flags that describe a one-line quote (not used with a plan file)
 ONE_LINE_FLAGS = ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens", "cached_prefix",
                   "cache_hit_rate", "batch_share", "reasoning_tokens", "cache_ttl", "service_tier", "off_peak_share",
-                  "search_calls", "images", "long_share", "long_input_tokens")
+                  "search_calls", "images", "long_share", "long_input_tokens", "turns", "system_tokens",
+                  "added_tokens", "context_cap", "success_rate")
 # (--scenario goes with a plan file; it is checked in cmd_quote)
 #: the quote flag behind each field of a one-line plan
 _FLAG_OF_FIELD = {
@@ -232,7 +234,8 @@ _FLAG_OF_FIELD = {
     "input": "--price-in", "output": "--price-out", "cache_read": "--price-cache-read",
     "cache_write": "--price-cache-write", "reasoning_tokens": "--reasoning-tokens", "search_calls": "--search-calls",
     "images": "--images", "off_peak_share": "--off-peak-share", "long_share": "--long-share",
-    "long_input_tokens": "--long-input-tokens",
+    "long_input_tokens": "--long-input-tokens", "turns": "--turns", "system_tokens": "--system-tokens",
+    "added_tokens": "--added-tokens", "context_cap": "--context-cap", "success_rate": "--success-rate",
 }
 
 
@@ -300,6 +303,11 @@ def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catal
         search_calls=_count("--search-calls", args.search_calls) if args.search_calls else Decimal(0),
         images=_count("--images", args.images) if args.images else Decimal(0),
         long_share=_rate("--long-share", args.long_share),
+        turns=int(_count("--turns", args.turns)) if args.turns else None,
+        system_tokens=_count("--system-tokens", args.system_tokens) if args.system_tokens else Decimal(0),
+        added_tokens=_count("--added-tokens", args.added_tokens) if args.added_tokens else Decimal(0),
+        context_cap=_count("--context-cap", args.context_cap) if args.context_cap else None,
+        success_rate=_rate("--success-rate", args.success_rate) if args.success_rate else None,
         long_input_tokens=_count("--long-input-tokens", args.long_input_tokens) if args.long_input_tokens else None,
             batch_share=_rate("--batch-share", args.batch_share),
             response_cache_hit_rate=_rate("--response-cache-hit-rate", args.response_cache_hit_rate),
@@ -458,6 +466,7 @@ def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
                 "baseline_monthly": str(b),
                 "optimized_monthly": str(o),
                 "share_of_total_pct": _opt_str(share),
+                **_line_extras(pl, line),
                 "notices": list(line.notices),
             }
             for line, pl, b, o, share in zip(r.lines, plan.lines, sm.line_baseline, sm.line_optimized, shares,
@@ -476,8 +485,36 @@ def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
             "requests_affordable": sm.requests_affordable,
             "first_month_over": sm.first_month_over_label,
         },
+        **_economics_json(sm),
         "notices": list(r.notices),
     }
+
+
+def _line_extras(pl: Line, line: Any) -> dict[str, Any]:
+    """A multi-turn line as single requests, and its cost per outcome."""
+    out: dict[str, Any] = {}
+    if pl.turns is not None:
+        eq = equivalent(pl)
+        out.update(sessions_monthly=str(pl.sessions_per_month), turns=pl.turns,
+                   equivalent_requests_monthly=str(eq.requests),
+                   equivalent_input_tokens=str(eq.input_tokens.quantize(Decimal("0.01"))),
+                   session_input_tokens=str(session_input(pl)))
+    if line.outcomes is not None:
+        cpo = line.cost_per_outcome
+        out.update(outcome=pl.outcome or "outcome", outcomes_monthly=str(line.outcomes),
+                   cost_per_outcome=None if cpo is None else str(cpo.quantize(Decimal("0.000001"))))
+    return out
+
+
+def _economics_json(sm: Any) -> dict[str, Any]:
+    ue = sm.unit_economics
+    if ue is None or ue.revenue is None and ue.users is None:
+        return {}
+    return {"users_monthly": _opt_str(ue.users), "cost_per_user": _opt_str(ue.cost_per_user),
+            "revenue_monthly": _opt_str(ue.revenue), "gross_margin": _opt_str(ue.gross_margin),
+            "gross_margin_pct": _opt_str(None if ue.gross_margin_fraction is None else ue.gross_margin_fraction * 100),
+            "margin_below_floor_from": None if ue.first_month_below_floor is None
+            else sm.forecast[ue.first_month_below_floor].label}
 
 
 def print_quote(plan: Plan, r: PlanResult) -> None:
@@ -527,6 +564,22 @@ def print_quote(plan: Plan, r: PlanResult) -> None:
               + (f", buys {sm.requests_affordable:,} requests/month" if sm.requests_affordable is not None else ""))
         if sm.first_month_over_label is not None:
             print(f"Over budget from {sm.first_month_over_label}")
+    for line, pl in zip(r.lines, plan.lines, strict=True):
+        if pl.turns is not None:
+            eq = equivalent(pl)
+            print(f"{pl.name}: {fmt_int(pl.sessions_per_month)} sessions x {pl.turns} turns = {fmt_int(eq.requests)} "
+                  f"requests, {fmt_int(eq.input_tokens)} input tokens each on average "
+                  f"({fmt_int(session_input(pl))} a session)")
+        if line.cost_per_outcome is not None:
+            print(f"{pl.name}: {fmt_small_money(line.cost_per_outcome, cur)} per {pl.outcome or 'outcome'} "
+                  f"({fmt_int(line.outcomes)} a month)")
+    ue = sm.unit_economics
+    if ue is not None and ue.revenue is not None:
+        pct = f" ({fmt_pct(ue.gross_margin_fraction * 100, 2)})" if ue.gross_margin_fraction is not None else ""
+        print(f"Revenue {fmt_money(ue.revenue, cur)}/month, gross margin {fmt_money(ue.gross_margin, cur)}{pct}"
+              + (f", cost per user {fmt_small_money(ue.cost_per_user, cur)}" if ue.cost_per_user is not None else ""))
+        if ue.first_month_below_floor is not None:
+            print(f"Margin below the floor from {sm.forecast[ue.first_month_below_floor].label}")
     for n in r.notices:
         print(f"note: {n}")
 
@@ -772,6 +825,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--off-peak-share", metavar="F", help="share of requests sent in the model's off-peak hours, 0..1")
     q.add_argument("--long-share", metavar="F", help="share of requests that are long, 0..1 (with --long-input-tokens)")
     q.add_argument("--long-input-tokens", metavar="N", help="input tokens of a long request")
+    q.add_argument("--turns", metavar="T",
+                   help="a multi-turn session of T turns: --requests are sessions a month, the token flags per turn")
+    q.add_argument("--system-tokens", metavar="P", help="system prompt tokens every turn sends (with --turns)")
+    q.add_argument("--added-tokens", metavar="N", help="tool or retrieved tokens each turn adds to the history")
+    q.add_argument("--context-cap", metavar="N", help="the history a turn re-sends is cut to N tokens")
+    q.add_argument("--success-rate", metavar="F", help="share of requests (sessions) that produce the outcome, 0..1")
     q.add_argument("--search-calls", metavar="N", help="web-search calls per request")
     q.add_argument("--images", metavar="N", help="input images per request")
     q.add_argument("--scenario", metavar="NAME", help="quote one of the plan's scenarios instead of its base")

@@ -661,3 +661,39 @@ def test_compare_text_lists_lines_added_and_removed(capsys):
     code, out, _ = run(capsys, "compare", "small-saas", "product-suite")
     assert code == 0
     assert "Support bot" in out and "removed" in out and "added" in out
+
+
+# -- multi-turn sessions and unit economics --------------------------------------------------------
+
+
+SESSION = ["--price-in", "1", "--price-out", "2", "--price-cache-read", "0.1", "--price-cache-write", "1.25",
+           "--requests", "1000", "--turns", "4", "--system-tokens", "1000", "--input-tokens", "100",
+           "--output-tokens", "200", "--added-tokens", "300"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "optimized"),
+    [
+        # turn inputs 1,100 + 1,700 + 2,300 + 2,900 = 8,000; (8,000 + 800 x 2) / 1e6 x 1,000 sessions = 9.60
+        ([], "9.60"),
+        # the re-sent 7,600 tokens cached at 0.8 x 0.1 + 0.2 x 1.25 = 0.33: (400 + 2,508 + 1,600) / 1e6 x 1,000
+        (["--cache-hit-rate", "0.8"], "4.51"),
+        # history cut to 1,000: 1,100 + 1,700 + 2,100 + 2,100 = 7,000: (7,000 + 1,600) / 1e6 x 1,000
+        (["--context-cap", "1000"], "8.60"),
+        # both: prefixes 1,000 + 1,600 + 2,000 + 2,000 = 6,600 x 0.33 = 2,178; (400 + 2,178 + 1,600) / 1e6 x 1,000
+        (["--context-cap", "1000", "--cache-hit-rate", "0.8"], "4.18"),
+    ],
+)
+def test_quote_multi_turn_sessions(capsys, extra, optimized):
+    q = quote_json(capsys, *SESSION, *extra)
+    assert q["optimized_monthly"] == optimized
+    ln = q["lines"][0]
+    assert (ln["sessions_monthly"], ln["turns"], ln["equivalent_requests_monthly"]) == ("1000", 4, "4000")
+
+
+def test_quote_cost_per_outcome(capsys):
+    q = quote_json(capsys, *SESSION, "--success-rate", "0.5")
+    # $9.60 / (1,000 sessions x 0.5) = $0.0192 an outcome
+    assert q["lines"][0]["cost_per_outcome"] == "0.019200"
+    code, out, _ = run(capsys, "quote", *SESSION, "--success-rate", "0.5")
+    assert "$0.019200 per outcome (500 a month)" in out

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from planner.domain.catalog import Catalog, ModelPrice
+from planner.domain.conversation import request_profile
 from planner.domain.errors import InputError
 from planner.domain.money import (  # noqa: F401  (re-exported: the engine's rounding rules)
     CENT,
@@ -34,6 +35,7 @@ from planner.domain.prices import (  # noqa: F401  (re-exported: the engine's pr
 )
 from planner.domain.summary import (  # noqa: F401  (re-exported)
     BudgetTable,
+    Economics,
     Step,
     Summary,
     add_months,
@@ -118,6 +120,12 @@ class LineResult:
     steps: tuple[Step, ...]
     by_model: dict[str, Decimal]
     notices: tuple[str, ...]
+    #: outcomes a month (sessions or requests × the line's success rate), where it has one
+    outcomes: Decimal | None = None
+
+    @property
+    def cost_per_outcome(self) -> Decimal | None:
+        return self.optimized / self.outcomes if self.outcomes else None
 
     @property
     def savings(self) -> Decimal:
@@ -155,6 +163,8 @@ class PlanResult:
     monthly_budget: Decimal | None = None
     #: the lines re-costed at known future prices, from the forecast month each takes effect
     periods: tuple[PricePeriod, ...] = ()
+    #: what the plan earns: users a month, revenue per user and per outcome, the margin floor
+    economics: Economics | None = None
     notices: tuple[str, ...] = field(default=())
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -235,7 +245,8 @@ class _Stages:
 
 def _route_notices(m: ModelPrice, line: Line, std: UnitPrices, notices: list[str]) -> None:
     """What the line asks of `m` that it cannot price as asked."""
-    P, ttl, tier = line.prompt_cache.prefix_tokens, line.prompt_cache.ttl.value, line.service_tier.value
+    P = line.prompt_cache.prefix_tokens or (line.prompt_cache.hit_rate if line.turns is not None else ZERO)
+    ttl, tier = line.prompt_cache.ttl.value, line.service_tier.value
     if P and std.cache_read is None:
         notices.append(f"{m.name} has no cache-read price: prompt caching does not apply to it")
     if P and ttl == "1h" and m.cache_write_1h is None and std.cache_read is not None:
@@ -250,19 +261,12 @@ def _route_notices(m: ModelPrice, line: Line, std: UnitPrices, notices: list[str
         notices.append(f"{m.name} lists no price per image: images are not costed apart from their tokens")
 
 
-def _sizes(line: Line) -> list[tuple[Decimal, Decimal]]:
-    """(share of requests, input tokens): the usual request, and the long ones if any."""
-    if not line.long_share or line.long_input_tokens is None:
-        return [(ONE, line.input_tokens)]
-    return [(ONE - line.long_share, line.input_tokens), (line.long_share, line.long_input_tokens)]
-
-
 def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: list[str]) -> _Stages:
     """One request of `line` on model `m`, priced step by step: plain (standard tier, peak,
     no cache), with prompt caching, with batch, at the line's service tier, off-peak; the
     long requests (if any) at their own size, each request wholly in its context range."""
     O = line.output_tokens
-    P, h, ttl = line.prompt_cache.prefix_tokens, line.prompt_cache.hit_rate, line.prompt_cache.ttl.value
+    h, ttl = line.prompt_cache.hit_rate, line.prompt_cache.ttl.value
     b, op = line.batch_share, line.off_peak_share
     tier = line.service_tier.value
     has_tier = tier != "standard" and tier in m.service_tiers
@@ -273,9 +277,11 @@ def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: l
     else:
         reasoning = estimate.expected * O if estimate is not None else ZERO
     fee = request_fees(m, line.search_calls, line.images)
-    sizes = _sizes(line)
+    sizes = request_profile(line)
+    cached_any = any(t.prefix_tokens for t in sizes)
     prices = []
-    for _w, size in sizes:
+    for turn in sizes:
+        size = turn.input_tokens
         std = unit_prices(m, size, ttl=ttl)
         _route_notices(m, line, std, notices)
         if std.long_context:
@@ -291,12 +297,13 @@ def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: l
         ))
 
     def stages(rt: Decimal) -> tuple[Decimal, ...]:
-        if not P and not b and not has_tier and not off and len(sizes) == 1:
+        if not cached_any and not b and not has_tier and not off and len(sizes) == 1:
             # a request with no lever that prices it differently: every step costs the same
-            one = request_cost(prices[0][0], sizes[0][1], O, reasoning_tokens=rt) + fee
+            one = request_cost(prices[0][0], sizes[0].input_tokens, O, reasoning_tokens=rt) + fee
             return one, one, one, one, one
         totals = [ZERO] * 5
-        for (w, size), (std, bat, tiered_p, off_p) in zip(sizes, prices, strict=True):
+        for turn, (std, bat, tiered_p, off_p) in zip(sizes, prices, strict=True):
+            w, size, P = turn.weight, turn.input_tokens, turn.prefix_tokens
             plain = request_cost(std, size, O, reasoning_tokens=rt) + fee
             cached = request_cost(std, size, O, P, h, rt) + fee if P else plain
             batched = request_cost(bat, size, O, P, h, rt) + fee if bat is not None else ZERO
@@ -324,10 +331,16 @@ def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: l
     return out
 
 
+def _outcomes(line: Line) -> Decimal | None:
+    """Outcomes a month: sessions (or requests) × the success rate, where the line has one."""
+    return None if line.success_rate is None else line.sessions_per_month * line.success_rate
+
+
 def _untouched(line: Line, ctx: LineContext) -> bool:
     """A line no lever, multiplier or overhead touches: every step of it costs the same."""
     return not (line.routing or line.response_cache_hit_rate or line.semantic_cache_hit_rate
                 or line.prompt_cache.prefix_tokens or line.batch_share or line.off_peak_share
+                or (line.turns is not None and line.prompt_cache.hit_rate)
                 or line.service_tier is not ServiceTier.STANDARD
                 or ctx.multipliers or ctx.retry_overhead or ctx.platform_fee)
 
@@ -354,6 +367,7 @@ def _plain_line(index: int, line: Line, m: ModelPrice, st: _Stages, rate: Decima
         steps=_NO_STEPS,
         by_model={m.id: amount},
         notices=tuple(dict.fromkeys(notices)),
+        outcomes=_outcomes(line),
     )
 
 
@@ -438,6 +452,7 @@ def cost_line(index: int, line: Line, ctx: LineContext) -> LineResult:
         steps=tuple(steps),
         by_model={k: _amount(v * rate * ctx.expected_factor * overhead) for k, v in by_model.items()},
         notices=tuple(dict.fromkeys(notices)),
+        outcomes=_outcomes(line),
     )
 
 
@@ -565,5 +580,8 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
         forecast_settings=plan.forecast,
         monthly_budget=plan.monthly_budget,
         periods=_price_periods(plan, ctx),
+        economics=Economics(plan.users, plan.revenue_per_user, plan.revenue_per_outcome, plan.margin_floor)
+        if plan.users is not None or plan.revenue_per_user is not None or plan.revenue_per_outcome is not None
+        else None,
         notices=notices,
     )

@@ -96,6 +96,17 @@ class Line(_Base):
     #: share of requests that are long (`long_input_tokens` of input instead of `input_tokens`)
     long_share: Fraction = ZERO
     long_input_tokens: Count | None = None
+    #: a multi-turn line (a chat session, an agent loop): `requests` are sessions, each of
+    #: `turns` turns; input_tokens / output_tokens are each turn's new input and output
+    turns: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    #: the system prompt every turn sends, and the tool or retrieved tokens each turn adds
+    system_tokens: Count = ZERO
+    added_tokens: Count = ZERO
+    #: the history a turn re-sends is cut (truncated or summarized) to this many tokens
+    context_cap: Count | None = None
+    #: the share of requests (of sessions, for a multi-turn line) that produce the outcome
+    success_rate: Fraction | None = None
+    outcome: str = Field(default="", max_length=100)
     notes: str = ""
 
     @model_validator(mode="after")
@@ -105,6 +116,12 @@ class Line(_Base):
                 f"prompt_cache.prefix_tokens ({self.prompt_cache.prefix_tokens}) exceeds "
                 f"input_tokens ({self.input_tokens})"
             )
+        if self.turns is not None:
+            if self.long_share:
+                raise ValueError("a multi-turn line sizes each turn itself: it takes no long_share")
+            if self.prompt_cache.prefix_tokens:
+                raise ValueError("a multi-turn line caches the prefix it re-sends (system prompt and history) "
+                                 "itself: leave prompt_cache.prefix_tokens at 0 and set the hit rate")
         if self.long_share and self.long_input_tokens is None:
             raise ValueError("long_share needs long_input_tokens (the input of a long request)")
         if self.long_input_tokens is not None and self.prompt_cache.prefix_tokens > self.long_input_tokens:
@@ -122,10 +139,18 @@ class Line(_Base):
         return self
 
     @property
-    def requests_per_month(self) -> Decimal:
+    def sessions_per_month(self) -> Decimal:
+        """Requests per month, or sessions per month for a multi-turn line."""
         if self.volume_mode is VolumeMode.PER_DAY:
             return self.requests * self.days_per_month
         return self.requests
+
+    @property
+    def requests_per_month(self) -> Decimal:
+        """Billed requests per month: a multi-turn line's sessions × turns (each turn is one)."""
+        if self.turns is not None:
+            return self.sessions_per_month * self.turns
+        return self.sessions_per_month
 
     @property
     def route(self) -> list[RouteShare]:
@@ -224,6 +249,12 @@ class Plan(_Base):
     cost_centre: str = Field(default="", max_length=200)
     #: the month (1-12) the fiscal year starts in
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
+    #: unit economics: active users a month (they grow with the forecast's volume), revenue
+    #: per user and per outcome (plan currency), and the gross-margin floor to watch
+    users: Count | None = None
+    revenue_per_user: Money | None = None
+    revenue_per_outcome: Money | None = None
+    margin_floor: Annotated[Decimal, Field(ge=-10, le=1, allow_inf_nan=False)] | None = None
     #: how many times the plan file was saved: every export prints it
     revision: int = Field(default=0, ge=0)
     notes: str = ""

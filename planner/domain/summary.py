@@ -52,6 +52,33 @@ class _CostedLine(Protocol):
     optimized: Decimal
     optimized_low: Decimal
     optimized_high: Decimal
+    outcomes: Decimal | None
+
+
+@dataclass(frozen=True)
+class Economics:
+    """What a plan earns, to set its cost against (plan currency)."""
+
+    users: Decimal | None
+    revenue_per_user: Decimal | None
+    revenue_per_outcome: Decimal | None
+    margin_floor: Decimal | None
+
+
+@dataclass(frozen=True)
+class UnitEconomics:
+    """Cost per user, revenue and gross margin, this month; the first forecast month whose
+    gross margin falls below the floor."""
+
+    users: Decimal | None
+    cost_per_user: Decimal | None
+    revenue: Decimal | None
+    gross_margin: Decimal | None
+    #: gross margin ÷ revenue, 4 places
+    gross_margin_fraction: Decimal | None
+    first_month_below_floor: int | None
+    #: each line's cost per outcome (6 places), None where it names no success rate
+    line_cost_per_outcome: tuple[Decimal | None, ...]
 
 
 class _Period(Protocol):
@@ -66,6 +93,7 @@ class PlanResult(Protocol):
     currency: str
     lines: Sequence[_CostedLine]
     periods: Sequence[_Period]
+    economics: Economics | None
     optimized: Decimal
     requests: Decimal
     waterfall: Sequence[Step]
@@ -164,6 +192,7 @@ class Summary:
     forecast_total: FootedMonth
     waterfall_steps: tuple[Step, ...]
     by_model: tuple[ModelShare, ...]
+    unit_economics: UnitEconomics | None = None
 
     @property
     def savings_pct(self) -> Decimal | None:
@@ -291,6 +320,53 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         by_model=tuple(
             ModelShare(m, a, fraction_of(a, opt) or ZERO) for m, a in zip(ids, model_amounts, strict=True)
         ),
+        unit_economics=_unit_economics(result, fc, opt, shown, q),
+    )
+
+
+def _revenue(result: PlanResult, volume: Decimal) -> Decimal | None:
+    e = result.economics
+    if e is None:
+        return None
+    revenue = ZERO
+    if e.users is not None and e.revenue_per_user is not None:
+        revenue += e.users * volume * e.revenue_per_user
+    if e.revenue_per_outcome is not None:
+        revenue += sum((ln.outcomes for ln in result.lines if ln.outcomes), ZERO) * volume * e.revenue_per_outcome
+    return revenue
+
+
+def _unit_economics(result: PlanResult, fc: Forecast, opt: Decimal, months: Sequence[FootedMonth],
+                    q: Decimal) -> UnitEconomics | None:
+    """Revenue grows with the forecast's volume (users and outcomes × (1+g)^k); costs are the
+    forecast's; the margin's month is the first whose margin ÷ revenue is under the floor."""
+    per_outcome = tuple(
+        None if not ln.outcomes else (ln.optimized / ln.outcomes).quantize(PER_REQUEST_PLACES, rounding=ROUND_HALF_UP)
+        for ln in result.lines
+    )
+    e = result.economics
+    if e is None:
+        if not any(per_outcome):
+            return None
+        return UnitEconomics(None, None, None, None, None, None, per_outcome)
+    revenue = _revenue(result, ONE)
+    revenue = money(revenue, q) if revenue is not None and (e.revenue_per_user or e.revenue_per_outcome) else None
+    margin = revenue - opt if revenue is not None else None
+    below = None
+    if e.margin_floor is not None and revenue is not None:
+        for m in months:
+            rev_k = _revenue(result, (ONE + fc.monthly_growth) ** m.index) or ZERO
+            if not rev_k or (rev_k - m.expected) / rev_k < e.margin_floor:
+                below = m.index
+                break
+    return UnitEconomics(
+        users=e.users,
+        cost_per_user=(opt / e.users).quantize(PER_REQUEST_PLACES, rounding=ROUND_HALF_UP) if e.users else None,
+        revenue=revenue,
+        gross_margin=margin,
+        gross_margin_fraction=fraction_of(margin, revenue) if revenue else None,
+        first_month_below_floor=below,
+        line_cost_per_outcome=per_outcome,
     )
 
 
