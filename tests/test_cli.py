@@ -697,3 +697,15 @@ def test_quote_cost_per_outcome(capsys):
     assert q["lines"][0]["cost_per_outcome"] == "0.019200"
     code, out, _ = run(capsys, "quote", *SESSION, "--success-rate", "0.5")
     assert "$0.019200 per outcome (500 a month)" in out
+
+
+def test_the_readme_support_chatbot_figures(capsys):
+    """GPT-4.1 mini ($0.40 / $1.60, cache read $0.20, write $0.40), 10,000 tickets a month."""
+    common = ["--model", "openai/gpt-4-1-mini", "--requests", "10000"]
+    single = quote_json(capsys, *common, "--input-tokens", "500", "--output-tokens", "200")
+    assert single["optimized_monthly"] == "5.20"  # 10,000 x (200 + 320) / 1e6
+    turns = [*common, "--turns", "6", "--system-tokens", "200", "--input-tokens", "50", "--output-tokens", "35"]
+    # 6 x 200 + 6 x 50 + 85 x 15 = 2,775 input: 10,000 x (2,775 x 0.40 + 210 x 1.60) / 1e6 = 14.46
+    assert quote_json(capsys, *turns)["optimized_monthly"] == "14.46"
+    # re-sent 2,475 at 0.9 x 0.20 + 0.1 x 0.40 = 0.22: 10,000 x (120 + 544.5 + 336) / 1e6 = 10.005
+    assert quote_json(capsys, *turns, "--cache-hit-rate", "0.9")["optimized_monthly"] == "10.01"
