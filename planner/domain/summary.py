@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple, Protocol
 
 from planner.domain.currency import quantum as currency_quantum
-from planner.domain.money import foot, foot_to, money
+from planner.domain.money import ENGINE_PRECISION, foot, foot_to, money
 from planner.domain.plan import Forecast
 
 ZERO = Decimal(0)
@@ -221,12 +221,64 @@ def _lines_in_force(result: PlanResult, k: int) -> Sequence[_CostedLine]:
     return lines
 
 
+#: growth factors are carried as integers scaled by 10^FACTOR_DIGITS (far below a cent on any
+#: amount the engine holds); line amounts are held to 1e-15, so a line-month is an exact
+#: integer product, rounded half-up once to the currency's unit
+FACTOR_DIGITS = 30
+AMOUNT_DIGITS = 15
+
+
+def _scaled_factor(fc: Forecast, k: int) -> int:
+    with localcontext() as ctx:
+        ctx.prec = ENGINE_PRECISION
+        f = growth_factor(fc.monthly_growth, fc.yearly_price_trend, k)
+        return int(f.scaleb(FACTOR_DIGITS).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _rounder(q: Decimal):
+    """v (a Decimal held to 1e-15) × F (a factor × 10^30) -> the product rounded half-up to q."""
+    exp = -q.as_tuple().exponent  # 2 for cents, 0 for whole yen
+    drop = 10 ** (AMOUNT_DIGITS + FACTOR_DIGITS - exp)
+    half = drop // 2
+
+    def round_product(v: Decimal, factor: int) -> Decimal:
+        n = int(v.scaleb(AMOUNT_DIGITS)) * factor
+        r = (n + half) // drop if n >= 0 else -((-n + half) // drop)
+        return Decimal(r).scaleb(-exp)
+
+    return round_product
+
+
 def line_month(result: PlanResult, fc: Forecast, k: int, which: str, q: Decimal) -> list[Decimal]:
     """Each line's amount in forecast month k (0-based), rounded once: its unrounded amount
     at the prices in force then × (1+g)^k × (1+p)^(k/12)."""
-    f = growth_factor(fc.monthly_growth, fc.yearly_price_trend, k)
-    attr = _ATTRS[which]
-    return [money(getattr(ln, attr) * f, q) for ln in _lines_in_force(result, k)]
+    factor, attr, rnd = _scaled_factor(fc, k), _ATTRS[which], _rounder(q)
+    return [rnd(getattr(ln, attr), factor) for ln in _lines_in_force(result, k)]
+
+
+def _month_totals(result: PlanResult, fc: Forecast, n: int, q: Decimal) -> dict[str, list[Decimal]]:
+    """Σ over lines of each line-month (line_month added up), for months 0..n-1 and each of
+    baseline, low, expected and high, in exact integers of the currency's unit."""
+    exp = -q.as_tuple().exponent
+    drop = 10 ** (AMOUNT_DIGITS + FACTOR_DIGITS - exp)
+    half = drop // 2
+    totals: dict[str, list[Decimal]] = {which: [] for which in _ATTRS}
+    cache: dict[int, list[tuple[int, ...]]] = {}
+    for k in range(n):
+        lines = _lines_in_force(result, k)
+        scaled = cache.get(id(lines))
+        if scaled is None:
+            scaled = cache[id(lines)] = [
+                tuple(int(getattr(ln, attr).scaleb(AMOUNT_DIGITS)) for attr in _ATTRS.values()) for ln in lines]
+        factor = _scaled_factor(fc, k)
+        sums = [0, 0, 0, 0]
+        for amounts in scaled:
+            for j, v in enumerate(amounts):
+                n_ = v * factor
+                sums[j] += (n_ + half) // drop if n_ >= 0 else -((-n_ + half) // drop)
+        for j, which in enumerate(_ATTRS):
+            totals[which].append(Decimal(sums[j]).scaleb(-exp))
+    return totals
 
 
 def _forecast(result: PlanResult, fc: Forecast, budget: Decimal | None, q: Decimal,
@@ -237,7 +289,7 @@ def _forecast(result: PlanResult, fc: Forecast, budget: Decimal | None, q: Decim
         # every month is month 1: its amounts are the rounded line amounts themselves
         totals = {k: [sum(v, ZERO)] * n for k, v in footed.items()}
     else:
-        totals = {which: [sum(line_month(result, fc, k, which, q), ZERO) for k in range(n)] for which in _ATTRS}
+        totals = _month_totals(result, fc, n, q)
     volumes = [(ONE + fc.monthly_growth) ** k for k in range(n)] if fc.monthly_growth else [ONE] * n
     out = []
     for k in range(n):
