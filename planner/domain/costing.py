@@ -349,11 +349,40 @@ def _untouched(line: Line, ctx: LineContext) -> bool:
 _NO_STEPS = tuple(Step(k, LEVER_LABELS[k], ZERO) for k in LEVER_ORDER if k not in OPTIONAL_LEVERS)
 
 
+def _plain_stages(m: ModelPrice, line: Line, notices: list[str]) -> _Stages:
+    """_route_stages for a single-size line no lever touches: one price, one request cost
+    (the reasoning estimate's range and the notices as there)."""
+    I, O = line.input_tokens, line.output_tokens
+    std = unit_prices(m, I)
+    if std.long_context:
+        notices.append(
+            f"{m.name}: {I:,} input tokens exceed {m.long_context.threshold_tokens:,}: "  # type: ignore[union-attr]
+            "the whole request is billed at the long-context price"
+        )
+    if line.search_calls or line.images:
+        _route_notices(m, line, std, notices)
+    fee = request_fees(m, line.search_calls, line.images) if (m.per_request or line.search_calls or line.images) \
+        else ZERO
+    estimate = m.reasoning_estimate if line.reasoning_tokens is None else None
+    rt = line.reasoning_tokens if line.reasoning_tokens is not None else (
+        estimate.expected * O if estimate is not None else ZERO)
+    one = request_cost(std, I, O, reasoning_tokens=rt) + fee
+    out = _Stages(one, one, one, one, one, one, one)
+    if estimate is not None and O:
+        notices.append(
+            f"{m.name}: reasoning tokens are an estimate, {estimate.expected:g} × output "
+            f"({estimate.low:g}–{estimate.high:g} × in the range)"
+        )
+        out.final_low = request_cost(std, I, O, reasoning_tokens=estimate.low * O) + fee
+        out.final_high = request_cost(std, I, O, reasoning_tokens=estimate.high * O) + fee
+    return out
+
+
 def _plain_line(index: int, line: Line, m: ModelPrice, st: _Stages, rate: Decimal, notices: list[str]) -> LineResult:
     """cost_line for a line no lever touches (most lines of a first draft): the same figures
     as the general path, without working out steps that cannot differ."""
     R = line.requests_per_month
-    amount = _amount(R * st.plain * rate)
+    amount = _amount(R * st.plain * rate if rate != ONE else R * st.plain)
     return LineResult(
         index=index,
         name=line.name,
@@ -366,8 +395,8 @@ def _plain_line(index: int, line: Line, m: ModelPrice, st: _Stages, rate: Decima
         optimized_high=_amount(R * st.final_high * rate) if st.final_high != st.final else amount,
         steps=_NO_STEPS,
         by_model={m.id: amount},
-        notices=tuple(dict.fromkeys(notices)),
-        outcomes=_outcomes(line),
+        notices=tuple(dict.fromkeys(notices)) if notices else (),
+        outcomes=None if line.success_rate is None else _outcomes(line),
     )
 
 
@@ -387,6 +416,8 @@ def cost_line(index: int, line: Line, ctx: LineContext) -> LineResult:
     notices: list[str] = []
 
     own = model(line.model)
+    if _untouched(line, ctx) and line.turns is None and not line.long_share:
+        return _plain_line(index, line, own, _plain_stages(own, line, notices), ctx.rate, notices)
     own_stages = _route_stages(own, line, ctx.batch_discount, notices)
     if _untouched(line, ctx):
         return _plain_line(index, line, own, own_stages, ctx.rate, notices)
