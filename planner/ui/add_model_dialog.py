@@ -23,7 +23,7 @@ from planner.domain.catalog import Catalog, ModelPrice, metric_label
 from planner.domain.errors import InputError
 from planner.domain.selfhosted import self_hosted_prices
 from planner.formatting import fmt_price
-from planner.ui.catalog_table_model import parse_cell
+from planner.ui.cell_numbers import parse_cell
 
 
 def slug(text: str) -> str:

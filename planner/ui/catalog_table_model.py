@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -44,9 +44,9 @@ from planner.ui.catalog_columns import (
     EDITABLE,
     NUMERIC,
     PRICE_COLUMNS,
-    ROW_ROLE,
-    SORT_ROLE,
 )
+from planner.ui.cell_numbers import parse_cell
+from planner.ui.roles import ROW_ROLE, SORT_ROLE
 from planner.ui.session import Session
 
 # Looked up once: data() runs thousands of times per repaint.
@@ -58,7 +58,7 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ROLES = frozenset({
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
-    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.UserRole + 1, Qt.ItemDataRole.UserRole + 2,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole, ROW_ROLE, SORT_ROLE,
 })
 _BOLD = QFont()
 _BOLD.setBold(True)
@@ -547,36 +547,3 @@ def _native(field: str, v: Decimal) -> Any:
             raise ValueError("must be a whole number")
         return int(v)
     return float(v)
-
-
-def parse_cell(field: str, value: Any) -> Decimal | None:
-    """Parse what the user typed: a non-negative finite number ('$1,250.50' is fine);
-    empty means 'none' where a field may be absent. Raises ValueError with the reason."""
-    text = str(value).strip().replace(",", "").replace("$", "").replace("_", "")
-    if text.lower().endswith("k") and field in ("context_window", "max_output"):
-        text = str(Decimal(text[:-1] or "x") * 1000) if _is_number(text[:-1]) else text
-    if text == "":
-        return None
-    try:
-        v = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number") from None
-    if not v.is_finite():
-        raise ValueError(f"'{value}' is not a finite number")
-    if v < 0:
-        raise ValueError(f"{value} is negative")
-    if field == "quality" and v > 100:
-        raise ValueError(f"{value} is above 100 (scores are 0–100)")
-    if field in ("context_window", "max_output", "throughput_tps") and v == 0:
-        raise ValueError("must be more than 0")
-    return v
-
-
-def _is_number(s: str) -> bool:
-    try:
-        Decimal(s)
-        return True
-    except InvalidOperation:
-        return False
-
-

@@ -21,10 +21,7 @@ from planner.domain.ranking import (
 )
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_small_money, fmt_tokens
 from planner.ui.catalog_columns import MAX_COMPARE
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-#: The native value of a cell (Decimal, float, int or None).
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
+from planner.ui.roles import ROW_ROLE, VALUE_ROLE
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,8 @@ from planner.ui.catalog_columns import (
     HIDDEN_BY_DEFAULT,
     LONG_CONTEXT_TOKENS,
     MAX_COMPARE,
-    ROW_ROLE,
 )
+from planner.ui.roles import ROW_ROLE
 
 if TYPE_CHECKING:
     from planner.domain.catalog import ModelPrice

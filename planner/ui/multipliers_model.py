@@ -9,12 +9,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from planner.domain.plan import FlatMultiplier
+from planner.ui.cell_numbers import parse_percent
 from planner.ui.plan_document import PlanDocument
-from planner.ui.worksheet_model import parse_percent
+from planner.ui.roles import ROW_ROLE
 
 COL_ON, COL_NAME, COL_LOW, COL_EXPECTED, COL_HIGH = range(5)
 _FIELDS = {COL_LOW: "low", COL_EXPECTED: "expected", COL_HIGH: "high"}
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISABLED = QBrush(QColor("#8a8a8a"))
 
 

@@ -35,6 +35,7 @@ from planner.domain.ranking import DEFAULT_QUALITY_FLOOR
 from planner.domain.suggest import Suggestion, suggest_cheaper
 from planner.domain.token_mix import input_output_ratio, input_share, ratio_label, rebalance
 from planner.formatting import fmt_money, fmt_pct
+from planner.ui.cell_numbers import parse_number
 from planner.ui.delegates import PER_CHOICES, ChoiceDelegate, ModelDelegate, preset_choices
 from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
@@ -56,7 +57,6 @@ from planner.ui.worksheet_model import (
     COL_SHARE,
     COLUMN_COUNT,
     WorksheetModel,
-    parse_number,
 )
 
 SLIDER_STEPS = 1000  # input share of tokens, in tenths of a percent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,11 +14,9 @@ from planner.domain.plan import Line, VolumeMode
 from planner.domain.presets import CONTENT_SIZE_BY_KEY, CONTENT_SIZES
 from planner.domain.prices import plan_model
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
+from planner.ui.cell_numbers import parse_number, parse_percent
 from planner.ui.plan_document import PlanDocument
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-#: Native value of a cell (Decimal, str, None) for sorting, tests and exports.
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+from planner.ui.roles import ROW_ROLE, VALUE_ROLE
 
 (
     COL_NAME,
@@ -110,35 +108,6 @@ _STATIC_CELL = [
     }
     for col in range(COLUMN_COUNT)
 ]
-
-
-def parse_number(text: Any) -> Decimal:
-    """A count the user typed: '10,000', '1.5k', '2M', '1e6'. Raises ValueError with the reason."""
-    t = str(text).strip().replace(",", "").replace("_", "").replace(" ", "")
-    mult = Decimal(1)
-    if t[-1:].lower() in ("k", "m", "b") and len(t) > 1:
-        mult = {"k": Decimal(1_000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}[t[-1].lower()]
-        t = t[:-1]
-    if t == "":
-        raise ValueError("a number is required")
-    try:
-        v = Decimal(t) * mult
-    except InvalidOperation:
-        raise ValueError(f"'{text}' is not a number") from None
-    if not v.is_finite():
-        raise ValueError(f"'{text}' is not a finite number")
-    if v < 0:
-        raise ValueError(f"{text} is negative")
-    return v
-
-
-def parse_percent(text: Any) -> Decimal:
-    """A rate typed as a percent ('90', '90%', '12.5 %') -> Decimal fraction 0..1."""
-    t = str(text).strip().rstrip("%").strip()
-    v = parse_number(t)
-    if v > 100:
-        raise ValueError(f"{text}% is above 100%")
-    return v / 100
 
 
 def fmt_count(v: Decimal) -> str:

@@ -21,8 +21,8 @@ from planner.ui.catalog_table_model import (
     ROW_ROLE,
     SORT_ROLE,
 )
-from planner.ui.compare_model import VALUE_ROLE
 from planner.ui.models_tab import ModelsTab
+from planner.ui.roles import VALUE_ROLE
 from tests.conftest import REPO, emitted
 
 GPT, CLAUDE, GEMINI, SMALL, DEEPSEEK, FLAGSHIP = (
