@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
 from planner.domain.catalog import Catalog, ModelPrice, metric_label
 from planner.domain.prices import catalog_batch_prices, has_batch_price
@@ -48,6 +48,7 @@ from planner.ui.catalog_columns import (
 from planner.ui.cell_numbers import parse_cell
 from planner.ui.roles import ROW_ROLE, SORT_ROLE
 from planner.ui.session import Session
+from planner.ui.style import Tone, brush, muted_brush
 
 # Looked up once: data() runs thousands of times per repaint.
 _DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
@@ -62,8 +63,6 @@ _ROLES = frozenset({
 })
 _BOLD = QFont()
 _BOLD.setBold(True)
-_EDITED_BRUSH = QBrush(QColor("#1f5fbf"))
-_GREY_BRUSH = QBrush(QColor("#888888"))
 
 
 @dataclass(frozen=True)
@@ -345,9 +344,9 @@ class CatalogTableModel(QAbstractTableModel):
             return _BOLD if self._is_edited(m, col) else None
         if role == _FOREGROUND_ROLE:
             if self._is_edited(m, col):
-                return _EDITED_BRUSH
+                return brush(Tone.EDITED)
             if col in (COL_BATCH_IN, COL_BATCH_OUT) and not has_batch_price(m, "input"):
-                return _GREY_BRUSH
+                return muted_brush()
             return None
         if role == Qt.ItemDataRole.EditRole:
             v = self._value(m, col, i)

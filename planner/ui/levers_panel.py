@@ -28,8 +28,7 @@ from planner.ui.delegates import ModelPicker
 from planner.ui.multipliers_model import MultipliersModel
 from planner.ui.plan_document import PlanDocument
 from planner.ui.routing_model import RoutingModel
-
-WARN = "color: #9a5b00;"
+from planner.ui.style import Tone, css
 
 
 def _pct_spin(tip: str) -> QDoubleSpinBox:
@@ -216,7 +215,7 @@ class LineLeversPanel(QGroupBox):
                              + (" (long-context price)" if p.long_context else ""))
         text = "<br>".join(parts)
         if missing:
-            text += ("<br>" if text else "") + f"<span style='{WARN}'>No cache-read price for {', '.join(missing)}: prompt caching does not apply to it.</span>"
+            text += ("<br>" if text else "") + f"<span style='{css(Tone.WARNING)}'>No cache-read price for {', '.join(missing)}: prompt caching does not apply to it.</span>"
         self.cache_prices.setText(text)
 
     # -- commits -----------------------------------------------------------------------------
@@ -243,7 +242,7 @@ class LineLeversPanel(QGroupBox):
         problem = self.routing.problem
         line = self.line
         if problem:
-            self.route_status.setText(f"<span style='{WARN}'>⚠ {problem}</span>")
+            self.route_status.setText(f"<span style='{css(Tone.WARNING)}'>⚠ {problem}</span>")
         elif not self.routing.rowCount():
             self.route_status.setText("All billable requests go to the line's model.")
         else:

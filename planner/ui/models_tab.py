@@ -43,6 +43,7 @@ from planner.ui.catalog_columns import (
     LONG_CONTEXT_TOKENS,
     MAX_COMPARE,
 )
+from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
 from planner.ui.roles import ROW_ROLE
 
 if TYPE_CHECKING:
@@ -191,12 +192,7 @@ class ModelsTab(QWidget):
         self.delete_btn.clicked.connect(self.delete_selected)
 
         self.count = QLabel()
-        self.error = QLabel()
-        self.error.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 4px 8px; border-radius: 3px; }")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self._error_timer = QTimer(self, singleShot=True, interval=10_000)
-        self._error_timer.timeout.connect(self.error.hide)
+        self.messages = MessageBar()
 
         row1 = QHBoxLayout()
         row1.addWidget(self.search, 2)
@@ -264,7 +260,7 @@ class ModelsTab(QWidget):
         lay.addLayout(row1)
         lay.addLayout(row2)
         lay.addLayout(row3)
-        lay.addWidget(self.error)
+        lay.addWidget(self.messages)
         lay.addWidget(self.splitter, 1)
 
         find = QAction(self)
@@ -288,6 +284,7 @@ class ModelsTab(QWidget):
         from planner.ui.catalog_table_model import CatalogTableModel
 
         self.session = session
+        session.undo_stack.indexChanged.connect(lambda _i: self.messages.clear(EDIT_REFUSED))
         self.model = CatalogTableModel(session, self)
         self.proxy = CatalogFilterProxy(self.model, self)
         # the controls as a new tab has them (a first paint may have shown other values)
@@ -451,9 +448,8 @@ class ModelsTab(QWidget):
         self.count.setText(text)
 
     def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-        self._error_timer.start()
+        """A refused edit or action: shown until the next edit that succeeds."""
+        self.messages.show_message(message, Severity.ERROR, subject=EDIT_REFUSED)
         self.statusMessage.emit(message)
 
     def selected_models(self) -> list[ModelPrice]:

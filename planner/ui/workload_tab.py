@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 from pydantic import ValidationError
@@ -38,8 +39,10 @@ from planner.formatting import fmt_money, fmt_pct
 from planner.ui.cell_numbers import parse_number
 from planner.ui.delegates import PER_CHOICES, ChoiceDelegate, ModelDelegate, preset_choices
 from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
+from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
 from planner.ui.steady_label import SteadyLabel
+from planner.ui.style import Tone, css, muted_css
 from planner.ui.totals_panel import TotalsPanel
 from planner.ui.worksheet_model import (
     COL_BASELINE,
@@ -119,12 +122,7 @@ class WorkloadTab(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         tools.addWidget(self.summary)
 
-        self.error = QLabel()
-        self.error.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 4px 8px; border-radius: 3px; }")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self._error_timer = QTimer(self, singleShot=True, interval=10_000)
-        self._error_timer.timeout.connect(self.error.hide)
+        self.messages = MessageBar()
 
         # -- worksheet ---------------------------------------------------------------------
         self.table = QTableView()
@@ -160,7 +158,7 @@ class WorkloadTab(QWidget):
             "or start from a scenario (<b>File → New plan from scenario</b>).</p>"
         )
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setStyleSheet("color: #555;")
+        self.empty_hint.setStyleSheet(muted_css())
 
         # -- input:output slider -------------------------------------------------------------
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -200,7 +198,7 @@ class WorkloadTab(QWidget):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addLayout(tools)
-        tl.addWidget(self.error)
+        tl.addWidget(self.messages)
         tl.addWidget(self.table, 1)
         tl.addWidget(self.empty_hint, 1)
         tl.addLayout(srow)
@@ -233,6 +231,7 @@ class WorkloadTab(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)
 
+        doc.undo_stack.indexChanged.connect(lambda _i: self.messages.clear(EDIT_REFUSED))
         doc.resultChanged.connect(self._result_changed)
         doc.structureChanged.connect(self._structure_changed)
         doc.linesChanged.connect(self._sync_slider)
@@ -242,15 +241,14 @@ class WorkloadTab(QWidget):
     # -- feedback ------------------------------------------------------------------------------
 
     def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-        self._error_timer.start()
+        """A refused edit or action: shown until the next edit that succeeds."""
+        self.messages.show_message(message, Severity.ERROR, subject=EDIT_REFUSED)
         self.statusMessage.emit(message)
 
     def _result_changed(self) -> None:
         r = self.doc.result
         if r is None:
-            self.summary.setText(f"<span style='color:#a33'>{self.doc.error or ''}</span>")
+            self.summary.setText(f"<span style='{css(Tone.NEGATIVE)}'>{html.escape(self.doc.error or '')}</span>")
             return
         sm = r.summary()
         pct = f" ({fmt_pct(sm.savings_pct, 2)})" if sm.savings_pct is not None else ""

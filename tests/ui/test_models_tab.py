@@ -246,8 +246,8 @@ def test_compare_with_wrong_count_explains(tab):
     select_rows(tab, [0])
     tab.compare_selected()
     assert not tab.compare.isVisible()
-    assert tab.error.isVisible()
-    assert "Select 2 to 4 models" in tab.error.text()
+    assert tab.messages.isVisible()
+    assert "Select 2 to 4 models" in tab.messages.text()
 
 
 # -- edits, reset, delete -------------------------------------------------------------------
@@ -257,8 +257,8 @@ def test_rejected_edit_shows_the_error(qtbot, tab):
     row = visible(tab).index(GPT)
     with emitted(tab.statusMessage) as msg:
         assert tab.proxy.setData(tab.proxy.index(row, COL_INPUT), "-1") is False
-    assert tab.error.isVisible()
-    assert "GPT X" in tab.error.text() and "negative" in tab.error.text()
+    assert tab.messages.isVisible()
+    assert "GPT X" in tab.messages.text() and "negative" in tab.messages.text()
     assert "GPT X" in msg.args[0]
     assert tab.session.catalog[GPT].input == Decimal("5")
 

@@ -71,7 +71,7 @@ def select_rows(t: WorkloadTab, rows: list[int]) -> None:
 
 
 def error_shown(t: WorkloadTab) -> str | None:
-    return None if t.error.isHidden() else t.error.text()
+    return t.messages.text() or None
 
 
 def totals_consistent(t: WorkloadTab) -> None:
