@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.tiers import Tier
+from planner.ui import prompts
 from planner.ui.catalog_columns import (
     COL_BLENDED,
     COL_COMPOSITE,
@@ -44,6 +45,7 @@ from planner.ui.catalog_columns import (
     MAX_COMPARE,
 )
 from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
+from planner.ui.prompts import Button
 from planner.ui.roles import ROW_ROLE
 
 if TYPE_CHECKING:
@@ -597,13 +599,11 @@ class ModelsTab(QWidget):
         self.statusMessage.emit(f"Reset {', '.join(m.name for m in sel)} to shipped prices")
 
     def delete_selected(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         sel = self.selected_models()
         if not sel or not all(self.session.is_user_added(m.id) for m in sel):
             return
         names = ", ".join(m.name for m in sel)
-        if QMessageBox.question(self, "Delete models", f"Delete {names}? You can undo this with Ctrl+Z.") != QMessageBox.StandardButton.Yes:
+        if prompts.ask(self, f"Delete {names}? You can undo this with Ctrl+Z.", Button.Yes | Button.No, Button.No) != Button.Yes:
             return
         self.session.undo_stack.beginMacro(f"Delete {len(sel)} model(s)")
         for m in sel:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
 from planner import paths
 from planner.domain.catalog import ModelPrice
 from planner.domain.ranking import STANDARD_TASKS, task_cost
+from planner.ui import prompts
 from planner.ui.catalog_table_model import (
     COL_BLENDED,
     COL_INPUT,
@@ -295,7 +296,7 @@ def test_delete_user_added_model(monkeypatch, tab, mp):
         asked.append(args)
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(yes))
+    monkeypatch.setattr(prompts, "ask", yes)
     tab.delete_btn.click()
     assert asked
     assert "mine/deal" not in s.catalog
@@ -309,7 +310,7 @@ def test_delete_answered_no_keeps_model(monkeypatch, tab, mp):
     s = tab.session
     s.add_model(mp("mine/deal", "0.5", "1", name="Deal", provider="Mine"))
     select_ids(tab, ["mine/deal"])
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    monkeypatch.setattr(prompts, "ask", lambda *a, **k: QMessageBox.StandardButton.No)
     tab.delete_btn.click()
     assert "mine/deal" in s.catalog
 

@@ -17,6 +17,7 @@ from planner.domain.costing import compute
 from planner.domain.plan import Plan, PromptCache
 from planner.domain.token_mix import rebalance
 from planner.formatting import fmt_money
+from planner.ui import prompts
 from planner.ui.main_window import TAB_MODELS, TAB_WORKLOAD, MainWindow
 from planner.ui.workload_tab import SLIDER_STEPS, SuggestDialog, WorkloadTab
 from planner.ui.worksheet_model import (
@@ -582,7 +583,7 @@ def test_window_title_marks_unsaved_plan_changes(qtbot, window, doc):
 
 
 def test_edit_undo_follows_the_tab(window, session, doc):
-    undo = window.act_undo
+    undo = window.action_by_id["undo"]
     session.edit_model(MID, "Edit price of Mid", input=D(2))
     window.show_tab(TAB_WORKLOAD)
     m = window.workload_tab.model
@@ -615,8 +616,8 @@ def shipped_window(qtbot, shipped_session):
 
 def test_new_from_scenario_loads_the_example(monkeypatch, shipped_window):
     w = shipped_window
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("a clean plan needs no question"))
-    assert w.new_from_scenario("small-saas")
+    monkeypatch.setattr(prompts, "ask", lambda *a, **k: pytest.fail("a clean plan needs no question"))
+    assert w.files.new_from_scenario("small-saas")
     assert w.doc.plan.name == "Small SaaS"
     assert w.tabs.currentIndex() == TAB_WORKLOAD
     assert w.workload_tab.doc is w.doc
@@ -626,7 +627,7 @@ def test_new_from_scenario_loads_the_example(monkeypatch, shipped_window):
 
 
 def scenario_menu_action(w: MainWindow, label: str):
-    return next(a for a in w.scenario_menu.actions() if a.text() == label)
+    return next(a for a in w.menu_by_key["scenarios"].actions() if a.text() == label)
 
 
 @pytest.mark.parametrize(("answer", "loaded"), [
@@ -638,7 +639,7 @@ def test_new_from_scenario_asks_before_discarding_changes(monkeypatch, shipped_w
     w.workload_tab.btn_add.click()
     old = w.doc
     asked: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer)
+    monkeypatch.setattr(prompts, "ask", lambda _p, text, *a, **k: asked.append(text) or answer)
     scenario_menu_action(w, "Small SaaS").trigger()
     assert len(asked) == 1 and "'Untitled plan'" in asked[0]
     if loaded:
