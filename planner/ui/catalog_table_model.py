@@ -48,7 +48,7 @@ from planner.ui.catalog_columns import (
 from planner.ui.cell_numbers import parse_cell
 from planner.ui.roles import ROW_ROLE, SORT_ROLE
 from planner.ui.session import Session
-from planner.ui.style import Tone, brush, muted_brush
+from planner.ui.style import Tone, brush, muted_brush, plain_tooltip
 
 # Looked up once: data() runs thousands of times per repaint.
 _DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
@@ -359,7 +359,7 @@ class CatalogTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return m
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(m, i, col)
+            return plain_tooltip(self._tooltip(m, i, col))
         return None
 
     def _is_edited(self, m: ModelPrice, col: int) -> bool:

@@ -3,6 +3,7 @@ flat multipliers and default batch discount."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 from pydantic import ValidationError
@@ -209,9 +210,9 @@ class LineLeversPanel(QGroupBox):
                 continue
             p = unit_prices(m, line.input_tokens)
             if p.cache_read is None:
-                missing.append(m.name)
+                missing.append(html.escape(m.name))
             else:
-                parts.append(f"{m.name}: read ${fmt_price(p.cache_read)}, write ${fmt_price(p.cache_write)} per 1M"
+                parts.append(f"{html.escape(m.name)}: read ${fmt_price(p.cache_read)}, write ${fmt_price(p.cache_write)} per 1M"
                              + (" (long-context price)" if p.long_context else ""))
         text = "<br>".join(parts)
         if missing:
@@ -242,7 +243,7 @@ class LineLeversPanel(QGroupBox):
         problem = self.routing.problem
         line = self.line
         if problem:
-            self.route_status.setText(f"<span style='{css(Tone.WARNING)}'>⚠ {problem}</span>")
+            self.route_status.setText(f"<span style='{css(Tone.WARNING)}'>⚠ {html.escape(problem)}</span>")
         elif not self.routing.rowCount():
             self.route_status.setText("All billable requests go to the line's model.")
         else:

@@ -11,7 +11,7 @@ from planner.domain.plan import FlatMultiplier
 from planner.ui.cell_numbers import parse_percent
 from planner.ui.plan_document import PlanDocument
 from planner.ui.roles import ROW_ROLE
-from planner.ui.style import muted_brush
+from planner.ui.style import muted_brush, plain_tooltip
 
 COL_ON, COL_NAME, COL_LOW, COL_EXPECTED, COL_HIGH = range(5)
 _FIELDS = {COL_LOW: "low", COL_EXPECTED: "expected", COL_HIGH: "high"}
@@ -90,7 +90,7 @@ class MultipliersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and not m.enabled and col != COL_ON:
             return muted_brush()
         if role == Qt.ItemDataRole.ToolTipRole and m.note:
-            return m.note
+            return plain_tooltip(m.note)
         return None
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

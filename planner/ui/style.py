@@ -7,10 +7,17 @@ palette's own colours. Qt only: the first paint uses it before the catalog loads
 
 from __future__ import annotations
 
+import html
 from enum import Enum
 from functools import lru_cache
 
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import (  # Qt.mightBeRichText is QtGui's
+    QBrush,
+    QColor,
+    QGuiApplication,
+    QPalette,
+    Qt,
+)
 
 
 class Tone(Enum):
@@ -82,3 +89,11 @@ def surface(tone: Tone, pal: QPalette | None = None) -> QColor:
     """A background tinted with `tone` that the palette's text reads on."""
     pal = pal or palette()
     return blend(pal.color(QPalette.ColorRole.Window), colour(tone, pal), 0.16)
+
+
+def plain_tooltip(text: str | None) -> str | None:
+    """`text` as a tooltip that shows it as typed. Qt renders a tooltip that looks like
+    rich text ('<b>Team</b>' in a model or plan name) as rich text; such a text is escaped."""
+    if text is None or not Qt.mightBeRichText(text):
+        return text
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"

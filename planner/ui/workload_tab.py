@@ -62,6 +62,8 @@ from planner.ui.worksheet_model import (
     WorksheetModel,
 )
 
+#: the subject of the message listing lines on models without a price
+UNPRICED_LINES = "unpriced lines"
 SLIDER_STEPS = 1000  # input share of tokens, in tenths of a percent
 DEFAULT_MODEL = "openai/gpt-4-1-mini"
 
@@ -231,7 +233,7 @@ class WorkloadTab(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)
 
-        doc.undo_stack.indexChanged.connect(lambda _i: self.messages.clear(EDIT_REFUSED))
+        doc.undo_stack.indexChanged.connect(self._edited)
         doc.resultChanged.connect(self._result_changed)
         doc.structureChanged.connect(self._structure_changed)
         doc.linesChanged.connect(self._sync_slider)
@@ -240,12 +242,28 @@ class WorkloadTab(QWidget):
 
     # -- feedback ------------------------------------------------------------------------------
 
+    def _edited(self, _index: int) -> None:
+        self.messages.clear(EDIT_REFUSED)
+        self._show_broken_lines()
+
     def show_error(self, message: str) -> None:
         """A refused edit or action: shown until the next edit that succeeds."""
         self.messages.show_message(message, Severity.ERROR, subject=EDIT_REFUSED)
         self.statusMessage.emit(message)
 
+    def _show_broken_lines(self) -> None:
+        """Lines on a model without a price: one entry naming them, until each has a model
+        (a refused edit's message comes first, until the next edit)."""
+        if self.messages.subject == EDIT_REFUSED:
+            return
+        broken = self.doc.broken_lines
+        if broken:
+            self.messages.show_message("\n".join(broken.values()), Severity.ERROR, subject=UNPRICED_LINES)
+        else:
+            self.messages.clear(UNPRICED_LINES)
+
     def _result_changed(self) -> None:
+        self._show_broken_lines()
         r = self.doc.result
         if r is None:
             self.summary.setText(f"<span style='{css(Tone.NEGATIVE)}'>{html.escape(self.doc.error or '')}</span>")
@@ -494,6 +512,9 @@ class WorkloadTab(QWidget):
         row = self.current_row()
         if row is None:
             return
+        if row in self.doc.broken_lines:
+            self.show_error(f"Suggest cheaper: pick a model for line {row + 1} first.")
+            return
         dlg = SuggestDialog(self.doc, row, self)
         if dlg.exec() and dlg.suggestion is not None:
             s = dlg.suggestion
@@ -545,7 +566,7 @@ class SuggestDialog(QDialog):
             return
         self.switch.setEnabled(True)
         self.text.setText(
-            f"<b>{s.model.name}</b> ({s.model.provider}, quality {s.quality:g}) would cost "
+            f"<b>{html.escape(s.model.name)}</b> ({html.escape(s.model.provider)}, quality {s.quality:g}) would cost "
             f"<b>{fmt_money(s.new_cost, cur)}</b>/month instead of {fmt_money(s.old_cost, cur)}: "
             f"saves <b>{fmt_money(s.saving, cur)}</b> ({fmt_pct(s.saving_pct)}). "
             "The line's routing mix is cleared; every other lever stays. You can undo the switch."

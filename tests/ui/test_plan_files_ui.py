@@ -226,3 +226,50 @@ def test_new_from_scenario_asks_before_discarding(qtbot, tmp_path, answers):
     replies.append(QMessageBox.StandardButton.Cancel)
     assert not win.files.new_from_scenario("enterprise")
     assert win.doc.plan.name == "Small"
+
+
+def test_a_plan_on_a_model_gone_from_the_catalog_opens_marked_and_still_saves(qtbot, tmp_path, answers):
+    from PySide6.QtGui import QTextDocument
+
+    from planner.io.plan_files import plan_json
+    from planner.ui import style
+    from planner.ui.worksheet_model import COL_MODEL
+
+    win = make_window(qtbot, tmp_path)
+    gone = Line(name="<i>Gone</i>", requests=D(10_000), input_tokens=D(500), output_tokens=D(1000), model="p/gone")
+    path = tmp_path / "old.costplan"
+    path.write_text(plan_json(small_plan().model_copy(update={"lines": [*small_plan().lines, gone]})))
+    assert win.files.open_plan(path)
+    m = win.workload_tab.model
+    assert m.index(1, COL_MODEL).data() == "p/gone (not in catalog)"
+    assert m.index(1, COL_MODEL).data(Qt.ItemDataRole.ForegroundRole) == style.brush(style.Tone.NEGATIVE)
+    assert "Line 2 '<i>Gone</i>'" in win.workload_tab.messages.text()
+    tip = m.index(1, COL_MODEL).data(Qt.ItemDataRole.ToolTipRole)
+    rendered = QTextDocument()
+    rendered.setHtml(tip)
+    assert "'<i>Gone</i>'" in rendered.toPlainText()  # the markup is shown, not applied
+    assert win.doc.result.optimized == D("165")  # Chat only: Gone costs nothing until fixed
+    assert "old.costplan" in win.statusBar().currentMessage()
+
+    edit_requests(win, "20000")
+    assert win.files.save()
+    assert [ln.model for ln in open_plan(path).lines] == ["p/a", "p/gone"]
+
+    assert m.setData(m.index(1, COL_MODEL), "p/b")
+    assert not win.workload_tab.messages.isVisibleTo(win.workload_tab)
+    # Chat 20,000 x (500 x 3 + 1,000 x 15) / 1e6 = 330; Gone on Beta 10,000 x (500 x 0.1 + 1,000 x 0.4) / 1e6 = 4.50
+    assert win.doc.result.optimized == D("334.5")
+
+
+def test_exports_refuse_a_plan_with_a_line_to_fix_and_say_which(qtbot, tmp_path, answers):
+    _replies, seen = answers
+    win = make_window(qtbot, tmp_path)
+    gone = Line(name="Gone", requests=D(1), input_tokens=D(1), output_tokens=D(1), model="p/gone")
+    win.set_document(win.files.new_document(small_plan().model_copy(update={"lines": [gone]})))
+    assert not win.exports.export_pdf(tmp_path / "x.pdf", "A4")
+    assert "Line 1 'Gone'" in seen[-1] and not (tmp_path / "x.pdf").exists()
+
+
+def test_prompts_show_names_as_plain_text():
+    box = prompts.message_box(None, "Save the changes to '<b>Team</b>' first?", QMessageBox.Icon.Question)
+    assert box.textFormat() == Qt.TextFormat.PlainText

@@ -715,3 +715,24 @@ def test_totals_follow_results_made_while_another_tab_is_shown(qtbot, window, do
     t = window.workload_tab
     assert t.totals.optimized.text() == fmt_money(doc.result.summary().optimized)
     totals_consistent(t)
+
+
+# -- the message bar ----------------------------------------------------------------------------------
+
+
+def test_a_refused_edit_stays_shown_until_the_next_good_edit(qtbot, make_doc):
+    t = WorkloadTab(make_doc(line("Chat"), line("Tags")))
+    qtbot.addWidget(t)
+    assert not t.model.setData(t.model.index(0, COL_REQUESTS), "lots", EDIT)
+    assert "Line 1 'Chat'" in error_shown(t)
+    assert t.model.setData(t.model.index(1, COL_REQUESTS), "5", EDIT)
+    assert error_shown(t) is None
+
+
+def test_a_refused_edit_goes_with_the_line_it_names(qtbot, make_doc):
+    t = WorkloadTab(make_doc(line("Chat"), line("Tags")))
+    qtbot.addWidget(t)
+    assert not t.model.setData(t.model.index(1, COL_REQUESTS), "-3", EDIT)
+    assert "Line 2 'Tags'" in error_shown(t)
+    t.doc.remove_lines([1], "Delete")
+    assert error_shown(t) is None
