@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from decimal import Decimal
 
 from pydantic import ValidationError
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,7 +25,8 @@ from planner.domain.catalog import Catalog, ModelPrice, metric_label
 from planner.domain.errors import InputError
 from planner.domain.selfhosted import self_hosted_prices
 from planner.formatting import fmt_price
-from planner.ui.catalog_table_model import parse_cell
+from planner.ui.cell_numbers import parse_cell
+from planner.ui.style import Tone, css
 
 
 def slug(text: str) -> str:
@@ -115,7 +118,8 @@ class AddModelDialog(QDialog):
         form.addRow(f"Quality ({ml})", self.quality)
 
         self.error = QLabel()
-        self.error.setStyleSheet("color: #8a1c1c;")
+        self.error.setStyleSheet(css(Tone.NEGATIVE))
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -154,7 +158,7 @@ class AddModelDialog(QDialog):
         try:
             pin, pout = self.self_hosted_prices()
         except (ValueError, InputError) as e:
-            self.sh_result.setText(f"<span style='color:#8a1c1c'>{e}</span>")
+            self.sh_result.setText(f"<span style='{css(Tone.NEGATIVE)}'>{html.escape(str(e))}</span>")
         else:
             self.sh_result.setText(
                 f"<b>${fmt_price(pout.quantize(Decimal('0.0001')))}</b> per 1M output tokens, "

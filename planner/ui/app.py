@@ -107,9 +107,9 @@ def start(argv: list[str]) -> tuple[QApplication, MainWindow | None]:
 
 
 def _catalog_failed(e: InputError, parent: QWidget | None = None) -> None:
-    from PySide6.QtWidgets import QMessageBox
+    from planner.ui import prompts
 
-    QMessageBox.critical(parent, APP_DISPLAY_NAME, f"The price catalog could not be loaded:\n\n{e}")
+    prompts.tell(parent, f"The price catalog could not be loaded:\n\n{e}", prompts.Icon.Critical)
 
 
 def _complete(win: MainWindow, argv: list[str]) -> None:
@@ -126,9 +126,9 @@ def _complete(win: MainWindow, argv: list[str]) -> None:
         return
     except Exception as e:  # a window that looks complete but is not would be worse than none
         traceback.print_exc()
-        from PySide6.QtWidgets import QMessageBox
+        from planner.ui import prompts
 
-        QMessageBox.critical(win, APP_DISPLAY_NAME, f"Cost Planner could not start:\n\n{type(e).__name__}: {e}")
+        prompts.tell(win, f"{APP_DISPLAY_NAME} could not start:\n\n{type(e).__name__}: {e}", prompts.Icon.Critical)
         _give_up(win)
         return
     _started(win, argv)
@@ -151,9 +151,9 @@ def _started(win: MainWindow, argv: list[str]) -> None:
     win.update_first_paint()
     remove_stale_user_temp_files()
     files = [a for a in argv[1:] if Path(a).suffix.lower() in (".costplan", ".json")]
-    recovered = win.offer_recovery()
+    recovered = win.files.offer_recovery()
     if files and not recovered:
-        win.open_plan(files[0])
+        win.files.open_plan(files[0])
 
 
 def run(argv: list[str]) -> int:

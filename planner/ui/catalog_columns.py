@@ -1,14 +1,7 @@
-"""The Models table's columns, roles and limits: constants only, cheap to import (the first
+"""The Models table's columns and limits: constants only, cheap to import (the first
 paint of the window uses them before the catalog and numpy are loaded)."""
 
 from __future__ import annotations
-
-from PySide6.QtCore import Qt
-
-#: Returns the row's ModelPrice.
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-#: Returns the native value the column sorts on (float, str; None sorts last).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 (
     COL_PROVIDER,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
 from planner.domain.catalog import Catalog, ModelPrice, metric_label
 from planner.domain.prices import catalog_batch_prices, has_batch_price
@@ -44,10 +44,11 @@ from planner.ui.catalog_columns import (
     EDITABLE,
     NUMERIC,
     PRICE_COLUMNS,
-    ROW_ROLE,
-    SORT_ROLE,
 )
+from planner.ui.cell_numbers import parse_cell
+from planner.ui.roles import ROW_ROLE, SORT_ROLE
 from planner.ui.session import Session
+from planner.ui.style import Tone, brush, muted_brush, plain_tooltip
 
 # Looked up once: data() runs thousands of times per repaint.
 _DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
@@ -58,12 +59,10 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ROLES = frozenset({
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
-    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.UserRole + 1, Qt.ItemDataRole.UserRole + 2,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole, ROW_ROLE, SORT_ROLE,
 })
 _BOLD = QFont()
 _BOLD.setBold(True)
-_EDITED_BRUSH = QBrush(QColor("#1f5fbf"))
-_GREY_BRUSH = QBrush(QColor("#888888"))
 
 
 @dataclass(frozen=True)
@@ -345,9 +344,9 @@ class CatalogTableModel(QAbstractTableModel):
             return _BOLD if self._is_edited(m, col) else None
         if role == _FOREGROUND_ROLE:
             if self._is_edited(m, col):
-                return _EDITED_BRUSH
+                return brush(Tone.EDITED)
             if col in (COL_BATCH_IN, COL_BATCH_OUT) and not has_batch_price(m, "input"):
-                return _GREY_BRUSH
+                return muted_brush()
             return None
         if role == Qt.ItemDataRole.EditRole:
             v = self._value(m, col, i)
@@ -360,7 +359,7 @@ class CatalogTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return m
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(m, i, col)
+            return plain_tooltip(self._tooltip(m, i, col))
         return None
 
     def _is_edited(self, m: ModelPrice, col: int) -> bool:
@@ -547,36 +546,3 @@ def _native(field: str, v: Decimal) -> Any:
             raise ValueError("must be a whole number")
         return int(v)
     return float(v)
-
-
-def parse_cell(field: str, value: Any) -> Decimal | None:
-    """Parse what the user typed: a non-negative finite number ('$1,250.50' is fine);
-    empty means 'none' where a field may be absent. Raises ValueError with the reason."""
-    text = str(value).strip().replace(",", "").replace("$", "").replace("_", "")
-    if text.lower().endswith("k") and field in ("context_window", "max_output"):
-        text = str(Decimal(text[:-1] or "x") * 1000) if _is_number(text[:-1]) else text
-    if text == "":
-        return None
-    try:
-        v = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number") from None
-    if not v.is_finite():
-        raise ValueError(f"'{value}' is not a finite number")
-    if v < 0:
-        raise ValueError(f"{value} is negative")
-    if field == "quality" and v > 100:
-        raise ValueError(f"{value} is above 100 (scores are 0–100)")
-    if field in ("context_window", "max_output", "throughput_tps") and v == 0:
-        raise ValueError("must be more than 0")
-    return v
-
-
-def _is_number(s: str) -> bool:
-    try:
-        Decimal(s)
-        return True
-    except InvalidOperation:
-        return False
-
-

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from planner.domain.catalog import ModelPrice, metric_label
 from planner.domain.ranking import (
@@ -21,10 +21,8 @@ from planner.domain.ranking import (
 )
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_small_money, fmt_tokens
 from planner.ui.catalog_columns import MAX_COMPARE
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-#: The native value of a cell (Decimal, float, int or None).
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
+from planner.ui.roles import ROW_ROLE, VALUE_ROLE
+from planner.ui.style import Tone, computed_brush, surface
 
 
 @dataclass(frozen=True)
@@ -151,9 +149,9 @@ class CompareTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
             if r.get is None:
-                return QBrush(QColor("#eef2f7"))
+                return computed_brush()
             if v is not None and v == self._best(index.row()):
-                return QBrush(QColor("#dff3e4"))
+                return QBrush(surface(Tone.POSITIVE))
         if role == Qt.ItemDataRole.ToolTipRole and r.get is not None:
             best = self._best(index.row())
             tip = r.tooltip

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QStyledItemDelegate, QWidge
 
 from planner.domain.catalog import Catalog
 from planner.domain.presets import CONTENT_SIZES
-
-MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 10
+from planner.ui.roles import MODEL_ID_ROLE
 
 
 class CatalogItems(QAbstractListModel):

@@ -27,6 +27,7 @@ from planner.ui.import_text import (
     plural,
     usd,
 )
+from planner.ui.roles import ROW_ROLE, SORT_ROLE
 
 COL_MODEL, COL_ID, COL_PROVIDER, COL_INPUT, COL_OUTPUT, COL_DETAILS = range(6)
 HEADERS = ("Model", "Id", "Provider", "Input $/1M", "Output $/1M", "What changes")
@@ -42,10 +43,8 @@ HEADER_TIPS = (
 ADDED, CHANGED, CONFLICT, SKIPPED = "added", "changed", "conflict", "skipped"
 KINDS = (ADDED, CHANGED, CONFLICT, SKIPPED)
 
-#: The row object (a PreviewRow, or None for a group row).
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-#: Native values for sorting (never display strings).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+# ROW_ROLE: the row object (a PreviewRow, or None for a group row); SORT_ROLE: native values
+# for sorting (never display strings). One set of roles for every model: planner.ui.roles.
 
 #: Groups up to this many rows start expanded (conflicts always do).
 EXPAND_UP_TO = 300

@@ -3,6 +3,7 @@ flat multipliers and default batch discount."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 from pydantic import ValidationError
@@ -28,8 +29,7 @@ from planner.ui.delegates import ModelPicker
 from planner.ui.multipliers_model import MultipliersModel
 from planner.ui.plan_document import PlanDocument
 from planner.ui.routing_model import RoutingModel
-
-WARN = "color: #9a5b00;"
+from planner.ui.style import Tone, css
 
 
 def _pct_spin(tip: str) -> QDoubleSpinBox:
@@ -210,13 +210,13 @@ class LineLeversPanel(QGroupBox):
                 continue
             p = unit_prices(m, line.input_tokens)
             if p.cache_read is None:
-                missing.append(m.name)
+                missing.append(html.escape(m.name))
             else:
-                parts.append(f"{m.name}: read ${fmt_price(p.cache_read)}, write ${fmt_price(p.cache_write)} per 1M"
+                parts.append(f"{html.escape(m.name)}: read ${fmt_price(p.cache_read)}, write ${fmt_price(p.cache_write)} per 1M"
                              + (" (long-context price)" if p.long_context else ""))
         text = "<br>".join(parts)
         if missing:
-            text += ("<br>" if text else "") + f"<span style='{WARN}'>No cache-read price for {', '.join(missing)}: prompt caching does not apply to it.</span>"
+            text += ("<br>" if text else "") + f"<span style='{css(Tone.WARNING)}'>No cache-read price for {', '.join(missing)}: prompt caching does not apply to it.</span>"
         self.cache_prices.setText(text)
 
     # -- commits -----------------------------------------------------------------------------
@@ -243,7 +243,7 @@ class LineLeversPanel(QGroupBox):
         problem = self.routing.problem
         line = self.line
         if problem:
-            self.route_status.setText(f"<span style='{WARN}'>⚠ {problem}</span>")
+            self.route_status.setText(f"<span style='{css(Tone.WARNING)}'>⚠ {html.escape(problem)}</span>")
         elif not self.routing.rowCount():
             self.route_status.setText("All billable requests go to the line's model.")
         else:

@@ -1,20 +1,24 @@
-"""The main window: tabs, menus, status bar, and window state kept between runs.
+"""The main window: the composition root. It holds the tabs, the menu bar (built from the
+action table in planner.ui.actions), the status bar and the window's state between runs;
+plan files, exports and catalog imports are its controllers' (planner.ui.file_controller,
+export_controller, import_controller).
 
 It is built in two steps: the window itself (tabs, menus, the Models tab's controls), then
-`complete(session)` with the catalog, the plan and the Workload tab. `MainWindow(session)`
-does both at once; at start-up the first step is painted from planner.ui.first_paint while
-the second loads, so this module's own imports are Qt and light modules only."""
+`complete(session)` with the catalog, the plan, the Workload tab and the controllers.
+`MainWindow(session)` does both at once; at start-up the first step is painted from
+planner.ui.first_paint while the second loads, so this module's own imports are Qt and
+light modules only: what needs the catalog is imported by `complete`."""
 
 from __future__ import annotations
 
+import html
 import json
 import linecache
 import sys
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -25,21 +29,30 @@ from PySide6.QtGui import (
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QLabel,
     QMainWindow,
     QMenu,
+    QMenuBar,
+    QMessageBox,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from planner import __version__, paths
-from planner.domain.errors import InputError
-from planner.io import import_formats
-from planner.io.file_names import safe_file_name
+from planner.ui import first_paint, prompts
+from planner.ui.actions import ACTIONS, DYNAMIC_MENUS, MENUS, SEPARATOR
+from planner.ui.app_settings import settings
 from planner.ui.models_tab import ModelsTab
+from planner.ui.style import Tone, css, muted_css
 
 if TYPE_CHECKING:
+    from planner.ui.export_controller import ExportController
+    from planner.ui.file_controller import FileController
+    from planner.ui.import_controller import ImportController
     from planner.ui.plan_document import PlanDocument
     from planner.ui.session import Session
     from planner.ui.workload_tab import WorkloadTab
@@ -48,19 +61,9 @@ APP_TITLE = "Cost Planner"
 STALE_AFTER_DAYS = 90
 TAB_MODELS, TAB_WORKLOAD, TAB_CHARTS = range(3)
 TAB_KEYS = {"models": TAB_MODELS, "workload": TAB_WORKLOAD, "charts": TAB_CHARTS}
-MAX_RECENT = 10
-AUTOSAVE_DELAY_MS = 20_000
-PLAN_FILTER = "Cost plans (*.costplan);;JSON (*.json);;All files (*)"
-IMPORT_FORMATS = {key: f.title for key, f in import_formats.IMPORT_FORMATS.items()}
 #: View > Number format: the locales offered besides the system's ('' in the settings).
 NUMBER_FORMATS = ("en_US", "en_GB", "en_IN", "de_DE", "fr_FR", "es_ES", "ja_JP")
 NUMBER_FORMAT_KEY = "view/number_format"
-
-
-def settings() -> QSettings:
-    path = paths.user_config_dir() / "settings.ini"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 class Placeholder(QWidget):
@@ -68,7 +71,7 @@ class Placeholder(QWidget):
         super().__init__(parent)
         label = QLabel(text)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setStyleSheet("color: #666; font-size: 13pt;")
+        label.setStyleSheet(muted_css() + " font-size: 13pt;")
         lay = QVBoxLayout(self)
         lay.addWidget(label)
 
@@ -126,6 +129,9 @@ class MainWindow(QMainWindow):
         self.keeps_first_paint = False
         self.first_paint_data: dict[str, Any] | None = None  # the first paint file as read or last written
         self._window_restored = False
+        self.files: FileController | None = None
+        self.exports: ExportController | None = None
+        self.imports: ImportController | None = None
 
         self.tabs = MainTabs()
         self.tabs.setDocumentMode(True)
@@ -138,11 +144,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(Placeholder("Loading charts…"), "Charts")
         self.setCentralWidget(self.tabs)
 
+        self.action_by_id: dict[str, QAction] = {}
+        self.menu_by_key: dict[str, QMenu] = {}
         self._build_menus()
         self._build_status_bar()
         self.setAcceptDrops(True)
-        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
-        self._autosave_timer.timeout.connect(self.autosave)
         self.resize(1400, 900)
         if first_paint is not None and session is None:
             cat = first_paint["catalog"]
@@ -150,6 +156,8 @@ class MainWindow(QMainWindow):
             self._update_title()
             self._restore_window()
         else:
+            from planner.ui.session import Session
+
             self.complete(session or Session(parent=self), doc)
 
     @property
@@ -159,116 +167,83 @@ class MainWindow(QMainWindow):
     def complete(self, session: Session, doc: PlanDocument | None = None) -> None:
         """Attach the catalog and a plan: after this the window is fully working."""
         from planner.domain.presets import SCENARIOS
-        from planner.ui.plan_document import PlanDocument
+        from planner.ui.export_controller import ExportController
+        from planner.ui.file_controller import FileController
+        from planner.ui.import_controller import ImportController
 
         assert self.session is None, "complete() runs once"
         self.session = session
+        self.files = FileController(self, self)
+        self.exports = ExportController(self, self, lambda: self.models_tab.model.ranking)
+        self.imports = ImportController(self, self)
         self.apply_number_format()
         self.undo_group.addStack(session.undo_stack)
         self.models_tab.attach(session)
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.set_document(doc or PlanDocument(lambda: session.catalog, parent=self))
+        self.set_document(doc or self.files.new_document())
         for sc in SCENARIOS:
-            a = self.scenario_menu.addAction(sc.label)
+            a = self.menu_by_key["scenarios"].addAction(sc.label)
             a.setStatusTip(sc.description)
-            a.triggered.connect(lambda _c=False, key=sc.key: self.new_from_scenario(key))
-        self.models_tab.statusMessage.connect(self._show_message)
+            a.triggered.connect(lambda _c=False, key=sc.key: self.files.new_from_scenario(key))
+        self.models_tab.statusMessage.connect(self.show_status)
         # Bound methods, not lambdas: Qt drops them when this window goes, the session may outlive it.
-        session.message.connect(self._show_message)
+        session.message.connect(self.show_status)
         session.overlaySaveFailed.connect(self._overlay_save_failed)
         session.catalogChanged.connect(self._update_catalog_status)
         self._update_catalog_status()
         for w in session.warnings:
             self.statusBar().showMessage(w, 15000)
         self._restore_state()
+        self.update_actions()
 
     # -- menus -------------------------------------------------------------------------------
 
-    def _action(self, text: str, shortcut=None, slot=None, enabled: bool = True, tip: str = "") -> QAction:
-        a = QAction(text, self)
-        if shortcut is not None:
-            a.setShortcut(QKeySequence(shortcut))
-        if slot is not None:
-            a.triggered.connect(slot)
-        a.setEnabled(enabled)
-        if tip:
-            a.setStatusTip(tip)
-        return a
-
     def _build_menus(self) -> None:
-        mb = self.menuBar()
-        f = mb.addMenu("&File")
-        self.act_new = self._action("&New plan", QKeySequence.StandardKey.New, self.new_plan)
-        self.act_open = self._action("&Open…", QKeySequence.StandardKey.Open, lambda: self.open_plan())
-        self.recent_menu = f.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self.act_save = self._action("&Save", QKeySequence.StandardKey.Save, self.save)
-        self.act_save_as = self._action("Save &As…", QKeySequence.StandardKey.SaveAs, self.save_as)
-        self.act_changes = self._action("Prices changed since saved…", slot=lambda: self.review_price_changes(asking=True),
-                                        tip="Compare the plan's pinned prices with today's catalog")
-        self.import_menu = QMenu("&Import catalog", self)
-        for key, label in IMPORT_FORMATS.items():
-            self.import_menu.addAction(f"{label} file…", lambda k=key: self.import_catalog(k))
-        self.import_menu.addSeparator()
-        for key, label in IMPORT_FORMATS.items():
-            self.import_menu.addAction(f"Update from {label} (web)…", lambda k=key: self.update_catalog(k))
-        self.export_menu = QMenu("&Export", self)
-        self.export_menu.addAction("PDF budget…", self.export_pdf).setShortcut(QKeySequence("Ctrl+E"))
-        self.export_menu.addAction("CSV…", lambda: self.export_file("csv"))
-        self.export_menu.addAction("Excel workbook (XLSX)…", lambda: self.export_file("xlsx"))
-        self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        f.insertAction(self.recent_menu.menuAction(), self.act_new)
-        self.scenario_menu = f.addMenu("New plan from &scenario")  # filled by complete()
-        f.insertMenu(self.recent_menu.menuAction(), self.scenario_menu)
-        f.insertAction(self.recent_menu.menuAction(), self.act_open)
-        f.addSeparator()
-        for a in (self.act_save, self.act_save_as, self.act_changes):
-            f.addAction(a)
-        f.addSeparator()
-        f.addMenu(self.import_menu)
-        f.addMenu(self.export_menu)
-        f.addSeparator()
-        f.addAction(self.act_quit)
+        for spec in ACTIONS:
+            a = QAction(spec.title, self)
+            a.setShortcuts(spec.shortcuts())
+            if spec.tip:
+                a.setStatusTip(spec.tip)
+            a.triggered.connect(lambda _c=False, h=spec.handler: h(self))
+            self.action_by_id[spec.id] = a
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")])
+        self.action_by_id.update(undo=undo, redo=redo)
+        for title, entries in MENUS:
+            self._fill_menu(self.menuBar(), title, entries)
+        self.menu_by_key["recent"].aboutToShow.connect(lambda: self.files and self.files.fill_recent(self.menu_by_key["recent"]))
+        self.menu_by_key["number_format"].aboutToShow.connect(self._fill_number_formats)
+        self.update_actions()
 
-        e = mb.addMenu("&Edit")
-        self.act_undo = self.undo_group.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")])
-        e.addAction(self.act_undo)
-        e.addAction(self.act_redo)
-        e.addSeparator()
-        self.act_find = self._action("&Find model…", QKeySequence.StandardKey.Find, self._find)
-        e.addAction(self.act_find)
-        self.act_add_model = self._action("&Add model…", "Ctrl+Shift+N", self.models_tab.add_model)
-        e.addAction(self.act_add_model)
+    def _fill_menu(self, parent: QMenuBar | QMenu, title: str, entries: tuple) -> QMenu:
+        menu = parent.addMenu(title)
+        for entry in entries:
+            if entry == SEPARATOR:
+                menu.addSeparator()
+            elif isinstance(entry, str):
+                menu.addAction(self.action_by_id[entry])
+            elif entry[0] in DYNAMIC_MENUS:  # filled when shown, or when the catalog arrives
+                self.menu_by_key[entry[0]] = menu.addMenu(entry[1])
+            else:
+                self._fill_menu(menu, *entry)
+        return menu
 
-        v = mb.addMenu("&View")
-        for key, idx in TAB_KEYS.items():
-            a = self._action(key.capitalize(), f"Ctrl+{idx + 1}", lambda _c=False, i=idx: self.show_tab(i))
-            v.addAction(a)
-        v.addSeparator()
-        self.act_compare = self._action("&Compare selected models", "Ctrl+K", self.models_tab.compare_selected)
-        v.addAction(self.act_compare)
-        self.act_best_value = self._action("Sort by best &value", "Ctrl+B", self.models_tab.best_value.click)
-        v.addAction(self.act_best_value)
-        v.addSeparator()
-        self.number_menu = v.addMenu("&Number format")  # filled when shown: Babel loads then
-        self.number_menu.aboutToShow.connect(self._fill_number_formats)
-
-        h = mb.addMenu("&Help")
-        h.addAction(self._action("&How costs are computed", QKeySequence.StandardKey.HelpContents, self.show_formulas))
-        h.addAction(self._action("&About Cost Planner", slot=self.show_about))
+    def update_actions(self) -> None:
+        """Enable each action as its spec says, for the window as it is now."""
+        for spec in ACTIONS:
+            self.action_by_id[spec.id].setEnabled(spec.enabled(self))
 
     def _fill_number_formats(self) -> None:
         from planner.formatting import locale_name, system_locale
 
-        self.number_menu.clear()
-        group = QActionGroup(self.number_menu)
+        self.menu_by_key["number_format"].clear()
+        group = QActionGroup(self.menu_by_key["number_format"])
         current = self.number_format()
         choices = [("", f"System ({system_locale()})")] + [(n, locale_name(n)) for n in NUMBER_FORMATS]
         for name, label in choices:
-            a = self.number_menu.addAction(label)
+            a = self.menu_by_key["number_format"].addAction(label)
             a.triggered.connect(lambda _c=False, n=name: self.set_number_format(n))
             a.setCheckable(True)
             a.setChecked(name == current)
@@ -287,7 +262,7 @@ class MainWindow(QMainWindow):
         try:
             set_display_locale(name or None)
         except ValueError as e:
-            self._show_message(str(e))
+            self.show_status(str(e))
             return
         settings().setValue(NUMBER_FORMAT_KEY, name)
         if self.doc is not None:
@@ -313,21 +288,18 @@ class MainWindow(QMainWindow):
 
     def set_document(self, doc: PlanDocument) -> None:
         """Show `doc` in the Workload tab (the old document's tab is replaced)."""
-        from planner.io.plan_files import remove_autosave
         from planner.ui.workload_tab import WorkloadTab
 
-        if self.doc is not None:
-            self.undo_group.removeStack(self.doc.undo_stack)
+        old_doc = self.doc
+        if old_doc is not None:
+            self.undo_group.removeStack(old_doc.undo_stack)
             self.session.catalogChanged.disconnect(self._catalog_changed_for_plan)
-            remove_autosave(self.doc.autosave_token)
-            old_doc = self.doc
-        else:
-            old_doc = None
+        self.files.attach(old_doc, doc)
         self.doc = doc
         self.undo_group.addStack(doc.undo_stack)
         self.session.catalogChanged.connect(self._catalog_changed_for_plan)
         tab = WorkloadTab(doc)
-        tab.statusMessage.connect(self._show_message)
+        tab.statusMessage.connect(self.show_status)
         tab.workloadRatioChanged.connect(self.models_tab.set_workload_ratio)
         current = self.tabs.currentIndex()
         old = self.tabs.widget(TAB_WORKLOAD)
@@ -342,9 +314,9 @@ class MainWindow(QMainWindow):
         if self.charts_tab is not None:
             self.ensure_charts()
         doc.undo_stack.cleanChanged.connect(self._update_title)
-        doc.undo_stack.indexChanged.connect(self._schedule_autosave)
         self._tab_changed(self.tabs.currentIndex())
         self._update_title()
+        self.update_actions()
         tab._result_changed()
 
     def _catalog_changed_for_plan(self, _ids: list) -> None:
@@ -358,7 +330,7 @@ class MainWindow(QMainWindow):
 
             tab = ChartsTab(self.doc, lambda: self.models_tab.model.ranking)
             tab.modelClicked.connect(self._chart_model_clicked)
-            tab.message.connect(self._show_message)
+            tab.message.connect(self.show_status)
             current = self.tabs.currentIndex()
             old = self.tabs.widget(TAB_CHARTS)
             self.tabs.blockSignals(True)
@@ -376,7 +348,7 @@ class MainWindow(QMainWindow):
     def _chart_model_clicked(self, model_id: str) -> None:
         self.show_tab(TAB_MODELS)
         if not self.models_tab.select_model(model_id):
-            self.statusBar().showMessage(f"{model_id} is filtered out of the Models table", 6000)
+            self.show_status(f"{model_id} is filtered out of the Models table", 6000)
 
     def _tab_changed(self, index: int) -> None:
         """Undo follows the tab: catalog edits on Models, plan edits elsewhere."""
@@ -387,395 +359,48 @@ class MainWindow(QMainWindow):
         else:
             self.undo_group.setActiveStack(self.doc.undo_stack)
 
-    def _show_message(self, msg: str) -> None:
-        self.statusBar().showMessage(msg, 8000)
+    def show_status(self, message: str, ms: int = 8000) -> None:
+        self.statusBar().showMessage(message, ms)
+
+    def show_plan(self) -> None:
+        self.show_tab(TAB_WORKLOAD)
 
     def _overlay_save_failed(self, msg: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.warning(self, APP_TITLE, msg)
+        prompts.tell(self, msg)
 
     def _update_title(self, *_args) -> None:
         name = self.doc.display_name if self.doc is not None else "Untitled plan"
         self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.setWindowModified(self.doc is not None and not self.doc.undo_stack.isClean())
 
-    def confirm_discard(self) -> bool:
-        """Before unsaved plan changes would be lost: Save, Discard or Cancel. True to go ahead."""
-        from PySide6.QtWidgets import QMessageBox
+    def show_tab(self, index: int) -> None:
+        if self.tabs.isTabEnabled(index):
+            self.tabs.setCurrentIndex(index)
 
-        if self.doc is None or not self.doc.is_modified:
-            return True
-        answer = QMessageBox.question(
-            self, APP_TITLE, f"Save the changes to '{self.doc.display_name}' first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+    def find_model(self) -> None:
+        self.show_tab(TAB_MODELS)
+        self.models_tab.search.setFocus()
+        self.models_tab.search.selectAll()
 
-    def _new_doc(self, plan=None, path: Path | None = None) -> PlanDocument:
-        from planner.ui.plan_document import PlanDocument
+    # -- drops -------------------------------------------------------------------------------
 
-        return PlanDocument(lambda: self.session.catalog, plan, path=path, parent=self)
-
-    def new_plan(self) -> bool:
-        if not self.confirm_discard():
-            return False
-        self.set_document(self._new_doc())
-        self.show_tab(TAB_WORKLOAD)
-        return True
-
-    def open_plan(self, path: Path | str | None = None) -> bool:
-        """Open a plan file; if the catalog's prices moved since it was saved, say what
-        changed and offer to re-price or keep the pinned prices."""
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-        from planner.io.plan_files import open_plan, price_changes
-
-        if path is None:
-            start = str(self.doc.path.parent) if self.doc is not None and self.doc.path else str(Path.home())
-            chosen, _ = QFileDialog.getOpenFileName(self, "Open plan", start, PLAN_FILTER)
-            if not chosen:
-                return False
-            path = chosen
-        path = Path(path)
-        if not self.confirm_discard():
-            return False
-        try:
-            plan = open_plan(path)
-        except InputError as e:
-            QMessageBox.warning(self, APP_TITLE, f"This plan could not be opened:\n\n{e}\n\nThe file was not changed.")
-            self._forget_recent(path)
-            return False
-        doc = self._new_doc(plan, path)
-        if doc.error:
-            QMessageBox.warning(self, APP_TITLE, f"{path}: {doc.error}")
-            return False
-        self.set_document(doc)
-        self._remember_recent(path)
-        self.show_tab(TAB_WORKLOAD)
-        self.statusBar().showMessage(f"Opened {path}", 8000)
-        if price_changes(plan, self.session.catalog):
-            self.review_price_changes(asking=True)
-        return True
-
-    def review_price_changes(self, asking: bool = True) -> str | None:
-        """Show what changed since the plan pinned its prices; re-price if the user says so."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from planner.domain.costing import compute
-        from planner.io.plan_files import price_changes, repriced
-        from planner.ui.price_changes_dialog import PriceChangesDialog
-
-        doc = self.doc
-        if doc is None:
-            return None
-        changes = price_changes(doc.plan, self.session.catalog)
-        if not changes:
-            QMessageBox.information(self, APP_TITLE, "The catalog's prices match the plan's pinned prices.")
-            return None
-        try:
-            current = compute(repriced(doc.plan, self.session.catalog), self.session.catalog)
-        except InputError:
-            current = None
-        dlg = PriceChangesDialog(doc.plan, changes, doc.result, current, self, asking=asking)
-        dlg.exec()
-        if dlg.choice == "reprice":
-            doc.reprice(self.session.catalog)
-            self.statusBar().showMessage("Re-priced with today's catalog (Ctrl+Z to undo)", 8000)
-        return dlg.choice
-
-    def save(self) -> bool:
-        from planner.io.plan_files import PLAN_SUFFIX
-
-        if self.doc is None:
-            return False
-        path = self.doc.path
-        shipped = path is not None and paths.data_dir().resolve() in path.resolve().parents
-        if path is None or shipped or path.suffix.lower() not in (PLAN_SUFFIX, ".json"):
-            return self.save_as()  # never write over a shipped example
-        return self._save_to(self.doc.path)
-
-    def save_as(self) -> bool:
-        from PySide6.QtWidgets import QFileDialog
-
-        from planner.io.plan_files import PLAN_SUFFIX
-
-        if self.doc is None:
-            return False
-        start = self.doc.path or Path.home() / safe_file_name(self.doc.plan.name, PLAN_SUFFIX)
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(start), PLAN_FILTER)
-        if not chosen:
-            return False
-        path = Path(chosen)
-        if path.suffix.lower() not in (PLAN_SUFFIX, ".json"):
-            path = path.with_name(path.name + PLAN_SUFFIX)
-        return self._save_to(path)
-
-    def _save_to(self, path: Path) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        from planner.io.plan_files import remove_autosave, save_plan
-
-        doc = self.doc
-        assert doc is not None
-        try:
-            saved = save_plan(doc.plan, self.session.catalog, path)
-        except OSError as e:
-            QMessageBox.warning(self, APP_TITLE, f"Could not save {path}: {e.strerror or e}.\n\nThe previous file, if any, is unchanged.")
-            return False
-        doc.mark_saved(saved, path)
-        remove_autosave(doc.autosave_token)
-        self._remember_recent(path)
-        self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 6000)
-        return True
-
-    # -- exports -----------------------------------------------------------------------------
-
-    def _export_target(self, title: str, suffix: str, filters: str) -> tuple[Path, str] | None:
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-        doc = self.doc
-        if doc is None or doc.result is None:
-            QMessageBox.warning(self, APP_TITLE, doc.error if doc is not None and doc.error else "There is no plan to export.")
-            return None
-        base = (doc.path.with_suffix(suffix) if doc.path else Path.home() / safe_file_name(doc.plan.name, suffix))
-        chosen, flt = QFileDialog.getSaveFileName(self, title, str(base), filters)
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != suffix:
-            path = path.with_name(path.name + suffix)
-        return path, flt
-
-    def export_file(self, kind: str) -> bool:
-        """CSV or XLSX of the plan: one row per line with every assumption, then totals."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from planner.ui.export_actions import ExportRequest, export_plan
-
-        label = {"csv": "CSV (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}[kind]
-        target = self._export_target(f"Export {kind.upper()}", f".{kind}", label)
-        if target is None:
-            return False
-        path = target[0]
-        try:
-            export_plan(self.doc.plan, self.doc.result, self.session.catalog, ExportRequest(**{kind: path}))
-        except OSError as e:
-            QMessageBox.warning(self, APP_TITLE, f"Could not write {path}: {e.strerror or e}")
-            return False
-        self.statusBar().showMessage(f"Exported {path}", 8000)
-        return True
-
-    def export_pdf(self, path: Path | None = None, page_size: str | None = None) -> bool:
-        """The multi-page PDF budget, with progress and Cancel."""
-        from PySide6.QtCore import QLocale
-        from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
-
-        from planner.io.export_pdf import ExportCancelled
-        from planner.ui.export_actions import ExportRequest, export_plan
-
-        letter_first = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
-        filters = ["PDF, Letter paper (*.pdf)", "PDF, A4 paper (*.pdf)"]
-        if not letter_first:
-            filters.reverse()
-        if path is None:
-            target = self._export_target("Export PDF budget", ".pdf", ";;".join(filters))
-            if target is None:
-                return False
-            path, flt = target
-            page_size = "Letter" if "Letter" in flt else "A4"
-        page_size = page_size or ("Letter" if letter_first else "A4")
-        dlg = QProgressDialog("Writing the PDF budget…", "Cancel", 0, 1, self)
-        dlg.setWindowTitle("Export PDF")
-        dlg.setMinimumDuration(300)
-
-        def progress(done: int, total: int) -> bool:
-            dlg.setMaximum(max(total, 1))
-            dlg.setValue(done)
-            QApplication.processEvents()
-            return not dlg.wasCanceled()
-
-        try:
-            export_plan(self.doc.plan, self.doc.result, self.session.catalog,
-                        ExportRequest(pdf=path, page_size=page_size), ranking=self.models_tab.model.ranking,
-                        progress=progress)
-        except ExportCancelled:
-            self.statusBar().showMessage("PDF export cancelled; nothing was written", 8000)
-            return False
-        except OSError as e:
-            QMessageBox.warning(self, APP_TITLE, f"Could not write {path}: {e.strerror or e}")
-            return False
-        finally:
-            dlg.close()
-        self.statusBar().showMessage(f"Exported {path} ({page_size})", 8000)
-        return True
-
-    # -- catalog imports -----------------------------------------------------------------------
-
-    def import_catalog(self, fmt: str, path: Path | str | None = None) -> bool:
-        """Preview and apply prices from an external catalog file (added to your edits)."""
-        from PySide6.QtWidgets import QFileDialog
-
-        from planner.ui.import_dialog import run_import_file
-
-        if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, f"Import a {IMPORT_FORMATS[fmt]} catalog", str(Path.home()),
-                                                    "JSON (*.json);;All files (*)")
-            if not chosen:
-                return False
-            path = chosen
-        return run_import_file(self, self.session, fmt, Path(path))
-
-    def update_catalog(self, source: str) -> None:
-        """Download today's prices (HTTPS, off the UI thread, cancellable), then preview."""
-        from planner.ui.update_flow import run_update
-
-        run_update(self, self.session, source)
-
-    # -- autosave and recovery ---------------------------------------------------------------
-
-    def _schedule_autosave(self, *_args) -> None:
-        from planner.io.plan_files import remove_autosave
-
-        if self.doc is not None and self.doc.is_modified:
-            self._autosave_timer.start()
-        elif self.doc is not None:
-            self._autosave_timer.stop()
-            remove_autosave(self.doc.autosave_token)
-
-    def autosave(self) -> None:
-        from planner.io.plan_files import write_autosave
-
-        doc = self.doc
-        if doc is None or not doc.is_modified:
-            return
-        try:
-            write_autosave(doc.autosave_token, doc.plan, doc.path)
-        except OSError as e:
-            self.statusBar().showMessage(f"Autosave failed: {e.strerror or e}", 8000)
-
-    def offer_recovery(self) -> bool:
-        """After a crash: offer the newest autosaved plan back. True if one was recovered."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from planner.io.plan_files import discard_autosave, find_recoverable, open_plan
-
-        found = find_recoverable()
-        if not found:
-            return False
-        a = found[0]
-        where = f" (belongs to {a.original})" if a.original else ""
-        answer = QMessageBox.question(
-            self, APP_TITLE,
-            f"Cost Planner closed without saving '{a.plan_name}'{where}.\n"
-            f"Autosaved {a.saved_at:%d %b %Y %H:%M}. Recover it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer == QMessageBox.StandardButton.Cancel:
-            return False  # keep the file, ask again next time
-        if answer == QMessageBox.StandardButton.Discard:
-            for other in found:
-                discard_autosave(other)
-            return False
-        try:
-            plan = open_plan(a.path)
-        except InputError as e:
-            QMessageBox.warning(self, APP_TITLE, f"The autosaved plan could not be read:\n{e}")
-            return False
-        doc = self._new_doc(plan, a.original)
-        doc.mark_recovered()
-        self.set_document(doc)
-        discard_autosave(a)
-        self.autosave()
-        self.show_tab(TAB_WORKLOAD)
-        self.statusBar().showMessage(f"Recovered '{a.plan_name}': save it to keep it", 10000)
-        return True
-
-    # -- recent files and drops --------------------------------------------------------------
-
-    def recent_files(self) -> list[str]:
-        v = settings().value("recent/files")
-        if isinstance(v, str):
-            v = [v]
-        return [str(x) for x in v] if isinstance(v, list) else []
-
-    def _remember_recent(self, path: Path) -> None:
-        items = [str(path)] + [p for p in self.recent_files() if p != str(path)]
-        s = settings()
-        s.setValue("recent/files", items[:MAX_RECENT])
-        s.sync()
-
-    def _forget_recent(self, path: Path) -> None:
-        s = settings()
-        s.setValue("recent/files", [p for p in self.recent_files() if p != str(path)])
-        s.sync()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        for i, p in enumerate(files, 1):
-            a = self.recent_menu.addAction(f"&{i % 10} {Path(p).name}")
-            a.setToolTip(p)
-            a.setStatusTip(p)
-            a.triggered.connect(lambda _c=False, p=p: self.open_plan(p))
-        if not files:
-            self.recent_menu.addAction("No recent plans").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear list", lambda: (settings().remove("recent/files")))
-
-    @staticmethod
-    def _plan_urls(event) -> list[Path]:
-        from planner.io.plan_files import PLAN_SUFFIX
-
+    def _dropped_plans(self, event) -> list:
         md = event.mimeData()
-        if not md.hasUrls():
+        if self.files is None or not md.hasUrls():
             return []
-        return [Path(u.toLocalFile()) for u in md.urls() if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in (PLAN_SUFFIX, ".json")]
+        return self.files.dropped_plans(md.urls())
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._plan_urls(event):
+        if self._dropped_plans(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        files = self._plan_urls(event)
+        files = self._dropped_plans(event)
         if files:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.open_plan(files[0]))
-
-    def new_from_scenario(self, key: str) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        from planner.io.plan_files import open_plan
-
-        if not self.confirm_discard():
-            return False
-        path = paths.examples_dir() / f"{key}.costplan"
-        try:
-            plan = open_plan(path)
-        except InputError as e:
-            QMessageBox.warning(self, APP_TITLE, str(e))
-            return False
-        self.set_document(self._new_doc(plan))
-        self.show_tab(TAB_WORKLOAD)
-        self.statusBar().showMessage(f"New plan from the '{plan.name}' scenario", 8000)
-        return True
-
-    def show_tab(self, index: int) -> None:
-        if self.tabs.isTabEnabled(index):
-            self.tabs.setCurrentIndex(index)
-
-    def _find(self) -> None:
-        self.show_tab(TAB_MODELS)
-        self.models_tab.search.setFocus()
-        self.models_tab.search.selectAll()
+            QTimer.singleShot(0, lambda: self.files.open_plan(files[0]))
 
     # -- status bar ----------------------------------------------------------------------------
 
@@ -792,7 +417,7 @@ class MainWindow(QMainWindow):
         text = f"Catalog: {count:,} models, prices as of {as_of:%d %b %Y}"
         if age > STALE_AFTER_DAYS:
             text += f"  ⚠ {age} days old: prices may have changed"
-            self.catalog_status.setStyleSheet("color: #9a5b00; font-weight: bold;")
+            self.catalog_status.setStyleSheet(css(Tone.WARNING, bold=True))
             self.catalog_status.setToolTip("Prices older than 90 days. Check providers' pricing pages or import a fresh catalog.")
         else:
             self.catalog_status.setStyleSheet("")
@@ -805,8 +430,6 @@ class MainWindow(QMainWindow):
     # -- help ----------------------------------------------------------------------------------
 
     def show_formulas(self) -> None:
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
-
         dlg = QDialog(self)
         dlg.setWindowTitle("How costs are computed")
         text = QTextBrowser()
@@ -823,8 +446,6 @@ class MainWindow(QMainWindow):
         dlg.exec()
 
     def show_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         cat = self.session.catalog
         QMessageBox.about(
             self,
@@ -832,7 +453,7 @@ class MainWindow(QMainWindow):
             f"<h3>Cost Planner {__version__}</h3>"
             "<p>Plan what your LLM API usage will cost per month, and hand finance a budget.</p>"
             f"<p>Catalog: {len(cat):,} models, prices as of {cat.as_of:%d %B %Y}.</p>"
-            f"<p>Your edits are kept in:<br><code>{paths.user_overlay()}</code></p>",
+            f"<p>Your edits are kept in:<br><code>{html.escape(str(paths.user_overlay()))}</code></p>",
         )
 
     # -- window state --------------------------------------------------------------------------
@@ -878,8 +499,6 @@ class MainWindow(QMainWindow):
         should have); with it, from a new, hidden Models tab with the saved settings (this
         window's may differ from them by now: a search, a filter, a plan's ratio), and only
         if the catalog files or those settings changed since the file was written."""
-        from planner.ui import first_paint
-
         models = None
         if fresh:
             state = self.saved_models_state()
@@ -910,14 +529,10 @@ class MainWindow(QMainWindow):
         if not self.is_complete:  # closed before the catalog was attached: nothing to keep
             super().closeEvent(event)
             return
-        if not self.confirm_discard():
+        if not self.files.confirm_discard():
             event.ignore()
             return
-        from planner.io.plan_files import remove_autosave
-
-        self._autosave_timer.stop()
-        if self.doc is not None:
-            remove_autosave(self.doc.autosave_token)
+        self.files.close()
         if "planner.ui.update_worker" in sys.modules:
             sys.modules["planner.ui.update_worker"].cancel_all_updates()
         self.save_state()

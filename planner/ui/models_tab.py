@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.tiers import Tier
+from planner.ui import prompts
 from planner.ui.catalog_columns import (
     COL_BLENDED,
     COL_COMPOSITE,
@@ -42,8 +43,10 @@ from planner.ui.catalog_columns import (
     HIDDEN_BY_DEFAULT,
     LONG_CONTEXT_TOKENS,
     MAX_COMPARE,
-    ROW_ROLE,
 )
+from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
+from planner.ui.prompts import Button
+from planner.ui.roles import ROW_ROLE
 
 if TYPE_CHECKING:
     from planner.domain.catalog import ModelPrice
@@ -191,12 +194,7 @@ class ModelsTab(QWidget):
         self.delete_btn.clicked.connect(self.delete_selected)
 
         self.count = QLabel()
-        self.error = QLabel()
-        self.error.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 4px 8px; border-radius: 3px; }")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self._error_timer = QTimer(self, singleShot=True, interval=10_000)
-        self._error_timer.timeout.connect(self.error.hide)
+        self.messages = MessageBar()
 
         row1 = QHBoxLayout()
         row1.addWidget(self.search, 2)
@@ -264,7 +262,7 @@ class ModelsTab(QWidget):
         lay.addLayout(row1)
         lay.addLayout(row2)
         lay.addLayout(row3)
-        lay.addWidget(self.error)
+        lay.addWidget(self.messages)
         lay.addWidget(self.splitter, 1)
 
         find = QAction(self)
@@ -288,6 +286,7 @@ class ModelsTab(QWidget):
         from planner.ui.catalog_table_model import CatalogTableModel
 
         self.session = session
+        session.undo_stack.indexChanged.connect(lambda _i: self.messages.clear(EDIT_REFUSED))
         self.model = CatalogTableModel(session, self)
         self.proxy = CatalogFilterProxy(self.model, self)
         # the controls as a new tab has them (a first paint may have shown other values)
@@ -451,9 +450,8 @@ class ModelsTab(QWidget):
         self.count.setText(text)
 
     def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-        self._error_timer.start()
+        """A refused edit or action: shown until the next edit that succeeds."""
+        self.messages.show_message(message, Severity.ERROR, subject=EDIT_REFUSED)
         self.statusMessage.emit(message)
 
     def selected_models(self) -> list[ModelPrice]:
@@ -601,13 +599,11 @@ class ModelsTab(QWidget):
         self.statusMessage.emit(f"Reset {', '.join(m.name for m in sel)} to shipped prices")
 
     def delete_selected(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         sel = self.selected_models()
         if not sel or not all(self.session.is_user_added(m.id) for m in sel):
             return
         names = ", ".join(m.name for m in sel)
-        if QMessageBox.question(self, "Delete models", f"Delete {names}? You can undo this with Ctrl+Z.") != QMessageBox.StandardButton.Yes:
+        if prompts.ask(self, f"Delete {names}? You can undo this with Ctrl+Z.", Button.Yes | Button.No, Button.No) != Button.Yes:
             return
         self.session.undo_stack.beginMacro(f"Delete {len(sel)} model(s)")
         for m in sel:

@@ -6,16 +6,15 @@ from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 
 from planner.domain.plan import FlatMultiplier
+from planner.ui.cell_numbers import parse_percent
 from planner.ui.plan_document import PlanDocument
-from planner.ui.worksheet_model import parse_percent
+from planner.ui.roles import ROW_ROLE
+from planner.ui.style import muted_brush, plain_tooltip
 
 COL_ON, COL_NAME, COL_LOW, COL_EXPECTED, COL_HIGH = range(5)
 _FIELDS = {COL_LOW: "low", COL_EXPECTED: "expected", COL_HIGH: "high"}
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-_DISABLED = QBrush(QColor("#8a8a8a"))
 
 
 class MultipliersModel(QAbstractTableModel):
@@ -89,9 +88,9 @@ class MultipliersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in _FIELDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and not m.enabled and col != COL_ON:
-            return _DISABLED
+            return muted_brush()
         if role == Qt.ItemDataRole.ToolTipRole and m.note:
-            return m.note
+            return plain_tooltip(m.note)
         return None
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

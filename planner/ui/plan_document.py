@@ -3,25 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from planner.domain.catalog import Catalog
+from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan
 from planner.domain.presets import seed_multipliers
+from planner.domain.prices import price_lookup
 from planner.io.plan_files import new_token, repriced
 
+ZERO = Decimal(0)
 #: Command ids for merging consecutive steps of one gesture into one undo step.
 MERGE_SLIDER = 1001
 
 
 def new_plan(name: str = "Untitled plan") -> Plan:
     return Plan(name=name, multipliers=seed_multipliers())
+
+
+def _unpriced_models(plan: Plan, catalog: Catalog) -> dict[int, list[str]]:
+    """row -> the models of the line (its own, those it routes to) that have no price:
+    neither pinned in the plan nor in the catalog."""
+    lookup = price_lookup(plan, catalog)
+    out: dict[int, list[str]] = {}
+    for row, line in enumerate(plan.lines):
+        missing = [m for m in dict.fromkeys([line.model, *(r.model for r in line.routing)]) if lookup(m) is None]
+        if missing:
+            out[row] = missing
+    return out
+
+
+def unpriced_lines(plan: Plan, catalog: Catalog) -> dict[int, str]:
+    """row -> what is wrong, for each line on a model that has no price."""
+    return {
+        row: (f"Line {row + 1} '{plan.lines[row].name}': model {', '.join(repr(m) for m in missing)} is not in the "
+              "catalog and the plan has no price for it. The line costs nothing until you pick a model for it.")
+        for row, missing in _unpriced_models(plan, catalog).items()
+    }
+
+
+def costable(plan: Plan, catalog: Catalog) -> Plan:
+    """`plan` as the engine costs it: each line on an unpriced model with no requests, and
+    those models at a zero price. The plan itself is left as it is, and saved as it is."""
+    unpriced = _unpriced_models(plan, catalog)
+    if not unpriced:
+        return plan
+    placeholders = {
+        m: ModelPrice.model_construct(id=m, name=m, provider="", input=ZERO, output=ZERO, cache_read=ZERO, cache_write=ZERO)
+        for missing in unpriced.values() for m in missing
+    }
+    lines = [line.model_copy(update={"requests": ZERO}) if row in unpriced else line for row, line in enumerate(plan.lines)]
+    return plan.model_copy(update={"lines": lines, "pinned_prices": {**plan.pinned_prices, **placeholders}})
 
 
 class PlanDocument(QObject):
@@ -43,6 +81,8 @@ class PlanDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.result: PlanResult | None = None
         self.error: str | None = None
+        #: row -> why the line cannot be costed (its model is unknown): see recompute
+        self.broken_lines: dict[int, str] = {}
         self.autosave_token = new_token()
         self.recompute()
 
@@ -80,11 +120,15 @@ class PlanDocument(QObject):
     # -- engine --------------------------------------------------------------------------------
 
     def recompute(self) -> None:
+        """Cost the plan. A line on a model that is neither pinned nor in the catalog (a
+        plan from elsewhere, a model deleted since) is costed at nothing and listed in
+        `broken_lines` until a model is picked for it: the rest of the plan still costs."""
+        self.broken_lines = unpriced_lines(self.plan, self.catalog)
         try:
-            self.result = compute(self.plan, self.catalog)
+            self.result = compute(costable(self.plan, self.catalog), self.catalog)
             self.error = None
         except InputError as e:
-            # Only a model missing from the catalog gets here (edits are validated first).
+            self.result = None
             self.error = str(e)
             self.errorRaised.emit(self.error)
         self.resultChanged.emit()

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from planner.domain.plan import RouteShare
-from planner.ui.worksheet_model import parse_percent
+from planner.ui.cell_numbers import parse_percent
 
 COL_MODEL, COL_SHARE = range(2)
 ONE = Decimal(1)

@@ -28,6 +28,7 @@ from planner.domain.plan import Currency, Forecast
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
 from planner.ui.plan_document import PlanDocument
 from planner.ui.steady_label import SteadyLabel
+from planner.ui.style import Tone, css
 
 #: where a figure sits in its cell (a SteadyLabel keeps its size; the cell may be wider)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -246,7 +247,7 @@ class TotalsPanel(QWidget):
                 _set(val, fmt_money(amount, cur))
             else:
                 # a lever that costs more is red, a saving green
-                _set(val, _signed(amount, cur), "color: #a33;" if amount > 0 else "color: #1d7a3a;" if amount < 0 else "")
+                _set(val, _signed(amount, cur), css(Tone.NEGATIVE) if amount > 0 else css(Tone.POSITIVE) if amount < 0 else "")
 
         if sm.budget is None:
             for w in (self.headroom, self.affordable, self.crossed):
@@ -254,12 +255,12 @@ class TotalsPanel(QWidget):
         else:
             pct = f" ({fmt_pct(sm.headroom_pct, 2)})" if sm.headroom_pct is not None else ""
             _set(self.headroom, fmt_money(sm.headroom, cur) + pct,
-                 "color: #a33; font-weight: bold;" if sm.headroom < 0 else "color: #1d7a3a;")
+                 css(Tone.NEGATIVE, bold=True) if sm.headroom < 0 else css(Tone.POSITIVE))
             _set(self.affordable, f"{sm.requests_affordable:,} /month" if sm.requests_affordable is not None else "—")
             if sm.first_month_over_label is None:
                 _set(self.crossed, "not in horizon", "")
             else:
-                _set(self.crossed, sm.first_month_over_label, "color: #a33; font-weight: bold;")
+                _set(self.crossed, sm.first_month_over_label, css(Tone.NEGATIVE, bold=True))
         _set(self.forecast_label, f"{len(sm.forecast)}-month total")
         _set(self.forecast_total, fmt_money(sm.forecast_total.expected, cur))
 

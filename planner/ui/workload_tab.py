@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 from pydantic import ValidationError
@@ -35,10 +36,13 @@ from planner.domain.ranking import DEFAULT_QUALITY_FLOOR
 from planner.domain.suggest import Suggestion, suggest_cheaper
 from planner.domain.token_mix import input_output_ratio, input_share, ratio_label, rebalance
 from planner.formatting import fmt_money, fmt_pct
+from planner.ui.cell_numbers import parse_number
 from planner.ui.delegates import PER_CHOICES, ChoiceDelegate, ModelDelegate, preset_choices
 from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
+from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
 from planner.ui.steady_label import SteadyLabel
+from planner.ui.style import Tone, css, muted_css
 from planner.ui.totals_panel import TotalsPanel
 from planner.ui.worksheet_model import (
     COL_BASELINE,
@@ -56,9 +60,10 @@ from planner.ui.worksheet_model import (
     COL_SHARE,
     COLUMN_COUNT,
     WorksheetModel,
-    parse_number,
 )
 
+#: the subject of the message listing lines on models without a price
+UNPRICED_LINES = "unpriced lines"
 SLIDER_STEPS = 1000  # input share of tokens, in tenths of a percent
 DEFAULT_MODEL = "openai/gpt-4-1-mini"
 
@@ -119,12 +124,7 @@ class WorkloadTab(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         tools.addWidget(self.summary)
 
-        self.error = QLabel()
-        self.error.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 4px 8px; border-radius: 3px; }")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self._error_timer = QTimer(self, singleShot=True, interval=10_000)
-        self._error_timer.timeout.connect(self.error.hide)
+        self.messages = MessageBar()
 
         # -- worksheet ---------------------------------------------------------------------
         self.table = QTableView()
@@ -160,7 +160,7 @@ class WorkloadTab(QWidget):
             "or start from a scenario (<b>File → New plan from scenario</b>).</p>"
         )
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setStyleSheet("color: #555;")
+        self.empty_hint.setStyleSheet(muted_css())
 
         # -- input:output slider -------------------------------------------------------------
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -200,7 +200,7 @@ class WorkloadTab(QWidget):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addLayout(tools)
-        tl.addWidget(self.error)
+        tl.addWidget(self.messages)
         tl.addWidget(self.table, 1)
         tl.addWidget(self.empty_hint, 1)
         tl.addLayout(srow)
@@ -233,6 +233,7 @@ class WorkloadTab(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)
 
+        doc.undo_stack.indexChanged.connect(self._edited)
         doc.resultChanged.connect(self._result_changed)
         doc.structureChanged.connect(self._structure_changed)
         doc.linesChanged.connect(self._sync_slider)
@@ -241,16 +242,31 @@ class WorkloadTab(QWidget):
 
     # -- feedback ------------------------------------------------------------------------------
 
+    def _edited(self, _index: int) -> None:
+        self.messages.clear(EDIT_REFUSED)
+        self._show_broken_lines()
+
     def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-        self._error_timer.start()
+        """A refused edit or action: shown until the next edit that succeeds."""
+        self.messages.show_message(message, Severity.ERROR, subject=EDIT_REFUSED)
         self.statusMessage.emit(message)
 
+    def _show_broken_lines(self) -> None:
+        """Lines on a model without a price: one entry naming them, until each has a model
+        (a refused edit's message comes first, until the next edit)."""
+        if self.messages.subject == EDIT_REFUSED:
+            return
+        broken = self.doc.broken_lines
+        if broken:
+            self.messages.show_message("\n".join(broken.values()), Severity.ERROR, subject=UNPRICED_LINES)
+        else:
+            self.messages.clear(UNPRICED_LINES)
+
     def _result_changed(self) -> None:
+        self._show_broken_lines()
         r = self.doc.result
         if r is None:
-            self.summary.setText(f"<span style='color:#a33'>{self.doc.error or ''}</span>")
+            self.summary.setText(f"<span style='{css(Tone.NEGATIVE)}'>{html.escape(self.doc.error or '')}</span>")
             return
         sm = r.summary()
         pct = f" ({fmt_pct(sm.savings_pct, 2)})" if sm.savings_pct is not None else ""
@@ -496,6 +512,9 @@ class WorkloadTab(QWidget):
         row = self.current_row()
         if row is None:
             return
+        if row in self.doc.broken_lines:
+            self.show_error(f"Suggest cheaper: pick a model for line {row + 1} first.")
+            return
         dlg = SuggestDialog(self.doc, row, self)
         if dlg.exec() and dlg.suggestion is not None:
             s = dlg.suggestion
@@ -547,7 +566,7 @@ class SuggestDialog(QDialog):
             return
         self.switch.setEnabled(True)
         self.text.setText(
-            f"<b>{s.model.name}</b> ({s.model.provider}, quality {s.quality:g}) would cost "
+            f"<b>{html.escape(s.model.name)}</b> ({html.escape(s.model.provider)}, quality {s.quality:g}) would cost "
             f"<b>{fmt_money(s.new_cost, cur)}</b>/month instead of {fmt_money(s.old_cost, cur)}: "
             f"saves <b>{fmt_money(s.saving, cur)}</b> ({fmt_pct(s.saving_pct)}). "
             "The line's routing mix is cleared; every other lever stays. You can undo the switch."

@@ -1,24 +1,28 @@
-"""WorksheetModel: the plan's lines as an editable Qt table, with the engine's costs beside them."""
+"""WorksheetModel: the plan's lines as an editable Qt table, with the engine's costs beside them.
+
+Each column is a `Column` spec (header, value, text, how a typed value is parsed, which
+line fields it shows); the model reads the specs, it has no per-column branches."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
 from planner.domain.costing import LineResult
 from planner.domain.plan import Line, VolumeMode
 from planner.domain.presets import CONTENT_SIZE_BY_KEY, CONTENT_SIZES
 from planner.domain.prices import plan_model
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
+from planner.ui.cell_numbers import parse_number, parse_percent
 from planner.ui.plan_document import PlanDocument
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-#: Native value of a cell (Decimal, str, None) for sorting, tests and exports.
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+from planner.ui.roles import ROW_ROLE, VALUE_ROLE
+from planner.ui.style import Tone, brush, computed_brush, plain_tooltip
 
 (
     COL_NAME,
@@ -42,46 +46,275 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
 ) = range(18)
 COLUMN_COUNT = 18
 COMPUTED = (COL_BASELINE, COL_OPTIMIZED, COL_PER_REQUEST, COL_SHARE)
-RATE_COLUMNS = {
-    COL_HIT_RATE: "prompt_cache.hit_rate",
-    COL_BATCH: "batch_share",
-    COL_RESPONSE_CACHE: "response_cache_hit_rate",
-    COL_SEMANTIC_CACHE: "semantic_cache_hit_rate",
-}
-COUNT_COLUMNS = {
-    COL_REQUESTS: "requests",
-    COL_DAYS: "days_per_month",
-    COL_INPUT: "input_tokens",
-    COL_OUTPUT: "output_tokens",
-    COL_PREFIX: "prompt_cache.prefix_tokens",
-}
-NUMERIC = set(COUNT_COLUMNS) | set(RATE_COLUMNS) | set(COMPUTED)
 
-HEADERS = {
-    COL_NAME: ("Line", "What the requests are for (a feature or a task)."),
-    COL_PRESET: ("Content", "Content-size preset: choosing one fills the input tokens (page 500, email 200, ...)."),
-    COL_REQUESTS: ("Requests", "Requests per month, or per day when the next column says /day."),
-    COL_PER: ("Per", "Count requests per month, or per day × days per month."),
-    COL_DAYS: ("Days", "Days per month, for lines counted per day."),
-    COL_INPUT: ("Input\ntokens", "Input tokens per request."),
-    COL_OUTPUT: ("Output\ntokens", "Output tokens per request."),
-    COL_MODEL: ("Model", "The line's model: its baseline. Type to search the catalog."),
-    COL_ROUTING: ("Routing", "Share of billable requests per model (edit in the levers panel)."),
-    COL_PREFIX: ("Cached\nprefix", "Prompt caching: cacheable prefix tokens per request (≤ input tokens)."),
-    COL_HIT_RATE: ("Cache\nhit %", "Prompt caching: share of requests that read the prefix from the cache."),
-    COL_BATCH: ("Batch\n%", "Share of requests sent through the batch API."),
-    COL_RESPONSE_CACHE: ("Resp.\ncache %", "Exact-match response cache hit rate: these requests are never sent."),
-    COL_SEMANTIC_CACHE: ("Sem.\ncache %", "Semantic cache hit rate: these requests are never sent."),
-    COL_BASELINE: ("Baseline\n/month", "Requests × (input × in + output × out) / 1M on the line's model, no levers."),
-    COL_OPTIMIZED: ("Optimized\n/month", "After caches, routing, prompt caching, batch and the flat multipliers (expected)."),
-    COL_PER_REQUEST: ("Per\nrequest", "Optimized cost ÷ requests per month."),
-    COL_SHARE: ("Share", "This line's share of the optimized total, in percent; the shares add up to exactly 100.00%."),
+
+def fmt_count(v: Decimal) -> str:
+    return f"{v:,.0f}" if v == v.to_integral_value() else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def fmt_rate(v: Decimal) -> str:
+    return f"{(v * 100).normalize():f}%" if v else "—"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One worksheet column: its header, the native value it shows of a line, that value
+    as text and as an editor starts from it, and (if it can be edited) the line fields a
+    typed value sets."""
+
+    title: str
+    tip: str
+    #: (model, row, line) -> the native value shown
+    value: Callable[[WorksheetModel, int, Line], Any]
+    #: (model, row, line, value) -> the text shown
+    text: Callable[[WorksheetModel, int, Line, Any], str]
+    #: (model, line, typed) -> the line fields it sets (None: nothing changes), ValueError
+    #: if it is refused. None: the column is read-only.
+    parse: Callable[[WorksheetModel, Line, Any], dict[str, Any] | None] | None = None
+    #: value -> what an editor starts from
+    edit_text: Callable[[Any], Any] = lambda v: v
+    #: the line fields whose change repaints the column
+    fields: frozenset[str] = frozenset()
+    numeric: bool = False
+    computed: bool = False
+    #: coloured when the engine has a notice for the line (no cache-read price, long context)
+    notices: bool = False
+    #: (model, row, line) -> the tooltip; None: the header's tip
+    tooltip: Callable[[WorksheetModel, int, Line], str | None] | None = None
+    #: line -> whether this line's cell may be edited (for a column with a parse)
+    editable: Callable[[Line], bool] = lambda _line: True
+
+    @property
+    def label(self) -> str:
+        """The title on one line, as messages name the column."""
+        return self.title.replace("\n", " ")
+
+
+# -- the columns' parts -------------------------------------------------------------------
+
+
+def _count_column(title: str, tip: str, field: str, **kw: Any) -> Column:
+    """A count of the line (requests, days, tokens), typed as '10,000' or '1.5k'."""
+
+    def parse(_m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | None:
+        v = parse_number(typed)
+        check = CHECKS.get(field)
+        if check is not None:
+            check(line, v)
+        if field == "prompt_cache.prefix_tokens":
+            return {"prompt_cache": {**line.prompt_cache.model_dump(), "prefix_tokens": v}}
+        return None if getattr(line, field) == v else {field: v}
+
+    getter = kw.pop("get", None) or (lambda _m, _r, line: getattr(line, field))
+    return Column(title, tip, getter, kw.pop("text", None) or _count_text, parse,
+                  edit_text=lambda v: "" if v is None else f"{v.normalize():f}", numeric=True,
+                  fields=kw.pop("fields", frozenset({field.split(".")[0]})), **kw)
+
+
+def _count_text(_m: WorksheetModel, _r: int, _line: Line, v: Any) -> str:
+    return "" if v is None else fmt_count(v)
+
+
+def _check_days(_line: Line, v: Decimal) -> None:
+    if not (0 < v <= 31):
+        raise ValueError("days per month must be between 1 and 31")
+
+
+def _check_prefix(line: Line, v: Decimal) -> None:
+    if v > line.input_tokens:
+        raise ValueError(f"the cached prefix ({fmt_count(v)}) cannot exceed the input tokens ({fmt_count(line.input_tokens)})")
+
+
+def _check_input(line: Line, v: Decimal) -> None:
+    if v < line.prompt_cache.prefix_tokens:
+        raise ValueError(f"the input tokens cannot be fewer than the cached prefix ({fmt_count(line.prompt_cache.prefix_tokens)})")
+
+
+CHECKS: dict[str, Callable[[Line, Decimal], None]] = {
+    "days_per_month": _check_days,
+    "prompt_cache.prefix_tokens": _check_prefix,
+    "input_tokens": _check_input,
 }
+
+
+def _rate_column(title: str, tip: str, field: str, **kw: Any) -> Column:
+    """A share of the line's requests, typed in percent ('90', '90%')."""
+
+    def parse(_m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | None:
+        v = parse_percent(typed)
+        if field == "prompt_cache.hit_rate":
+            return {"prompt_cache": {**line.prompt_cache.model_dump(), "hit_rate": v}}
+        return None if getattr(line, field) == v else {field: v}
+
+    getter = kw.pop("get", None) or (lambda _m, _r, line: getattr(line, field))
+    return Column(title, tip, getter, kw.pop("text", None) or (lambda _m, _r, _line, v: fmt_rate(v)), parse,
+                  edit_text=lambda v: f"{(v * 100).normalize():f}", numeric=True,
+                  fields=kw.pop("fields", frozenset({field.split(".")[0]})), **kw)
+
+
+def _parse_name(_m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | None:
+    name = str(typed).strip()
+    if not name:
+        raise ValueError("a name is required")
+    return None if name == line.name else {"name": name}
+
+
+def _parse_preset(_m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | None:
+    # (only text names a preset; a number such as Decimal('sNaN') cannot even be looked up)
+    text = typed if isinstance(typed, str) else None
+    if typed is None or text == "":
+        return None if line.preset is None else {"preset": None}
+    key = text if text in CONTENT_SIZE_BY_KEY else next((c.key for c in CONTENT_SIZES if c.label == text), None)
+    if key is None:
+        raise ValueError(f"'{typed}' is not a content preset")
+    tokens = Decimal(CONTENT_SIZE_BY_KEY[key].tokens)
+    fields: dict[str, Any] = {"preset": key, "input_tokens": tokens}
+    if line.prompt_cache.prefix_tokens > tokens:
+        fields["prompt_cache"] = {**line.prompt_cache.model_dump(), "prefix_tokens": tokens}
+    return fields
+
+
+def _parse_per(_m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | None:
+    mode = VolumeMode.PER_DAY if str(typed).strip().lstrip("/").lower().startswith("d") else VolumeMode.PER_MONTH
+    if mode is line.volume_mode:
+        return None
+    # keep the monthly volume: 3,000/month <-> 100/day x 30 days
+    if mode is VolumeMode.PER_DAY:
+        return {"volume_mode": mode, "requests": line.requests / line.days_per_month}
+    # 33.33.../day x 30 comes back as 1,000/month, not 999.999...
+    monthly = (line.requests * line.days_per_month).quantize(Decimal("1e-6")).normalize()
+    return {"volume_mode": mode, "requests": monthly if monthly == monthly.to_integral_value() else line.requests * line.days_per_month}
+
+
+def _parse_model(m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | None:
+    model_id = str(typed).strip()
+    if model_id not in m.doc.catalog and model_id not in m.doc.plan.pinned_prices:
+        raise ValueError(f"'{model_id}' is not in the catalog")
+    return None if model_id == line.model else {"model": model_id}
+
+
+def _routing_text(m: WorksheetModel, _r: int, _line: Line, v: Any) -> str:
+    if not v:
+        return "all on model"
+    return ", ".join(f"{(r.share * 100).normalize():f}% {m.model_name(r.model)}" for r in v)
+
+
+def _model_tooltip(m: WorksheetModel, row: int, line: Line) -> str | None:
+    broken = m.doc.broken_lines.get(row)
+    if broken is not None:
+        return broken
+    lr = m.line_result(row)
+    return "\n".join(lr.notices) if lr is not None and lr.notices else line.model
+
+
+def _notice_tooltip(m: WorksheetModel, row: int, _line: Line) -> str | None:
+    lr = m.line_result(row)
+    return "\n".join(lr.notices) if lr is not None and lr.notices else None
+
+
+def _requests_tooltip(_m: WorksheetModel, _r: int, line: Line) -> str | None:
+    if line.volume_mode is not VolumeMode.PER_DAY:
+        return None
+    return f"{fmt_count(line.requests)}/day × {fmt_count(line.days_per_month)} days = {fmt_count(line.requests_per_month)}/month"
+
+
+def _baseline_tooltip(m: WorksheetModel, row: int, line: Line) -> str | None:
+    lr = m.line_result(row)
+    if lr is None:
+        return None
+    return (f"{fmt_count(lr.requests)} requests × ({fmt_count(line.input_tokens)} input × in + "
+            f"{fmt_count(line.output_tokens)} output × out) / 1,000,000 on {m.model_name(line.model)}"
+            f" = {fmt_money(lr.baseline, m.currency)}")
+
+
+def _optimized_tooltip(m: WorksheetModel, row: int, _line: Line) -> str | None:
+    lr, cur = m.line_result(row), m.currency
+    if lr is None:
+        return None
+    parts = [f"Baseline {fmt_money(lr.baseline, cur)}"]
+    parts += [f"− {s.label}: {fmt_money(s.saving, cur)}" for s in lr.steps if s.saving]
+    parts.append(f"= {fmt_money(lr.optimized, cur)} (range {fmt_money(lr.optimized_low, cur)} – {fmt_money(lr.optimized_high, cur)})")
+    return "\n".join(parts)
+
+
+def _shown(field: str) -> Callable[[WorksheetModel, int, Line], Any]:
+    """The amount of a line as shown everywhere (the summary's, footed to the cent)."""
+
+    def get(m: WorksheetModel, row: int, _line: Line) -> Any:
+        sm = m.summary()
+        if sm is None:
+            return None
+        values = getattr(sm, field)
+        return values[row] if values else None
+
+    return get
+
+
+def _per_request(m: WorksheetModel, row: int, _line: Line) -> Any:
+    lr = m.line_result(row)
+    return lr.optimized_per_request if lr is not None else None
+
+
+def _money_text(m: WorksheetModel, _r: int, _line: Line, v: Any) -> str:
+    return fmt_money(v, m.currency) if v is not None else ""
+
+
+_LINE_FIELDS = frozenset({"model", "routing", "prompt_cache"})
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Line", "What the requests are for (a feature or a task).", lambda _m, _r, line: line.name,
+           lambda _m, _r, _line, v: v, _parse_name, fields=frozenset({"name"})),
+    Column("Content", "Content-size preset: choosing one fills the input tokens (page 500, email 200, ...).",
+           lambda _m, _r, line: line.preset,
+           lambda _m, _r, _line, v: CONTENT_SIZE_BY_KEY[v].short if v in CONTENT_SIZE_BY_KEY else "", _parse_preset,
+           fields=frozenset({"preset"})),
+    _count_column("Requests", "Requests per month, or per day when the next column says /day.", "requests",
+                  tooltip=_requests_tooltip, fields=frozenset({"requests", "volume_mode"})),
+    Column("Per", "Count requests per month, or per day × days per month.", lambda _m, _r, line: line.volume_mode.value,
+           lambda _m, _r, _line, v: "/day" if v == VolumeMode.PER_DAY.value else "/month", _parse_per,
+           fields=frozenset({"volume_mode"})),
+    _count_column("Days", "Days per month, for lines counted per day.", "days_per_month",
+                  get=lambda _m, _r, line: line.days_per_month if line.volume_mode is VolumeMode.PER_DAY else None,
+                  editable=lambda line: line.volume_mode is VolumeMode.PER_DAY,
+                  fields=frozenset({"days_per_month", "volume_mode"})),
+    _count_column("Input\ntokens", "Input tokens per request.", "input_tokens"),
+    _count_column("Output\ntokens", "Output tokens per request.", "output_tokens"),
+    Column("Model", "The line's model: its baseline. Type to search the catalog.", lambda _m, _r, line: line.model,
+           lambda m, _r, _line, v: m.model_name(v), _parse_model, fields=_LINE_FIELDS, notices=True,
+           tooltip=_model_tooltip),
+    Column("Routing", "Share of billable requests per model (edit in the levers panel).", lambda _m, _r, line: line.routing,
+           _routing_text, fields=frozenset({"model", "routing"}),
+           tooltip=lambda m, r, line: _routing_text(m, r, line, line.routing) + "\nEdit the mix in the line levers panel below."),
+    _count_column("Cached\nprefix", "Prompt caching: cacheable prefix tokens per request (≤ input tokens).",
+                  "prompt_cache.prefix_tokens", get=lambda _m, _r, line: line.prompt_cache.prefix_tokens,
+                  text=lambda _m, _r, _line, v: "—" if not v else fmt_count(v), fields=_LINE_FIELDS, notices=True,
+                  tooltip=_notice_tooltip),
+    _rate_column("Cache\nhit %", "Prompt caching: share of requests that read the prefix from the cache.",
+                 "prompt_cache.hit_rate", get=lambda _m, _r, line: line.prompt_cache.hit_rate,
+                 text=lambda _m, _r, line, v: "—" if not line.prompt_cache.prefix_tokens else fmt_rate(v),
+                 fields=_LINE_FIELDS, notices=True, tooltip=_notice_tooltip),
+    _rate_column("Batch\n%", "Share of requests sent through the batch API.", "batch_share"),
+    _rate_column("Resp.\ncache %", "Exact-match response cache hit rate: these requests are never sent.",
+                 "response_cache_hit_rate"),
+    _rate_column("Sem.\ncache %", "Semantic cache hit rate: these requests are never sent.", "semantic_cache_hit_rate"),
+    Column("Baseline\n/month", "Requests × (input × in + output × out) / 1M on the line's model, no levers.",
+           _shown("line_baseline"), _money_text, numeric=True, computed=True, tooltip=_baseline_tooltip),
+    Column("Optimized\n/month", "After caches, routing, prompt caching, batch and the flat multipliers (expected).",
+           _shown("line_optimized"), _money_text, numeric=True, computed=True, tooltip=_optimized_tooltip),
+    Column("Per\nrequest", "Optimized cost ÷ requests per month.", _per_request,
+           lambda m, _r, _line, v: fmt_small_money(v, m.currency) if v is not None else "—", numeric=True, computed=True),
+    Column("Share", "This line's share of the optimized total, in percent; the shares add up to exactly 100.00%.",
+           _shown("line_share_pct"), lambda _m, _r, _line, v: fmt_pct(v, 2) if v is not None else "", numeric=True,
+           computed=True),
+)
+assert len(COLUMNS) == COLUMN_COUNT
+#: the header's title and tip per column
+HEADERS = {col: (c.title, c.tip) for col, c in enumerate(COLUMNS)}
+#: the computed money columns whose header names the plan's currency
+_CURRENCY_HEADERS = frozenset({COL_BASELINE, COL_OPTIMIZED, COL_PER_REQUEST})
 
 _BOLD = QFont()
 _BOLD.setBold(True)
-_COMPUTED_BG = QBrush(QColor("#f3f6fa"))
-_WARN_FG = QBrush(QColor("#9a5b00"))
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
@@ -93,80 +326,16 @@ _MISSING = object()
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _READ_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDIT_FLAGS = _READ_FLAGS | Qt.ItemFlag.ItemIsEditable
-_READ_ONLY = frozenset((*COMPUTED, COL_ROUTING))
 _ALIGNMENT = [
-    int((Qt.AlignmentFlag.AlignRight if col in NUMERIC else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
-    for col in range(COLUMN_COUNT)
+    int((Qt.AlignmentFlag.AlignRight if c.numeric else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
+    for c in COLUMNS
 ]
-# the roles a delegate asks for to paint a cell, except the text: the same in every row
-_STATIC_CELL = [
-    {
-        _ALIGN: _ALIGNMENT[col],
-        _BACKGROUND: _COMPUTED_BG if col in COMPUTED else None,
-        _FONT: _BOLD if col == COL_OPTIMIZED else None,
-        _FOREGROUND: None,
-        _CHECK: None,
-        _DECORATION: None,
-    }
-    for col in range(COLUMN_COUNT)
-]
-
-
-def parse_number(text: Any) -> Decimal:
-    """A count the user typed: '10,000', '1.5k', '2M', '1e6'. Raises ValueError with the reason."""
-    t = str(text).strip().replace(",", "").replace("_", "").replace(" ", "")
-    mult = Decimal(1)
-    if t[-1:].lower() in ("k", "m", "b") and len(t) > 1:
-        mult = {"k": Decimal(1_000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}[t[-1].lower()]
-        t = t[:-1]
-    if t == "":
-        raise ValueError("a number is required")
-    try:
-        v = Decimal(t) * mult
-    except InvalidOperation:
-        raise ValueError(f"'{text}' is not a number") from None
-    if not v.is_finite():
-        raise ValueError(f"'{text}' is not a finite number")
-    if v < 0:
-        raise ValueError(f"{text} is negative")
-    return v
-
-
-def parse_percent(text: Any) -> Decimal:
-    """A rate typed as a percent ('90', '90%', '12.5 %') -> Decimal fraction 0..1."""
-    t = str(text).strip().rstrip("%").strip()
-    v = parse_number(t)
-    if v > 100:
-        raise ValueError(f"{text}% is above 100%")
-    return v / 100
-
-
-def fmt_count(v: Decimal) -> str:
-    return f"{v:,.0f}" if v == v.to_integral_value() else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def fmt_rate(v: Decimal) -> str:
-    return f"{(v * 100).normalize():f}%" if v else "—"
-
-
-# the columns each line field shows in (the engine's notices colour the model, prefix and
-# hit-rate cells: they follow the model, routing and prompt cache)
-_FIELD_COLUMNS: dict[str, frozenset[int]] = {
-    "name": frozenset({COL_NAME}),
-    "preset": frozenset({COL_PRESET}),
-    "volume_mode": frozenset({COL_PER, COL_DAYS, COL_REQUESTS}),
-    "requests": frozenset({COL_REQUESTS}),
-    "days_per_month": frozenset({COL_DAYS}),
-    "input_tokens": frozenset({COL_INPUT}),
-    "output_tokens": frozenset({COL_OUTPUT}),
-    "model": frozenset({COL_MODEL, COL_ROUTING, COL_PREFIX, COL_HIT_RATE}),
-    "routing": frozenset({COL_MODEL, COL_ROUTING, COL_PREFIX, COL_HIT_RATE}),
-    "prompt_cache": frozenset({COL_MODEL, COL_PREFIX, COL_HIT_RATE}),
-    "batch_share": frozenset({COL_BATCH}),
-    "response_cache_hit_rate": frozenset({COL_RESPONSE_CACHE}),
-    "semantic_cache_hit_rate": frozenset({COL_SEMANTIC_CACHE}),
-}
 _ALL_COLUMNS = frozenset(range(COLUMN_COUNT))
+# the columns each line field shows in
+_FIELD_COLUMNS: dict[str, frozenset[int]] = {}
+for _col, _c in enumerate(COLUMNS):
+    for _f in _c.fields:
+        _FIELD_COLUMNS[_f] = _FIELD_COLUMNS.get(_f, frozenset()) | {_col}
 
 
 def _changed_columns(old: Line | None, new: Line) -> frozenset[int]:
@@ -182,10 +351,6 @@ def _changed_columns(old: Line | None, new: Line) -> frozenset[int]:
         if was is not value and was != value:
             changed |= _FIELD_COLUMNS.get(name, _ALL_COLUMNS)
     return changed
-
-
-#: cells coloured when the engine has a notice for the line (no cache-read price, long context)
-_NOTICE_COLUMNS = frozenset({COL_MODEL, COL_HIT_RATE, COL_PREFIX})
 
 
 class _RowCells:
@@ -210,19 +375,22 @@ class _RowCells:
 
 class WorksheetModel(QAbstractTableModel):
     """One row per plan line. Edits are validated (a refused value leaves the line as it
-    was and emits `editRejected`) and pushed to the document's undo stack."""
+    was and emits `editRejected`) and pushed to the document's undo stack. A line on a
+    model without a price (PlanDocument.broken_lines) shows it in the model cell, in the
+    negative tone, until a model is picked there."""
 
     editRejected = Signal(str)
 
     def __init__(self, doc: PlanDocument, parent=None) -> None:
         super().__init__(parent)
         self.doc = doc
-        self._currency = doc.plan.currency.code
+        self.currency = doc.plan.currency.code
         # row -> its painted cells, until the next engine result: see row_cells
         self._rows: dict[int, _RowCells] = {}
         # the lines as last signalled, to tell which columns an edit changed
         self._seen: list[Line] = list(doc.plan.lines)
         self._prices = (doc.catalog, doc.plan.pinned_prices)
+        self._computed_bg = computed_brush()
         doc.linesChanged.connect(self._on_lines_changed)
         doc.structureChanged.connect(self._on_structure)
         doc.settingsChanged.connect(self._on_settings)
@@ -261,7 +429,7 @@ class WorksheetModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_settings(self) -> None:
-        self._currency = self.doc.plan.currency.code
+        self.currency = self.doc.plan.currency.code
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
 
     def _on_result(self) -> None:
@@ -290,6 +458,14 @@ class WorksheetModel(QAbstractTableModel):
             return None
         return r.lines[row]
 
+    def summary(self):
+        """The amounts as shown everywhere (None without a result)."""
+        return self.doc.result.summary() if self.doc.result is not None else None
+
+    def model_name(self, model_id: str) -> str:
+        m = plan_model(self.doc.plan, self.doc.catalog, model_id)
+        return m.name if m is not None else f"{model_id} (not in catalog)"
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.doc.plan.lines)
 
@@ -303,107 +479,27 @@ class WorksheetModel(QAbstractTableModel):
             return None
         if not (0 <= section < COLUMN_COUNT):
             return None
-        title, tip = HEADERS[section]
+        c = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            if section in (COL_BASELINE, COL_OPTIMIZED, COL_PER_REQUEST):
-                return f"{title} {self._currency}" if "\n" in title else title
-            return title
+            return f"{c.title} {self.currency}" if section in _CURRENCY_HEADERS and "\n" in c.title else c.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tip
+            return c.tip
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return _NO_FLAGS
-        col = index.column()
-        if col in _READ_ONLY:
-            return _READ_FLAGS
-        if col == COL_DAYS and self.line(index.row()).volume_mode is not VolumeMode.PER_DAY:
-            return _READ_FLAGS
-        return _EDIT_FLAGS
+        c = COLUMNS[index.column()]
+        return _EDIT_FLAGS if c.parse is not None and c.editable(self.line(index.row())) else _READ_FLAGS
 
     def value(self, row: int, col: int) -> Any:
         """The native value shown in a cell."""
-        line = self.line(row)
-        if col == COL_NAME:
-            return line.name
-        if col == COL_PRESET:
-            return line.preset
-        if col == COL_REQUESTS:
-            return line.requests
-        if col == COL_PER:
-            return line.volume_mode.value
-        if col == COL_DAYS:
-            return line.days_per_month if line.volume_mode is VolumeMode.PER_DAY else None
-        if col == COL_INPUT:
-            return line.input_tokens
-        if col == COL_OUTPUT:
-            return line.output_tokens
-        if col == COL_MODEL:
-            return line.model
-        if col == COL_ROUTING:
-            return line.routing
-        if col == COL_PREFIX:
-            return line.prompt_cache.prefix_tokens
-        if col == COL_HIT_RATE:
-            return line.prompt_cache.hit_rate
-        if col == COL_BATCH:
-            return line.batch_share
-        if col == COL_RESPONSE_CACHE:
-            return line.response_cache_hit_rate
-        if col == COL_SEMANTIC_CACHE:
-            return line.semantic_cache_hit_rate
-        lr = self.line_result(row)
-        if lr is None:
-            return None
-        if col == COL_PER_REQUEST:
-            return lr.optimized_per_request
-        sm = self.doc.result.summary()  # the amounts as shown everywhere (a result exists: lr is not None)
-        if col == COL_BASELINE:
-            return sm.line_baseline[row]
-        if col == COL_OPTIMIZED:
-            return sm.line_optimized[row]
-        if col == COL_SHARE:
-            return sm.line_share_pct[row] if sm.line_share_pct else None
-        return None
-
-    def _model_name(self, model_id: str) -> str:
-        m = plan_model(self.doc.plan, self.doc.catalog, model_id)
-        return m.name if m is not None else f"{model_id} (not in catalog)"
+        return COLUMNS[col].value(self, row, self.line(row))
 
     def _display(self, row: int, col: int) -> str:
-        v = self.value(row, col)
         line = self.line(row)
-        if col == COL_NAME:
-            return v
-        if col == COL_PRESET:
-            return CONTENT_SIZE_BY_KEY[v].short if v in CONTENT_SIZE_BY_KEY else ""
-        if col == COL_PER:
-            return "/day" if v == VolumeMode.PER_DAY.value else "/month"
-        if col in COUNT_COLUMNS:
-            if v is None:
-                return ""
-            if col == COL_PREFIX and not v:
-                return "—"
-            return fmt_count(v)
-        if col in RATE_COLUMNS:
-            if col == COL_HIT_RATE and not line.prompt_cache.prefix_tokens:
-                return "—"
-            return fmt_rate(v)
-        if col == COL_MODEL:
-            return self._model_name(v)
-        if col == COL_ROUTING:
-            if not v:
-                return "all on model"
-            return ", ".join(f"{(r.share * 100).normalize():f}% {self._model_name(r.model)}" for r in v)
-        cur = self._currency
-        if col in (COL_BASELINE, COL_OPTIMIZED):
-            return fmt_money(v, cur) if v is not None else ""
-        if col == COL_PER_REQUEST:
-            return fmt_small_money(v, cur) if v is not None else "—"
-        if col == COL_SHARE:
-            return fmt_pct(v, 2) if v is not None else ""
-        return ""
+        c = COLUMNS[col]
+        return c.text(self, row, line, c.value(self, row, line))
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = index.row()
@@ -441,66 +537,44 @@ class WorksheetModel(QAbstractTableModel):
         return cells
 
     def _make_cell(self, row: int, col: int) -> dict[int, Any]:
-        cell = {**_STATIC_CELL[col], _DISPLAY: self._display(row, col)}
-        if col in _NOTICE_COLUMNS:
+        c = COLUMNS[col]
+        return {
+            _DISPLAY: self._display(row, col),
+            _ALIGN: _ALIGNMENT[col],
+            _BACKGROUND: self._computed_bg if c.computed else None,
+            _FONT: _BOLD if col == COL_OPTIMIZED else None,
+            _FOREGROUND: self._foreground(row, col),
+            _CHECK: None,
+            _DECORATION: None,
+        }
+
+    def _foreground(self, row: int, col: int) -> Any:
+        if col == COL_MODEL and row in self.doc.broken_lines:
+            return brush(Tone.NEGATIVE)
+        if COLUMNS[col].notices:
             lr = self.line_result(row)
             if lr is not None and lr.notices:
-                cell[_FOREGROUND] = _WARN_FG
-        return cell
+                return brush(Tone.WARNING)
+        return None
 
     def _data(self, row: int, col: int, role: int) -> Any:
         # most frequent first: a painted cell asks for display, alignment, font, colours
-        if role == _DISPLAY:
-            return self.row_cells(row)[col][_DISPLAY]
-        if role == _ALIGN:
-            return _ALIGNMENT[col]
-        if role == _BACKGROUND:
-            return _COMPUTED_BG if col in COMPUTED else None
-        if role == _FONT:
-            return _BOLD if col == COL_OPTIMIZED else None
-        if role == _FOREGROUND:
-            if col in _NOTICE_COLUMNS:
-                lr = self.line_result(row)
-                if lr is not None and lr.notices:
-                    return _WARN_FG
-            return None
+        if role in (_DISPLAY, _ALIGN, _BACKGROUND, _FONT, _FOREGROUND):
+            return self.row_cells(row)[col][role]
         if role == Qt.ItemDataRole.EditRole:
-            v = self.value(row, col)
-            if col in RATE_COLUMNS:
-                return f"{(v * 100).normalize():f}"
-            if col in COUNT_COLUMNS:
-                return "" if v is None else f"{v.normalize():f}"
-            return v
+            return COLUMNS[col].edit_text(self.value(row, col))
         if role == VALUE_ROLE:
             return self.value(row, col)
         if role == ROW_ROLE:
             return self.line(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, col)
+            return plain_tooltip(self._tooltip(row, col))
         return None
 
-    def _tooltip(self, row: int, col: int) -> str | None:
-        line = self.line(row)
-        lr = self.line_result(row)
-        cur = self._currency
-        if col in (COL_MODEL, COL_PREFIX, COL_HIT_RATE) and lr is not None and lr.notices:
-            return "\n".join(lr.notices)
-        if col == COL_MODEL:
-            return line.model
-        if col == COL_ROUTING:
-            return self._display(row, col) + "\nEdit the mix in the line levers panel below."
-        if col == COL_BASELINE and lr is not None:
-            return (f"{fmt_count(lr.requests)} requests × ({fmt_count(line.input_tokens)} input × in + "
-                    f"{fmt_count(line.output_tokens)} output × out) / 1,000,000 on {self._model_name(line.model)}"
-                    f" = {fmt_money(lr.baseline, cur)}")
-        if col == COL_OPTIMIZED and lr is not None:
-            parts = [f"Baseline {fmt_money(lr.baseline, cur)}"]
-            parts += [f"− {s.label}: {fmt_money(s.saving, cur)}" for s in lr.steps if s.saving]
-            parts.append(f"= {fmt_money(lr.optimized, cur)} (range {fmt_money(lr.optimized_low, cur)} – {fmt_money(lr.optimized_high, cur)})")
-            return "\n".join(parts)
-        if col == COL_REQUESTS and line.volume_mode is VolumeMode.PER_DAY:
-            return f"{fmt_count(line.requests)}/day × {fmt_count(line.days_per_month)} days = {fmt_count(line.requests_per_month)}/month"
-        return HEADERS[col][1]
+    def _tooltip(self, row: int, col: int) -> str:
+        c = COLUMNS[col]
+        tip = c.tooltip(self, row, self.line(row)) if c.tooltip is not None else None
+        return tip if tip is not None else c.tip
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -509,7 +583,7 @@ class WorksheetModel(QAbstractTableModel):
             return False
         row, col = index.row(), index.column()
         line = self.line(row)
-        title = HEADERS[col][0].replace("\n", " ")
+        title = COLUMNS[col].label
         try:
             fields = self.fields_for(line, col, value)
         except ValueError as e:
@@ -527,55 +601,5 @@ class WorksheetModel(QAbstractTableModel):
 
     def fields_for(self, line: Line, col: int, value: Any) -> dict[str, Any] | None:
         """The line fields a typed value sets (None when nothing changes); ValueError if invalid."""
-        if col == COL_NAME:
-            name = str(value).strip()
-            if not name:
-                raise ValueError("a name is required")
-            return None if name == line.name else {"name": name}
-        if col == COL_PRESET:
-            # (only text names a preset; a number such as Decimal('sNaN') cannot even be looked up)
-            text = value if isinstance(value, str) else None
-            key = text if text in CONTENT_SIZE_BY_KEY else next((c.key for c in CONTENT_SIZES if c.label == text), None)
-            if value in (None, ""):
-                return None if line.preset is None else {"preset": None}
-            if key is None:
-                raise ValueError(f"'{value}' is not a content preset")
-            tokens = Decimal(CONTENT_SIZE_BY_KEY[key].tokens)
-            fields: dict[str, Any] = {"preset": key, "input_tokens": tokens}
-            if line.prompt_cache.prefix_tokens > tokens:
-                fields["prompt_cache"] = {**line.prompt_cache.model_dump(), "prefix_tokens": tokens}
-            return fields
-        if col == COL_PER:
-            mode = VolumeMode.PER_DAY if str(value).strip().lstrip("/").lower().startswith("d") else VolumeMode.PER_MONTH
-            if mode is line.volume_mode:
-                return None
-            # keep the monthly volume: 3,000/month <-> 100/day x 30 days
-            if mode is VolumeMode.PER_DAY:
-                return {"volume_mode": mode, "requests": line.requests / line.days_per_month}
-            # 33.33.../day x 30 comes back as 1,000/month, not 999.999...
-            monthly = (line.requests * line.days_per_month).quantize(Decimal("1e-6")).normalize()
-            return {"volume_mode": mode, "requests": monthly if monthly == monthly.to_integral_value() else line.requests * line.days_per_month}
-        if col == COL_MODEL:
-            model_id = str(value).strip()
-            if model_id not in self.doc.catalog and model_id not in self.doc.plan.pinned_prices:
-                raise ValueError(f"'{model_id}' is not in the catalog")
-            return None if model_id == line.model else {"model": model_id}
-        if col in COUNT_COLUMNS:
-            v = parse_number(value)
-            if col == COL_DAYS and not (0 < v <= 31):
-                raise ValueError("days per month must be between 1 and 31")
-            name = COUNT_COLUMNS[col]
-            if name == "prompt_cache.prefix_tokens":
-                if v > line.input_tokens:
-                    raise ValueError(f"the cached prefix ({fmt_count(v)}) cannot exceed the input tokens ({fmt_count(line.input_tokens)})")
-                return {"prompt_cache": {**line.prompt_cache.model_dump(), "prefix_tokens": v}}
-            if name == "input_tokens" and v < line.prompt_cache.prefix_tokens:
-                raise ValueError(f"the input tokens cannot be fewer than the cached prefix ({fmt_count(line.prompt_cache.prefix_tokens)})")
-            return None if getattr(line, name) == v else {name: v}
-        if col in RATE_COLUMNS:
-            v = parse_percent(value)
-            name = RATE_COLUMNS[col]
-            if name == "prompt_cache.hit_rate":
-                return {"prompt_cache": {**line.prompt_cache.model_dump(), "hit_rate": v}}
-            return None if getattr(line, name) == v else {name: v}
-        return None
+        parse = COLUMNS[col].parse
+        return parse(self, line, value) if parse is not None else None

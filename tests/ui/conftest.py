@@ -18,6 +18,17 @@ from planner.ui.session import Session
 AS_OF = date(2026, 5, 1)
 
 
+@pytest.fixture(autouse=True)
+def scripted_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's own prompts (planner.ui.prompts) would wait forever offscreen: questions
+    are answered Discard (closing a window with unsaved work at teardown), notices OK.
+    Tests that care patch them again."""
+    from planner.ui import prompts
+
+    monkeypatch.setattr(prompts, "ask", lambda *a, **k: prompts.Button.Discard)
+    monkeypatch.setattr(prompts, "tell", lambda *a, **k: None)
+
+
 def _mp(model_id: str, inp: str, out: str, **kw: Any) -> ModelPrice:
     """A ModelPrice from strings; name and provider come from the id unless given.
     `quality=80` is shorthand for a TokenRate score; price keywords may be strings."""

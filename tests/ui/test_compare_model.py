@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from planner.domain.ranking import STANDARD_TASKS, task_cost, what_a_dollar_buys
-from planner.ui.compare_model import VALUE_ROLE, CompareTableModel
+from planner.ui.compare_model import CompareTableModel
+from planner.ui.roles import VALUE_ROLE
 
 BG = Qt.ItemDataRole.BackgroundRole
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from planner import paths
 from planner.domain.errors import InputError
 from planner.ui import app as app_module
-from planner.ui import first_paint
+from planner.ui import first_paint, prompts
 from planner.ui.catalog_columns import COL_INPUT
 from planner.ui.first_paint import FrozenTableModel
 from planner.ui.main_window import MainWindow
@@ -202,7 +202,7 @@ def test_a_failure_after_the_first_paint_ends_the_start(qtbot, monkeypatch, erro
     assert paths.first_paint_file().exists()
     told: list[str] = []
     exits: list[int] = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a, **k: told.append(text))
+    monkeypatch.setattr(prompts, "tell", lambda _p, text, *a, **k: told.append(text))
     monkeypatch.setattr(QCoreApplication, "exit", lambda code=0: exits.append(code))
 
     def broken(*_a, **_k):

@@ -392,7 +392,8 @@ def test_random_lever_edits_never_leave_an_invalid_plan(session, edits, shares):
 
 
 def test_model_picker_searches_any_part_and_round_trips_ids(qtbot, session):
-    from planner.ui.delegates import MODEL_ID_ROLE, ModelPicker
+    from planner.ui.delegates import ModelPicker
+    from planner.ui.roles import MODEL_ID_ROLE
 
     p = ModelPicker(session.catalog)
     qtbot.addWidget(p)

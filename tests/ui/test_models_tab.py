@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
 from planner import paths
 from planner.domain.catalog import ModelPrice
 from planner.domain.ranking import STANDARD_TASKS, task_cost
+from planner.ui import prompts
 from planner.ui.catalog_table_model import (
     COL_BLENDED,
     COL_INPUT,
@@ -21,8 +22,8 @@ from planner.ui.catalog_table_model import (
     ROW_ROLE,
     SORT_ROLE,
 )
-from planner.ui.compare_model import VALUE_ROLE
 from planner.ui.models_tab import ModelsTab
+from planner.ui.roles import VALUE_ROLE
 from tests.conftest import REPO, emitted
 
 GPT, CLAUDE, GEMINI, SMALL, DEEPSEEK, FLAGSHIP = (
@@ -246,8 +247,8 @@ def test_compare_with_wrong_count_explains(tab):
     select_rows(tab, [0])
     tab.compare_selected()
     assert not tab.compare.isVisible()
-    assert tab.error.isVisible()
-    assert "Select 2 to 4 models" in tab.error.text()
+    assert tab.messages.isVisible()
+    assert "Select 2 to 4 models" in tab.messages.text()
 
 
 # -- edits, reset, delete -------------------------------------------------------------------
@@ -257,8 +258,8 @@ def test_rejected_edit_shows_the_error(qtbot, tab):
     row = visible(tab).index(GPT)
     with emitted(tab.statusMessage) as msg:
         assert tab.proxy.setData(tab.proxy.index(row, COL_INPUT), "-1") is False
-    assert tab.error.isVisible()
-    assert "GPT X" in tab.error.text() and "negative" in tab.error.text()
+    assert tab.messages.isVisible()
+    assert "GPT X" in tab.messages.text() and "negative" in tab.messages.text()
     assert "GPT X" in msg.args[0]
     assert tab.session.catalog[GPT].input == Decimal("5")
 
@@ -295,7 +296,7 @@ def test_delete_user_added_model(monkeypatch, tab, mp):
         asked.append(args)
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(yes))
+    monkeypatch.setattr(prompts, "ask", yes)
     tab.delete_btn.click()
     assert asked
     assert "mine/deal" not in s.catalog
@@ -309,7 +310,7 @@ def test_delete_answered_no_keeps_model(monkeypatch, tab, mp):
     s = tab.session
     s.add_model(mp("mine/deal", "0.5", "1", name="Deal", provider="Mine"))
     select_ids(tab, ["mine/deal"])
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    monkeypatch.setattr(prompts, "ask", lambda *a, **k: QMessageBox.StandardButton.No)
     tab.delete_btn.click()
     assert "mine/deal" in s.catalog
 

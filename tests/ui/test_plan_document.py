@@ -51,10 +51,20 @@ def test_result_is_the_engine_result_on_open(doc):
     assert_engine(doc)
 
 
-def test_unknown_model_reports_an_error_naming_it(make_doc):
-    d = make_doc(line("Ghost", model="acme/nowhere"))
-    assert d.result is None
-    assert "acme/nowhere" in d.error and "Ghost" in d.error
+def test_a_line_on_an_unknown_model_costs_nothing_and_is_named_until_a_model_is_picked(make_doc):
+    d = make_doc(line("Chat"), line("Ghost", model="acme/nowhere"), line("Split", routing=[{"model": "acme/gone", "share": "0.5"}, {"model": BIG, "share": "0.5"}]))
+    # the rest of the plan is costed: Chat 10,000 x (500 x $3 + 1,000 x $15) / 1e6 = $165
+    assert d.result is not None and d.error is None
+    assert d.result.optimized == D("165")
+    assert [lr.optimized for lr in d.result.lines][1:] == [0, 0]
+    assert set(d.broken_lines) == {1, 2}
+    assert "Line 2 'Ghost'" in d.broken_lines[1] and "'acme/nowhere'" in d.broken_lines[1]
+    assert "Line 3 'Split'" in d.broken_lines[2] and "'acme/gone'" in d.broken_lines[2]
+    assert d.plan.lines[1].requests == D(10_000)  # the plan itself is unchanged
+
+    d.set_line_fields(1, "Pick a model", model=BIG)
+    assert set(d.broken_lines) == {2}
+    assert d.result.optimized == D("330")  # Ghost now costs as Chat does: $165 + $165
 
 
 def test_display_name_is_the_plan_name_or_the_file_name(session, tmp_path):

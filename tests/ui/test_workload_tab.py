@@ -17,6 +17,7 @@ from planner.domain.costing import compute
 from planner.domain.plan import Plan, PromptCache
 from planner.domain.token_mix import rebalance
 from planner.formatting import fmt_money
+from planner.ui import prompts
 from planner.ui.main_window import TAB_MODELS, TAB_WORKLOAD, MainWindow
 from planner.ui.workload_tab import SLIDER_STEPS, SuggestDialog, WorkloadTab
 from planner.ui.worksheet_model import (
@@ -71,7 +72,7 @@ def select_rows(t: WorkloadTab, rows: list[int]) -> None:
 
 
 def error_shown(t: WorkloadTab) -> str | None:
-    return None if t.error.isHidden() else t.error.text()
+    return t.messages.text() or None
 
 
 def totals_consistent(t: WorkloadTab) -> None:
@@ -582,7 +583,7 @@ def test_window_title_marks_unsaved_plan_changes(qtbot, window, doc):
 
 
 def test_edit_undo_follows_the_tab(window, session, doc):
-    undo = window.act_undo
+    undo = window.action_by_id["undo"]
     session.edit_model(MID, "Edit price of Mid", input=D(2))
     window.show_tab(TAB_WORKLOAD)
     m = window.workload_tab.model
@@ -615,8 +616,8 @@ def shipped_window(qtbot, shipped_session):
 
 def test_new_from_scenario_loads_the_example(monkeypatch, shipped_window):
     w = shipped_window
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("a clean plan needs no question"))
-    assert w.new_from_scenario("small-saas")
+    monkeypatch.setattr(prompts, "ask", lambda *a, **k: pytest.fail("a clean plan needs no question"))
+    assert w.files.new_from_scenario("small-saas")
     assert w.doc.plan.name == "Small SaaS"
     assert w.tabs.currentIndex() == TAB_WORKLOAD
     assert w.workload_tab.doc is w.doc
@@ -626,7 +627,7 @@ def test_new_from_scenario_loads_the_example(monkeypatch, shipped_window):
 
 
 def scenario_menu_action(w: MainWindow, label: str):
-    return next(a for a in w.scenario_menu.actions() if a.text() == label)
+    return next(a for a in w.menu_by_key["scenarios"].actions() if a.text() == label)
 
 
 @pytest.mark.parametrize(("answer", "loaded"), [
@@ -638,7 +639,7 @@ def test_new_from_scenario_asks_before_discarding_changes(monkeypatch, shipped_w
     w.workload_tab.btn_add.click()
     old = w.doc
     asked: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer)
+    monkeypatch.setattr(prompts, "ask", lambda _p, text, *a, **k: asked.append(text) or answer)
     scenario_menu_action(w, "Small SaaS").trigger()
     assert len(asked) == 1 and "'Untitled plan'" in asked[0]
     if loaded:
@@ -714,3 +715,24 @@ def test_totals_follow_results_made_while_another_tab_is_shown(qtbot, window, do
     t = window.workload_tab
     assert t.totals.optimized.text() == fmt_money(doc.result.summary().optimized)
     totals_consistent(t)
+
+
+# -- the message bar ----------------------------------------------------------------------------------
+
+
+def test_a_refused_edit_stays_shown_until_the_next_good_edit(qtbot, make_doc):
+    t = WorkloadTab(make_doc(line("Chat"), line("Tags")))
+    qtbot.addWidget(t)
+    assert not t.model.setData(t.model.index(0, COL_REQUESTS), "lots", EDIT)
+    assert "Line 1 'Chat'" in error_shown(t)
+    assert t.model.setData(t.model.index(1, COL_REQUESTS), "5", EDIT)
+    assert error_shown(t) is None
+
+
+def test_a_refused_edit_goes_with_the_line_it_names(qtbot, make_doc):
+    t = WorkloadTab(make_doc(line("Chat"), line("Tags")))
+    qtbot.addWidget(t)
+    assert not t.model.setData(t.model.index(1, COL_REQUESTS), "-3", EDIT)
+    assert "Line 2 'Tags'" in error_shown(t)
+    t.doc.remove_lines([1], "Delete")
+    assert error_shown(t) is None

@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt
 
 from planner.domain.costing import compute
 from planner.domain.plan import Currency, Plan, PromptCache, VolumeMode
+from planner.ui.cell_numbers import parse_number, parse_percent
 from planner.ui.plan_document import PlanDocument
+from planner.ui.roles import ROW_ROLE, VALUE_ROLE
 from planner.ui.worksheet_model import (
     COL_BASELINE,
     COL_BATCH,
@@ -34,11 +36,7 @@ from planner.ui.worksheet_model import (
     COL_SHARE,
     COLUMN_COUNT,
     COMPUTED,
-    ROW_ROLE,
-    VALUE_ROLE,
     WorksheetModel,
-    parse_number,
-    parse_percent,
 )
 from tests.conftest import emitted
 from tests.ui.workload_helpers import (  # noqa: F401  (fixtures)

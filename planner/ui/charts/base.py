@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QLabel, QVBoxLayout, Q
 
 from planner.domain.currency import minor_digits
 from planner.formatting import fmt_money
+from planner.ui.style import muted_css
 
 pg.setConfigOptions(background="w", foreground="#333333", antialias=True, exitCleanup=False)
 
@@ -378,10 +379,9 @@ class Chart(QWidget):
 
     def __init__(self, axis_items: dict | None = None, parent=None) -> None:
         super().__init__(parent)
-        self.heading = QLabel(f"<b>{self.title}</b>  <span style='color:#666'>{self.question}</span>")
+        self.heading = QLabel(f"<b>{self.title}</b>  <span style='{muted_css()}'>{self.question}</span>")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.note = QLabel()
-        self.note.setStyleSheet("color: #333;")
         self.note.hide()
         axis_items = dict(axis_items or {})
         for side in ("left", "bottom"):  # (the right and top axes stay hidden)

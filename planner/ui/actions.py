@@ -1,0 +1,91 @@
+"""The main window's actions, declared as data: id, title, shortcut, handler, when it is
+enabled, and the menus that hold them. planner.ui.main_window builds the menu bar from
+these tables; a handler is called with the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtGui import QKeySequence
+
+from planner.io.import_formats import IMPORT_FORMATS
+
+#: the main window (planner.ui.main_window imports this module: it is not named here)
+MainWindow = Any
+
+Key = QKeySequence.StandardKey
+#: the price lists File > Import and Update offer (the one table of import formats)
+IMPORT_SOURCES = tuple((key, f.title) for key, f in IMPORT_FORMATS.items())
+
+
+def _complete(w: MainWindow) -> bool:
+    return w.is_complete
+
+
+def _has_plan(w: MainWindow) -> bool:
+    return w.doc is not None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    title: str
+    handler: Callable[[MainWindow], Any]
+    shortcut: Key | str | tuple[Key | str, ...] | None = None
+    #: enabled when this says so (checked whenever the window's plan or state changes)
+    enabled: Callable[[MainWindow], bool] = _complete
+    tip: str = ""
+
+    def shortcuts(self) -> list[QKeySequence]:
+        keys = self.shortcut if isinstance(self.shortcut, tuple) else (self.shortcut,)
+        return [QKeySequence(k) for k in keys if k is not None]
+
+
+def _always(_w: MainWindow) -> bool:
+    return True
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new", "&New plan", lambda w: w.files.new_plan(), Key.New),
+    ActionSpec("open", "&Open…", lambda w: w.files.open_plan(), Key.Open),
+    ActionSpec("save", "&Save", lambda w: w.files.save(), Key.Save, _has_plan),
+    ActionSpec("save_as", "Save &As…", lambda w: w.files.save_as(), Key.SaveAs, _has_plan),
+    ActionSpec("price_changes", "Prices changed since saved…", lambda w: w.files.review_price_changes(asking=True),
+               enabled=_has_plan, tip="Compare the plan's pinned prices with today's catalog"),
+    *(ActionSpec(f"import_file.{key}", f"{label} file…", lambda w, k=key: w.imports.import_catalog(k))
+      for key, label in IMPORT_SOURCES),
+    *(ActionSpec(f"import_web.{key}", f"Update from {label} (web)…", lambda w, k=key: w.imports.update_catalog(k))
+      for key, label in IMPORT_SOURCES),
+    ActionSpec("export_pdf", "PDF budget…", lambda w: w.exports.export_pdf(), "Ctrl+E", _has_plan),
+    ActionSpec("export_csv", "CSV…", lambda w: w.exports.export_file("csv"), enabled=_has_plan),
+    ActionSpec("export_xlsx", "Excel workbook (XLSX)…", lambda w: w.exports.export_file("xlsx"), enabled=_has_plan),
+    ActionSpec("quit", "&Quit", lambda w: w.close(), Key.Quit, _always),
+    ActionSpec("find", "&Find model…", lambda w: w.find_model(), Key.Find),
+    ActionSpec("add_model", "&Add model…", lambda w: w.models_tab.add_model(), "Ctrl+Shift+N"),
+    ActionSpec("tab.models", "Models", lambda w: w.show_tab(0), "Ctrl+1", _always),
+    ActionSpec("tab.workload", "Workload", lambda w: w.show_tab(1), "Ctrl+2", _always),
+    ActionSpec("tab.charts", "Charts", lambda w: w.show_tab(2), "Ctrl+3", _always),
+    ActionSpec("compare", "&Compare selected models", lambda w: w.models_tab.compare_selected(), "Ctrl+K"),
+    ActionSpec("best_value", "Sort by best &value", lambda w: w.models_tab.best_value.click(), "Ctrl+B"),
+    ActionSpec("formulas", "&How costs are computed", lambda w: w.show_formulas(), Key.HelpContents, _always),
+    ActionSpec("about", "&About Cost Planner", lambda w: w.show_about()),
+)
+
+SEPARATOR = "-"
+#: A menu: its title and entries: an action id, SEPARATOR, a nested menu, or a menu filled
+#: when shown (its key in DYNAMIC_MENUS). "undo" and "redo" are the undo group's actions.
+MENUS: tuple[tuple[str, tuple[Any, ...]], ...] = (
+    ("&File", ("new", ("scenarios", "New plan from &scenario"), "open", ("recent", "Open &Recent"), SEPARATOR,
+               "save", "save_as", "price_changes", SEPARATOR,
+               ("&Import catalog", tuple(f"import_file.{k}" for k, _ in IMPORT_SOURCES) + (SEPARATOR,)
+                + tuple(f"import_web.{k}" for k, _ in IMPORT_SOURCES)),
+               ("&Export", ("export_pdf", "export_csv", "export_xlsx")), SEPARATOR, "quit")),
+    ("&Edit", ("undo", "redo", SEPARATOR, "find", "add_model")),
+    ("&View", ("tab.models", "tab.workload", "tab.charts", SEPARATOR, "compare", "best_value", SEPARATOR,
+               ("number_format", "&Number format"))),
+    ("&Help", ("formulas", "about")),
+)
+#: the menus filled each time they are shown (or when the catalog arrives): key -> filler
+DYNAMIC_MENUS = ("scenarios", "recent", "number_format")

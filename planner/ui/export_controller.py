@@ -1,0 +1,108 @@
+"""File > Export: CSV, XLSX and the PDF budget, over planner.ui.export_actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QObject
+from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
+
+from planner.io.export_pdf import ExportCancelled
+from planner.io.file_names import safe_file_name
+from planner.ui import prompts
+from planner.ui.export_actions import ExportRequest, export_plan
+from planner.ui.file_controller import Host
+
+PDF_FILTERS = {"Letter": "PDF, Letter paper (*.pdf)", "A4": "PDF, A4 paper (*.pdf)"}
+TABLE_FILTERS = {"csv": "CSV (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}
+
+
+def default_page_size() -> str:
+    """Letter where the locale measures in inches, else A4."""
+    return "Letter" if QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem else "A4"
+
+
+class ExportController(QObject):
+    def __init__(self, host: Host, parent: QWidget, ranking: Callable[[], object]) -> None:
+        super().__init__(parent)
+        self.host, self.widget, self.ranking = host, parent, ranking
+
+    def _refusal(self) -> str | None:
+        """Why the plan cannot be exported now (None: it can)."""
+        doc = self.host.doc
+        if doc is None:
+            return "There is no plan to export."
+        if doc.result is None:
+            return f"{doc.display_name}: {doc.error}"
+        if doc.broken_lines:
+            return f"{doc.display_name} cannot be exported yet:\n\n" + "\n".join(doc.broken_lines.values())
+        return None
+
+    def _target(self, title: str, suffix: str, filters: str) -> tuple[Path, str] | None:
+        refusal = self._refusal()
+        if refusal is not None:
+            prompts.tell(self.widget, refusal)
+            return None
+        doc = self.host.doc
+        base = doc.path.with_suffix(suffix) if doc.path else Path.home() / safe_file_name(doc.plan.name, suffix)
+        chosen, flt = QFileDialog.getSaveFileName(self.widget, title, str(base), filters)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return (path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)), flt
+
+    def _write(self, path: Path, request: ExportRequest, **kwargs) -> bool:
+        doc = self.host.doc
+        try:
+            export_plan(doc.plan, doc.result, self.host.session.catalog, request, **kwargs)
+        except OSError as e:
+            prompts.tell(self.widget, f"Could not write {path}: {e.strerror or e}")
+            return False
+        return True
+
+    def export_file(self, kind: str) -> bool:
+        """CSV or XLSX of the plan: one row per line with every assumption, then totals."""
+        target = self._target(f"Export {kind.upper()}", f".{kind}", TABLE_FILTERS[kind])
+        if target is None:
+            return False
+        path = target[0]
+        if not self._write(path, ExportRequest(**{kind: path})):
+            return False
+        self.host.show_status(f"Exported {path}")
+        return True
+
+    def export_pdf(self, path: Path | None = None, page_size: str | None = None) -> bool:
+        """The multi-page PDF budget, with progress and Cancel."""
+        if path is None:
+            first = default_page_size()
+            order = [first] + [s for s in PDF_FILTERS if s != first]
+            target = self._target("Export PDF budget", ".pdf", ";;".join(PDF_FILTERS[s] for s in order))
+            if target is None:
+                return False
+            path, flt = target
+            page_size = next(s for s, f in PDF_FILTERS.items() if f == flt) if flt in PDF_FILTERS.values() else first
+        elif self._refusal() is not None:
+            prompts.tell(self.widget, self._refusal())
+            return False
+        page_size = page_size or default_page_size()
+        dlg = QProgressDialog(f"Writing {path.name}…", "Cancel", 0, 1, self.widget)
+        dlg.setWindowTitle("Export PDF")
+        dlg.setMinimumDuration(300)
+
+        def progress(done: int, total: int) -> bool:
+            dlg.setMaximum(max(total, 1))
+            dlg.setValue(done)
+            QApplication.processEvents()
+            return not dlg.wasCanceled()
+
+        try:
+            ok = self._write(path, ExportRequest(pdf=path, page_size=page_size), ranking=self.ranking(), progress=progress)
+        except ExportCancelled:
+            self.host.show_status(f"Export of {path} cancelled; nothing was written")
+            return False
+        finally:
+            dlg.close()
+        if ok:
+            self.host.show_status(f"Exported {path} ({page_size})")
+        return ok
