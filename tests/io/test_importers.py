@@ -273,6 +273,85 @@ def test_litellm_several_thresholds_take_lowest() -> None:
     assert "256,000" in m.notes
 
 
+def test_litellm_every_price_dimension_of_gpt_5(litellm: ImportResult) -> None:
+    m = by_id(litellm)["openai/gpt-5"]
+    # the fixture's per-token prices x 1,000,000
+    assert (m.input, m.output, m.cache_read) == (D("1.25"), D("10"), D("0.125"))
+    assert (m.batch_input, m.batch_output) == (D("0.625"), D("5"))
+    assert m.service_tiers["flex"].model_dump() == {
+        "input": D("0.625"), "output": D("5"), "cache_read": D("0.0625"), "window": ""}
+    assert m.service_tiers["priority"].model_dump() == {
+        "input": D("2.5"), "output": D("20"), "cache_read": D("0.25"), "window": ""}
+    assert m.per_search == D("0.01")  # USD per call, as given
+    assert m.reasoning is None and m.per_request is None and m.per_image is None
+
+
+def test_litellm_one_hour_cache_write_and_reasoning(litellm: ImportResult) -> None:
+    got = by_id(litellm)
+    sonnet = got["anthropic/claude-sonnet-4-5"]
+    assert (sonnet.cache_write, sonnet.cache_write_1h) == (D("3.75"), D("6"))
+    deep = got["perplexity/sonar-deep-research"]
+    assert (deep.output, deep.reasoning) == (D("8"), D("3"))
+    assert got["dashscope/qwen-turbo"].reasoning == D("0.5")
+
+
+def test_litellm_fees_per_request_image_and_search(litellm: ImportResult) -> None:
+    got = by_id(litellm)
+    assert got["perplexity/pplx-70b-online"].per_request == D("0.005")
+    assert got["google/deep-research-pro-preview-12-2025"].per_image == D("0.0011")
+    # an explicit 0 is a price: no fee per image
+    assert got["google/gemma-3-27b-it"].per_image == D(0)
+    sonar = got["perplexity/sonar"]
+    assert sonar.per_search == D("0.008")  # the medium search-context size
+    assert "high 0.012, low 0.005, medium 0.008" in sonar.notes
+
+
+def test_litellm_service_tier_without_output_price_left_out(litellm: ImportResult) -> None:
+    m = by_id(litellm)["azure/gpt-5-5"]
+    assert "flex" not in m.service_tiers and "priority" in m.service_tiers
+    assert "Flex prices not imported: no flex output price." in m.notes
+
+
+def test_litellm_new_dimensions_synthetic() -> None:
+    raw = {
+        "m": entry(
+            output_cost_per_reasoning_token=0.0,
+            input_cost_per_request=0.002,
+            search_context_cost_per_query=0.03,
+            input_cost_per_token_priority=2e-06,
+            output_cost_per_token_priority=4e-06,
+        ),
+        "bad-fee": entry(input_cost_per_request=-1),
+        "bad-search": entry(search_context_cost_per_query={"search_context_size_medium": "x"}),
+    }
+    r = parse_litellm(raw, "x.json", today=TODAY)
+    m = by_id(r)["openai/m"]
+    assert m.reasoning == D(0)  # stated free, not "the output price"
+    assert (m.per_request, m.per_search) == (D("0.002"), D("0.03"))
+    assert m.service_tiers["priority"].model_dump() == {
+        "input": D(2), "output": D(4), "cache_read": None, "window": ""}
+    reasons = skipped(r)
+    assert reasons["bad-fee"].startswith("field 'input_cost_per_request': negative price")
+    assert reasons["bad-search"].startswith(
+        "field 'search_context_cost_per_query.search_context_size_medium': must be a number")
+
+
+def test_litellm_dimension_counts(litellm: ImportResult) -> None:
+    """How many chat models of the snapshot get each price dimension."""
+    def count(pred: Any) -> int:
+        return sum(1 for m in litellm.models if pred(m))
+
+    assert count(lambda m: m.reasoning is not None) == 50
+    assert count(lambda m: m.cache_write_1h is not None) == 231
+    assert count(lambda m: "flex" in m.service_tiers) == 226
+    assert count(lambda m: "priority" in m.service_tiers) == 337
+    assert count(lambda m: m.per_request is not None) == 4
+    assert count(lambda m: m.per_search is not None) == 398
+    assert count(lambda m: m.per_image is not None) == 3
+    assert count(lambda m: m.long_context is not None) == 331
+    assert count(lambda m: "Further long-context prices not modelled" in m.notes) == 29
+
+
 def test_litellm_only_input_tiered_uses_base_output() -> None:
     raw = {"m": entry(input_cost_per_token_above_128k_tokens=2e-06)}
     m = parse_litellm(raw, "x.json", today=TODAY).models[0]
