@@ -471,11 +471,82 @@ def test_genai_future_price_announced(genai: ImportResult) -> None:
     assert "From 2026-09-01: input 3, output 15" in m.notes
 
 
-def test_genai_time_of_day_constraint_uses_base(genai: ImportResult) -> None:
+def test_genai_deepseek_off_peak_is_not_the_all_day_price(genai: ImportResult) -> None:
+    """DeepSeek's unconstrained prices are its off-peak ones; the entry for 00:30-16:30 UTC
+    holds the prices of the rest of the day (the standard ones)."""
     m = by_id(genai)["deepseek/deepseek-chat"]
-    assert (m.input, m.output) == (D("0.135"), D("0.55"))
-    assert "start_time" in m.notes and "unconstrained prices are used" in m.notes
+    assert (m.input, m.output, m.cache_read) == (D("0.27"), D("1.1"), D("0.07"))
+    assert m.off_peak is not None
+    assert m.off_peak.model_dump() == {
+        "input": D("0.135"), "output": D("0.55"), "cache_read": D("0.035"), "window": "16:30-00:30 UTC"}
+    assert "unconstrained prices are used" not in m.notes
     assert m.provider == "DeepSeek"
+    r = by_id(genai)["deepseek/deepseek-reasoner"]
+    assert (r.input, r.output, r.off_peak and r.off_peak.input) == (D("0.55"), D("2.19"), D("0.135"))
+
+
+def test_genai_time_window_cheaper_than_all_day() -> None:
+    """A time-of-day entry cheaper than the all-day prices is the off-peak one, in its own
+    hours (given with an offset: shown in UTC)."""
+    raw = genai_doc({"id": "m", "prices": [
+        {"prices": {"input_mtok": 1, "output_mtok": 4}},
+        {"constraint": {"start_time": "22:00:00+02:00", "end_time": "06:00:00+02:00"},
+         "prices": {"input_mtok": 0.5, "output_mtok": 2}},
+    ]}, {"id": "same", "prices": [
+        {"prices": {"input_mtok": 1, "output_mtok": 4}},
+        {"constraint": {"start_time": "22:00:00Z", "end_time": "06:00:00Z"},
+         "prices": {"input_mtok": 1, "output_mtok": 4}},
+    ]}, {"id": "bad", "prices": [
+        {"prices": {"input_mtok": 1, "output_mtok": 4}},
+        {"constraint": {"start_time": "late", "end_time": "06:00:00Z"}, "prices": {"input_mtok": 1}},
+    ]})
+    r = parse_genai_prices(raw, "data.json", today=TODAY)
+    m = by_id(r)["acme/m"]
+    assert (m.input, m.output) == (D(1), D(4))
+    assert m.off_peak is not None
+    assert (m.off_peak.input, m.off_peak.output, m.off_peak.window) == (D("0.5"), D(2), "20:00-04:00 UTC")
+    assert by_id(r)["acme/same"].off_peak is None
+    assert skipped(r)["acme/bad"] == "field 'prices[1].constraint.start_time': not a time of day ('late')"
+
+
+def test_genai_reasoning_one_hour_cache_and_fees(genai: ImportResult) -> None:
+    got = by_id(genai)
+    deep = got["perplexity/sonar-deep-research"]
+    assert (deep.input, deep.output, deep.reasoning) == (D(2), D(8), D(3))
+    assert deep.per_search == D("0.005")  # 5 USD per thousand searches
+    assert got["perplexity/sonar"].per_request == D("0.012")  # 12 USD per thousand requests
+    sonnet = got["anthropic/claude-sonnet-4-5"]
+    assert (sonnet.cache_write, sonnet.cache_write_1h, sonnet.per_search) == (D("3.75"), D(6), D("0.01"))
+
+
+def test_genai_dimension_counts(genai: ImportResult) -> None:
+    def count(field: str) -> int:
+        return sum(1 for m in genai.models if getattr(m, field) is not None)
+
+    assert {f: count(f) for f in ("reasoning", "cache_write_1h", "per_request", "per_search",
+                                  "long_context", "off_peak")} == {
+        "reasoning": 2, "cache_write_1h": 19, "per_request": 4, "per_search": 17,
+        "long_context": 21, "off_peak": 2}
+
+
+def test_genai_price_variants() -> None:
+    """Flex, priority and batch prices from price_variants; a price a variant does not state
+    is the standard one."""
+    raw = genai_doc({"id": "m", "prices": {"input_mtok": 2, "output_mtok": 8, "cache_read_mtok": 0.5},
+                     "price_variants": [
+                         {"when": {"processing": "batch"}, "prices": {"input_mtok": 1, "output_mtok": 4}},
+                         {"when": {"service_tier": "flex"}, "prices": {"input_mtok": 1, "output_mtok": 4,
+                                                                       "cache_read_mtok": 0.25}},
+                         {"when": {"service_tier": "priority"}, "prices": {"input_mtok": 3.5}},
+                         {"when": {"service_tier": "flex"}, "prices": {"input_mtok": 9, "output_mtok": 9}},
+                         {"when": {"speed": "fast"}, "prices": {"input_mtok": 20, "output_mtok": 80}},
+                     ]})
+    m = parse_genai_prices(raw, "data.json", today=TODAY).models[0]
+    assert (m.batch_input, m.batch_output) == (D(1), D(4))
+    assert m.service_tiers["flex"].model_dump() == {
+        "input": D(1), "output": D(4), "cache_read": D("0.25"), "window": ""}
+    assert m.service_tiers["priority"].model_dump() == {
+        "input": D("3.5"), "output": D(8), "cache_read": D("0.5"), "window": ""}
 
 
 def test_genai_skips(genai: ImportResult) -> None:
