@@ -696,6 +696,33 @@ def test_openrouter_bad_entries() -> None:
     assert reasons["data[6]"] == "entry is a number, not an object"
 
 
+def test_openrouter_fees_and_reasoning(openrouter: ImportResult) -> None:
+    got = by_id(openrouter)
+    gpt = got["openai/gpt-4o"]
+    # per image as given (USD per input image); request and web search "0": no fee
+    assert (gpt.per_image, gpt.per_request, gpt.per_search) == (D("0.003613"), D(0), D(0))
+    # "0" for internal reasoning and cache write: none given (output / input price apply)
+    assert gpt.reasoning is None and gpt.cache_write is None
+    assert got["google/gemini-2-5-pro"].per_image == D("0.00516")
+    assert got["deepseek/deepseek-chat-v3-0324"].per_search is None  # not listed
+
+
+def test_openrouter_every_price_synthetic() -> None:
+    raw = {"data": [
+        {"id": "a/m", "pricing": {"prompt": "0.000001", "completion": "0.000004",
+                                  "internal_reasoning": "0.000003", "request": "0.0005",
+                                  "web_search": "0.004", "image": "0.001",
+                                  "input_cache_read": "0.0000001", "input_cache_write": "0.00000125"}},
+        {"id": "a/bad-search", "pricing": {"prompt": "0", "completion": "0", "web_search": "x"}},
+    ]}
+    r = parse_openrouter(raw, "models.json", today=TODAY)
+    m = by_id(r)["a/m"]
+    assert (m.input, m.output, m.reasoning) == (D(1), D(4), D(3))
+    assert (m.cache_read, m.cache_write) == (D("0.1"), D("1.25"))
+    assert (m.per_request, m.per_search, m.per_image) == (D("0.0005"), D("0.004"), D("0.001"))
+    assert skipped(r)["a/bad-search"] == "field 'pricing.web_search': not a number ('x')"
+
+
 def test_openrouter_wrong_top_level() -> None:
     with pytest.raises(InputError, match="not a list"):
         parse_openrouter([], "models.json", today=TODAY)
