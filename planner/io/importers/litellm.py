@@ -42,11 +42,10 @@ PRICE_FIELDS: tuple[tuple[str, str], ...] = (
     ("output_cost_per_reasoning_token", "reasoning"),
     ("cache_creation_input_token_cost_above_1hr", "cache_write_1h"),
 )
-#: LiteLLM fee field -> ModelPrice field: USD per request, per input image (not per token).
-FEE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("input_cost_per_request", "per_request"),
-    ("input_cost_per_image", "per_image"),
-)
+#: LiteLLM fee field -> ModelPrice field: USD per input image (not per token).
+FEE_FIELDS: tuple[tuple[str, str], ...] = (("input_cost_per_image", "per_image"),)
+#: A price per request, kept in the notes until the catalog rankings count request fees.
+REQUEST_FIELD = "input_cost_per_request"
 #: The web-search price by search-context size; the medium size is the one imported.
 SEARCH_FIELD = "search_context_cost_per_query"
 SEARCH_SIZE = "search_context_size_medium"
@@ -223,9 +222,11 @@ def _price(value: Any, field: str, scale: Decimal = MILLION) -> Decimal:
 
 
 def _fees(e: dict[str, Any], notes: list[str]) -> dict[str, Decimal]:
-    """Per-request, per-image and web-search prices (USD per unit). LiteLLM prices a web
+    """Per-image and web-search prices (USD per unit; a per-request price goes to the notes). LiteLLM prices a web
     search by search-context size; the medium size is taken (the note gives the others)."""
     fees = {dst: _price(e[src], src, _ONE) for src, dst in FEE_FIELDS if e.get(src) is not None}
+    if e.get(REQUEST_FIELD) is not None:
+        notes.append(f"Plus {_price(e[REQUEST_FIELD], REQUEST_FIELD, _ONE)} USD per request.")
     search = e.get(SEARCH_FIELD)
     if isinstance(search, dict):
         sizes = {k: _price(v, f"{SEARCH_FIELD}.{k}", _ONE) for k, v in search.items() if v is not None}
