@@ -48,7 +48,7 @@ IMPORT_FORMATS: dict[str, ImportFormat] = {
             "genai-prices",
             "genai-prices (Pydantic)",
             "genai-prices data.json",
-            "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/data.json",
+            "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json",
             "planner.io.importers.genai_prices:parse_genai_prices",
         ),
         ImportFormat(

@@ -10,6 +10,7 @@ from planner.domain.catalog import ModelPrice
 from planner.formatting import fmt_price, fmt_tokens
 from planner.io.importers import Change, ImportPlan
 
+_TIER_PRICES = {"input": "input", "output": "output", "cache_read": "cache read"}
 FIELD_LABELS = {
     "input": "input",
     "output": "output",
@@ -22,16 +23,32 @@ FIELD_LABELS = {
     "long_context.output": "long-context output",
     "long_context.cache_read": "long-context cache read",
     "long_context.cache_write": "long-context cache write",
+    "reasoning": "reasoning",
+    "cache_write_1h": "1-hour cache write",
+    "per_request": "per request",
+    "per_search": "per web search",
+    "per_image": "per image",
+    **{f"off_peak.{f}": f"off-peak {label}" for f, label in _TIER_PRICES.items()},
+    **{f"service_tiers.{t}.{f}": f"{t} {label}" for t in ("flex", "priority") for f, label in _TIER_PRICES.items()},
 }
+#: Fees are USD per request, call or image (not per 1M tokens): shown with their unit.
+FEE_UNITS = {"per_request": "request", "per_search": "search", "per_image": "image"}
 
 
 def usd(x: Decimal | None) -> str:
     return "—" if x is None else f"${fmt_price(x)}"
 
 
+def fee(x: Decimal | None, unit: str) -> str:
+    """'$0.01/search' (a fee in USD per unit, as given)."""
+    return "—" if x is None else f"${x.normalize():f}/{unit}"
+
+
 def _value(change: Change, x: Decimal | None) -> str:
     if change.field == "long_context":
         return "none" if x is None else f"{fmt_tokens(int(x))} tokens"
+    if change.field in FEE_UNITS:
+        return fee(x, FEE_UNITS[change.field])
     return usd(x)
 
 
@@ -57,6 +74,16 @@ def describe_added(m: ModelPrice) -> str:
         parts.append(
             f"above {fmt_tokens(lc.threshold_tokens)}: {usd(lc.input)} / {usd(lc.output)}"
         )
+    if m.reasoning is not None:
+        parts.append(f"reasoning {usd(m.reasoning)}")
+    if m.cache_write_1h is not None:
+        parts.append(f"1-hour cache write {usd(m.cache_write_1h)}")
+    for name, t in m.service_tiers.items():
+        parts.append(f"{name} {usd(t.input)} / {usd(t.output)}")
+    if m.off_peak is not None:
+        hours = f" ({m.off_peak.window})" if m.off_peak.window else ""
+        parts.append(f"off-peak{hours} {usd(m.off_peak.input)} / {usd(m.off_peak.output)}")
+    parts += [fee(getattr(m, f), unit) for f, unit in FEE_UNITS.items() if getattr(m, f)]
     if m.context_window:
         parts.append(f"context {fmt_tokens(m.context_window)}")
     return " · ".join(parts) or "new model"

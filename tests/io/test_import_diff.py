@@ -326,7 +326,58 @@ def test_plan_with_real_openrouter_fixture() -> None:
     r = read_import_file("openrouter", FIXTURES / "openrouter-models-sample.json", today=TODAY)
     plan = plan_import(base, Overlay(), r)
     assert isinstance(plan, ImportPlan)
-    assert {c.field for c in plan.changed["openai/gpt-4o"]} == {"input", "output", "cache_read"}
+    # OpenRouter states a web-search and an image price (per call, per image); its "0" per
+    # request is no fee, as the catalog's none
+    assert {c.field for c in plan.changed["openai/gpt-4o"]} == {
+        "input", "output", "cache_read", "per_search", "per_image"}
     assert "anthropic/claude-sonnet-4-6" in plan.changed  # cache_write added
     assert len(plan.skipped) == 5
     assert len(plan.added) == 7 - 3
+
+
+def test_new_price_dimensions_are_compared_and_applied() -> None:
+    """Reasoning, fees, a service tier and off-peak prices show as changes; applying keeps a
+    service tier the import does not list, and the catalog in force gets the new prices."""
+    base = Catalog(as_of=OLD, models=(
+        mp("deepseek/deepseek-chat", "0.27", "1.1", cache_read=D("0.07")),
+        mp("openai/gpt-5", "1.25", "10", reasoning=D(10),
+           service_tiers={"priority": {"input": D("2.5"), "output": D(20)}}),
+    ))
+    off_peak = {"input": D("0.135"), "output": D("0.55"), "cache_read": D("0.035"), "window": "16:30-00:30 UTC"}
+    new = result(
+        mp("deepseek/deepseek-chat", "0.27", "1.1", cache_read=D("0.07"), off_peak=off_peak, as_of=TODAY),
+        mp("openai/gpt-5", "1.25", "10", reasoning=D(10), per_search=D("0.01"), cache_write_1h=D(2),
+           service_tiers={"flex": {"input": D("0.625"), "output": D(5)}}, as_of=TODAY),
+    )
+    plan = plan_import(base, Overlay(), new)
+    assert [(c.field, c.old, c.new) for c in plan.changed["deepseek/deepseek-chat"]] == [
+        ("off_peak.input", None, D("0.135")),
+        ("off_peak.output", None, D("0.55")),
+        ("off_peak.cache_read", None, D("0.035")),
+    ]
+    assert [(c.field, c.old, c.new) for c in plan.changed["openai/gpt-5"]] == [
+        ("cache_write_1h", None, D(2)),
+        ("per_search", None, D("0.01")),
+        ("service_tiers.flex.input", None, D("0.625")),
+        ("service_tiers.flex.output", None, D(5)),
+    ]
+    out = apply_import(Overlay(), base, plan, set(plan.changed), today=TODAY, provenance=PROV)
+    # the overlay file reads back, and the catalog in force has the imported prices
+    reread = parse_overlay(json.loads(out.model_dump_json()), "overlay.json")
+    cat, warnings = apply_overlay(base, reread)
+    assert warnings == []
+    ds = cat["deepseek/deepseek-chat"]
+    assert ds.off_peak is not None and ds.off_peak.window == "16:30-00:30 UTC"
+    assert ds.off_peak.input == D("0.135")
+    g = cat["openai/gpt-5"]
+    assert set(g.service_tiers) == {"flex", "priority"}  # priority kept: the import lists none
+    assert g.service_tiers["flex"].output == D(5) and g.service_tiers["priority"].input == D("2.5")
+    assert (g.per_search, g.cache_write_1h) == (D("0.01"), D(2))
+
+
+def test_same_new_dimensions_are_unchanged() -> None:
+    m = mp("openai/gpt-5", "1.25", "10", per_request=D("0.001"),
+           service_tiers={"flex": {"input": D("0.625"), "output": D(5)}},
+           off_peak={"input": D(1), "output": D(5), "window": "x"})
+    plan = plan_import(Catalog(as_of=OLD, models=(m,)), Overlay(), result(m.model_copy(update={"as_of": TODAY})))
+    assert plan.unchanged == ["openai/gpt-5"]

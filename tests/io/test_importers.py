@@ -273,6 +273,88 @@ def test_litellm_several_thresholds_take_lowest() -> None:
     assert "256,000" in m.notes
 
 
+def test_litellm_every_price_dimension_of_gpt_5(litellm: ImportResult) -> None:
+    m = by_id(litellm)["openai/gpt-5"]
+    # the fixture's per-token prices x 1,000,000
+    assert (m.input, m.output, m.cache_read) == (D("1.25"), D("10"), D("0.125"))
+    assert (m.batch_input, m.batch_output) == (D("0.625"), D("5"))
+    assert m.service_tiers["flex"].model_dump() == {
+        "input": D("0.625"), "output": D("5"), "cache_read": D("0.0625"), "window": ""}
+    assert m.service_tiers["priority"].model_dump() == {
+        "input": D("2.5"), "output": D("20"), "cache_read": D("0.25"), "window": ""}
+    assert m.per_search == D("0.01")  # USD per call, as given
+    assert m.reasoning is None and m.per_request is None and m.per_image is None
+
+
+def test_litellm_one_hour_cache_write_and_reasoning(litellm: ImportResult) -> None:
+    got = by_id(litellm)
+    sonnet = got["anthropic/claude-sonnet-4-5"]
+    assert (sonnet.cache_write, sonnet.cache_write_1h) == (D("3.75"), D("6"))
+    deep = got["perplexity/sonar-deep-research"]
+    assert (deep.output, deep.reasoning) == (D("8"), D("3"))
+    assert got["dashscope/qwen-turbo"].reasoning == D("0.5")
+
+
+def test_litellm_fees_per_request_image_and_search(litellm: ImportResult) -> None:
+    got = by_id(litellm)
+    online = got["perplexity/pplx-70b-online"]
+    assert online.per_request is None and "Plus 0.005 USD per request." in online.notes
+    assert got["google/deep-research-pro-preview-12-2025"].per_image == D("0.0011")
+    # an explicit 0 is a price: no fee per image
+    assert got["google/gemma-3-27b-it"].per_image == D(0)
+    sonar = got["perplexity/sonar"]
+    assert sonar.per_search == D("0.008")  # the medium search-context size
+    assert "high 0.012, low 0.005, medium 0.008" in sonar.notes
+
+
+def test_litellm_service_tier_without_output_price_left_out(litellm: ImportResult) -> None:
+    m = by_id(litellm)["azure/gpt-5-5"]
+    assert "flex" not in m.service_tiers and "priority" in m.service_tiers
+    assert "Flex prices not imported: no flex output price." in m.notes
+
+
+def test_litellm_new_dimensions_synthetic() -> None:
+    raw = {
+        "m": entry(
+            output_cost_per_reasoning_token=0.0,
+            input_cost_per_request=0.002,
+            search_context_cost_per_query=0.03,
+            input_cost_per_token_priority=2e-06,
+            output_cost_per_token_priority=4e-06,
+        ),
+        "bad-fee": entry(input_cost_per_request=-1),
+        "bad-search": entry(search_context_cost_per_query={"search_context_size_medium": "x"}),
+    }
+    r = parse_litellm(raw, "x.json", today=TODAY)
+    m = by_id(r)["openai/m"]
+    assert m.reasoning == D(0)  # stated free, not "the output price"
+    assert (m.per_request, m.per_search) == (None, D("0.03"))
+    assert "Plus 0.002 USD per request." in m.notes
+    assert m.service_tiers["priority"].model_dump() == {
+        "input": D(2), "output": D(4), "cache_read": None, "window": ""}
+    reasons = skipped(r)
+    assert reasons["bad-fee"].startswith("field 'input_cost_per_request': negative price")
+    assert reasons["bad-search"].startswith(
+        "field 'search_context_cost_per_query.search_context_size_medium': must be a number")
+
+
+def test_litellm_dimension_counts(litellm: ImportResult) -> None:
+    """How many chat models of the snapshot get each price dimension."""
+    def count(pred: Any) -> int:
+        return sum(1 for m in litellm.models if pred(m))
+
+    assert count(lambda m: m.reasoning is not None) == 50
+    assert count(lambda m: m.cache_write_1h is not None) == 231
+    assert count(lambda m: "flex" in m.service_tiers) == 226
+    assert count(lambda m: "priority" in m.service_tiers) == 337
+    assert count(lambda m: m.per_request is not None) == 0
+    assert count(lambda m: "USD per request" in m.notes) == 4
+    assert count(lambda m: m.per_search is not None) == 398
+    assert count(lambda m: m.per_image is not None) == 3
+    assert count(lambda m: m.long_context is not None) == 331
+    assert count(lambda m: "Further long-context prices not modelled" in m.notes) == 29
+
+
 def test_litellm_only_input_tiered_uses_base_output() -> None:
     raw = {"m": entry(input_cost_per_token_above_128k_tokens=2e-06)}
     m = parse_litellm(raw, "x.json", today=TODAY).models[0]
@@ -392,11 +474,82 @@ def test_genai_future_price_announced(genai: ImportResult) -> None:
     assert "From 2026-09-01: input 3, output 15" in m.notes
 
 
-def test_genai_time_of_day_constraint_uses_base(genai: ImportResult) -> None:
+def test_genai_deepseek_off_peak_is_not_the_all_day_price(genai: ImportResult) -> None:
+    """DeepSeek's unconstrained prices are its off-peak ones; the entry for 00:30-16:30 UTC
+    holds the prices of the rest of the day (the standard ones)."""
     m = by_id(genai)["deepseek/deepseek-chat"]
-    assert (m.input, m.output) == (D("0.135"), D("0.55"))
-    assert "start_time" in m.notes and "unconstrained prices are used" in m.notes
+    assert (m.input, m.output, m.cache_read) == (D("0.27"), D("1.1"), D("0.07"))
+    assert m.off_peak is not None
+    assert m.off_peak.model_dump() == {
+        "input": D("0.135"), "output": D("0.55"), "cache_read": D("0.035"), "window": "16:30-00:30 UTC"}
+    assert "unconstrained prices are used" not in m.notes
     assert m.provider == "DeepSeek"
+    r = by_id(genai)["deepseek/deepseek-reasoner"]
+    assert (r.input, r.output, r.off_peak and r.off_peak.input) == (D("0.55"), D("2.19"), D("0.135"))
+
+
+def test_genai_time_window_cheaper_than_all_day() -> None:
+    """A time-of-day entry cheaper than the all-day prices is the off-peak one, in its own
+    hours (given with an offset: shown in UTC)."""
+    raw = genai_doc({"id": "m", "prices": [
+        {"prices": {"input_mtok": 1, "output_mtok": 4}},
+        {"constraint": {"start_time": "22:00:00+02:00", "end_time": "06:00:00+02:00"},
+         "prices": {"input_mtok": 0.5, "output_mtok": 2}},
+    ]}, {"id": "same", "prices": [
+        {"prices": {"input_mtok": 1, "output_mtok": 4}},
+        {"constraint": {"start_time": "22:00:00Z", "end_time": "06:00:00Z"},
+         "prices": {"input_mtok": 1, "output_mtok": 4}},
+    ]}, {"id": "bad", "prices": [
+        {"prices": {"input_mtok": 1, "output_mtok": 4}},
+        {"constraint": {"start_time": "late", "end_time": "06:00:00Z"}, "prices": {"input_mtok": 1}},
+    ]})
+    r = parse_genai_prices(raw, "data.json", today=TODAY)
+    m = by_id(r)["acme/m"]
+    assert (m.input, m.output) == (D(1), D(4))
+    assert m.off_peak is not None
+    assert (m.off_peak.input, m.off_peak.output, m.off_peak.window) == (D("0.5"), D(2), "20:00-04:00 UTC")
+    assert by_id(r)["acme/same"].off_peak is None
+    assert skipped(r)["acme/bad"] == "field 'prices[1].constraint.start_time': not a time of day ('late')"
+
+
+def test_genai_reasoning_one_hour_cache_and_fees(genai: ImportResult) -> None:
+    got = by_id(genai)
+    deep = got["perplexity/sonar-deep-research"]
+    assert (deep.input, deep.output, deep.reasoning) == (D(2), D(8), D(3))
+    assert deep.per_search == D("0.005")  # 5 USD per thousand searches
+    assert got["perplexity/sonar"].per_request == D("0.012")  # 12 USD per thousand requests
+    sonnet = got["anthropic/claude-sonnet-4-5"]
+    assert (sonnet.cache_write, sonnet.cache_write_1h, sonnet.per_search) == (D("3.75"), D(6), D("0.01"))
+
+
+def test_genai_dimension_counts(genai: ImportResult) -> None:
+    def count(field: str) -> int:
+        return sum(1 for m in genai.models if getattr(m, field) is not None)
+
+    assert {f: count(f) for f in ("reasoning", "cache_write_1h", "per_request", "per_search",
+                                  "long_context", "off_peak")} == {
+        "reasoning": 2, "cache_write_1h": 19, "per_request": 4, "per_search": 17,
+        "long_context": 21, "off_peak": 2}
+
+
+def test_genai_price_variants() -> None:
+    """Flex, priority and batch prices from price_variants; a price a variant does not state
+    is the standard one."""
+    raw = genai_doc({"id": "m", "prices": {"input_mtok": 2, "output_mtok": 8, "cache_read_mtok": 0.5},
+                     "price_variants": [
+                         {"when": {"processing": "batch"}, "prices": {"input_mtok": 1, "output_mtok": 4}},
+                         {"when": {"service_tier": "flex"}, "prices": {"input_mtok": 1, "output_mtok": 4,
+                                                                       "cache_read_mtok": 0.25}},
+                         {"when": {"service_tier": "priority"}, "prices": {"input_mtok": 3.5}},
+                         {"when": {"service_tier": "flex"}, "prices": {"input_mtok": 9, "output_mtok": 9}},
+                         {"when": {"speed": "fast"}, "prices": {"input_mtok": 20, "output_mtok": 80}},
+                     ]})
+    m = parse_genai_prices(raw, "data.json", today=TODAY).models[0]
+    assert (m.batch_input, m.batch_output) == (D(1), D(4))
+    assert m.service_tiers["flex"].model_dump() == {
+        "input": D(1), "output": D(4), "cache_read": D("0.25"), "window": ""}
+    assert m.service_tiers["priority"].model_dump() == {
+        "input": D("3.5"), "output": D(8), "cache_read": D("0.5"), "window": ""}
 
 
 def test_genai_skips(genai: ImportResult) -> None:
@@ -544,6 +697,33 @@ def test_openrouter_bad_entries() -> None:
     assert reasons["a/nan"].startswith("field 'pricing.prompt': not a finite number")
     assert reasons["a/no-completion"] == "field 'pricing.completion': missing"
     assert reasons["data[6]"] == "entry is a number, not an object"
+
+
+def test_openrouter_fees_and_reasoning(openrouter: ImportResult) -> None:
+    got = by_id(openrouter)
+    gpt = got["openai/gpt-4o"]
+    # per image as given (USD per input image); request and web search "0": no fee
+    assert (gpt.per_image, gpt.per_request, gpt.per_search) == (D("0.003613"), D(0), D(0))
+    # "0" for internal reasoning and cache write: none given (output / input price apply)
+    assert gpt.reasoning is None and gpt.cache_write is None
+    assert got["google/gemini-2-5-pro"].per_image == D("0.00516")
+    assert got["deepseek/deepseek-chat-v3-0324"].per_search is None  # not listed
+
+
+def test_openrouter_every_price_synthetic() -> None:
+    raw = {"data": [
+        {"id": "a/m", "pricing": {"prompt": "0.000001", "completion": "0.000004",
+                                  "internal_reasoning": "0.000003", "request": "0.0005",
+                                  "web_search": "0.004", "image": "0.001",
+                                  "input_cache_read": "0.0000001", "input_cache_write": "0.00000125"}},
+        {"id": "a/bad-search", "pricing": {"prompt": "0", "completion": "0", "web_search": "x"}},
+    ]}
+    r = parse_openrouter(raw, "models.json", today=TODAY)
+    m = by_id(r)["a/m"]
+    assert (m.input, m.output, m.reasoning) == (D(1), D(4), D(3))
+    assert (m.cache_read, m.cache_write) == (D("0.1"), D("1.25"))
+    assert (m.per_request, m.per_search, m.per_image) == (D("0.0005"), D("0.004"), D("0.001"))
+    assert skipped(r)["a/bad-search"] == "field 'pricing.web_search': not a number ('x')"
 
 
 def test_openrouter_wrong_top_level() -> None:

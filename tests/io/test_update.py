@@ -222,7 +222,7 @@ def test_sources_are_the_three_public_https_urls() -> None:
         "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
     )
     assert SOURCES["genai-prices"].url == (
-        "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/data.json"
+        "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
     )
     assert SOURCES["openrouter"].url == "https://openrouter.ai/api/v1/models"
     for name, s in SOURCES.items():

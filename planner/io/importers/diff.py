@@ -1,9 +1,11 @@
 """What an import would change in the catalog, and applying the part the user ticked.
 
 An import never writes the shipped catalog: `apply_import` returns a new Overlay. Only
-prices are compared (input, output, cache, batch and the long-context tier). A price the
-import does not give (None) means "not known to this source", never "removed", so e.g. an
-OpenRouter import does not drop a model's long-context tier or batch prices.
+prices are compared: per-token prices (input, output, cache, batch, reasoning), fees (per
+request, web search, image), the long-context tier, the flex and priority prices and the
+off-peak prices. A price the import does not give (None) means "not known to this source",
+never "removed", so e.g. an OpenRouter import does not drop a model's long-context tier,
+batch prices or a service tier it does not list.
 
 Prices the user edited in their overlay are *conflicts*: shown apart and applied only for
 the ids in `overwrite_conflicts`. A field an earlier import set is not a user edit as long
@@ -29,11 +31,20 @@ PRICE_FIELDS: tuple[str, ...] = (
     "cache_write",
     "batch_input",
     "batch_output",
+    "reasoning",
+    "cache_write_1h",
+    "per_request",
+    "per_search",
+    "per_image",
 )
 #: Price fields a PricePoint records.
 POINT_FIELDS: tuple[str, ...] = ("input", "output", "cache_read", "cache_write")
+#: Price fields of a service tier's or the off-peak prices (TierPrices).
+TIER_FIELDS: tuple[str, ...] = ("input", "output", "cache_read")
 LONG_CONTEXT = "long_context"
-DIFF_FIELDS: frozenset[str] = frozenset((*PRICE_FIELDS, LONG_CONTEXT))
+SERVICE_TIERS = "service_tiers"
+OFF_PEAK = "off_peak"
+DIFF_FIELDS: frozenset[str] = frozenset((*PRICE_FIELDS, LONG_CONTEXT, SERVICE_TIERS, OFF_PEAK))
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,8 @@ class Change:
     """One price of one model: what the catalog has and what the import says.
 
     `field` is a ModelPrice field, "long_context" (old/new = the tier's threshold in tokens,
-    None for no tier) or "long_context.input" etc. for a tier price.
+    None for no tier), "long_context.input" etc. for a tier price, "service_tiers.flex.input"
+    etc. for a service tier's price, "off_peak.input" etc. for an off-peak price.
     """
 
     id: str
@@ -107,28 +119,32 @@ def plan_import(current: Catalog, overlay: Overlay, result: ImportResult) -> Imp
 def price_changes(old: ModelPrice, new: ModelPrice) -> list[Change]:
     """The prices `new` gives that differ from `old` (prices `new` lacks are not changes)."""
     out: list[Change] = []
-    for f in PRICE_FIELDS:
-        nv: Decimal | None = getattr(new, f)
-        ov: Decimal | None = getattr(old, f)
+
+    def compare(field: str, ov: Decimal | None, nv: Decimal | None) -> None:
         if nv is not None and (ov is None or ov != nv):
-            out.append(Change(old.id, old.name, f, ov, nv))
+            out.append(Change(old.id, old.name, field, ov, nv))
+
+    for f in PRICE_FIELDS:
+        ov, nv = getattr(old, f), getattr(new, f)
+        if f == "per_request" and ov is None and nv == 0:
+            continue  # no fee either way (a missing web-search or image price is a notice)
+        compare(f, ov, nv)
     n, o = new.long_context, old.long_context
     if n is not None:
         if o is None or o.threshold_tokens != n.threshold_tokens:
-            out.append(
-                Change(
-                    old.id,
-                    old.name,
-                    LONG_CONTEXT,
-                    Decimal(o.threshold_tokens) if o is not None else None,
-                    Decimal(n.threshold_tokens),
-                )
-            )
+            compare(LONG_CONTEXT, Decimal(o.threshold_tokens) if o is not None else None,
+                    Decimal(n.threshold_tokens))
         else:
             for f in POINT_FIELDS:
-                nv, ov = getattr(n, f), getattr(o, f)
-                if nv is not None and (ov is None or ov != nv):
-                    out.append(Change(old.id, old.name, f"{LONG_CONTEXT}.{f}", ov, nv))
+                compare(f"{LONG_CONTEXT}.{f}", getattr(o, f), getattr(n, f))
+    for tier, nt in new.service_tiers.items():
+        ot = old.service_tiers.get(tier)
+        for f in TIER_FIELDS:
+            compare(f"{SERVICE_TIERS}.{tier}.{f}", getattr(ot, f) if ot else None, getattr(nt, f))
+    if new.off_peak is not None:
+        for f in TIER_FIELDS:
+            ov = getattr(old.off_peak, f) if old.off_peak else None
+            compare(f"{OFF_PEAK}.{f}", ov, getattr(new.off_peak, f))
     return out
 
 
@@ -237,6 +253,9 @@ def _changed_values(
     values: dict[str, Any] = {}
     for root in dict.fromkeys(c.root for c in changes):
         values[root] = getattr(new, root)
+    if SERVICE_TIERS in values:  # the tiers the import lists; the others are kept
+        tiers = {**old.service_tiers, **new.service_tiers}
+        values[SERVICE_TIERS] = {k: t.model_dump(mode="json") for k, t in tiers.items()}
     history = list(old.history)
     old_point = PricePoint(
         date=old.as_of or today,

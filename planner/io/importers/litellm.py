@@ -39,7 +39,19 @@ PRICE_FIELDS: tuple[tuple[str, str], ...] = (
     ("cache_creation_input_token_cost", "cache_write"),
     ("input_cost_per_token_batches", "batch_input"),
     ("output_cost_per_token_batches", "batch_output"),
+    ("output_cost_per_reasoning_token", "reasoning"),
+    ("cache_creation_input_token_cost_above_1hr", "cache_write_1h"),
 )
+#: LiteLLM fee field -> ModelPrice field: USD per input image (not per token).
+FEE_FIELDS: tuple[tuple[str, str], ...] = (("input_cost_per_image", "per_image"),)
+#: A price per request, kept in the notes until the catalog rankings count request fees.
+REQUEST_FIELD = "input_cost_per_request"
+#: The web-search price by search-context size; the medium size is the one imported.
+SEARCH_FIELD = "search_context_cost_per_query"
+SEARCH_SIZE = "search_context_size_medium"
+#: LiteLLM suffix of a service tier's prices -> ModelPrice.service_tiers key.
+SERVICE_TIERS: tuple[str, ...] = ("flex", "priority")
+_ONE = Decimal(1)
 _TIER_FIELDS = {
     "input_cost_per_token": "input",
     "output_cost_per_token": "output",
@@ -130,15 +142,20 @@ def _entry(key: str, e: Any, *, today: date, all_modes: bool) -> dict[str, Any]:
                 raise _Skip(f"no '{src}'")
     if long_context is None:
         long_context = _long_context(e, prices, notes)
+    fees = _fees(e, notes)
+    tiers = _service_tiers(e, notes)
 
     data: dict[str, Any] = {
         "id": model_id,
         "name": key,
         "provider": provider_display(raw_provider),
         **prices,
+        **fees,
         "source": SOURCE_NAME,
         "as_of": today,
     }
+    if tiers:
+        data["service_tiers"] = tiers
     if long_context is not None:
         data["long_context"] = long_context
     ctx = positive_int(e.get("max_input_tokens"))
@@ -196,11 +213,55 @@ def _strip_provider(key: str, provider: str) -> str:
     return key
 
 
-def _price(value: Any, field: str) -> Decimal:
+def _price(value: Any, field: str, scale: Decimal = MILLION) -> Decimal:
+    """A per-token price as USD per 1M tokens (`scale` 1: a fee in USD per unit, as given)."""
     try:
-        return per_million(value, scale=MILLION)
+        return per_million(value, scale=scale)
     except PriceError as e:
         raise _Skip(f"field '{field}': {e}") from None
+
+
+def _fees(e: dict[str, Any], notes: list[str]) -> dict[str, Decimal]:
+    """Per-image and web-search prices (USD per unit; a per-request price goes to the notes). LiteLLM prices a web
+    search by search-context size; the medium size is taken (the note gives the others)."""
+    fees = {dst: _price(e[src], src, _ONE) for src, dst in FEE_FIELDS if e.get(src) is not None}
+    if e.get(REQUEST_FIELD) is not None:
+        notes.append(f"Plus {_price(e[REQUEST_FIELD], REQUEST_FIELD, _ONE)} USD per request.")
+    search = e.get(SEARCH_FIELD)
+    if isinstance(search, dict):
+        sizes = {k: _price(v, f"{SEARCH_FIELD}.{k}", _ONE) for k, v in search.items() if v is not None}
+        if SEARCH_SIZE in sizes:
+            fees["per_search"] = sizes[SEARCH_SIZE]
+            if len(set(sizes.values())) > 1:
+                others = ", ".join(
+                    f"{k.removeprefix('search_context_size_')} {v}" for k, v in sorted(sizes.items())
+                )
+                notes.append(f"Web search priced at the medium search-context size (USD per call: {others}).")
+    elif search is not None:
+        fees["per_search"] = _price(search, SEARCH_FIELD, _ONE)
+    return fees
+
+
+def _service_tiers(e: dict[str, Any], notes: list[str]) -> dict[str, dict[str, Decimal]]:
+    """Flex and priority prices (`*_flex`, `*_priority`); a tier without both an input and
+    an output price is left out, with a note."""
+    out: dict[str, dict[str, Decimal]] = {}
+    for tier in SERVICE_TIERS:
+        p = {
+            dst: _price(e[f"{src}_{tier}"], f"{src}_{tier}")
+            for src, dst in (
+                ("input_cost_per_token", "input"),
+                ("output_cost_per_token", "output"),
+                ("cache_read_input_token_cost", "cache_read"),
+            )
+            if e.get(f"{src}_{tier}") is not None
+        }
+        if "input" in p and "output" in p:
+            out[tier] = p
+        elif p:
+            missing = "output" if "input" in p else "input"
+            notes.append(f"{tier.capitalize()} prices not imported: no {tier} {missing} price.")
+    return out
 
 
 def _long_context(

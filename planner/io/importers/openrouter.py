@@ -1,4 +1,11 @@
-"""OpenRouter's /api/v1/models (`pricing.prompt` / `completion` as per-token strings) -> ModelPrice."""
+"""OpenRouter's /api/v1/models -> ModelPrice.
+
+`pricing` holds strings: USD per token for `prompt`, `completion`, `input_cache_read`,
+`input_cache_write` and `internal_reasoning`; USD per unit for `request`, `web_search` (per
+call) and `image` (per input image). OpenRouter lists "0" for a cache or reasoning price a
+model does not have (cache writes then cost the input price, reasoning tokens the output
+price), so a zero there is no price; a zero fee is a fee of nothing.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,6 @@ from planner.io.importers.common import (
     PriceError,
     SkipEntry,
     add_entry,
-    join_notes,
     normalize_id,
     per_million,
     positive_int,
@@ -31,6 +37,15 @@ PRICE_KEYS: tuple[tuple[str, str], ...] = (
     ("completion", "output"),
     ("input_cache_read", "cache_read"),
     ("input_cache_write", "cache_write"),
+    ("internal_reasoning", "reasoning"),
+)
+#: Token prices where "0" means "none given".
+_ZERO_IS_NONE = frozenset({"cache_read", "cache_write", "reasoning"})
+#: OpenRouter fee key -> ModelPrice field (USD per request, web-search call, input image).
+FEE_KEYS: tuple[tuple[str, str], ...] = (
+    ("request", "per_request"),
+    ("web_search", "per_search"),
+    ("image", "per_image"),
 )
 _MODALITIES = frozenset({"text", "image", "audio", "video", "file"})
 
@@ -76,19 +91,20 @@ def _model(m: Any, today: date) -> dict[str, Any]:
         if str(pricing.get(key, "")).strip() == "-1":
             raise _Skip("router with variable price (pricing -1)")
     prices: dict[str, Decimal] = {}
-    for key, field in PRICE_KEYS:
-        v = pricing.get(key)
-        if v is None:
-            if field in ("input", "output"):
-                raise _Skip(f"field 'pricing.{key}': missing")
-            continue
-        try:
-            d = per_million(v, scale=MILLION, strings=True)
-        except PriceError as e:
-            raise _Skip(f"field 'pricing.{key}': {e}") from None
-        if field in ("cache_read", "cache_write") and d == 0:
-            continue
-        prices[field] = d
+    for keys, scale in ((PRICE_KEYS, MILLION), (FEE_KEYS, Decimal(1))):
+        for key, field in keys:
+            v = pricing.get(key)
+            if v is None:
+                if field in ("input", "output"):
+                    raise _Skip(f"field 'pricing.{key}': missing")
+                continue
+            try:
+                d = per_million(v, scale=scale, strings=True)
+            except PriceError as e:
+                raise _Skip(f"field 'pricing.{key}': {e}") from None
+            if field in _ZERO_IS_NONE and d == 0:
+                continue
+            prices[field] = d
 
     name = m.get("name")
     data: dict[str, Any] = {
@@ -129,14 +145,5 @@ def _model(m: Any, today: date) -> dict[str, Any]:
             capabilities.append("reasoning")
     data["capabilities"] = tuple(capabilities)
 
-    notes = [f"Via OpenRouter ('{rid}')."]
-    request = pricing.get("request")
-    if request is not None:
-        try:
-            per_request = per_million(request, scale=Decimal(1), strings=True)
-        except PriceError:
-            per_request = None
-        if per_request:
-            notes.append(f"Plus {per_request} USD per request.")
-    data["notes"] = join_notes(notes)
+    data["notes"] = f"Via OpenRouter ('{rid}')."
     return data
