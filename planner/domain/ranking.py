@@ -167,6 +167,12 @@ class CatalogArrays:
     lc_threshold: np.ndarray
     lc_input: np.ndarray
     lc_output: np.ndarray
+    #: USD per request (0 where none), reasoning tokens per output token a reasoning model is
+    #: expected to spend (0 where it states none), the reasoning price, and at the tier
+    per_request: np.ndarray
+    reasoning_factor: np.ndarray
+    reasoning: np.ndarray
+    lc_reasoning: np.ndarray
     _quality_cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -183,6 +189,11 @@ class CatalogArrays:
             lc_threshold=_arr([t.threshold_tokens if t else math.inf for t in lc]),
             lc_input=_arr([t.input if t else m.input for t, m in zip(lc, ms, strict=True)]),
             lc_output=_arr([t.output if t else m.output for t, m in zip(lc, ms, strict=True)]),
+            per_request=_arr([m.per_request or 0 for m in ms]),
+            reasoning_factor=_arr([m.reasoning_estimate.expected if m.reasoning_estimate else 0 for m in ms]),
+            reasoning=_arr([unit_prices(m).reasoning_price for m in ms]),
+            lc_reasoning=_arr([unit_prices(m, Decimal(t.threshold_tokens + 1)).reasoning_price if t else 0
+                               for t, m in zip(lc, ms, strict=True)]),
         )
 
     def quality(self, catalog: Catalog, metric: str) -> np.ndarray:
@@ -196,22 +207,24 @@ class CatalogArrays:
         """Monthly USD of a workload [(requests, input tokens, output tokens), ...] on every
         model, no levers (long-context tiers applied per line).
 
-        Cost = sum over lines of R x (I x in + O x out) / 1e6, where a model's long-context
-        prices replace its own for the lines whose input exceeds its threshold: one matrix
-        product over (lines x models) instead of a loop."""
+        Cost = sum over lines of R x (I x in + O x out + O x f x reasoning) / 1e6 + R x fee, as
+        the engine prices a line with no levers (f: a reasoning model's expected reasoning
+        tokens per output token), where a model's long-context prices replace its own for the
+        lines whose input exceeds its threshold: one matrix product over (lines x models)."""
         if not len(workload):
             return np.zeros(len(self.ids))
         w = np.asarray(workload, dtype=float)
         ri, ro = w[:, 0] * w[:, 1], w[:, 0] * w[:, 2]
-        cost = ri.sum() * self.input + ro.sum() * self.output
+        rr = ro * 1.0  # reasoning tokens: output x each model's factor, below
+        cost = ri.sum() * self.input + ro.sum() * self.output + rr.sum() * self.reasoning_factor * self.reasoning
         has_tier = np.isfinite(self.lc_threshold)
         if has_tier.any():
             cols = np.flatnonzero(has_tier)
             long = w[:, 1][:, None] > self.lc_threshold[cols][None, :]  # lines x tiered models
             cost[cols] += (ri @ long) * (self.lc_input[cols] - self.input[cols]) + (ro @ long) * (
                 self.lc_output[cols] - self.output[cols]
-            )
-        return cost / 1e6
+            ) + (rr @ long) * self.reasoning_factor[cols] * (self.lc_reasoning[cols] - self.reasoning[cols])
+        return cost / 1e6 + w[:, 0].sum() * self.per_request
 
 
 @dataclass(frozen=True)

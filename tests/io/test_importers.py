@@ -298,7 +298,7 @@ def test_litellm_one_hour_cache_write_and_reasoning(litellm: ImportResult) -> No
 def test_litellm_fees_per_request_image_and_search(litellm: ImportResult) -> None:
     got = by_id(litellm)
     online = got["perplexity/pplx-70b-online"]
-    assert online.per_request is None and "Plus 0.005 USD per request." in online.notes
+    assert online.per_request == D("0.005")  # USD a request, always charged
     assert got["google/deep-research-pro-preview-12-2025"].per_image == D("0.0011")
     # an explicit 0 is a price: no fee per image
     assert got["google/gemma-3-27b-it"].per_image == D(0)
@@ -328,8 +328,7 @@ def test_litellm_new_dimensions_synthetic() -> None:
     r = parse_litellm(raw, "x.json", today=TODAY)
     m = by_id(r)["openai/m"]
     assert m.reasoning == D(0)  # stated free, not "the output price"
-    assert (m.per_request, m.per_search) == (None, D("0.03"))
-    assert "Plus 0.002 USD per request." in m.notes
+    assert (m.per_request, m.per_search) == (D("0.002"), D("0.03"))
     assert m.service_tiers["priority"].model_dump() == {
         "input": D(2), "output": D(4), "cache_read": None, "window": ""}
     reasons = skipped(r)
@@ -347,8 +346,7 @@ def test_litellm_dimension_counts(litellm: ImportResult) -> None:
     assert count(lambda m: m.cache_write_1h is not None) == 231
     assert count(lambda m: "flex" in m.service_tiers) == 226
     assert count(lambda m: "priority" in m.service_tiers) == 337
-    assert count(lambda m: m.per_request is not None) == 0
-    assert count(lambda m: "USD per request" in m.notes) == 4
+    assert count(lambda m: m.per_request is not None) == 4
     assert count(lambda m: m.per_search is not None) == 398
     assert count(lambda m: m.per_image is not None) == 3
     assert count(lambda m: m.long_context is not None) == 331

@@ -43,9 +43,8 @@ PRICE_FIELDS: tuple[tuple[str, str], ...] = (
     ("cache_creation_input_token_cost_above_1hr", "cache_write_1h"),
 )
 #: LiteLLM fee field -> ModelPrice field: USD per input image (not per token).
-FEE_FIELDS: tuple[tuple[str, str], ...] = (("input_cost_per_image", "per_image"),)
-#: A price per request, kept in the notes until the catalog rankings count request fees.
-REQUEST_FIELD = "input_cost_per_request"
+FEE_FIELDS: tuple[tuple[str, str], ...] = (("input_cost_per_image", "per_image"),
+                                           ("input_cost_per_request", "per_request"))
 #: The web-search price by search-context size; the medium size is the one imported.
 SEARCH_FIELD = "search_context_cost_per_query"
 SEARCH_SIZE = "search_context_size_medium"
@@ -225,8 +224,6 @@ def _fees(e: dict[str, Any], notes: list[str]) -> dict[str, Decimal]:
     """Per-image and web-search prices (USD per unit; a per-request price goes to the notes). LiteLLM prices a web
     search by search-context size; the medium size is taken (the note gives the others)."""
     fees = {dst: _price(e[src], src, _ONE) for src, dst in FEE_FIELDS if e.get(src) is not None}
-    if e.get(REQUEST_FIELD) is not None:
-        notes.append(f"Plus {_price(e[REQUEST_FIELD], REQUEST_FIELD, _ONE)} USD per request.")
     search = e.get(SEARCH_FIELD)
     if isinstance(search, dict):
         sizes = {k: _price(v, f"{SEARCH_FIELD}.{k}", _ONE) for k, v in search.items() if v is not None}
