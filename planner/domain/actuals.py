@@ -9,6 +9,7 @@ figures round each line once and foot the parts to the shown variance.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -132,9 +133,6 @@ class Usage:
         """What was spent: the billed cost where the usage states it, else the catalog cost."""
         return self.catalog if self.billed is None else self.billed
 
-    def per_request(self, tokens: Decimal) -> Decimal | None:
-        return tokens / self.requests if self.requests else None
-
     @property
     def cache_hit_rate(self) -> Decimal | None:
         """Share of input tokens read from the prompt cache."""
@@ -143,6 +141,30 @@ class Usage:
     @property
     def batch_share(self) -> Decimal | None:
         return fraction_of(self.batch_requests, self.requests)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Per request, as shown: tokens in (cached included) and out, the share of input read
+    from the prompt cache and the share of requests sent as batch."""
+
+    input_tokens: Decimal | None
+    output_tokens: Decimal | None
+    cache_hit_rate: Decimal | None
+    batch_share: Decimal | None
+
+
+def planned_mix(line: Line) -> Mix:
+    pc = line.prompt_cache
+    return Mix(line.input_tokens, line.output_tokens, fraction_of(pc.prefix_tokens * pc.hit_rate, line.input_tokens),
+               line.batch_share)
+
+
+def actual_mix(u: Usage) -> Mix:
+    def per(tokens: Decimal) -> Decimal | None:
+        return _places(tokens / u.requests, PER_REQUEST_PLACES) if u.requests else None
+
+    return Mix(per(u.input_tokens), per(u.output_tokens), u.cache_hit_rate, u.batch_share)
 
 
 def _amount(x: Decimal) -> Decimal:
@@ -362,25 +384,30 @@ def _usages(plan: Plan, catalog: Catalog, records: Sequence[UsageRecord], mappin
 
 def variance(plan: Plan, catalog: Catalog, records: Sequence[UsageRecord], mapping: UsageMapping | None = None,
              month: date | None = None) -> Variance:
-    """Plan versus actual for one month (default: the latest month of the usage)."""
+    """Plan versus actual for one month (default: the latest month of the usage), with the
+    shown totals of every month the usage covers."""
     mapping = mapping or UsageMapping()
     mapping.check(plan)
     months = sorted({r.month for r in records})
     if not months:
         raise InputError("the usage files hold no usage")
     month = month or months[-1]
+    if month not in months:
+        raise InputError(f"no usage in {month:%Y-%m}; the files cover {', '.join(f'{m:%Y-%m}' for m in months)}")
     for cur in currencies(records):
         if cur.upper() not in ("USD", plan.currency.code):
             raise InputError(f"the usage is billed in {cur.upper()}, the plan in {plan.currency.code}: "
                              "only costs in USD or in the plan's currency can be compared")
-    if month not in months:
-        raise InputError(f"no usage in {month:%Y-%m}; the files cover {', '.join(f'{m:%Y-%m}' for m in months)}")
     with localcontext() as ctx:
         ctx.prec = ENGINE_PRECISION
         result = compute(plan, catalog)
         usages = _usages(plan, catalog, records, mapping)
-        totals = tuple(_month_total(plan, result, usages, m) for m in months)
-        return _variance(plan, catalog, result, [u for u in usages if u[0].month == month], month, totals)
+        each = {m: _variance(plan, catalog, result, [u for u in usages if u[0].month == m], m) for m in months}
+    totals = []
+    for m, v in each.items():
+        total = v.shown()[1]
+        totals.append(MonthTotal(m, total.planned, total.actual))
+    return dataclasses.replace(each[month], months=tuple(totals))
 
 
 def _planned(plan: Plan, result, month: date) -> tuple[list[Decimal], list[Decimal], dict[str, Decimal]]:
@@ -397,13 +424,7 @@ def _planned(plan: Plan, result, month: date) -> tuple[list[Decimal], list[Decim
     return [_amount(ln.optimized * f) for ln in lines], [ln.requests * g for ln in lines], by_model
 
 
-def _month_total(plan: Plan, result, usages, month: date) -> MonthTotal:
-    planned = _planned(plan, result, month)[0]
-    actual = sum((u.cost for r, _m, _mt, u in usages if r.month == month), ZERO)
-    return MonthTotal(month, sum(planned, ZERO), actual)
-
-
-def _variance(plan: Plan, catalog: Catalog, result, usages, month: date, months: tuple[MonthTotal, ...]) -> Variance:
+def _variance(plan: Plan, catalog: Catalog, result, usages, month: date) -> Variance:
     planned, requests, planned_by_model = _planned(plan, result, month)
     per_line: dict[int, dict[str, Usage]] = {}
     unmatched: dict[tuple[str, str, str], Usage] = {}
@@ -439,7 +460,7 @@ def _variance(plan: Plan, catalog: Catalog, result, usages, month: date, months:
     return Variance(
         month=month, currency=plan.currency.code, lines=tuple(lines),
         unmatched=tuple(UnmatchedUsage(k, mid, why, u) for (k, mid, why), u in unmatched.items()),
-        models=tuple(model_rows), months=months, notices=tuple(notices),
+        models=tuple(model_rows), months=(), notices=tuple(notices),
     )
 
 
