@@ -374,10 +374,13 @@ def _split(planned: Decimal, requests: Decimal, at_tokens: Decimal | None, usage
 def _usages(plan: Plan, catalog: Catalog, records: Sequence[UsageRecord], mapping: UsageMapping
             ) -> list[tuple[UsageRecord, ModelPrice, Match, Usage]]:
     lookup = price_lookup(plan, catalog)
+    models: dict[str, ModelPrice] = {}
     out = []
     for r in records:
-        resolved = resolve_model(catalog.models, r.model)
-        m = lookup(resolved.id) or resolved
+        if r.model not in models:
+            resolved = resolve_model(catalog.models, r.model)
+            models[r.model] = lookup(resolved.id) or resolved
+        m = models[r.model]
         out.append((r, m, match_record(r, m.id, plan, mapping), record_usage(r, m, plan)))
     return out
 
