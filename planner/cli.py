@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from planner import PROG
 
-COMMANDS = ("models", "quote", "compare", "screenshot", "import", "export")
+COMMANDS = ("models", "quote", "compare", "screenshot", "import", "export", "actuals")
 
 
 def _not_a_command(word: str) -> str | None:

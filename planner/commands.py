@@ -380,6 +380,154 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_values(flag: str, items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"{flag}: '{item}' is not KEY=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def cmd_actuals(args: argparse.Namespace) -> int:
+    """Plan versus actual: usage files matched to the plan's lines, the variance of a month
+    split into volume, mix, price and lever effects; --recalibrate writes the plan set from it."""
+    from datetime import date
+
+    from planner.domain.actuals import UsageMapping, recalibrate, variance
+    from planner.io.usage import load_usage
+
+    catalog = _load_catalog(args.catalog)
+    plan = open_plan(_plan_path(args.plan))
+    month = None
+    if args.month:
+        if not re.fullmatch(r"\d{4}-\d{2}", args.month) or not 1 <= int(args.month[5:]) <= 12:
+            raise UsageError(f"--month: '{args.month}' is not a month like 2026-03")
+        month = date(int(args.month[:4]), int(args.month[5:]), 1)
+    loaded = load_usage([Path(f) for f in args.usage], catalog, args.format, _key_values("--column", args.column),
+                        args.skip_bad_rows)
+    for problem in loaded.problems:
+        print(f"{PROG}: {'error' if loaded.fatal else 'skipped'}: {problem}", file=sys.stderr)
+    if loaded.fatal:
+        if not args.skip_bad_rows and loaded.problems:
+            print(f"{PROG}: nothing imported; --skip-bad-rows imports the good rows of a file", file=sys.stderr)
+        return 1
+    mapping = UsageMapping(keys=_key_values("--map", args.map))
+    v = variance(plan, catalog, loaded.records, mapping, month)
+    data = _actuals_json(plan, v, loaded.skipped)
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        _print_actuals(data)
+    if args.recalibrate:
+        from planner.io.plan_files import save_plan
+
+        save_plan(recalibrate(plan, v), catalog, Path(args.recalibrate))
+        print(f"recalibrated plan written to {args.recalibrate}", file=sys.stderr)
+    return 0
+
+
+def _actuals_json(plan: Plan, v: Any, skipped: int) -> dict[str, Any]:
+    """The variance as JSON: amounts are decimal strings in the plan's currency, as shown."""
+    from planner.domain.actuals import actual_mix, planned_mix
+    from planner.domain.currency import quantum
+    from planner.domain.money import money
+
+    rows, total = v.shown()
+    q = quantum(v.currency)
+
+    def row(r: Any) -> dict[str, Any]:
+        return {"planned_monthly": str(r.planned), "actual_monthly": str(r.actual),
+                "variance_monthly": str(r.variance),
+                "variance_pct": _opt_str(None if r.variance_fraction is None else money(r.variance_fraction * 100)),
+                "split": {k: str(getattr(r.split, k)) for k in ("volume", "mix", "price", "lever")}}
+
+    def mix(m: Any) -> dict[str, str | None]:
+        return {k: _opt_str(getattr(m, k)) for k in ("input_tokens", "output_tokens", "cache_hit_rate", "batch_share")}
+
+    def counts(u: Any) -> dict[str, str]:
+        return {"requests": str(u.requests), "input_tokens": str(u.input_tokens),
+                "cached_input_tokens": str(u.cached_tokens), "output_tokens": str(u.output_tokens)}
+
+    lines = [{"name": lv.name, **row(r), **counts(lv.actual), "planned_requests": str(lv.planned_requests),
+              "per_request": {"planned": mix(planned_mix(ln)), "actual": mix(actual_mix(lv.actual))}}
+             for lv, r, ln in zip(v.lines, rows, plan.lines, strict=False)]
+    used = [lv.actual for lv in v.lines] + [u.usage for u in v.unmatched]
+    return {
+        "plan": plan.name, "month": f"{v.month:%Y-%m}", "currency": v.currency, **row(total),
+        "requests": str(sum((u.requests for u in used), Decimal(0))),
+        "input_tokens": str(sum((u.input_tokens for u in used), Decimal(0))),
+        "output_tokens": str(sum((u.output_tokens for u in used), Decimal(0))),
+        "lines": lines,
+        "unmatched": [{"key": u.key, "model": u.model_id, "reason": u.reason, "cost": str(money(u.usage.cost, q)),
+                       **counts(u.usage)} for u in v.unmatched],
+        "unmatched_total": row(rows[-1]) if v.unmatched else None,
+        "models": [{"model": m.model_id, "planned_monthly": str(money(m.planned, q)),
+                    "actual_monthly": str(money(m.usage.cost, q)), "catalog_cost": str(money(m.usage.catalog, q)),
+                    "billed_vs_catalog_pct": _opt_str(None if m.price_gap is None else money(m.price_gap * 100)),
+                    "flagged": m.flagged} for m in v.models],
+        "months": [{"month": f"{m.month:%Y-%m}", "planned": str(m.planned), "actual": str(m.actual),
+                    "variance": str(m.actual - m.planned)} for m in v.months],
+        "skipped_rows": skipped,
+        "notices": list(v.notices),
+    }
+
+
+def _print_actuals(d: dict[str, Any]) -> None:
+    cur = d["currency"]
+
+    def m(x: str) -> str:
+        return fmt_money(Decimal(x), cur)
+
+    def pct(x: str | None) -> str:
+        return "—" if x is None else ("+" if Decimal(x) > 0 else "") + fmt_pct(Decimal(x), 1)
+
+    print(f"{d['plan']}: plan versus actual, {d['month']}  ({cur})")
+    headers = ["Line", "Planned", "Actual", "Variance", "%", "Volume", "Mix", "Price", "Levers"]
+    def signed(x: str) -> str:
+        return _signed(Decimal(x), cur)
+
+    rows = [[r["name"], m(r["planned_monthly"]), m(r["actual_monthly"]), signed(r["variance_monthly"]),
+             pct(r["variance_pct"]), *(signed(r["split"][k]) for k in ("volume", "mix", "price", "lever"))]
+            for r in [*d["lines"], *([{"name": "(unmatched)", **d["unmatched_total"]}] if d["unmatched"] else [])]]
+    rows.append(["Total", m(d["planned_monthly"]), m(d["actual_monthly"]), signed(d["variance_monthly"]),
+                 pct(d["variance_pct"]), *(signed(d["split"][k]) for k in ("volume", "mix", "price", "lever"))])
+    _print_table(headers, rows, right=set(range(1, len(headers))))
+    print()
+    headers = ["Line", "Requests (plan)", "Requests", "In/req", "Out/req", "Cache hit", "Batch"]
+    rows = []
+    for r in d["lines"]:
+        p, a = r["per_request"]["planned"], r["per_request"]["actual"]
+
+        def both(k: str, fmt: Any, p=p, a=a) -> str:
+            return f"{fmt(p[k])} → {fmt(a[k])}"
+
+        rows.append([r["name"], fmt_int(Decimal(r["planned_requests"])), fmt_int(Decimal(r["requests"])),
+                     both("input_tokens", _tokens_text), both("output_tokens", _tokens_text),
+                     both("cache_hit_rate", _share_text), both("batch_share", _share_text)])
+    _print_table(headers, rows, right=set(range(1, len(headers))))
+    print(f"Actual: {fmt_int(Decimal(d['requests']))} requests, {fmt_tokens(Decimal(d['input_tokens']))} input and "
+          f"{fmt_tokens(Decimal(d['output_tokens']))} output tokens")
+    for u in d["unmatched"]:
+        print(f"unmatched: {u['key']} ({u['model']}): {m(u['cost'])}, {fmt_int(Decimal(u['requests']))} requests; {u['reason']}")
+    if len(d["months"]) > 1:
+        print("By month: " + "; ".join(f"{x['month']} planned {m(x['planned'])}, actual {m(x['actual'])}"
+                                       for x in d["months"]))
+    if d["skipped_rows"]:
+        print(f"note: {d['skipped_rows']} bad row(s) skipped")
+    for n in d["notices"]:
+        print(f"note: {n}")
+
+
+def _tokens_text(x: str | None) -> str:
+    return "—" if x is None else fmt_int(Decimal(x))
+
+
+def _share_text(x: str | None) -> str:
+    return "—" if x is None else fmt_pct(Decimal(x) * 100, 1)
+
+
 def comparison_to_json(c: Comparison) -> dict[str, Any]:
     """Amounts as decimal strings in each plan's currency, as each plan shows them."""
     return {
@@ -792,6 +940,26 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--catalog", metavar="F")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(func=cmd_compare)
+
+    from planner.io.usage import FORMATS as USAGE_FORMATS
+
+    a = sub.add_parser("actuals", help="plan versus actual: usage files against the plan, the variance and its causes")
+    a.add_argument("plan", help="a plan file, or the name of a shipped example")
+    a.add_argument("usage", nargs="+", metavar="USAGE_FILE",
+                   help="usage files: OpenAI usage or costs pages, LiteLLM daily activity or spend log, FOCUS CSV, CSV")
+    a.add_argument("--format", choices=USAGE_FORMATS, help="the files' format (default: told from each file)")
+    a.add_argument("--month", metavar="YYYY-MM", help="the month to compare (default: the latest in the usage)")
+    a.add_argument("--map", action="append", metavar="KEY=LINE",
+                   help="usage with this tag, project or model belongs to this line (repeatable)")
+    a.add_argument("--column", action="append", metavar="FIELD=HEADER",
+                   help="csv format: the column holding a field (date, model, requests, input_tokens, "
+                        "cached_tokens, output_tokens, cost, currency, tag, batch); repeatable")
+    a.add_argument("--skip-bad-rows", action="store_true", help="import the good rows of a file with bad ones")
+    a.add_argument("--recalibrate", metavar="OUT", help="write the plan with volumes, tokens, cache hit rates and "
+                   "batch shares set from the month's actuals, the forecast starting from it")
+    a.add_argument("--catalog", metavar="F")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=cmd_actuals)
 
     m = sub.add_parser("models", help="rank the price catalog")
     m.add_argument("--catalog", metavar="F", help="a catalog file (default: shipped catalog + your edits)")

@@ -468,7 +468,7 @@ def test_a_mistyped_command_opens_no_window(capsys):
     code, out, err = run(capsys, "qoute", "x")
     assert code == 2 and out == ""
     assert err.strip() == ("cost-planner: error: 'qoute' is not a command (models, quote, compare, screenshot, import, "
-                           "export) nor a plan file; did you mean 'quote'?")
+                           "export, actuals) nor a plan file; did you mean 'quote'?")
 
 
 def test_a_missing_plan_file_is_named(capsys):
