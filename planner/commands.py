@@ -413,11 +413,12 @@ def cmd_actuals(args: argparse.Namespace) -> int:
         if not args.skip_bad_rows and loaded.problems:
             print(f"{PROG}: nothing imported; --skip-bad-rows imports the good rows of a file", file=sys.stderr)
         return 1
-    mapping = UsageMapping(keys=_key_values("--map", args.map))
+    # the plan's saved mapping, with --map on top
+    mapping = UsageMapping(keys={**plan.actuals_mapping, **_key_values("--map", args.map)})
     v = variance(plan, catalog, loaded.records, mapping, month)
     data = _actuals_json(plan, v, loaded.skipped)
     if args.json:
-        print(json.dumps(data, indent=2))
+        _print_json(data)
     else:
         _print_actuals(data)
     if args.recalibrate:

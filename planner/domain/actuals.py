@@ -31,7 +31,7 @@ from planner.domain.prices import (
     unit_prices,
 )
 from planner.domain.resolve import resolve_model
-from planner.domain.summary import _lines_in_force, fraction_of, growth_factor
+from planner.domain.summary import fraction_of, growth_factor, lines_in_force
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -356,7 +356,7 @@ def _cost_at_actual_tokens(plan: Plan, catalog: Catalog, line: Line, usage: Usag
     })
     solo = plan.model_copy(update={"lines": [one], "scenarios": [],
                                    "forecast": Forecast(horizon_months=1, start_month=month)})
-    return _lines_in_force(compute(solo, catalog), 0)[0].optimized
+    return lines_in_force(compute(solo, catalog), 0)[0].optimized
 
 
 def _split(planned: Decimal, requests: Decimal, at_tokens: Decimal | None, usage: Usage) -> Split:
@@ -419,7 +419,7 @@ def _planned(plan: Plan, result, month: date) -> tuple[list[Decimal], list[Decim
     k = _month_index(plan, month)
     f = growth_factor(fc.monthly_growth, fc.yearly_price_trend, k)
     g = (ONE + fc.monthly_growth) ** k
-    lines = _lines_in_force(result, k)
+    lines = lines_in_force(result, k)
     by_model: dict[str, Decimal] = {}
     for ln in lines:
         for mid, v in ln.by_model.items():

@@ -273,6 +273,8 @@ class Plan(_Base):
     catalog_as_of: date | None = None
     #: what-ifs on top of this plan (planner.domain.scenarios applies them)
     scenarios: list[Scenario] = Field(default_factory=list)
+    #: usage key (a tag, a project, a model) -> the line its actual usage belongs to
+    actuals_mapping: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _scenarios_fit(self) -> Plan:

@@ -212,7 +212,7 @@ class Summary:
 _ATTRS = {"baseline": "baseline", "low": "optimized_low", "expected": "optimized", "high": "optimized_high"}
 
 
-def _lines_in_force(result: PlanResult, k: int) -> Sequence[_CostedLine]:
+def lines_in_force(result: PlanResult, k: int) -> Sequence[_CostedLine]:
     """The lines' amounts in month k: the latest price period started by then, else now."""
     lines = result.lines
     for period in result.periods:
@@ -253,7 +253,7 @@ def line_month(result: PlanResult, fc: Forecast, k: int, which: str, q: Decimal)
     """Each line's amount in forecast month k (0-based), rounded once: its unrounded amount
     at the prices in force then × (1+g)^k × (1+p)^(k/12)."""
     factor, attr, rnd = _scaled_factor(fc, k), _ATTRS[which], _rounder(q)
-    return [rnd(getattr(ln, attr), factor) for ln in _lines_in_force(result, k)]
+    return [rnd(getattr(ln, attr), factor) for ln in lines_in_force(result, k)]
 
 
 def _month_totals(result: PlanResult, fc: Forecast, n: int, q: Decimal) -> dict[str, list[Decimal]]:
@@ -265,7 +265,7 @@ def _month_totals(result: PlanResult, fc: Forecast, n: int, q: Decimal) -> dict[
     totals: dict[str, list[Decimal]] = {which: [] for which in _ATTRS}
     cache: dict[int, list[tuple[int, ...]]] = {}
     for k in range(n):
-        lines = _lines_in_force(result, k)
+        lines = lines_in_force(result, k)
         scaled = cache.get(id(lines))
         if scaled is None:
             scaled = cache[id(lines)] = [
