@@ -283,7 +283,7 @@ def build_groups(src: Source, by_month: ByMonth) -> tuple[GroupRow, ...]:
         def add(amounts: tuple[Decimal, ...], idx: list[int] = idx) -> Decimal:
             return sum((amounts[i] for i in idx), ZERO)
 
-        out.append(GroupRow(g.name, len(idx), add(sm.line_low), add(sm.line_optimized), add(sm.line_high),
+        out.append(GroupRow(g.name, Decimal(len(idx)), add(sm.line_low), add(sm.line_optimized), add(sm.line_high),
                             g.total, add(shares) / 100 if shares else None))
     return tuple(out)
 

@@ -423,7 +423,7 @@ class GroupRow(_Row):
     """A group's monthly cost (low, expected, high) and its total over the horizon."""
 
     name: str
-    lines: int
+    lines: Decimal
     low: Decimal
     expected: Decimal
     high: Decimal
