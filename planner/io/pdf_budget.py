@@ -13,6 +13,7 @@ from planner.io.export_table import (
     ExportData,
     MonthRow,
     ScenarioChange,
+    ScenarioRow,
     group_columns,
     outcome_columns,
     range_columns,
@@ -191,6 +192,13 @@ def _change_tables(c: ScenarioChange, f: Fmt) -> list[Item]:
     return items
 
 
+def _change_cell(r: ScenarioRow, f: Fmt) -> str:
+    if r.label == "Base":
+        return ""
+    pct = f' <span class="small">({f.signed(r.change_fraction)})</span>' if r.change_fraction is not None else ""
+    return f.change(r.change) + pct
+
+
 def scenarios(d: ExportData, f: Fmt) -> list[Item]:
     """The base and each scenario side by side, then each scenario against the base: each line
     and each lever, the biggest movers first."""
@@ -199,7 +207,7 @@ def scenarios(d: ExportData, f: Fmt) -> list[Item]:
     intro = ("The plan’s scenarios: each changes some lines or plan-wide settings of the base and "
              "follows it in everything else. Change: the scenario’s monthly expected minus the base’s.")
     views = [View("label", 22), View("monthly", 13), View("low", 12), View("high", 12), View("next_12_months", 14),
-             View("headroom", 13), View("change", 14, lambda r: f.change(r.change) if r.label != "Base" else "")]
+             View("headroom", 13), View("change", 14, lambda r: _change_cell(r, f))]
     items: list[Item] = [Html(f"<h2>Scenarios</h2><p class=\"muted\">{intro}</p>", page_break_before=True,
                               keep_with_next=True, splittable=False),
                          spec_table(scenario_columns(d.currency), views, d.scenarios, f)]
