@@ -51,9 +51,14 @@ def _row_name(r: MonthRow) -> str:
 
 
 def _month_table(bm: ByMonth, f: Fmt, first: int, last: int, total_title: str) -> Table:
+    """Months first..last across; on landscape pages every month column is as wide as in a
+    twelve-month table (a short fiscal year leaves the room to the line names)."""
     months = last - first + 1
-    name_w = 18.0 if months >= 10 else 24.0
-    month_w = (100.0 - name_w) / (months + 1)
+    if len(bm.labels) >= MONTHS_ACROSS:
+        month_w = 82.0 / (MONTHS_ACROSS + 1)
+    else:
+        month_w = 76.0 / (months + 1)
+    name_w = 100.0 - month_w * (months + 1)
     cols = [TableCol("Line", name_w)] + [TableCol(bm.labels[k], month_w, True) for k in range(first, last + 1)]
     cols.append(TableCol(total_title, month_w, True))
     body = [r for r in bm.rows if r.kind != "total"]

@@ -238,7 +238,11 @@ def lines(d: ExportData, f: Fmt) -> list[Item]:
         "levers. Optimized: after caches, routing, prompt caching, batch and the enabled "
         "multipliers (expected). Prices and levers per line are on the assumptions page."
     )
-    views = [View("name", 21), View("model_name", 17), View("requests", 11),
+    def name(r) -> str:  # noqa: ANN001 - a LineRow
+        turns = f'<br/><span class="small">{r.turns} turns a session</span>' if r.turns else ""
+        return esc(r.name) + turns
+
+    views = [View("name", 21, name), View("model_name", 17), View("requests", 11),
              View("input_tokens", 8), View("output_tokens", 8), View("baseline", 13),
              View("optimized", 13), View("share", 9)]
     n = len(t.rows)
