@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from planner import PROG, __version__
 from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, metric_label
 from planner.domain.conversation import equivalent, session_input
-from planner.domain.costing import PlanResult, compute
+from planner.domain.costing import BudgetTable, PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
@@ -348,11 +348,28 @@ def cmd_quote(args: argparse.Namespace) -> int:
     moved = _catalog_moved(plan, catalog) if args.plan else None
     if moved:
         result = dataclasses.replace(result, notices=(moved, *result.notices))
+    if args.by_month and not args.json:
+        raise UsageError("--by-month: give it with --json")
     if args.json:
-        _print_json(result_to_json(plan, result))
+        out = result_to_json(plan, result)
+        if args.by_month:
+            out["by_month"] = by_month_json(result.by_month([ln.group for ln in plan.lines], plan.fiscal_year_start))
+        _print_json(out)
     else:
         print_quote(plan, result)
     return 0
+
+
+def by_month_json(t: BudgetTable) -> dict[str, Any]:
+    """The budget by line, group and month (decimal strings), each with its total, the
+    monthly totals, the fiscal years' and the whole horizon's."""
+    def row(r: Any) -> dict[str, Any]:
+        return {"name": r.name, "group": r.group, "months": [str(v) for v in r.months], "total": str(r.total)}
+
+    return {"months": list(t.labels), "lines": [row(r) for r in t.lines], "groups": [row(g) for g in t.groups],
+            "totals": [str(v) for v in t.months], "total": str(t.total),
+            "fiscal_years": [{"label": fy.label, "first_month": t.labels[fy.first], "last_month": t.labels[fy.last],
+                              "total": str(fy.total)} for fy in t.fiscal_years]}
 
 
 def _plan_and_scenario(text: str) -> tuple[Plan, str]:
@@ -857,9 +874,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         return Path(value) if value else Path.cwd() / safe_file_name(stem, suffix)
 
     targets = ExportTargets(target(args.csv, ".csv"), target(args.xlsx, ".xlsx"),
-                            target(args.pdf, ".pdf"), args.page_size)
+                            target(args.pdf, ".pdf"), args.page_size,
+                            by_month_csv=target(args.by_month_csv, "-by-month.csv"),
+                            long_csv=target(args.long_csv, "-long.csv"))
     if not targets.paths():
-        raise UsageError("say what to write: --csv, --xlsx and/or --pdf (each optionally with a file name)")
+        raise UsageError("say what to write: --csv, --xlsx and/or --pdf (and --by-month-csv, --long-csv), "
+                         "each optionally with a file name")
     charts = None
     if targets.pdf:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -1012,6 +1032,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--input-share", metavar="S",
                    help="move every line's tokens so the plan's input share is S (0..1), as the slider does")
     q.add_argument("--json", action="store_true", help="print JSON")
+    q.add_argument("--by-month", action="store_true",
+                   help="with --json: the budget by line, group and month with totals (\"by_month\")")
     q.set_defaults(func=cmd_quote)
 
     from planner.io.import_formats import IMPORT_FORMATS
@@ -1030,6 +1052,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="write a plan as CSV, XLSX and/or the PDF budget")
     ex.add_argument("plan", help="a plan file, or the name of a shipped example (small-saas, ...)")
     ex.add_argument("--csv", nargs="?", const="", metavar="F", help="CSV file (default: PLAN.csv here)")
+    ex.add_argument("--by-month-csv", nargs="?", const="", metavar="F",
+                    help="the budget by line and month, group subtotals, fiscal years (default: PLAN-by-month.csv)")
+    ex.add_argument("--long-csv", nargs="?", const="", metavar="F",
+                    help="one figure a row for BI tools, base and every scenario (default: PLAN-long.csv)")
     ex.add_argument("--xlsx", nargs="?", const="", metavar="F", help="Excel file (default: PLAN.xlsx here)")
     ex.add_argument("--pdf", nargs="?", const="", metavar="F", help="PDF budget (default: PLAN.pdf here)")
     ex.add_argument("--page-size", default="A4", choices=["A4", "Letter"])

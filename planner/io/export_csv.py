@@ -1,4 +1,6 @@
-"""CSV export of a plan's line items for Excel: UTF-8 with BOM, plain numbers, no formula injection."""
+"""CSV exports for Excel and BI tools: the line items, the budget by month (lines x months
+with group subtotals and fiscal-year totals) and the long format (one figure a row, base and
+scenarios). UTF-8 with BOM, plain numbers, no formula injection."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any
 
 from planner.formatting import plain_money
 from planner.io.atomic import write_bytes_atomic
-from planner.io.export_table import Column, ExportData, Kind, plain
+from planner.io.export_table import LONG_HEADERS, Column, ExportData, Kind, LongRow, plain
 
 #: A text cell whose first non-blank character is one of these (or its full-width or small
 #: form: "＝", "﹦", ...) would be read by a spreadsheet as a formula.
@@ -71,4 +73,61 @@ def csv_text(data: ExportData) -> str:
 def export_csv(data: ExportData, path: Path) -> None:
     """Write the CSV atomically, UTF-8 with a BOM so Excel reads the encoding right; the bytes
     on disk are counted before the file replaces `path`."""
-    write_bytes_atomic(Path(path), csv_text(data).encode("utf-8-sig"))
+    _write(path, csv_text(data))
+
+
+def _write(path: Path, text: str) -> None:
+    write_bytes_atomic(Path(path), text.encode("utf-8-sig"))
+
+
+def by_month_text(data: ExportData) -> str:
+    """The budget by month: a header (group, line, the months, the total, each fiscal year),
+    each line, each group's subtotal, the total; then the plan, its revision and the date."""
+    bm = data.by_month
+    if bm is None:
+        raise ValueError("the export has no budget by month")
+    cur = data.currency
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow([safe_text(h) for h in ("Group", "Line", *bm.labels, f"Total ({cur})",
+                                       *(f"{fy} ({cur})" for fy in bm.fiscal_years))])
+    for r in bm.rows:
+        name = {"group": "Subtotal", "total": "Total"}.get(r.kind, r.name)
+        w.writerow([safe_text(r.group), safe_text(name),
+                    *(cell_text(v, Kind.MONEY, cur) for v in (*r.months, r.total, *r.fiscal))])
+    w.writerow([])
+    w.writerow(["Plan", safe_text(data.plan_name), "Revision", str(data.revision), "Currency", cur,
+                "Exported", data.exported_text])
+    return out.getvalue()
+
+
+#: the long format's metrics that are counts, and those that are per-unit amounts (6 places)
+_COUNTS = frozenset({"requests", "outcomes", "users"})
+_UNIT = frozenset({"cost_per_outcome", "cost_per_user"})
+
+
+def _long_amount(r: LongRow) -> str:
+    kind = Kind.COUNT if r.metric in _COUNTS else Kind.UNIT_MONEY if r.metric in _UNIT else Kind.MONEY
+    return cell_text(r.amount, kind, r.currency or "USD")
+
+
+def long_text(data: ExportData) -> str:
+    """One figure a row (plan, scenario, group, line, model, month, metric, amount, currency,
+    revision): a pivot table reads it as it is."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(LONG_HEADERS)
+    for r in data.long_rows:
+        w.writerow([safe_text(r.plan), safe_text(r.scenario), safe_text(r.group), safe_text(r.line),
+                    safe_text(r.model), r.month, r.metric, _long_amount(r), r.currency, str(r.revision)])
+    return out.getvalue()
+
+
+def export_by_month_csv(data: ExportData, path: Path) -> None:
+    _write(path, by_month_text(data))
+
+
+def export_long_csv(data: ExportData, path: Path) -> None:
+    if not data.long_rows and data.table.rows:
+        raise ValueError("the export was built without its long-format rows (build_export(long=True))")
+    _write(path, long_text(data))

@@ -31,9 +31,12 @@ class ExportTargets:
     xlsx: Path | None = None
     pdf: Path | None = None
     page_size: str = "A4"
+    #: the budget by line and month, and the long format (one figure a row) for BI tools
+    by_month_csv: Path | None = None
+    long_csv: Path | None = None
 
     def paths(self) -> list[Path]:
-        return [p for p in (self.csv, self.xlsx, self.pdf) if p is not None]
+        return [p for p in (self.csv, self.by_month_csv, self.long_csv, self.xlsx, self.pdf) if p is not None]
 
 
 def run_export(
@@ -48,14 +51,18 @@ def run_export(
     exported_at: datetime | None = None,
 ) -> list[Path]:
     """Write each requested file (atomically: a failure keeps the old file and raises
-    WriteError naming the target) and return the paths written, in the order CSV, XLSX, PDF."""
-    from planner.io.export_csv import export_csv
+    WriteError naming the target) and return the paths written, in the order CSV, by-month
+    CSV, long CSV, XLSX, PDF."""
+    from planner.io.export_csv import export_by_month_csv, export_csv, export_long_csv
     from planner.io.export_xlsx import export_xlsx
 
     result = result or compute(plan, catalog)
-    data = build_export(plan, catalog, result, exported_at=exported_at or datetime.now())
+    data = build_export(plan, catalog, result, exported_at=exported_at or datetime.now(),
+                        long=targets.long_csv is not None)
     written: list[Path] = []
-    steps = [p for p in (targets.csv, targets.xlsx) if p is not None]
+    files = ((targets.csv, export_csv), (targets.by_month_csv, export_by_month_csv),
+             (targets.long_csv, export_long_csv), (targets.xlsx, export_xlsx))
+    steps = [p for p, _ in files if p is not None]
     total = len(steps) + (1 if targets.pdf else 0)
 
     def stop() -> bool:
@@ -65,7 +72,7 @@ def run_export(
         if progress is not None:
             progress(done, total)
 
-    for path, write in ((targets.csv, export_csv), (targets.xlsx, export_xlsx)):
+    for path, write in files:
         if path is None:
             continue
         if stop():

@@ -123,7 +123,8 @@ def _chrome(p: QPainter, g: _Geometry, family: str, data: ExportData, page: int,
     y = mm(HEADER_Y)
     date = f"Exported {data.exported_text}"
     room = right - left - fm.horizontalAdvance(date) - mm(10)
-    head = fm.elidedText(f"{data.plan_name} · LLM cost budget", Qt.TextElideMode.ElideRight, room)
+    head = fm.elidedText(f"{data.plan_name} · LLM cost budget · {data.revision_text}", Qt.TextElideMode.ElideRight,
+                         room)
     p.drawText(QPointF(left, y), head)
     p.drawText(QPointF(right - fm.horizontalAdvance(date), y), date)
     pen = QPen(QColor(RULE))
@@ -133,7 +134,7 @@ def _chrome(p: QPainter, g: _Geometry, family: str, data: ExportData, page: int,
     fy = g.page_h - mm(FOOTER_Y)
     p.drawLine(QPointF(left, fy - mm(4)), QPointF(right, fy - mm(4)))
     p.setPen(QColor(MUTED))
-    p.drawText(QPointF(left, fy), f"Cost Planner · amounts in {data.currency}")
+    p.drawText(QPointF(left, fy), f"Cost Planner · {data.plan_name} {data.revision_text} · amounts in {data.currency}")
     label = f"Page {page} of {total}"
     p.drawText(QPointF(right - fm.horizontalAdvance(label), fy), label)
     p.restore()
@@ -159,6 +160,36 @@ def _new_writer(path: Path, page_size: str, data: ExportData) -> QPdfWriter:
     return writer
 
 
+@dataclass(frozen=True)
+class _Laid:
+    """One page as laid out: its orientation, its slices and the blocks they cut."""
+
+    landscape: bool
+    page: Page
+    measured: Sequence[Measured]
+
+
+def _lay_out(writer: QPdfWriter, family: str, data: ExportData, charts: Sequence[ChartImage]) -> list[_Laid]:
+    """Each part of the document measured at its orientation's content width and paginated."""
+    portrait = _Geometry(float(writer.width()), float(writer.height()))
+    out: list[_Laid] = []
+    for part in pdf_sections.document(data, [Chart(t, i) for t, i in charts]):
+        content = _geometry(portrait, part.landscape).content
+        measurer = Measurer(writer, family, content.width(), content.height())
+        measured = [measurer.measure(item) for item in part.items]
+        out += [_Laid(part.landscape, page, measured)
+                for page in paginate([m.block for m in measured], content.height())]
+    return out
+
+
+def _geometry(portrait: _Geometry, landscape: bool) -> _Geometry:
+    return _Geometry(portrait.page_h, portrait.page_w) if landscape else portrait
+
+
+def _orientation(landscape: bool) -> QPageLayout.Orientation:
+    return QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+
+
 def _render(
     tmp: Path, data: ExportData, page_size: str, charts: Sequence[ChartImage],
     progress: Progress | None,
@@ -166,24 +197,25 @@ def _render(
     """Lay the budget out and paint it into `tmp`; returns the page count."""
     family = ensure_app()
     writer = _new_writer(tmp, page_size, data)
-    g = _Geometry(float(writer.width()), float(writer.height()))
-    content = g.content
-    measurer = Measurer(writer, family, content.width(), content.height())
-    items = pdf_sections.document(data, [Chart(t, i) for t, i in charts])
-    measured = [measurer.measure(item) for item in items]
-    pages = paginate([m.block for m in measured], content.height())
+    portrait = _Geometry(float(writer.width()), float(writer.height()))
+    pages = _lay_out(writer, family, data, charts)
     total = len(pages)
     if progress is not None and progress(0, total) is False:
         raise ExportCancelled("export cancelled")
+    if pages and pages[0].landscape:
+        writer.setPageOrientation(_orientation(True))
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError("the PDF writer could not open its file")
     try:
-        for n, page in enumerate(pages, start=1):
+        for n, laid in enumerate(pages, start=1):
             if n > 1:
+                if laid.landscape != pages[n - 2].landscape:
+                    writer.setPageOrientation(_orientation(laid.landscape))
                 writer.newPage()
+            g = _geometry(portrait, laid.landscape)
             _chrome(painter, g, family, data, n, total)
-            _paint_page(painter, g, family, page, measured)
+            _paint_page(painter, g, family, laid.page, laid.measured)
             if progress is not None and progress(n, total) is False:
                 raise ExportCancelled("export cancelled")
     finally:
@@ -203,7 +235,8 @@ def export_pdf(
 ) -> int:
     """Write the budget PDF and return its page count.
 
-    Pages: summary, assumptions, line items, charts (if any), forecast and notes.
+    Pages: cover, summary, assumptions, line items, budget by month (landscape when twelve
+    months or more go across), charts (if any), forecast, scenarios (if any), notes and sign-off.
     `progress(done, total)` is called before the first page and after each one; returning
     False cancels: ExportCancelled is raised and neither the file nor the temp file is left
     behind. A file that comes out empty or cut short raises WriteError and keeps the old one."""

@@ -7,24 +7,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import PlanResult
+from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Plan
 from planner.domain.prices import batch_prices, price_lookup, unit_prices
-from planner.domain.summary import Summary, fraction_of
+from planner.domain.scenarios import BASE, Compared, apply_scenario, compare
+from planner.domain.summary import (
+    NO_GROUP,
+    Summary,
+    add_months,
+    budget_by_month,
+    fraction_of,
+    growth_factor,
+)
 from planner.io.export_table import (
     ZERO,
+    ByMonth,
     ExportData,
     ExportTable,
     ForecastRow,
+    GroupRow,
     Kind,
     LineRow,
+    LongRow,
     ModelRow,
+    MonthRow,
     MultiplierRow,
+    ScenarioChange,
+    ScenarioRow,
     SummaryItem,
     TotalRow,
     WaterfallRow,
@@ -32,6 +46,8 @@ from planner.io.export_table import (
     line_columns,
     plain,
 )
+
+ONE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,8 @@ def build_lines(src: Source) -> ExportTable:
     plan, sm = src.plan, src.summary
     lookup = price_lookup(plan, src.catalog)
     shares = sm.line_share_pct or (None,) * len(plan.lines)
+    ue = sm.unit_economics
+    per_outcome = ue.line_cost_per_outcome if ue is not None else (None,) * len(plan.lines)
     rows: list[LineRow] = []
     for i, pl in enumerate(plan.lines):
         own = src.model(pl.model, f"line {i + 1} '{pl.name}'")
@@ -105,6 +123,13 @@ def build_lines(src: Source) -> ExportTable:
                 optimized=sm.line_optimized[i],
                 share=None if shares[i] is None else shares[i] / 100,
                 notes=pl.notes,
+                group=pl.group,
+                low=sm.line_low[i],
+                high=sm.line_high[i],
+                turns=pl.turns,
+                outcome=pl.outcome or "outcome",
+                outcomes=src.result.lines[i].outcomes,
+                cost_per_outcome=per_outcome[i],
             )
         )
     total = TotalRow(
@@ -207,6 +232,159 @@ def build_forecast(src: Source) -> tuple[tuple[ForecastRow, ...], ForecastRow]:
 
 
 # ---------------------------------------------------------------------------------------
+# Budget by month and by group
+
+
+def _groups(plan: Plan) -> list[str]:
+    return [ln.group for ln in plan.lines]
+
+
+def build_by_month(src: Source) -> ByMonth:
+    """Line x month (expected) from the domain's budget table: the lines of each group, the
+    group's subtotal (when lines name groups), the total; fiscal-year totals per row."""
+    plan = src.plan
+    t = src.result.by_month(_groups(plan), plan.fiscal_year_start)
+    spans = tuple((fy.first, fy.last) for fy in t.fiscal_years)
+
+    def fiscal(months: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+        return tuple(sum(months[a : b + 1], ZERO) for a, b in spans)
+
+    grouped = any(g.strip() for g in _groups(plan))
+    rows: list[MonthRow] = []
+    groups: list[MonthRow] = []
+    for g in t.groups:
+        rows += [MonthRow("line", g.name, r.name, r.months, fiscal(r.months))
+                 for r in t.lines if (r.group or NO_GROUP) == g.name]
+        groups.append(MonthRow("group", g.name, g.name, g.months, fiscal(g.months)))
+        if grouped:
+            rows.append(groups[-1])
+    rows.append(MonthRow("total", "", "Total", t.months, tuple(fy.total for fy in t.fiscal_years)))
+    start = plan.forecast.start_month
+    return ByMonth(
+        labels=t.labels,
+        starts=tuple(add_months(start, k) if start else None for k in range(len(t.labels))),
+        fiscal_years=tuple(fy.label for fy in t.fiscal_years),
+        fiscal_spans=spans,
+        rows=tuple(rows),
+        groups=tuple(groups),
+        grouped=grouped,
+    )
+
+
+def build_groups(src: Source, by_month: ByMonth) -> tuple[GroupRow, ...]:
+    """Each group's lines added up: this month's low, expected and high (the lines' shown
+    amounts), its share (the lines' shares) and its total over the horizon."""
+    sm, lines = src.summary, src.plan.lines
+    shares = sm.line_share_pct
+    out = []
+    for g in by_month.groups:
+        idx = [i for i, ln in enumerate(lines) if (ln.group or NO_GROUP) == g.name]
+
+        def add(amounts: tuple[Decimal, ...], idx: list[int] = idx) -> Decimal:
+            return sum((amounts[i] for i in idx), ZERO)
+
+        out.append(GroupRow(g.name, Decimal(len(idx)), add(sm.line_low), add(sm.line_optimized), add(sm.line_high),
+                            g.total, add(shares) / 100 if shares else None))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------
+# Scenarios
+
+
+@dataclass(frozen=True)
+class Costed:
+    """The base or one scenario of the plan, costed."""
+
+    label: str
+    plan: Plan
+    result: PlanResult
+
+
+def cost_scenarios(src: Source) -> list[Costed]:
+    """The base (labelled 'base') and each of the plan's scenarios, costed at the same prices."""
+    out = [Costed(BASE, src.plan, src.result)]
+    for sc in src.plan.scenarios:
+        p = apply_scenario(src.plan, sc.name)
+        out.append(Costed(sc.name, p, compute(p, src.catalog)))
+    return out
+
+
+def build_scenarios(src: Source, costed: list[Costed]) -> tuple[tuple[ScenarioRow, ...], tuple[ScenarioChange, ...]]:
+    """Base and scenarios side by side, and each scenario against the base (biggest movers first)."""
+    if len(costed) < 2:
+        return (), ()
+    sides = [Compared("Base" if c.label == BASE else c.label, c.plan, c.result.summary()) for c in costed]
+    rows: list[ScenarioRow] = []
+    changes: list[ScenarioChange] = []
+    for i, side in enumerate(sides):
+        sm = side.summary
+        c = compare([sides[0], side]) if i else None
+        rows.append(ScenarioRow(side.label, sm.optimized, sm.low, sm.high, sm.next_12_months, sm.headroom,
+                                c.delta_monthly if c else ZERO, c.delta_fraction if c else None))
+        if c is None:
+            continue
+        levers = sorted((lv for lv in c.levers if lv.delta), key=lambda lv: abs(lv.delta), reverse=True)
+        changes.append(ScenarioChange(
+            name=side.label,
+            notes=src.plan.scenarios[i - 1].notes,
+            lines=tuple((d.name, d.optimized[0], d.optimized[-1], d.delta, d.delta_fraction) for d in c.lines),
+            levers=tuple((lv.label, lv.savings[0], lv.savings[-1], lv.delta) for lv in levers),
+            change=c.delta_monthly,
+        ))
+    return tuple(rows), tuple(changes)
+
+
+# ---------------------------------------------------------------------------------------
+# The long format (one figure a row, for BI tools)
+
+#: the amounts per line and month, as the domain's budget table rounds them
+LONG_METRICS = ("baseline", "expected", "low", "high")
+
+
+def _month_key(start: date | None, k: int) -> str:
+    """A month as a BI tool reads it: its first day (2027-01-01), or 'Month 3' undated."""
+    return add_months(start, k).isoformat() if start is not None else f"Month {k + 1}"
+
+
+def _long_for(plan_name: str, c: Costed, revision: int) -> list[LongRow]:
+    p, r = c.plan, c.result
+    fc, cur = p.forecast, r.currency
+    tables = {m: budget_by_month(r, fc, _groups(p), p.fiscal_year_start, which=m) for m in LONG_METRICS}
+    months = [_month_key(fc.start_month, k) for k in range(fc.horizon_months)]
+    out: list[LongRow] = []
+
+    def row(pl_group: str, line: str, model: str, month: str, metric: str, amount: Decimal, currency: str) -> None:
+        out.append(LongRow(plan_name, c.label, pl_group, line, model, month, metric, amount, currency, revision))
+
+    for i, pl in enumerate(p.lines):
+        group = pl.group or NO_GROUP
+        for k, month in enumerate(months):
+            for m in LONG_METRICS:
+                row(group, pl.name, pl.model, month, m, tables[m].lines[i].months[k], cur)
+            volume = growth_factor(fc.monthly_growth, ZERO, k)
+            row(group, pl.name, pl.model, month, "requests", (r.lines[i].requests * volume).quantize(ONE, ROUND_HALF_UP), "")
+    ue = r.summary().unit_economics
+    if ue is not None:
+        for i, pl in enumerate(p.lines):
+            if ue.line_cost_per_outcome[i] is not None:
+                row(pl.group or NO_GROUP, pl.name, pl.model, months[0], "outcomes", r.lines[i].outcomes, "")
+                row(pl.group or NO_GROUP, pl.name, pl.model, months[0], "cost_per_outcome",
+                    ue.line_cost_per_outcome[i], cur)
+        for metric, amount in (("users", ue.users), ("cost_per_user", ue.cost_per_user),
+                               ("revenue", ue.revenue), ("gross_margin", ue.gross_margin)):
+            if amount is not None:
+                row("", "", "", months[0], metric, amount, "" if metric == "users" else cur)
+    return out
+
+
+def build_long(src: Source, costed: list[Costed]) -> tuple[LongRow, ...]:
+    """Every line's baseline, expected, low, high and requests in every month, for the base
+    and each scenario; then unit economics (this month) where the plan has them."""
+    return tuple(row for c in costed for row in _long_for(src.plan.name, c, src.plan.revision))
+
+
+# ---------------------------------------------------------------------------------------
 # Notes
 
 
@@ -269,6 +447,10 @@ def build_summary(src: Source, requests: Decimal, exported_at: datetime) -> tupl
     plan, cur = src.plan, src.currency
     items = [
         SummaryItem("plan", "Plan", plan.name, Kind.TEXT),
+        SummaryItem("owner", "Owner", plan.owner, Kind.TEXT),
+        SummaryItem("cost_centre", "Cost centre", plan.cost_centre, Kind.TEXT),
+        SummaryItem("revision", "Revision", Decimal(plan.revision), Kind.COUNT,
+                    "times the plan file was saved"),
         SummaryItem("exported", "Exported", format_exported_at(exported_at), Kind.TEXT),
         SummaryItem("currency", "Currency", cur, Kind.TEXT),
     ]
@@ -285,7 +467,29 @@ def build_summary(src: Source, requests: Decimal, exported_at: datetime) -> tupl
     items.append(SummaryItem("forecast_total", f"Forecast total, {months} months ({cur})",
                              src.summary.forecast_total.expected, Kind.MONEY,
                              "sum of the monthly expected amounts"))
-    return tuple(items)
+    return tuple(items + _economics_items(src))
+
+
+def _economics_items(src: Source) -> list[SummaryItem]:
+    """Users, cost per user, revenue and gross margin (this month), where the plan has them."""
+    sm, cur = src.summary, src.currency
+    ue = sm.unit_economics
+    if ue is None or (ue.users is None and ue.revenue is None):
+        return []
+    below = ue.first_month_below_floor
+    items = [
+        SummaryItem("users", "Active users a month", ue.users, Kind.COUNT),
+        SummaryItem("cost_per_user", f"Cost per user ({cur}/month)", ue.cost_per_user, Kind.UNIT_MONEY),
+        SummaryItem("revenue", f"Revenue ({cur}/month)", ue.revenue, Kind.MONEY),
+        SummaryItem("gross_margin", f"Gross margin ({cur}/month)", ue.gross_margin, Kind.MONEY,
+                    "revenue - expected"),
+        SummaryItem("gross_margin_pct", "Gross margin (fraction of revenue)", ue.gross_margin_fraction,
+                    Kind.SHARE),
+    ]
+    if src.plan.margin_floor is not None:
+        items.append(SummaryItem("margin_below_floor", "First forecast month below the margin floor",
+                                 sm.forecast[below].label if below is not None else "none", Kind.TEXT))
+    return [i for i in items if i.value is not None]
 
 
 def catalog_as_of(src: Source) -> date:
@@ -296,12 +500,16 @@ def catalog_as_of(src: Source) -> date:
 
 
 def build_export(
-    plan: Plan, catalog: Catalog, result: PlanResult, *, exported_at: datetime
+    plan: Plan, catalog: Catalog, result: PlanResult, *, exported_at: datetime, long: bool = False
 ) -> ExportData:
-    """Gather every figure the exports show: the sections above, from `result.summary()`."""
+    """Gather every figure the exports show: the sections above, from `result.summary()` (and
+    the long-format rows, base and scenarios, when `long`)."""
     src = Source.of(plan, catalog, result)
     sm = src.summary
     table = build_lines(src)
+    by_month = build_by_month(src)
+    costed = cost_scenarios(src)
+    scenarios, changes = build_scenarios(src, costed)
     forecast, forecast_total = build_forecast(src)
     notes, line_notes, notices = build_notes(src)
     return ExportData(
@@ -341,4 +549,12 @@ def build_export(
         notes=notes,
         line_notes=line_notes,
         notices=notices,
+        owner=plan.owner,
+        cost_centre=plan.cost_centre,
+        revision=plan.revision,
+        by_month=by_month,
+        groups=build_groups(src, by_month),
+        scenarios=scenarios,
+        scenario_changes=changes,
+        long_rows=build_long(src, costed) if long else (),
     )

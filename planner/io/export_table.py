@@ -160,6 +160,29 @@ def multiplier_columns() -> Spec:
     )
 
 
+def range_columns(currency: str) -> Spec:
+    """Each line's monthly cost at the low, expected and high ends of the range."""
+    cur = currency
+    return (
+        Column("name", "Line", Kind.TEXT, width=34),
+        Column("group", "Group", Kind.TEXT, width=18),
+        Column("low", f"Low ({cur}/month)", Kind.MONEY, "Low", 16),
+        Column("optimized", f"Expected ({cur}/month)", Kind.MONEY, "Expected", 16),
+        Column("high", f"High ({cur}/month)", Kind.MONEY, "High", 16),
+    )
+
+
+def outcome_columns(currency: str) -> Spec:
+    """The lines that name a success rate: outcomes a month and the cost of each."""
+    return (
+        Column("name", "Line", Kind.TEXT, width=34),
+        Column("outcome", "Outcome", Kind.TEXT, width=18),
+        Column("outcomes", "Outcomes/month", Kind.COUNT, "Outcomes a month", 16),
+        Column("optimized", f"Expected ({currency}/month)", Kind.MONEY, "Expected", 16),
+        Column("cost_per_outcome", f"Cost per outcome ({currency})", Kind.UNIT_MONEY, "Per outcome", 16),
+    )
+
+
 def forecast_columns(currency: str) -> Spec:
     cur = currency
     return (
@@ -203,6 +226,16 @@ class LineRow(_Row):
     #: of the expected total (fraction, 4 places; the rows add up to exactly 1)
     share: Decimal | None
     notes: str
+    group: str = ""
+    #: the range: every multiplier at its high savings (low) and at its low savings (high)
+    low: Decimal = ZERO
+    high: Decimal = ZERO
+    #: a multi-turn line's turns per session (its requests are sessions × turns)
+    turns: int | None = None
+    #: outcomes a month and the cost of each (6 places), where the line names a success rate
+    outcome: str = ""
+    outcomes: Decimal | None = None
+    cost_per_outcome: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -347,6 +380,135 @@ class ForecastRow(_Row):
 
 
 @dataclass(frozen=True)
+class MonthRow:
+    """One row of the budget by month: a line, a group's subtotal or the total."""
+
+    #: "line", "group" (a group's subtotal) or "total"
+    kind: str
+    group: str
+    name: str
+    months: tuple[Decimal, ...]
+    #: the row's total in each fiscal year of the horizon (in ByMonth.fiscal_years' order)
+    fiscal: tuple[Decimal, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.months, ZERO)
+
+
+@dataclass(frozen=True)
+class ByMonth:
+    """The budget by line and month (expected), lines ordered by group with each group's
+    subtotal after them, then the total; every cell the domain's (budget_by_month)."""
+
+    labels: tuple[str, ...]
+    #: each month's first day, where the forecast is dated
+    starts: tuple[date | None, ...]
+    fiscal_years: tuple[str, ...]
+    #: each fiscal year's first and last month (0-based, inclusive)
+    fiscal_spans: tuple[tuple[int, int], ...]
+    rows: tuple[MonthRow, ...]
+    #: the groups' rows alone (group x month), in order of first appearance
+    groups: tuple[MonthRow, ...]
+    #: whether any line names a group (else the group subtotals are left out)
+    grouped: bool
+
+    @property
+    def total(self) -> MonthRow:
+        return self.rows[-1]
+
+
+@dataclass(frozen=True)
+class GroupRow(_Row):
+    """A group's monthly cost (low, expected, high) and its total over the horizon."""
+
+    name: str
+    lines: Decimal
+    low: Decimal
+    expected: Decimal
+    high: Decimal
+    horizon: Decimal
+    #: of the monthly expected total (fraction, 4 places)
+    share: Decimal | None
+
+
+def group_columns(currency: str, months: int) -> Spec:
+    cur = currency
+    return (
+        Column("name", "Group", Kind.TEXT, width=30),
+        Column("lines", "Lines", Kind.COUNT, width=8),
+        Column("low", f"Low ({cur}/month)", Kind.MONEY, "Low", 16),
+        Column("expected", f"Expected ({cur}/month)", Kind.MONEY, "Expected", 16),
+        Column("high", f"High ({cur}/month)", Kind.MONEY, "High", 16),
+        Column("share", "Share of expected (fraction)", Kind.SHARE, "Share", 14),
+        Column("horizon", f"{months} months ({cur})", Kind.MONEY, f"{months} months", 16),
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioRow(_Row):
+    """The base or one scenario of the plan: its headline figures and the change from the base."""
+
+    label: str
+    monthly: Decimal
+    low: Decimal
+    high: Decimal
+    next_12_months: Decimal
+    headroom: Decimal | None
+    #: monthly expected minus the base's
+    change: Decimal
+    change_fraction: Decimal | None
+
+
+def scenario_columns(currency: str) -> Spec:
+    cur = currency
+    return (
+        Column("label", "Scenario", Kind.TEXT, width=30),
+        Column("monthly", f"Monthly expected ({cur})", Kind.MONEY, "Monthly", 16),
+        Column("low", f"Low ({cur}/month)", Kind.MONEY, "Low", 16),
+        Column("high", f"High ({cur}/month)", Kind.MONEY, "High", 16),
+        Column("next_12_months", f"Next 12 months ({cur})", Kind.MONEY, "Next 12 months", 16),
+        Column("headroom", f"Budget headroom ({cur}/month)", Kind.MONEY, "Headroom", 16),
+        Column("change", f"Change from base ({cur}/month)", Kind.MONEY, "Change", 16),
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioChange:
+    """One scenario against the base: each line's and each lever's difference (scenario − base),
+    the biggest movers first (planner.domain.scenarios.compare)."""
+
+    name: str
+    notes: str
+    #: (line, base, scenario, change, change fraction), None where a side lacks the line
+    lines: tuple[tuple[str, Decimal | None, Decimal | None, Decimal, Decimal | None], ...]
+    #: (lever, saving in the base, saving in the scenario, change)
+    levers: tuple[tuple[str, Decimal, Decimal, Decimal], ...]
+    change: Decimal
+
+
+@dataclass(frozen=True)
+class LongRow:
+    """One row of the long-format CSV: one figure of one line (or of the plan) in one month."""
+
+    plan: str
+    scenario: str
+    group: str
+    line: str
+    model: str
+    month: str
+    metric: str
+    amount: Decimal
+    #: the plan's currency ('' for a count: requests, outcomes)
+    currency: str
+    revision: int
+
+
+LONG_HEADERS = ("plan", "scenario", "group", "line", "model", "month", "metric", "amount", "currency",
+                "revision")
+
+
+@dataclass(frozen=True)
 class ExportData:
     """Everything the CSV, XLSX and PDF exports show, computed once."""
 
@@ -387,6 +549,28 @@ class ExportData:
     notes: str
     line_notes: tuple[tuple[str, str], ...]
     notices: tuple[str, ...] = field(default=())
+    #: who owns the budget, the cost centre it is charged to, how many times it was saved
+    owner: str = ""
+    cost_centre: str = ""
+    revision: int = 0
+    #: the budget by line, group and month (expected), with fiscal-year totals
+    by_month: ByMonth | None = None
+    #: the groups' monthly range and horizon total (one row, "(no group)", when none is named)
+    groups: tuple[GroupRow, ...] = ()
+    #: the base and each scenario of the plan, and each scenario against the base
+    scenarios: tuple[ScenarioRow, ...] = ()
+    scenario_changes: tuple[ScenarioChange, ...] = ()
+    #: the long-format rows (base and every scenario), built only when asked for
+    long_rows: tuple[LongRow, ...] = ()
+
+    @property
+    def revision_text(self) -> str:
+        return f"revision {self.revision}"
+
+    @property
+    def outcome_rows(self) -> tuple[LineRow, ...]:
+        """The lines that name a success rate."""
+        return tuple(r for r in self.table.rows if r.outcomes is not None)
 
     @property
     def exported_text(self) -> str:

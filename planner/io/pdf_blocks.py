@@ -90,6 +90,12 @@ def style(family: str) -> str:
     table.grid td.total {{ font-weight: bold; background-color: {TOTAL_BG};
                           border-top: 1.2px solid {INK}; border-bottom: 1.2px solid {INK}; }}
     td.num {{ white-space: nowrap; }}
+    table.compact th {{ font-size: 7pt; padding: 3px 3px 3px 3px; }}
+    table.compact td {{ font-size: 7pt; padding: 2.5px 3px 2.5px 3px; }}
+    td.subtotal {{ font-weight: bold; background-color: {TOTAL_BG}; }}
+    table.signoff td {{ padding: 1px 8px 6px 0px; }}
+    table.signoff td.line {{ padding: 26px 8px 2px 0px; border-bottom: 0.8px solid {INK}; }}
+    table.signoff td.role {{ padding: 26px 8px 2px 0px; font-weight: bold; }}
     table.kpi {{ border-collapse: collapse; margin-top: 6px; }}
     table.kpi td {{ padding: 9px 10px 9px 10px; border: 0.8px solid {RULE}; }}
     .kpilabel {{ font-size: 7.5pt; color: {MUTED}; font-weight: bold; }}
@@ -133,6 +139,10 @@ class Table:
     total: Sequence[str] | None = None
     #: what follows (a remark on the table) stays with the table's last part
     keep_with_next: bool = False
+    #: smaller type and padding (a wide table: months across)
+    compact: bool = False
+    #: rows (by index) shown as subtotals (bold, shaded)
+    subtotals: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -258,8 +268,8 @@ def _row_bounds(doc: QTextDocument, table: QTextTable) -> list[float]:
 def table_html(t: Table) -> str:
     """A grid table: a header row, light rules, right-aligned numbers, a bold total row."""
 
-    def cell(c: TableCol, text: str, total: bool) -> str:
-        cls = ("total " if total else "") + ("num" if c.right else "")
+    def cell(c: TableCol, text: str, total: bool, sub: bool = False) -> str:
+        cls = ("total " if total else "subtotal " if sub else "") + ("num" if c.right else "")
         align = "right" if c.right else "left"
         return f'<td align="{align}" class="{cls.strip()}">{text}</td>'
 
@@ -268,8 +278,8 @@ def table_html(t: Table) -> str:
         for c in t.cols
     )
     body = [
-        "<tr>" + "".join(cell(c, x, False) for c, x in zip(t.cols, row, strict=True)) + "</tr>"
-        for row in t.rows
+        "<tr>" + "".join(cell(c, x, False, i in t.subtotals) for c, x in zip(t.cols, row, strict=True)) + "</tr>"
+        for i, row in enumerate(t.rows)
     ]
     if t.total is not None:
         body.append(
@@ -277,7 +287,7 @@ def table_html(t: Table) -> str:
             + "</tr>"
         )
     return (
-        '<table class="grid" width="100%" cellspacing="0" cellpadding="0">'
+        f'<table class="grid{" compact" if t.compact else ""}" width="100%" cellspacing="0" cellpadding="0">'
         f"<tr>{head}</tr>{''.join(body)}</table>"
     )
 

@@ -32,6 +32,17 @@ class Fmt:
     def small(self, x: Decimal | None) -> str:
         return esc(fmt_small_money(x, self.cur))
 
+    def amount(self, x: Decimal | None) -> str:
+        """An amount without the currency symbol (in a table whose heading names the currency)."""
+        return esc(fmt_money(x, self.cur, symbol=False))
+
+    def change(self, x: Decimal | None) -> str:
+        """A difference in money, signed: '+$12.00', '−$3.50', '$0.00'."""
+        if x is None:
+            return DASH
+        text = self.money(abs(x))
+        return text if not x else ("+" if x > 0 else "\u2212") + text
+
     @staticmethod
     def count(x: Decimal | None) -> str:
         if x is None:

@@ -1,13 +1,17 @@
-"""The PDF budget's sections, each a list of blocks: summary (key figures, waterfall, cost by
-model), assumptions (prices used, levers per line, multipliers), line items, charts, forecast
-and notes. Each section starts a page."""
+"""The PDF budget's sections, each a list of blocks: the cover (who, which revision, the
+headline figures), summary (by group, range, unit economics, waterfall, cost by model),
+assumptions (prices used, levers per line, multipliers), line items, the budget by month
+(landscape when wide), charts, forecast, scenarios, notes and the sign-off. Each section
+starts a page."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from planner.formatting import fmt_int, fmt_price
+from planner.io import pdf_budget
 from planner.io.export_table import (
     ExportData,
     ModelRow,
@@ -97,15 +101,39 @@ def cost_by_model(d: ExportData, f: Fmt) -> list[Item]:
             spec_table(model_cost_columns(d.currency), views, d.by_model, f, total)]
 
 
-def summary(d: ExportData, f: Fmt) -> list[Item]:
-    """The first page: title, key figures, the savings waterfall and the cost by model."""
+def _cover_facts(d: ExportData) -> str:
+    facts = [
+        ("Owner", d.owner or "—"),
+        ("Cost centre", d.cost_centre or "—"),
+        ("Revision", str(d.revision)),
+        ("Date", d.exported_text),
+        ("Currency", d.currency_text),
+        ("Prices", f"{d.catalog_name}, as of {d.catalog_as_of.isoformat()}"),
+    ]
+    if d.by_month is not None and d.by_month.labels:
+        labels = d.by_month.labels
+        facts.append(("Forecast", f"{labels[0]} – {labels[-1]} ({len(labels)} months)"))
+    return ('<table class="facts" cellspacing="0" cellpadding="0" style="margin-top: 10px; margin-bottom: 14px;">'
+            + "".join(f'<tr><td class="muted">{esc(k)}</td><td>{esc(v)}</td></tr>' for k, v in facts)
+            + "</table>")
+
+
+def cover(d: ExportData, f: Fmt) -> list[Item]:
+    """The first page: the plan, who owns it, its revision and date, and the headline figures."""
     top = (
         f"<h1>{esc(d.plan_name)}</h1>"
-        f'<p class="sub">LLM cost budget &#183; exported {esc(d.exported_text)} &#183; '
-        f"amounts in {esc(d.currency_text)} per month unless stated</p>"
-        + _kpi_grid(_kpis(d, f))
+        f'<p class="sub">LLM cost budget &#183; {esc(d.revision_text)} &#183; '
+        f"amounts in {esc(d.currency)} per month unless stated</p>"
+        + _cover_facts(d) + _kpi_grid(_kpis(d, f))
     )
-    items: list[Item] = [Html(top, splittable=False)]
+    return [Html(top, splittable=False)]
+
+
+def summary(d: ExportData, f: Fmt) -> list[Item]:
+    """The summary: the groups, the range, unit economics, the savings waterfall and the cost
+    by model."""
+    items: list[Item] = _title("Summary")
+    items += pdf_budget.groups(d, f) + pdf_budget.cost_range(d, f) + pdf_budget.unit_economics(d, f)
     items += waterfall(d, f) + cost_by_model(d, f)
     if d.forecast:
         ft, last = d.forecast_total, d.forecast[-1]
@@ -210,7 +238,11 @@ def lines(d: ExportData, f: Fmt) -> list[Item]:
         "levers. Optimized: after caches, routing, prompt caching, batch and the enabled "
         "multipliers (expected). Prices and levers per line are on the assumptions page."
     )
-    views = [View("name", 21), View("model_name", 17), View("requests", 11),
+    def name(r) -> str:  # noqa: ANN001 - a LineRow
+        turns = f'<br/><span class="small">{r.turns} turns a session</span>' if r.turns else ""
+        return esc(r.name) + turns
+
+    views = [View("name", 21, name), View("model_name", 17), View("requests", 11),
              View("input_tokens", 8), View("output_tokens", 8), View("baseline", 13),
              View("optimized", 13), View("share", 9)]
     n = len(t.rows)
@@ -269,8 +301,23 @@ def notes(d: ExportData) -> list[Item]:
     return items
 
 
-def document(d: ExportData, images: Sequence[Chart] = ()) -> list[Item]:
-    """The whole budget: every section in order."""
+@dataclass(frozen=True)
+class Part:
+    """Consecutive sections on pages of one orientation."""
+
+    landscape: bool
+    items: list[Item]
+
+
+def document(d: ExportData, images: Sequence[Chart] = ()) -> list[Part]:
+    """The whole budget: every section in order, the budget by month on landscape pages when
+    twelve months or more go across."""
     f = Fmt(d.currency)
-    items = summary(d, f) + assumptions(d, f) + lines(d, f) + charts(images)
-    return items + forecast(d, f) + notes(d)
+    months = pdf_budget.by_month(d, f)
+    tail = charts(images) + forecast(d, f) + pdf_budget.scenarios(d, f) + notes(d) + pdf_budget.sign_off(d)
+    head = cover(d, f) + summary(d, f) + assumptions(d, f) + lines(d, f)
+    if pdf_budget.landscape(d):
+        parts = [Part(False, head), Part(True, months), Part(False, tail)]
+    else:
+        parts = [Part(False, head + months + tail)]
+    return [p for p in parts if p.items]
