@@ -233,3 +233,32 @@ def log_ticks(lo: float, hi: float) -> list[float]:
             if lo / 1.0001 <= v <= hi * 1.0001:
                 out.append(v)
     return out
+
+
+@dataclass(frozen=True)
+class SessionCurve:
+    """A multi-turn line's cost per session against its number of turns (levers on)."""
+
+    name: str
+    turns: list[int]
+    cost_per_session: list[float]
+    #: the line's own number of turns
+    now: int
+
+
+def session_cost_by_turns(plan: Plan, catalog: Catalog, most: int | None = None) -> list[SessionCurve]:
+    """For each multi-turn line, its optimized cost per session at 1..N turns (N = twice its
+    turns, or `most`): the same line re-costed with another number of turns."""
+    ctx = line_context(plan, catalog)
+    out = []
+    with localcontext() as decimals:
+        decimals.prec = ENGINE_PRECISION
+        for i, ln in enumerate(plan.lines):
+            if ln.turns is None or not ln.sessions_per_month:
+                continue
+            n = most or max(2 * ln.turns, 2)
+            turns = list(range(1, n + 1))
+            costs = [float(cost_line(i, ln.model_copy(update={"turns": t}), ctx).optimized / ln.sessions_per_month)
+                     for t in turns]
+            out.append(SessionCurve(ln.name, turns, costs, ln.turns))
+    return out

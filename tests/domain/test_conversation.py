@@ -94,3 +94,16 @@ def test_a_multi_turn_line_takes_no_long_share_or_fixed_prefix():
         session(long_share=D("0.1"), long_input_tokens=D(1000))
     with pytest.raises(ValidationError, match="multi-turn"):
         session(prompt_cache=PromptCache(prefix_tokens=D(50), hit_rate=D("0.5")))
+
+
+def test_cost_per_session_against_turns():
+    from planner.domain.chart_data import session_cost_by_turns
+
+    (curve,) = session_cost_by_turns(plan(session()), CAT)
+    assert curve.turns == list(range(1, 9)) and curve.now == 4
+    # 4 turns: $9.60 / 1,000 sessions = $0.0096; 1 turn: (1,100 + 400) / 1e6 = $0.0015
+    assert curve.cost_per_session[3] == pytest.approx(0.0096)
+    assert curve.cost_per_session[0] == pytest.approx(0.0015)
+    # the history makes each added turn dearer than the one before
+    steps = [b - a for a, b in zip(curve.cost_per_session, curve.cost_per_session[1:], strict=False)]
+    assert all(later > earlier for earlier, later in zip(steps, steps[1:], strict=False))
