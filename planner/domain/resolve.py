@@ -63,6 +63,10 @@ def resolve_model(models: Iterable[ModelPrice], text: str) -> ModelPrice:
         if m.id == typed:
             return m
     low, key = _norm(typed), _key(typed)
+    if "/" in typed:  # a provider named: its own id first ('google/gemini-2.5-pro')
+        full = [m for m in models if re.sub(r"[\s._]+", "-", m.id.lower()) == re.sub(r"[\s._]+", "-", low)]
+        if len(full) == 1:
+            return full[0]
     exact = [m for m in models if _norm(m.name) == low or m.id.lower() == low or _key(m.id) == key]
     if len(exact) == 1:
         return exact[0]

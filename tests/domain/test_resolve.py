@@ -53,3 +53,9 @@ def test_an_unknown_name_suggests_the_nearest():
 def test_nothing_near_says_so_plainly():
     with pytest.raises(UnknownModel, match=r"^'zzzz' is not in the catalog$"):
         resolve_model(MODELS, "zzzz")
+
+
+def test_a_provider_named_picks_its_own_model_among_resellers():
+    models = [*MODELS, mp("google/gemini-2-5-pro", "1.25", "10", name="Gemini 2.5 Pro"),
+              mp("deepinfra/google/gemini-2-5-pro", "1.25", "10", name="Gemini 2.5 Pro (DeepInfra)")]
+    assert resolve_model(models, "google/gemini-2.5-pro").id == "google/gemini-2-5-pro"
