@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 #: A temp file older than this (seconds) is stale even if its program still runs.
@@ -184,6 +184,29 @@ def write_bytes_atomic(
             verify(tmp)
 
     write_atomic(path, produce, check)
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[str], encoding: str = "utf-8") -> None:
+    """write_bytes_atomic for text made a piece at a time (a large file is never held whole
+    in memory); the written size is checked against what was produced."""
+    written = 0
+
+    def produce(tmp: Path) -> None:
+        nonlocal written
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            f = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            raise
+        with f:
+            for chunk in chunks:
+                data = chunk.encode(encoding)
+                f.write(data)
+                written += len(data)
+            f.flush()
+
+    write_atomic(path, produce, lambda tmp: check_size(tmp, written) and None)
 
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
