@@ -13,8 +13,8 @@ from pathlib import Path
 from planner.domain.catalog import Catalog
 from planner.domain.costing import PlanResult, compute
 from planner.domain.plan import Plan
-from planner.io.export_sections import build_export
-from planner.io.export_table import ExportCancelled
+from planner.io.export_sections import Source, build_export
+from planner.io.export_table import ExportCancelled, ExportData
 
 #: (done, total): steps done so far of the total (one per CSV or XLSX file, one per PDF page;
 #: the total grows once the PDF is laid out).
@@ -65,7 +65,10 @@ def run_export(
         if progress is not None:
             progress(done, total)
 
-    for path, write in ((targets.csv, export_csv), (targets.xlsx, export_xlsx)):
+    def xlsx(data_: ExportData, path: Path) -> None:
+        export_xlsx(data_, path, Source.of(plan, catalog, result))
+
+    for path, write in ((targets.csv, export_csv), (targets.xlsx, xlsx)):
         if path is None:
             continue
         if stop():
