@@ -46,14 +46,21 @@ def test_every_formula_recalculates_to_its_cached_figure(tmp_path, name):
 
 
 @pytest.mark.slow
-def test_yen_plan_with_a_short_horizon_recalculates_to_its_cached_figures(tmp_path):
+def test_yen_plan_with_groups_and_a_short_horizon_recalculates_to_its_cached_figures(tmp_path):
     plan = open_plan(SUITE)
+    lines = [ln.model_copy(update={"group": "Support" if i < 2 else ("" if i == 2 else "Product")})
+             for i, ln in enumerate(plan.lines)]
     plan = plan.model_copy(update={
+        "lines": lines,
         "currency": Currency(code="JPY", per_usd=D("151.3")),
         "forecast": Forecast(horizon_months=6, monthly_growth=D("0.03")),
         "monthly_budget": D("90000"),
     })
-    assert_formulas_match_cached(export(plan, load_effective().catalog, tmp_path / "jpy.xlsx"))
+    path = export(plan, load_effective().catalog, tmp_path / "jpy.xlsx")
+    assert_formulas_match_cached(path)
+    months = load(path, data_only=True)["By month"]
+    r, _ = find(months, "By group", 1)
+    assert [months.cell(r + k, 1).value for k in (1, 2, 3)] == ["Support", "(no group)", "Product"]
 
 
 def set_cell(path: Path, sheet: str, address: str, value) -> None:
