@@ -3,11 +3,13 @@ and inputs changed in the workbook give what the app quotes for the same changes
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from planner.domain.catalog import PricePoint
 from planner.domain.costing import compute
 from planner.domain.plan import Currency, FlatMultiplier, Forecast, Line, Plan, PromptCache
 from planner.io.catalog_files import load_effective
@@ -204,3 +206,25 @@ def test_lines_a_formula_cannot_follow_are_values_listed_on_the_summary(tmp_path
     app = compute(off, catalog(ACME, other)).summary()
     for i, ln in enumerate(plan.lines):
         assert shown(calc, plan_ws, ln.name, "Optimized, expected (USD/month)") == app.line_optimized[i]
+
+
+@pytest.mark.slow
+def test_a_known_price_change_keeps_the_lines_months_the_apps(tmp_path):
+    """A model whose price drops in the forecast's fourth month: its line is costed as values
+    (the months after the change are the app's), the other line stays live."""
+    cut = PricePoint(date=date(2026, 9, 1), input=D("0.5"), output=D("2"))
+    dated = mp("acme/m3", "1", "4", name="Acme M3", as_of=date(2026, 5, 1), history=(cut,))
+    other = Line(name="Other", model=ACME.id, requests=D(3000), input_tokens=D(100), output_tokens=D(100))
+    plan = hand_plan().model_copy(update={
+        "lines": [*hand_plan().lines, Line(name="Dated", model=dated.id, requests=D(1000), input_tokens=D(1000),
+                                           output_tokens=D(1000)), other],
+        "forecast": Forecast(start_month=date(2026, 6, 1), monthly_growth=D("0.1"))})
+    path = export(plan, catalog(ACME, dated), tmp_path / "dated.xlsx")
+    assert_formulas_match_cached(path)
+    book = load(path, data_only=True)
+    months = book["By month"]
+    # (1,000 × 1,000 × $1 + 1,000 × 1,000 × $4)/1M = $5.00, less the 10% multiplier: $4.50, then
+    # × 1.1 a month; from Sep 2026 at half the prices: $2.25 × 1.1^3 = $2.99475 -> $2.99
+    assert [months[cell_in(months, "Dated", m)].value for m in ("Jun 2026", "Sep 2026")] == [4.5, 2.99]
+    r, _ = find(book["Summary"], "Dated", 1)
+    assert book["Summary"].cell(r, 2).value == "a known price change during the forecast"
