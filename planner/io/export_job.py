@@ -13,8 +13,8 @@ from pathlib import Path
 from planner.domain.catalog import Catalog
 from planner.domain.costing import PlanResult, compute
 from planner.domain.plan import Plan
-from planner.io.export_sections import build_export
-from planner.io.export_table import ExportCancelled
+from planner.io.export_sections import Source, build_export
+from planner.io.export_table import ExportCancelled, ExportData
 
 #: (done, total): steps done so far of the total (one per CSV or XLSX file, one per PDF page;
 #: the total grows once the PDF is laid out).
@@ -60,8 +60,12 @@ def run_export(
     data = build_export(plan, catalog, result, exported_at=exported_at or datetime.now(),
                         long=targets.long_csv is not None)
     written: list[Path] = []
+
+    def xlsx(data_: ExportData, path: Path) -> None:
+        export_xlsx(data_, path, Source.of(plan, catalog, result))
+
     files = ((targets.csv, export_csv), (targets.by_month_csv, export_by_month_csv),
-             (targets.long_csv, export_long_csv), (targets.xlsx, export_xlsx))
+             (targets.long_csv, export_long_csv), (targets.xlsx, xlsx))
     steps = [p for p, _ in files if p is not None]
     total = len(steps) + (1 if targets.pdf else 0)
 

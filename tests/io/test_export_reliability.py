@@ -24,7 +24,7 @@ from planner.io.atomic import WriteError, remove_stale_temp_files
 from planner.io.catalog_files import load_effective
 from planner.io.export_csv import csv_text, export_csv, safe_text
 from planner.io.export_job import ExportTargets, run_export
-from planner.io.export_sections import build_export
+from planner.io.export_sections import Source, build_export
 from planner.io.export_table import ExportCancelled
 from planner.io.export_xlsx import export_xlsx
 from planner.io.file_names import safe_file_name
@@ -39,6 +39,12 @@ def suite_data(**update):
     cat = load_effective().catalog
     plan = open_plan(SUITE).model_copy(update=update)
     return build_export(plan, cat, compute(plan, cat), exported_at=datetime(2026, 6, 1, tzinfo=UTC))
+
+
+def suite_source():
+    cat = load_effective().catalog
+    plan = open_plan(SUITE)
+    return Source.of(plan, cat, compute(plan, cat))
 
 
 def folder_names(folder: Path) -> list[str]:
@@ -86,9 +92,11 @@ def test_full_disk_keeps_the_old_csv_and_xlsx(tmp_path, monkeypatch, wrapper, ki
     target = tmp_path / f"budget.{kind}"
     target.write_bytes(OLD)
     _patch_writes(monkeypatch, wrapper)
-    write = export_csv if kind == "csv" else export_xlsx
     with pytest.raises(WriteError) as e:
-        write(suite_data(), target)
+        if kind == "csv":
+            export_csv(suite_data(), target)
+        else:
+            export_xlsx(suite_data(), target, suite_source())
     assert target.read_bytes() == OLD
     assert folder_names(tmp_path) == [target.name]
     assert e.value.filename == str(target) and ".tmp" not in str(e.value)
@@ -230,10 +238,11 @@ def test_hostile_line_names_in_the_csv_and_xlsx(tmp_path):
     lines = [plan.lines[0].model_copy(update={"name": n}) for n in names]
     cat = load_effective().catalog
     plan = plan.model_copy(update={"lines": lines})
-    data = build_export(plan, cat, compute(plan, cat), exported_at=datetime(2026, 6, 1))
+    result = compute(plan, cat)
+    data = build_export(plan, cat, result, exported_at=datetime(2026, 6, 1))
     rows = list(csv.reader(io.StringIO(csv_text(data), newline="")))
     assert [r[0] for r in rows[1:-1]] == [f"'{n}" for n in names]
-    export_xlsx(data, tmp_path / "b.xlsx")  # text stays text: no formula made of a name
+    export_xlsx(data, tmp_path / "b.xlsx", Source.of(plan, cat, result))  # text stays text: no formula made of a name
     with zipfile.ZipFile(tmp_path / "b.xlsx") as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         strings = z.read("xl/sharedStrings.xml").decode()
