@@ -42,6 +42,7 @@ from planner.ui.delegates import PER_CHOICES, ChoiceDelegate, ModelDelegate, pre
 from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
 from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
+from planner.ui.plan_properties import PlanPropertiesDialog
 from planner.ui.steady_label import SteadyLabel
 from planner.ui.style import Tone, css, muted_css
 from planner.ui.totals_panel import TotalsPanel
@@ -138,6 +139,13 @@ class WorkloadTab(QWidget):
         tools.addWidget(self.summary)
 
         self.messages = MessageBar()
+        self.plan_label = QLabel()
+        self.plan_label.setTextFormat(Qt.TextFormat.RichText)
+        self.btn_props = button("Plan properties…", "Name, owner, cost centre, fiscal year, users and revenue",
+                                self.edit_plan_properties)
+        head = QHBoxLayout()
+        head.addWidget(self.plan_label, 1)
+        head.addWidget(self.btn_props)
 
         # -- worksheet ---------------------------------------------------------------------
         self.table = QTableView()
@@ -214,21 +222,28 @@ class WorkloadTab(QWidget):
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(head)
         tl.addLayout(tools)
         tl.addWidget(self.messages)
         tl.addWidget(self.table, 1)
         tl.addWidget(self.empty_hint, 1)
         tl.addLayout(srow)
 
+        # the line's levers scroll on their own: their height does not set the panels'
+        line_scroll = QScrollArea()
+        line_scroll.setWidget(self.line_levers)
+        line_scroll.setWidgetResizable(True)
+        line_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        line_scroll.setMinimumWidth(320)
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.line_levers)
+        bottom.addWidget(line_scroll)
         bottom.addWidget(self.plan_levers)
         bottom.addWidget(self.totals)
         bottom.setStretchFactor(0, 3)
         bottom.setStretchFactor(1, 3)
         bottom.setStretchFactor(2, 5)
         bottom.setChildrenCollapsible(False)
-        bottom.setSizes([400, 340, 620])
+        bottom.setSizes([440, 370, 556])
 
         # In a narrow window the panels scroll sideways instead of widening the window.
         bottom_scroll = QScrollArea()
@@ -243,8 +258,8 @@ class WorkloadTab(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        self._bottom = bottom
         self._sized = False
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_sized", True))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)
@@ -254,20 +269,33 @@ class WorkloadTab(QWidget):
         doc.structureChanged.connect(self._structure_changed)
         doc.linesChanged.connect(self._sync_slider)
         doc.linesChanged.connect(self._outcome_column)
+        for signal in (doc.settingsChanged, doc.resultChanged):
+            signal.connect(self._plan_heading)
+        self._plan_heading()
         self._structure_changed()
         self._result_changed()
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self._sized:
-            self._sized = True
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._sized:  # until the user moves the splitter
             self._initial_split()
+
+    def _plan_heading(self) -> None:
+        p = self.doc.plan
+        parts = [f"<b>{html.escape(p.name)}</b>"]
+        parts += [html.escape(f"{what} {v}") for what, v in (("owner", p.owner), ("cost centre", p.cost_centre)) if v]
+        self.plan_label.setText(" · ".join(parts))
+
+    def edit_plan_properties(self) -> bool:
+        """File > Plan properties…: True if the dialog was accepted."""
+        return bool(PlanPropertiesDialog(self.doc, self).exec())
 
     def _initial_split(self) -> None:
         """The panels get what they ask for up to 45% of the height (they scroll below that):
         about ten worksheet rows stay visible at 1366x768."""
         h = self.splitter.height()
-        panels = min(self._bottom.sizeHint().height() + 4, int(h * 0.45))
+        wanted = max(self.totals.sizeHint().height(), self.plan_levers.sizeHint().height())
+        panels = min(wanted + 8, int(h * 0.45))
         self.splitter.setSizes([h - panels, panels])
 
     # -- feedback ------------------------------------------------------------------------------
