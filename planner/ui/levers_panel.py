@@ -188,6 +188,7 @@ class LineLeversPanel(QGroupBox):
             w.setEnabled(enabled)
         if line is None:
             self.setTitle("Line levers — select a line")
+            self.prefix.setMaximum(0)  # (a spin box is as wide as its maximum)
             self.routing.set_routes([])
             self.cache_prices.setText("")
             return

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QToolButton,
@@ -74,7 +75,7 @@ def _warn(text: str) -> str:
 
 
 def _count_text(v: Decimal | None) -> str:
-    return "" if v is None else f"{v.normalize():f}"
+    return "" if v is None else fmt_count(v)
 
 
 def _pct_text(v: Decimal | None) -> str:
@@ -157,7 +158,10 @@ class LineOptions(QWidget):
         self.turns = QLineEdit()
         self.turns.setToolTip("T: turns per session (each is one billed request)")
         self.turns.editingFinished.connect(self._commit_turns)
-        turns.form.addRow(self.multi, self.turns)
+        trow = QHBoxLayout()
+        trow.addWidget(self.turns)
+        trow.addWidget(QLabel("turns"))
+        turns.form.addRow(self.multi, trow)
         for f in ("system_tokens", "added_tokens", "context_cap"):
             self._edit(turns, f)
         self.turns_info = self._row(turns)
@@ -233,7 +237,7 @@ class LineOptions(QWidget):
         self.ttl_info.setText(_break_even_text(line, models))
         self.tier_info.setText(_tier_text(line, models))
         self.off_peak_info.setText("<br>".join(
-            f"{html.escape(m.name)}: off-peak {html.escape(m.off_peak.window or 'prices')}" if m.off_peak is not None
+            _named(models, m, f"Off-peak: {m.off_peak.window or 'the model’s off-peak hours'}") if m.off_peak is not None
             else (_warn if line.off_peak_share else html.escape)(f"{m.name} has no off-peak prices") for m in models))
         self.fee_info.setText(_fee_text(models))
         self.turns_info.setText(_turns_text(line))
@@ -317,12 +321,16 @@ def _reasoning_text(line: Line, models: list[ModelPrice]) -> str:
     for m in models:
         est = m.reasoning_estimate
         if est is None:
-            parts.append(f"{html.escape(m.name)}: no estimate (0 unless stated)")
+            parts.append(_named(models, m, "No estimate: none unless stated"))
         else:
-            parts.append(f"{html.escape(m.name)}: estimate {est.expected.normalize():f}× output "
-                         f"({est.low.normalize():f}–{est.high.normalize():f}×)")
-    prefix = "Stated per request. " if line.reasoning_tokens is not None else ""
-    return prefix + "<br>".join(parts)
+            parts.append(_named(models, m, f"Empty: estimate {est.expected.normalize():f}× output "
+                                           f"({est.low.normalize():f}–{est.high.normalize():f}×)"))
+    return "<br>".join(parts)
+
+
+def _named(models: list[ModelPrice], m: ModelPrice, text: str) -> str:
+    """A model's figure, named by its model where the line routes to several."""
+    return html.escape(f"{m.name}: {text}" if len(models) > 1 else text)
 
 
 def _break_even_text(line: Line, models: list[ModelPrice]) -> str:
@@ -332,20 +340,20 @@ def _break_even_text(line: Line, models: list[ModelPrice]) -> str:
         for ttl, name in (("5m", "5 min"), ("1h", "1 hour")):
             reads = cache_break_even_reads(unit_prices(m, line.input_tokens, ttl=ttl))
             cells.append(f"{name} {'—' if reads is None else f'{reads:.2f}'}")
-        one_hour = "" if m.cache_write_1h is not None else " (no 1-hour price: the 5-minute one)"
-        parts.append(f"{html.escape(m.name)}: break-even reads per write: {', '.join(cells)}{one_hour}")
+        one_hour = "" if m.cache_write_1h is not None else " (no 1-hour price)"
+        parts.append(_named(models, m, f"Break-even reads per write: {' · '.join(cells)}{one_hour}"))
     return "<br>".join(parts)
 
 
 def _tier_text(line: Line, models: list[ModelPrice]) -> str:
     parts = []
+    tier = line.service_tier.value
     for m in models:
-        tiers = ", ".join(sorted(m.service_tiers)) or "none"
-        text = f"{m.name}: tiers {tiers}"
-        if line.service_tier.value != "standard" and line.service_tier.value not in m.service_tiers:
-            parts.append(_warn(f"{m.name} has no {line.service_tier.value} tier: costed at its standard prices"))
+        if tier != "standard" and tier not in m.service_tiers:
+            parts.append(_warn(f"{m.name} has no {tier} tier: costed at its standard prices"))
         else:
-            parts.append(html.escape(text))
+            tiers = ", ".join(sorted(m.service_tiers))
+            parts.append(_named(models, m, f"Tiers: standard, {tiers}" if tiers else "Standard prices only"))
     return "<br>".join(parts)
 
 
@@ -353,7 +361,7 @@ def _fee_text(models: list[ModelPrice]) -> str:
     def fee(v: Decimal | None, what: str) -> str:
         return f"${v.normalize():f} per {what}" if v is not None else f"no {what} fee listed"
 
-    return "<br>".join(f"{html.escape(m.name)}: {fee(m.per_search, 'search')}, {fee(m.per_image, 'image')}"
+    return "<br>".join(_named(models, m, f"{fee(m.per_search, 'search')}; {fee(m.per_image, 'image')}")
                        for m in models)
 
 

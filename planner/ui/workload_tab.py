@@ -136,7 +136,6 @@ class WorkloadTab(QWidget):
         tools.addStretch(1)
         self.summary = SteadyLabel()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        tools.addWidget(self.summary)
 
         self.messages = MessageBar()
         self.plan_label = QLabel()
@@ -144,8 +143,10 @@ class WorkloadTab(QWidget):
         self.btn_props = button("Plan properties…", "Name, owner, cost centre, fiscal year, users and revenue",
                                 self.edit_plan_properties)
         head = QHBoxLayout()
-        head.addWidget(self.plan_label, 1)
+        head.addWidget(self.plan_label)
         head.addWidget(self.btn_props)
+        head.addStretch(1)
+        head.addWidget(self.summary)
 
         # -- worksheet ---------------------------------------------------------------------
         self.table = QTableView()
@@ -243,7 +244,7 @@ class WorkloadTab(QWidget):
         bottom.setStretchFactor(1, 3)
         bottom.setStretchFactor(2, 5)
         bottom.setChildrenCollapsible(False)
-        bottom.setSizes([440, 370, 556])
+        bottom.setSizes([450, 362, 520])
 
         # In a narrow window the panels scroll sideways instead of widening the window.
         bottom_scroll = QScrollArea()

@@ -30,7 +30,7 @@ def test_reasoning_tokens_are_typed_undone_and_a_bad_value_refused(qtbot, doc):
     p = _panel(qtbot, doc)
     messages: list[str] = []
     p.message.connect(messages.append)
-    assert "no estimate" in p.options.reasoning_info.text()
+    assert "No estimate" in p.options.reasoning_info.text()
     _type(p.options.edits["reasoning_tokens"], "300")
     assert doc.plan.lines[0].reasoning_tokens == 300
     doc.undo_stack.undo()
@@ -44,7 +44,7 @@ def test_cache_ttl_and_its_break_even_reads(qtbot, doc):
     p = _panel(qtbot, doc)
     # Big: (write 3.75 − in 3.00) ÷ (in 3.00 − read 0.30) = 0.75 / 2.70 = 0.28 reads per write;
     # no 1-hour price: the 5-minute one
-    assert "5 min 0.28, 1 hour 0.28 (no 1-hour price" in p.options.ttl_info.text()
+    assert "Break-even reads per write: 5 min 0.28 · 1 hour 0.28 (no 1-hour price)" in p.options.ttl_info.text()
     p.options.ttl.setCurrentIndex(1)
     p.options.ttl.activated.emit(1)
     assert doc.plan.lines[0].prompt_cache.ttl.value == "1h"
@@ -121,3 +121,24 @@ def test_plan_properties_refuse_a_bad_value(qtbot, doc):
     assert not dlg.apply()
     assert "Active users" in dlg.error.text() and "Nothing was changed" in dlg.error.text()
     assert doc.plan.owner == ""
+
+
+def test_a_new_plan_saved_takes_its_file_name_and_properties_open_from_the_file_menu(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from planner.domain.plan import Line, Plan
+    from planner.io.plan_files import open_plan
+    from tests.ui.test_plan_files_ui import make_window
+
+    win = make_window(qtbot, tmp_path)
+    line_ = Line(name="Chat", requests=D(10), input_tokens=D(5), output_tokens=D(5), model="p/a")
+    win.set_document(win.files.new_document(Plan(lines=[line_])))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "q1-budget"), ""))
+    assert win.files.save()
+    assert open_plan(tmp_path / "q1-budget.costplan").name == "q1-budget"
+    assert win.workload_tab.plan_label.text() == "<b>q1-budget</b>"
+    opened: list[bool] = []
+    monkeypatch.setattr(PlanPropertiesDialog, "exec", lambda self: opened.append(True) or 0)
+    action = next(a for a in win.findChildren(type(win.menuBar().actions()[0])) if a.text() == "Plan &properties…")
+    action.trigger()
+    assert opened == [True]
