@@ -52,6 +52,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open", "&Open…", lambda w: w.files.open_plan(), Key.Open),
     ActionSpec("save", "&Save", lambda w: w.files.save(), Key.Save, _has_plan),
     ActionSpec("save_as", "Save &As…", lambda w: w.files.save_as(), Key.SaveAs, _has_plan),
+    ActionSpec("plan_properties", "Plan &properties…", lambda w: w.workload_tab.edit_plan_properties(), enabled=_has_plan),
     ActionSpec("price_changes", "Prices changed since saved…", lambda w: w.files.review_price_changes(asking=True),
                enabled=_has_plan, tip="Compare the plan's pinned prices with today's catalog"),
     *(ActionSpec(f"import_file.{key}", f"{label} file…", lambda w, k=key: w.imports.import_catalog(k))
@@ -78,7 +79,7 @@ SEPARATOR = "-"
 #: when shown (its key in DYNAMIC_MENUS). "undo" and "redo" are the undo group's actions.
 MENUS: tuple[tuple[str, tuple[Any, ...]], ...] = (
     ("&File", ("new", ("scenarios", "New plan from &scenario"), "open", ("recent", "Open &Recent"), SEPARATOR,
-               "save", "save_as", "price_changes", SEPARATOR,
+               "save", "save_as", "plan_properties", "price_changes", SEPARATOR,
                ("&Import catalog", tuple(f"import_file.{k}" for k, _ in IMPORT_SOURCES) + (SEPARATOR,)
                 + tuple(f"import_web.{k}" for k, _ in IMPORT_SOURCES)),
                ("&Export", ("export_pdf", "export_csv", "export_xlsx")), SEPARATOR, "quit")),

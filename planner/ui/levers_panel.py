@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from planner.domain.costing import combined_multiplier_saving, multiplier_warnings
 from planner.domain.plan import Line
 from planner.domain.prices import plan_model, unit_prices
 from planner.formatting import fmt_price
 from planner.ui.delegates import ModelPicker
+from planner.ui.line_options import LineOptions
 from planner.ui.multipliers_model import MultipliersModel
 from planner.ui.plan_document import PlanDocument
 from planner.ui.routing_model import RoutingModel
@@ -128,6 +130,9 @@ class LineLeversPanel(QGroupBox):
         grid.addWidget(QLabel("Semantic cache"), 3, 2)
         grid.addWidget(self.semantic, 3, 3)
         lay.addLayout(grid)
+        self.options = LineOptions(doc)
+        self.options.message.connect(self.message.emit)
+        lay.addWidget(self.options)
         lay.addStretch(1)
 
         self._loaded: Line | None = None
@@ -175,6 +180,7 @@ class LineLeversPanel(QGroupBox):
     def load(self) -> None:
         line = self.line
         self._loaded = line
+        self.options.set_line(self.row)
         self._prefix_max_timer.stop()
         widgets = (self.prefix, self.hit, self.batch, self.response, self.semantic)
         enabled = line is not None
@@ -182,6 +188,7 @@ class LineLeversPanel(QGroupBox):
             w.setEnabled(enabled)
         if line is None:
             self.setTitle("Line levers — select a line")
+            self.prefix.setMaximum(0)  # (a spin box is as wide as its maximum)
             self.routing.set_routes([])
             self.cache_prices.setText("")
             return
@@ -289,7 +296,7 @@ class PlanLeversPanel(QGroupBox):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         hh.setMinimumSectionSize(28)
-        for c, w in ((0, 30), (2, 50), (3, 70), (4, 52)):
+        for c, w in ((0, 28), (2, 46), (3, 74), (4, 46)):
             self.view.setColumnWidth(c, w)
         self.view.setWordWrap(False)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -302,39 +309,64 @@ class PlanLeversPanel(QGroupBox):
         self.discount.editingFinished.connect(self._discount)
         self.combined = QLabel()
         self.combined.setWordWrap(True)
+        self.retry = _pct_spin("Retry overhead: extra requests from retries and failures; adds running total × share")
+        self.retry.editingFinished.connect(lambda: self._share("retry_overhead", self.retry, "Change retry overhead"))
+        self.fee = _pct_spin("Platform fee: a share on everything spent (a credit fee, a reseller's margin); "
+                             "adds running total × share")
+        self.fee.editingFinished.connect(lambda: self._share("platform_fee", self.fee, "Change platform fee"))
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.combined, 1)
         buttons.addWidget(add)
         buttons.addWidget(remove)
-        disc = QHBoxLayout()
-        disc.addWidget(QLabel("Default batch discount"))
-        disc.addWidget(self.discount)
-        disc.addStretch(1)
+        disc = QGridLayout()
+        disc.addWidget(QLabel("Default batch discount"), 0, 0)
+        disc.addWidget(self.discount, 0, 1)
+        disc.addWidget(QLabel("Retry overhead"), 1, 0)
+        disc.addWidget(self.retry, 1, 1)
+        disc.addWidget(QLabel("Platform fee"), 2, 0)
+        disc.addWidget(self.fee, 2, 1)
+        disc.setColumnStretch(2, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.view, 1)
         lay.addLayout(buttons)
+        lay.addWidget(self.warnings)
         lay.addLayout(disc)
-        doc.settingsChanged.connect(self.load)
+        for signal in (doc.settingsChanged, doc.structureChanged, doc.linesChanged):
+            signal.connect(self.load)  # a warning names the lines that model a lever
         self.load()
 
     def load(self) -> None:
-        self.discount.blockSignals(True)
-        self.discount.setValue(float(self.doc.plan.batch_discount * 100))
-        self.discount.blockSignals(False)
-        on = self.doc.plan.enabled_multipliers()
+        plan = self.doc.plan
+        for spin, value in ((self.discount, plan.batch_discount), (self.retry, plan.retry_overhead),
+                            (self.fee, plan.platform_fee)):
+            spin.blockSignals(True)
+            spin.setValue(float(value * 100))
+            spin.blockSignals(False)
+        on = plan.enabled_multipliers()
         if on:
-            names = ", ".join(m.name for m in on)
-            self.combined.setText(f"On: {names}")
-            self.combined.setToolTip("Applied to the total: × Π(1 − saving)")
+            saving = combined_multiplier_saving(on)
+            self.combined.setText(f"On: {', '.join(m.name for m in on)} · together save {saving * 100:.1f}% (expected)")
+            self.combined.setToolTip("They compound: 1 − Π(1 − saving), applied to the total.")
         else:
             self.combined.setText("None on")
             self.combined.setToolTip("Tick a lever to apply its saving to the total")
+        warnings = multiplier_warnings(plan)
+        self.warnings.setVisible(bool(warnings))
+        self.warnings.setText("<br>".join(f"<span style='{css(Tone.WARNING)}'>⚠ {html.escape(w[:1].upper() + w[1:])}</span>"
+                                          for w in warnings))
 
     def _remove(self) -> None:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()}, reverse=True)
         for r in rows:
             self.model.remove(r)
+
+    def _share(self, attr: str, spin: QDoubleSpinBox, label: str) -> None:
+        v = (Decimal(str(spin.value())) / 100).quantize(Decimal("0.0001"))
+        if v != getattr(self.doc.plan, attr):
+            self.doc.set_plan_attr(attr, v, label)
 
     def _discount(self) -> None:
         v = (Decimal(str(self.discount.value())) / 100).quantize(Decimal("0.0001"))

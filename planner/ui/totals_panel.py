@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.currency import minor_digits, quantum
 from planner.domain.plan import Currency, Forecast
+from planner.domain.summary import month_label
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
 from planner.ui.plan_document import PlanDocument
 from planner.ui.steady_label import SteadyLabel
@@ -77,12 +78,29 @@ class TotalsPanel(QWidget):
              "by the monthly growth and its prices follow the yearly trend; each line-month is rounded once."),
             ("Cost per request", self.per_request, "Optimized monthly (unrounded) ÷ requests per month, to 6 places."),
         ]
+        self.per_user = _value_label()
+        self.revenue = _value_label()
+        self.margin = _value_label()
+        self._economics = [
+            ("Cost per user", self.per_user, "The monthly total ÷ active users (Plan properties)."),
+            ("Revenue", self.revenue, "Users × revenue per user + outcomes × revenue per outcome, this month."),
+            ("Gross margin", self.margin, "Revenue − the monthly total, and as a share of revenue; the first "
+             "forecast month whose margin falls below the plan's floor."),
+        ]
+        self._economics_names: list[QLabel] = []
         for i, (name, w, tip) in enumerate(rows):
             lab = QLabel(name)
             lab.setToolTip(tip)
             w.setToolTip(tip)
             g.addWidget(lab, i, 0)
             g.addWidget(w, i, 1, _RIGHT)
+        for i, (name, w, tip) in enumerate(self._economics, len(rows)):
+            lab = QLabel(name)
+            lab.setToolTip(tip)
+            w.setToolTip(tip)
+            g.addWidget(lab, i, 0)
+            g.addWidget(w, i, 1, _RIGHT)
+            self._economics_names.append(lab)
 
         # -- waterfall ---------------------------------------------------------------------
         self.waterfall = QGroupBox("Savings by lever")
@@ -236,6 +254,8 @@ class TotalsPanel(QWidget):
         _set(self.next_year, fmt_money(sm.next_12_months, cur))
         _set(self.per_request, fmt_small_money(sm.cost_per_request, cur))
 
+        self._unit_economics(sm, cur)
+
         # waterfall rows, footed so they add up to baseline - optimized
         base, steps, opt = r.footed_waterfall()
         rows = [("Baseline", base, True)] + [(s.label, -s.saving, False) for s in steps] + [("Optimized", opt, True)]
@@ -263,6 +283,29 @@ class TotalsPanel(QWidget):
                 _set(self.crossed, sm.first_month_over_label, css(Tone.NEGATIVE, bold=True))
         _set(self.forecast_label, f"{len(sm.forecast)}-month total")
         _set(self.forecast_total, fmt_money(sm.forecast_total.expected, cur))
+
+    def _unit_economics(self, sm, cur: str) -> None:
+        """Cost per user, revenue and gross margin, shown where the plan has them."""
+        ue = sm.unit_economics
+        shown = {
+            self.per_user: None if ue is None or ue.cost_per_user is None else fmt_small_money(ue.cost_per_user, cur),
+            self.revenue: None if ue is None or ue.revenue is None else fmt_money(ue.revenue, cur),
+            self.margin: None,
+        }
+        style = ""
+        if ue is not None and ue.gross_margin is not None:
+            pct = f" ({fmt_pct(ue.gross_margin_fraction * 100, 2)})" if ue.gross_margin_fraction is not None else ""
+            below = ""
+            if ue.first_month_below_floor is not None:
+                below = f"; below the floor from {month_label(self.doc.plan.forecast.start_month, ue.first_month_below_floor)}"
+                style = css(Tone.NEGATIVE, bold=True)
+            shown[self.margin] = fmt_money(ue.gross_margin, cur) + pct + below
+        for (_name, w, _tip), lab in zip(self._economics, self._economics_names, strict=True):
+            text = shown[w]
+            w.setVisible(text is not None)
+            lab.setVisible(text is not None)
+            if text is not None:
+                _set(w, text, style if w is self.margin else "")
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -36,30 +36,40 @@ from planner.domain.ranking import DEFAULT_QUALITY_FLOOR
 from planner.domain.suggest import Suggestion, suggest_cheaper
 from planner.domain.token_mix import input_output_ratio, input_share, ratio_label, rebalance
 from planner.formatting import fmt_money, fmt_pct
+from planner.ui import prompts
 from planner.ui.cell_numbers import parse_number
 from planner.ui.delegates import PER_CHOICES, ChoiceDelegate, ModelDelegate, preset_choices
 from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
 from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
+from planner.ui.plan_properties import PlanPropertiesDialog
 from planner.ui.steady_label import SteadyLabel
 from planner.ui.style import Tone, css, muted_css
 from planner.ui.totals_panel import TotalsPanel
 from planner.ui.worksheet_model import (
     COL_BASELINE,
+    COL_BATCH,
     COL_DAYS,
+    COL_GROUP,
+    COL_HIT_RATE,
     COL_INPUT,
     COL_MODEL,
     COL_NAME,
     COL_OPTIMIZED,
     COL_OUTPUT,
     COL_PER,
+    COL_PER_OUTCOME,
     COL_PER_REQUEST,
+    COL_PREFIX,
     COL_PRESET,
     COL_REQUESTS,
+    COL_RESPONSE_CACHE,
     COL_ROUTING,
+    COL_SEMANTIC_CACHE,
     COL_SHARE,
     COLUMN_COUNT,
     WorksheetModel,
+    resolve_typed_model,
 )
 
 #: the subject of the message listing lines on models without a price
@@ -68,9 +78,13 @@ SLIDER_STEPS = 1000  # input share of tokens, in tenths of a percent
 DEFAULT_MODEL = "openai/gpt-4-1-mini"
 
 COLUMN_WIDTHS = {
-    COL_NAME: 140, COL_PRESET: 86, COL_REQUESTS: 78, COL_PER: 56, COL_DAYS: 40, COL_INPUT: 62, COL_OUTPUT: 62,
-    COL_MODEL: 134, COL_ROUTING: 120, COL_BASELINE: 88, COL_OPTIMIZED: 92, COL_PER_REQUEST: 84, COL_SHARE: 54,
+    COL_NAME: 132, COL_GROUP: 76, COL_PRESET: 72, COL_REQUESTS: 70, COL_PER: 58, COL_DAYS: 36, COL_INPUT: 54,
+    COL_OUTPUT: 56, COL_MODEL: 116, COL_ROUTING: 90, COL_PREFIX: 52, COL_HIT_RATE: 46, COL_BATCH: 44,
+    COL_RESPONSE_CACHE: 56, COL_SEMANTIC_CACHE: 56, COL_BASELINE: 80, COL_OPTIMIZED: 84, COL_PER_REQUEST: 76,
+    COL_PER_OUTCOME: 76, COL_SHARE: 58,
 }
+#: where the columns added after the first ones are shown: (column, the column it follows)
+COLUMN_PLACES = ((COL_GROUP, COL_NAME), (COL_PER_OUTCOME, COL_PER_REQUEST))
 
 
 class WorkloadTab(QWidget):
@@ -122,9 +136,17 @@ class WorkloadTab(QWidget):
         tools.addStretch(1)
         self.summary = SteadyLabel()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        tools.addWidget(self.summary)
 
         self.messages = MessageBar()
+        self.plan_label = QLabel()
+        self.plan_label.setTextFormat(Qt.TextFormat.RichText)
+        self.btn_props = button("Plan properties…", "Name, owner, cost centre, fiscal year, users and revenue",
+                                self.edit_plan_properties)
+        head = QHBoxLayout()
+        head.addWidget(self.plan_label)
+        head.addWidget(self.btn_props)
+        head.addStretch(1)
+        head.addWidget(self.summary)
 
         # -- worksheet ---------------------------------------------------------------------
         self.table = QTableView()
@@ -144,6 +166,8 @@ class WorkloadTab(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for c in range(COLUMN_COUNT):
             self.table.setColumnWidth(c, COLUMN_WIDTHS.get(c, 54))
+        for col, after in COLUMN_PLACES:
+            hh.moveSection(hh.visualIndex(col), hh.visualIndex(after) + 1)
         self.table.setItemDelegateForColumn(COL_MODEL, ModelDelegate(lambda: doc.catalog, self.table))
         self.table.setItemDelegateForColumn(COL_PRESET, ChoiceDelegate(preset_choices(), self.table))
         self.table.setItemDelegateForColumn(COL_PER, ChoiceDelegate(PER_CHOICES, self.table))
@@ -199,21 +223,28 @@ class WorkloadTab(QWidget):
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(head)
         tl.addLayout(tools)
         tl.addWidget(self.messages)
         tl.addWidget(self.table, 1)
         tl.addWidget(self.empty_hint, 1)
         tl.addLayout(srow)
 
+        # the line's levers scroll on their own: their height does not set the panels'
+        line_scroll = QScrollArea()
+        line_scroll.setWidget(self.line_levers)
+        line_scroll.setWidgetResizable(True)
+        line_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        line_scroll.setMinimumWidth(320)
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.line_levers)
+        bottom.addWidget(line_scroll)
         bottom.addWidget(self.plan_levers)
         bottom.addWidget(self.totals)
         bottom.setStretchFactor(0, 3)
         bottom.setStretchFactor(1, 3)
         bottom.setStretchFactor(2, 5)
         bottom.setChildrenCollapsible(False)
-        bottom.setSizes([400, 340, 620])
+        bottom.setSizes([450, 362, 520])
 
         # In a narrow window the panels scroll sideways instead of widening the window.
         bottom_scroll = QScrollArea()
@@ -228,7 +259,8 @@ class WorkloadTab(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([10_000, bottom.sizeHint().height() + 4])
+        self._sized = False
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_sized", True))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)
@@ -237,8 +269,35 @@ class WorkloadTab(QWidget):
         doc.resultChanged.connect(self._result_changed)
         doc.structureChanged.connect(self._structure_changed)
         doc.linesChanged.connect(self._sync_slider)
+        doc.linesChanged.connect(self._outcome_column)
+        for signal in (doc.settingsChanged, doc.resultChanged):
+            signal.connect(self._plan_heading)
+        self._plan_heading()
         self._structure_changed()
         self._result_changed()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._sized:  # until the user moves the splitter
+            self._initial_split()
+
+    def _plan_heading(self) -> None:
+        p = self.doc.plan
+        parts = [f"<b>{html.escape(p.name)}</b>"]
+        parts += [html.escape(f"{what} {v}") for what, v in (("owner", p.owner), ("cost centre", p.cost_centre)) if v]
+        self.plan_label.setText(" · ".join(parts))
+
+    def edit_plan_properties(self) -> bool:
+        """File > Plan properties…: True if the dialog was accepted."""
+        return bool(PlanPropertiesDialog(self.doc, self).exec())
+
+    def _initial_split(self) -> None:
+        """The panels get what they ask for up to 45% of the height (they scroll below that):
+        about ten worksheet rows stay visible at 1366x768."""
+        h = self.splitter.height()
+        wanted = max(self.totals.sizeHint().height(), self.plan_levers.sizeHint().height())
+        panels = min(wanted + 8, int(h * 0.45))
+        self.splitter.setSizes([h - panels, panels])
 
     # -- feedback ------------------------------------------------------------------------------
 
@@ -282,7 +341,12 @@ class WorkloadTab(QWidget):
         ratio = input_output_ratio(input_share(self.doc.plan.lines))
         self.workloadRatioChanged.emit(float(ratio) if ratio is not None else None)
 
+    def _outcome_column(self, *_args) -> None:
+        """The cost per outcome shows once a line names a success rate."""
+        self.table.setColumnHidden(COL_PER_OUTCOME, not any(ln.success_rate is not None for ln in self.doc.plan.lines))
+
     def _structure_changed(self) -> None:
+        self._outcome_column()
         empty = not self.doc.plan.lines
         self.table.setVisible(not empty)
         self.empty_hint.setVisible(empty)
@@ -405,33 +469,47 @@ class WorkloadTab(QWidget):
             return False
         default = self._default_line()
         lines: list[Line] = []
+        unresolved: list[str] = []
         for n, row in enumerate(rows, 1):
             cells = [c.strip() for c in row.split("\t")]
             try:
                 if len(cells) < 4:
                     raise ValueError(f"expected at least 4 columns (name, requests, input, output), found {len(cells)}")
-                model = self._resolve_model(cells[4]) if len(cells) > 4 and cells[4] else default.model
-                lines.append(Line(name=cells[0] or f"Pasted {n}", requests=parse_number(cells[1]),
-                                  input_tokens=parse_number(cells[2]), output_tokens=parse_number(cells[3]), model=model))
+                pasted = Line(name=cells[0] or f"Pasted {n}", requests=parse_number(cells[1]),
+                              input_tokens=parse_number(cells[2]), output_tokens=parse_number(cells[3]),
+                              model=default.model)
             except (ValueError, ValidationError) as e:
                 msg = e.errors()[0].get("msg") if isinstance(e, ValidationError) else str(e)
                 self.show_error(f"Paste: row {n} ('{cells[0] if cells else ''}'): {msg}. Nothing was pasted.")
                 return False
+            try:
+                model = resolve_typed_model(self.doc, cells[4]) if len(cells) > 4 and cells[4] else default.model
+            except ValueError as e:
+                unresolved.append(f"row {n} ('{cells[0]}'): {e}")
+                continue
+            lines.append(pasted.model_copy(update={"model": model}))
+        if unresolved and not self._paste_the_rest(unresolved, len(lines)):
+            return False
         at = len(self.doc.plan.lines)
         self.doc.insert_lines(at, lines, f"Paste {len(lines)} line(s)")
         self.select_row(at)
         self.statusMessage.emit(f"Pasted {len(lines)} line(s).")
+        if unresolved:
+            self.show_error("Paste: left out " + "; ".join(unresolved) + ".")
         return True
 
-    def _resolve_model(self, text: str) -> str:
-        cat = self.doc.catalog
-        if text in cat:
-            return text
-        low = text.lower()
-        for m in cat.models:
-            if m.name.lower() == low:
-                return m.id
-        raise ValueError(f"model '{text}' is not in the catalog")
+    def _paste_the_rest(self, unresolved: list[str], n_ok: int) -> bool:
+        """Rows whose model could not be resolved: listed; the others pasted if the user agrees."""
+        listing = "\n".join(unresolved)
+        if not n_ok:
+            self.show_error(f"Paste: no row names a model in the catalog. {listing}. Nothing was pasted.")
+            return False
+        text = (f"{len(unresolved)} row(s) name a model that is not in the catalog:\n{listing}\n\n"
+                f"Paste the other {n_ok} row(s)?")
+        if prompts.ask(self, text, prompts.Button.Yes | prompts.Button.No, prompts.Button.Yes) != prompts.Button.Yes:
+            self.show_error(f"Paste: {listing}. Nothing was pasted.")
+            return False
+        return True
 
     def fill_down(self) -> None:
         """The top selected cell's value copied down its column over the selection: one undo step."""

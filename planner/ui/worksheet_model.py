@@ -18,6 +18,7 @@ from planner.domain.costing import LineResult
 from planner.domain.plan import Line, VolumeMode
 from planner.domain.presets import CONTENT_SIZE_BY_KEY, CONTENT_SIZES
 from planner.domain.prices import plan_model
+from planner.domain.resolve import resolve_model
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
 from planner.ui.cell_numbers import parse_number, parse_percent
 from planner.ui.plan_document import PlanDocument
@@ -44,8 +45,10 @@ from planner.ui.style import Tone, brush, computed_brush, plain_tooltip
     COL_PER_REQUEST,
     COL_SHARE,
 ) = range(18)
-COLUMN_COUNT = 18
-COMPUTED = (COL_BASELINE, COL_OPTIMIZED, COL_PER_REQUEST, COL_SHARE)
+#: added after the first columns (the Workload tab shows Group beside Line, per outcome beside per request)
+COL_GROUP, COL_PER_OUTCOME = 18, 19
+COLUMN_COUNT = 20
+COMPUTED = (COL_BASELINE, COL_OPTIMIZED, COL_PER_REQUEST, COL_SHARE, COL_PER_OUTCOME)
 
 
 def fmt_count(v: Decimal) -> str:
@@ -186,10 +189,17 @@ def _parse_per(_m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | N
     return {"volume_mode": mode, "requests": monthly if monthly == monthly.to_integral_value() else line.requests * line.days_per_month}
 
 
+def resolve_typed_model(doc: PlanDocument, typed: str) -> str:
+    """The id of the model a typed id or name means (a pinned id first, then the catalog's
+    resolver: 'GPT-5 mini'); ValueError naming the candidates or the nearest ids."""
+    text = typed.strip()
+    if text in doc.plan.pinned_prices or text in doc.catalog:
+        return text
+    return resolve_model(doc.catalog.models, text).id
+
+
 def _parse_model(m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | None:
-    model_id = str(typed).strip()
-    if model_id not in m.doc.catalog and model_id not in m.doc.plan.pinned_prices:
-        raise ValueError(f"'{model_id}' is not in the catalog")
+    model_id = resolve_typed_model(m.doc, str(typed))
     return None if model_id == line.model else {"model": model_id}
 
 
@@ -261,6 +271,46 @@ def _money_text(m: WorksheetModel, _r: int, _line: Line, v: Any) -> str:
 
 _LINE_FIELDS = frozenset({"model", "routing", "prompt_cache"})
 
+
+def _per_text(_m: WorksheetModel, _r: int, line: Line, v: Any) -> str:
+    """/month or /day; a multi-turn line counts sessions: 'sess./mo', 'sess./day'."""
+    if line.turns is not None:
+        return "sess./day" if v == VolumeMode.PER_DAY.value else "sess./mo"
+    return "/day" if v == VolumeMode.PER_DAY.value else "/month"
+
+
+def _sessions_tooltip(_m: WorksheetModel, _r: int, line: Line) -> str | None:
+    if line.turns is None:
+        return None
+    return (f"A multi-turn line: {fmt_count(line.sessions_per_month)} sessions a month × {line.turns} turns = "
+            f"{fmt_count(line.requests_per_month)} requests billed a month")
+
+
+def _requests_or_sessions_tooltip(m: WorksheetModel, r: int, line: Line) -> str | None:
+    return "\n".join(t for t in (_requests_tooltip(m, r, line), _sessions_tooltip(m, r, line)) if t) or None
+
+
+def _parse_group(_m: WorksheetModel, line: Line, typed: Any) -> dict[str, Any] | None:
+    group = "" if typed is None else str(typed).strip()
+    return None if group == line.group else {"group": group}
+
+
+def _per_outcome(m: WorksheetModel, row: int, _line: Line) -> Any:
+    sm = m.summary()
+    ue = sm.unit_economics if sm is not None else None
+    return ue.line_cost_per_outcome[row] if ue is not None and row < len(ue.line_cost_per_outcome) else None
+
+
+def _per_outcome_tooltip(m: WorksheetModel, row: int, line: Line) -> str | None:
+    lr, v = m.line_result(row), _per_outcome(m, row, line)
+    if lr is None or v is None or not lr.outcomes:
+        return None
+    what = line.outcome or "outcomes"
+    unit = "sessions" if line.turns is not None else "requests"
+    return (f"{fmt_money(lr.optimized, m.currency)} ÷ ({fmt_count(line.sessions_per_month)} {unit} × "
+            f"{fmt_rate(line.success_rate or Decimal(0))} success = {fmt_count(lr.outcomes)} {what}) = "
+            f"{fmt_small_money(v, m.currency)} per {line.outcome or 'outcome'}")
+
 COLUMNS: tuple[Column, ...] = (
     Column("Line", "What the requests are for (a feature or a task).", lambda _m, _r, line: line.name,
            lambda _m, _r, _line, v: v, _parse_name, fields=frozenset({"name"})),
@@ -269,10 +319,10 @@ COLUMNS: tuple[Column, ...] = (
            lambda _m, _r, _line, v: CONTENT_SIZE_BY_KEY[v].short if v in CONTENT_SIZE_BY_KEY else "", _parse_preset,
            fields=frozenset({"preset"})),
     _count_column("Requests", "Requests per month, or per day when the next column says /day.", "requests",
-                  tooltip=_requests_tooltip, fields=frozenset({"requests", "volume_mode"})),
-    Column("Per", "Count requests per month, or per day × days per month.", lambda _m, _r, line: line.volume_mode.value,
-           lambda _m, _r, _line, v: "/day" if v == VolumeMode.PER_DAY.value else "/month", _parse_per,
-           fields=frozenset({"volume_mode"})),
+                  tooltip=_requests_or_sessions_tooltip, fields=frozenset({"requests", "volume_mode", "turns"})),
+    Column("Per", "Count requests per month, or per day × days per month; 'sess.' : a multi-turn line counts sessions.",
+           lambda _m, _r, line: line.volume_mode.value, _per_text, _parse_per,
+           fields=frozenset({"volume_mode", "turns"}), tooltip=_sessions_tooltip),
     _count_column("Days", "Days per month, for lines counted per day.", "days_per_month",
                   get=lambda _m, _r, line: line.days_per_month if line.volume_mode is VolumeMode.PER_DAY else None,
                   editable=lambda line: line.volume_mode is VolumeMode.PER_DAY,
@@ -306,12 +356,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("Share", "This line's share of the optimized total, in percent; the shares add up to exactly 100.00%.",
            _shown("line_share_pct"), lambda _m, _r, _line, v: fmt_pct(v, 2) if v is not None else "", numeric=True,
            computed=True),
+    Column("Group", "The team, product or cost centre the line is charged to (budget by group).",
+           lambda _m, _r, line: line.group, lambda _m, _r, _line, v: v, _parse_group, fields=frozenset({"group"})),
+    Column("Per\noutcome", "Optimized cost ÷ outcomes (sessions or requests × the line's success rate).", _per_outcome,
+           lambda m, _r, _line, v: fmt_small_money(v, m.currency) if v is not None else "", numeric=True, computed=True,
+           tooltip=_per_outcome_tooltip),
 )
 assert len(COLUMNS) == COLUMN_COUNT
 #: the header's title and tip per column
 HEADERS = {col: (c.title, c.tip) for col, c in enumerate(COLUMNS)}
 #: the computed money columns whose header names the plan's currency
-_CURRENCY_HEADERS = frozenset({COL_BASELINE, COL_OPTIMIZED, COL_PER_REQUEST})
+_CURRENCY_HEADERS = frozenset({COL_BASELINE, COL_OPTIMIZED, COL_PER_REQUEST, COL_PER_OUTCOME})
 
 _BOLD = QFont()
 _BOLD.setBold(True)

@@ -333,7 +333,7 @@ def test_plan_levers_panel_add_remove_and_batch_discount(qtbot, make_doc):
     assert d.plan.batch_discount == D("0.4")
     assert d.result.optimized == D("99")  # $165 x 0.6
     p.model.add()
-    assert p.model.rowCount() == 6 and p.combined.text() == "On: Custom lever"
+    assert p.model.rowCount() == 6 and p.combined.text().startswith("On: Custom lever · together save")
     p.view.selectRow(5)
     next(b for b in p.findChildren(QPushButton) if b.text() == "Remove").click()
     assert p.model.rowCount() == 5

@@ -96,7 +96,7 @@ def test_qtmodeltester_on_an_empty_plan(qtmodeltester, make_doc):
 
 
 def test_headers_name_the_plan_currency(doc, model):
-    assert model.columnCount() == COLUMN_COUNT == 18
+    assert model.columnCount() == COLUMN_COUNT == 20
     assert model.headerData(COL_BASELINE, Qt.Orientation.Horizontal) == "Baseline\n/month USD"
     doc.set_plan_attr("currency", Currency(code="EUR", per_usd=D("0.9")), "EUR")
     assert model.headerData(COL_OPTIMIZED, Qt.Orientation.Horizontal) == "Optimized\n/month EUR"
