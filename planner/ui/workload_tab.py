@@ -41,6 +41,7 @@ from planner.ui.delegates import PER_CHOICES, ChoiceDelegate, ModelDelegate, pre
 from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
 from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
+from planner.ui.scenario_bar import ScenarioBar
 from planner.ui.steady_label import SteadyLabel
 from planner.ui.style import Tone, css, muted_css
 from planner.ui.totals_panel import TotalsPanel
@@ -204,6 +205,7 @@ class WorkloadTab(QWidget):
         tl.addWidget(self.table, 1)
         tl.addWidget(self.empty_hint, 1)
         tl.addLayout(srow)
+        tl.insertWidget(1, ScenarioBar(self))  # (after the toolbar)
 
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.line_levers)
