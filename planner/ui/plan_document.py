@@ -13,11 +13,17 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
-from planner.domain.plan import Line, Plan
-from planner.domain.plan import SCENARIO_PLAN_FIELDS, Scenario
+from planner.domain.plan import SCENARIO_PLAN_FIELDS, Line, Plan, Scenario
 from planner.domain.presets import seed_multipliers
 from planner.domain.prices import price_lookup
-from planner.domain.scenarios import BASE, add_scenario, apply_scenario, find_scenario, with_override, without_override
+from planner.domain.scenarios import (
+    BASE,
+    add_scenario,
+    apply_scenario,
+    find_scenario,
+    with_override,
+    without_override,
+)
 from planner.io.plan_files import new_token, repriced
 
 ZERO = Decimal(0)
