@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InputError
 from planner.domain.prices import plan_model
+from planner.domain.ranking import DEFAULT_QUALITY_FLOOR
 from planner.domain.scenarios import batch_everything, prompt_caching_on, scale_volume
+from planner.domain.suggest import suggest_cheaper
 from planner.ui.plan_document import PlanDocument
 from planner.ui.style import Tone, css
 from planner.ui.worksheet_model import COLUMNS, override_fields
@@ -193,18 +195,27 @@ class ScenarioBar(QWidget):
             factor = Decimal(str(value))
         return self._what_if(f"Volume ×{factor.normalize():f}", scale_volume(self.doc.plan, factor))
 
-    def cheaper_line(self) -> bool:
-        from planner.ui.workload_tab import SuggestDialog
-
+    def cheaper_line(self, quality: float | None = None) -> bool:
+        """The current line on the cheapest model at or above a quality (suggest_cheaper)."""
+        doc = self.doc
         row = self.tab.current_row()
         if row is None:
             return False
-        dlg = SuggestDialog(self.doc, row, self)
-        if not dlg.exec() or dlg.suggestion is None:
+        metric = doc.catalog.default_quality_metric
+        name = doc.plan.lines[row].name
+        if quality is None:
+            own = plan_model(doc.plan, doc.catalog, doc.plan.lines[row].model)
+            start = own.quality.get(metric) if own is not None else None
+            quality, ok = QInputDialog.getDouble(self, "Cheapest model at or above a quality",
+                                                 f"'{name}': quality at least ({metric})",
+                                                 start if start is not None else DEFAULT_QUALITY_FLOOR, 0, 100, 0)
+            if not ok:
+                return False
+        s = suggest_cheaper(doc.plan, doc.catalog, row, metric, quality)
+        if s is None:
+            self.tab.show_error(f"No model of quality {quality:g} or more costs less than '{name}' does now.")
             return False
-        name = self.doc.plan.lines[row].name
-        return self._what_if(f"{name} on {dlg.suggestion.model.name}",
-                             {name: {"model": dlg.suggestion.model.id, "routing": []}})
+        return self._what_if(f"{name} on {s.model.name}", {name: {"model": s.model.id, "routing": []}})
 
     # -- compare, by month -----------------------------------------------------------------------
 

@@ -79,3 +79,21 @@ def test_by_month_replaces_the_worksheet_and_copies_plain_numbers(qtbot, make_do
     assert text[-1].split("\t")[0] == "Total" and text[-1].split("\t")[-1] == str(D("169.50") * 12)
     bar.btn_by_month.setChecked(False)
     assert tab.table.isVisible()
+
+
+def test_cheapest_model_for_a_line_becomes_a_scenario(qtbot, make_doc):
+    doc = make_doc(line("Chat"))
+    tab, bar = tab_of(qtbot, doc)
+    tab.select_row(0)
+    assert bar.cheaper_line(quality=60)  # mid (quality 70): 10,000 × (500 × 1 + 1,000 × 5) / 1M = $55.00
+    assert doc.scenario == "Chat on Mid"
+    assert doc.result.summary().optimized == D("55.00")
+    assert not bar.cheaper_line(quality=90)
+    assert "No model of quality 90" in tab.messages.text()
+
+
+def test_prompt_caching_where_the_model_has_a_cache_price(qtbot, make_doc):
+    doc = make_doc(line("Chat"), line("Plain", model="acme/mid"))
+    _tab, bar = tab_of(qtbot, doc)
+    assert bar.caching_on()
+    assert doc.overrides(0) == {"prompt_cache"} and doc.overrides(1) == frozenset()
