@@ -152,6 +152,7 @@ class ByMonthView(QWidget):
         self.note.setText("  Read-only: edit the worksheet. Fiscal years start in month "
                           f"{doc.plan.fiscal_year_start}." if table.fiscal_years else
                           "  Read-only: edit the worksheet. Set a start month in the forecast for fiscal years.")
+        self.view.setColumnHidden(1, not table.grouped)  # (no line names a group)
         self.view.resizeColumnsToContents()
 
     def copy(self, everything: bool = False) -> str:

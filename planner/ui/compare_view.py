@@ -45,7 +45,8 @@ def _delta_text(delta: Decimal | None, fraction: Decimal | None, currency: str) 
         return "—", ""
     sign = "+" if delta > 0 else "−" if delta < 0 else ""
     amount = f"{sign}{fmt_money(abs(delta), currency)}"
-    return amount, (fmt_pct(fraction * HUNDRED, 1) if fraction is not None else "new" if delta else "")
+    pct = (("+" if delta > 0 else "") + fmt_pct(fraction * HUNDRED, 1)) if fraction is not None else "new" if delta else ""
+    return amount, pct
 
 
 class CompareDialog(QDialog):
