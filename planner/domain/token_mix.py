@@ -23,9 +23,9 @@ from planner.domain.plan import Line
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
-#: a side with no tokens counts as half a token when odds are scaled, so a line that is all
-#: input or all output can still move (whole tokens are the unit of a request)
-_HALF_TOKEN = 0.5
+#: a side with no tokens counts as a millionth of a token when odds are scaled: a line that is
+#: all input or all output can still move, and stays more skewed than any line that is not
+_HALF_TOKEN = 1e-6
 _FRACTION_PLACES = Decimal("1e-12")
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QObject
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
 
+from planner.domain.costing import compute
+from planner.io.export_job import ExportTargets, run_export
 from planner.io.export_pdf import ExportCancelled
 from planner.io.file_names import safe_file_name
 from planner.ui import prompts
@@ -16,6 +18,9 @@ from planner.ui.file_controller import Host
 
 PDF_FILTERS = {"Letter": "PDF, Letter paper (*.pdf)", "A4": "PDF, A4 paper (*.pdf)"}
 TABLE_FILTERS = {"csv": "CSV (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}
+#: the finance CSVs: ExportTargets field -> (dialog title, file name ending)
+FINANCE_CSVS = {"by_month_csv": ("Export the budget by month (CSV)", "-by-month.csv"),
+                "long_csv": ("Export one figure a row (long CSV, for BI tools)", "-long.csv")}
 
 
 def default_page_size() -> str:
@@ -39,13 +44,25 @@ class ExportController(QObject):
             return f"{doc.display_name} cannot be exported yet:\n\n" + "\n".join(doc.broken_lines.values())
         return None
 
-    def _target(self, title: str, suffix: str, filters: str) -> tuple[Path, str] | None:
+    def _saved_plan(self):
+        """The plan as saved (the base and its scenarios) and its result, whichever scenario
+        the worksheet shows."""
+        doc = self.host.doc
+        if doc.scenario is None:
+            return doc.stored_plan, doc.result
+        return doc.stored_plan, compute(doc.stored_plan, self.host.session.catalog)
+
+    def _target(self, title: str, suffix: str, filters: str, ending: str | None = None) -> tuple[Path, str] | None:
         refusal = self._refusal()
         if refusal is not None:
             prompts.tell(self.widget, refusal)
             return None
         doc = self.host.doc
-        base = doc.path.with_suffix(suffix) if doc.path else Path.home() / safe_file_name(doc.plan.name, suffix)
+        if ending is not None:
+            stem = doc.path.stem if doc.path else safe_file_name(doc.plan.name, "")
+            base = (doc.path.parent if doc.path else Path.home()) / f"{stem}{ending}"
+        else:
+            base = doc.path.with_suffix(suffix) if doc.path else Path.home() / safe_file_name(doc.plan.name, suffix)
         chosen, flt = QFileDialog.getSaveFileName(self.widget, title, str(base), filters)
         if not chosen:
             return None
@@ -53,9 +70,9 @@ class ExportController(QObject):
         return (path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)), flt
 
     def _write(self, path: Path, request: ExportRequest, **kwargs) -> bool:
-        doc = self.host.doc
+        plan, result = self._saved_plan()
         try:
-            export_plan(doc.plan, doc.result, self.host.session.catalog, request, **kwargs)
+            export_plan(plan, result, self.host.session.catalog, request, **kwargs)
         except OSError as e:
             prompts.tell(self.widget, f"Could not write {path}: {e.strerror or e}")
             return False
@@ -68,6 +85,26 @@ class ExportController(QObject):
             return False
         path = target[0]
         if not self._write(path, ExportRequest(**{kind: path})):
+            return False
+        self.host.show_status(f"Exported {path}")
+        return True
+
+    def export_finance_csv(self, kind: str, path: Path | None = None) -> bool:
+        """The budget by line and month (`by_month_csv`) or one figure a row (`long_csv`)."""
+        title, ending = FINANCE_CSVS[kind]
+        if path is None:
+            target = self._target(title, ".csv", TABLE_FILTERS["csv"], ending)
+            if target is None:
+                return False
+            path = target[0]
+        elif self._refusal() is not None:
+            prompts.tell(self.widget, self._refusal())
+            return False
+        plan, result = self._saved_plan()
+        try:
+            run_export(plan, self.host.session.catalog, ExportTargets(**{kind: path}), result=result)
+        except OSError as e:
+            prompts.tell(self.widget, f"Could not write {path}: {e.strerror or e}")
             return False
         self.host.show_status(f"Exported {path}")
         return True

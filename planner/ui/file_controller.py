@@ -98,7 +98,7 @@ class FileController(QObject):
         if doc is None or not doc.is_modified:
             return
         try:
-            plan_files.write_autosave(doc.autosave_token, doc.plan, doc.path)
+            plan_files.write_autosave(doc.autosave_token, doc.stored_plan, doc.path)
         except OSError as e:
             self.host.show_status(life.autosave_failed(plan_files.autosave_path(doc.autosave_token), e))
 
@@ -242,7 +242,7 @@ class FileController(QObject):
         if doc.plan.name == Plan().name and path.stem:  # an unnamed plan takes its file's name
             doc.plan.name = path.stem
         try:
-            saved = plan_files.save_plan(doc.plan, self.catalog, path)
+            saved = plan_files.save_plan(doc.stored_plan, self.catalog, path)
         except OSError as e:
             prompts.tell(self.widget, life.save_failed(path, e))
             return False

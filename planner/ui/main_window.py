@@ -445,6 +445,27 @@ class MainWindow(QMainWindow):
         dlg.resize(720, 640)
         dlg.exec()
 
+    def compare_scenarios(self) -> None:
+        """The base plan and its scenarios side by side (a window of its own)."""
+        from planner.ui.compare_view import CompareDialog
+
+        if self.doc is not None:
+            CompareDialog(self.doc, self).show()
+
+    def import_usage(self, paths: list | None = None) -> None:
+        """File > Import usage: the files previewed, then plan versus actual."""
+        from planner.ui.actuals_dialog import UsageImportDialog, VarianceDialog
+
+        if self.doc is None:
+            return
+        dlg = UsageImportDialog(self.doc, paths or [], self)
+        if not paths:
+            dlg.add_files()
+        if dlg.exec() and dlg.loaded is not None:
+            view = VarianceDialog(self.doc, dlg.loaded, self)
+            view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            view.show()
+
     def show_about(self) -> None:
         cat = self.session.catalog
         QMessageBox.about(

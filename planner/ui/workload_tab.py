@@ -43,6 +43,7 @@ from planner.ui.levers_panel import LineLeversPanel, PlanLeversPanel
 from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
 from planner.ui.plan_properties import PlanPropertiesDialog
+from planner.ui.scenario_bar import ScenarioBar
 from planner.ui.steady_label import SteadyLabel
 from planner.ui.style import Tone, css, muted_css
 from planner.ui.totals_panel import TotalsPanel
@@ -229,6 +230,7 @@ class WorkloadTab(QWidget):
         tl.addWidget(self.table, 1)
         tl.addWidget(self.empty_hint, 1)
         tl.addLayout(srow)
+        tl.insertWidget(2, ScenarioBar(self))  # (after the plan line and the toolbar)
 
         # the line's levers scroll on their own: their height does not set the panels'
         line_scroll = QScrollArea()
@@ -292,11 +294,11 @@ class WorkloadTab(QWidget):
         return bool(PlanPropertiesDialog(self.doc, self).exec())
 
     def _initial_split(self) -> None:
-        """The panels get what they ask for up to 45% of the height (they scroll below that):
+        """The panels get what they ask for up to 40% of the height (they scroll below that):
         about ten worksheet rows stay visible at 1366x768."""
         h = self.splitter.height()
         wanted = max(self.totals.sizeHint().height(), self.plan_levers.sizeHint().height())
-        panels = min(wanted + 8, int(h * 0.45))
+        panels = min(wanted + 8, int(h * 0.40))
         self.splitter.setSizes([h - panels, panels])
 
     # -- feedback ------------------------------------------------------------------------------

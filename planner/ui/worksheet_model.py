@@ -370,6 +370,17 @@ _CURRENCY_HEADERS = frozenset({COL_BASELINE, COL_OPTIMIZED, COL_PER_REQUEST, COL
 
 _BOLD = QFont()
 _BOLD.setBold(True)
+_ITALIC = QFont()
+_ITALIC.setItalic(True)
+#: the line fields a scenario override of which marks the column (default: the column's fields)
+_OVERRIDE_FIELDS = {COL_MODEL: frozenset({"model"}), COL_ROUTING: frozenset({"routing"}),
+                    COL_REQUESTS: frozenset({"requests"}), COL_DAYS: frozenset({"days_per_month"}),
+                    COL_PREFIX: frozenset({"prompt_cache"}), COL_HIT_RATE: frozenset({"prompt_cache"})}
+
+
+def override_fields(col: int) -> frozenset[str]:
+    """The line fields whose scenario override shows in column `col` ("Reset to base" drops them)."""
+    return _OVERRIDE_FIELDS.get(col, COLUMNS[col].fields)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
@@ -597,7 +608,7 @@ class WorksheetModel(QAbstractTableModel):
             _DISPLAY: self._display(row, col),
             _ALIGN: _ALIGNMENT[col],
             _BACKGROUND: self._computed_bg if c.computed else None,
-            _FONT: _BOLD if col == COL_OPTIMIZED else None,
+            _FONT: _BOLD if col == COL_OPTIMIZED else _ITALIC if self.overridden(row, col) else None,
             _FOREGROUND: self._foreground(row, col),
             _CHECK: None,
             _DECORATION: None,
@@ -606,6 +617,8 @@ class WorksheetModel(QAbstractTableModel):
     def _foreground(self, row: int, col: int) -> Any:
         if col == COL_MODEL and row in self.doc.broken_lines:
             return brush(Tone.NEGATIVE)
+        if self.overridden(row, col):
+            return brush(Tone.EDITED)
         if COLUMNS[col].notices:
             lr = self.line_result(row)
             if lr is not None and lr.notices:
@@ -629,7 +642,15 @@ class WorksheetModel(QAbstractTableModel):
     def _tooltip(self, row: int, col: int) -> str:
         c = COLUMNS[col]
         tip = c.tooltip(self, row, self.line(row)) if c.tooltip is not None else None
-        return tip if tip is not None else c.tip
+        tip = tip if tip is not None else c.tip
+        if self.overridden(row, col):
+            base = self.doc.base_line(row)
+            tip = f"Overrides the base: {c.text(self, row, base, c.value(self, row, base)) or '—'}\n{tip}"
+        return tip
+
+    def overridden(self, row: int, col: int) -> bool:
+        """Whether the scenario shown overrides what this cell shows."""
+        return bool(override_fields(col) & self.doc.overrides(row))
 
     # -- editing -------------------------------------------------------------------------------
 

@@ -97,6 +97,13 @@ def test_cached_prefix_never_exceeds_the_new_input():
     assert moved.prompt_cache.prefix_tokens == 500
 
 
+def test_a_line_all_input_stays_more_input_heavy_than_any_other():
+    # 2/0 is all input and 52/1 nearly so: after a move to ~50% the first is still the more
+    # input-heavy of the two (a half-token guess for the empty side once put it below)
+    a, b = rebalance([line("m/a", 0, 2, 0), line("m/a", 0, 52, 1)], D("0.503"))
+    assert a.input_tokens / 2 >= b.input_tokens / 53
+
+
 def test_rebalancing_to_the_current_share_changes_nothing():
     lines = [summarizer(), chat(), line("m/a", 50, 0, 800)]
     assert rebalance(lines, input_share(lines)) == lines
