@@ -115,6 +115,8 @@ class CatalogTableModel(QAbstractTableModel):
         self.metric = session.catalog.default_quality_metric
         self.ratio = 3.0
         self.floor = 0.0
+        #: models with no price (an import's unpriced entries) are ranked too
+        self.include_free = False
         self.weights = CompositeWeights()
         self._sort_col = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -137,13 +139,21 @@ class CatalogTableModel(QAbstractTableModel):
     def _rebuild(self) -> None:
         self._catalog = self.session.catalog
         self._arrays = CatalogArrays.from_catalog(self._catalog)
-        self._ranking = rank(self._catalog, self.metric, self.ratio, self.floor, self.weights, self._arrays)
+        self._ranking = self._rank()
         self._set_order(np.arange(len(self._catalog)))
         self._row_of = {m.id: i for i, m in enumerate(self._catalog.models)}
         self._columns = self._make_columns()
         self._invalidate_cache()
         if self._sort_col >= 0:
             self._set_order(self._sorted_order(self._sort_col, self._sort_order))
+
+    def _rank(self) -> Ranking:
+        return rank(self._catalog, self.metric, self.ratio, self.floor, self.weights, self._arrays,
+                    include_free=self.include_free)
+
+    def metric_coverage(self) -> tuple[int, int]:
+        """(models scored on the chosen metric, models in the catalog)."""
+        return int(np.count_nonzero(~np.isnan(self._ranking.quality))), len(self._catalog)
 
     def _make_columns(self) -> list[Column]:
         return _columns(self.metric, self.ratio)
@@ -177,8 +187,10 @@ class CatalogTableModel(QAbstractTableModel):
         return self._rows[row]
 
     def set_settings(self, *, metric: str | None = None, ratio: float | None = None, floor: float | None = None,
-                     weights: CompositeWeights | None = None) -> None:
+                     weights: CompositeWeights | None = None, include_free: bool | None = None) -> None:
         """Re-rank for new metric / blend ratio / floor: derived columns change, rows re-sort."""
+        if include_free is not None:
+            self.include_free = include_free
         if metric is not None:
             self.metric = metric
         if ratio is not None:
@@ -187,7 +199,7 @@ class CatalogTableModel(QAbstractTableModel):
             self.floor = floor
         if weights is not None:
             self.weights = weights
-        self._ranking = rank(self._catalog, self.metric, self.ratio, self.floor, self.weights, self._arrays)
+        self._ranking = self._rank()
         self._columns = self._make_columns()
         self._invalidate_cache()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
@@ -200,7 +212,7 @@ class CatalogTableModel(QAbstractTableModel):
             # Same models: keep rows, refresh values (every derived column may move).
             self._catalog = self.session.catalog
             self._arrays = CatalogArrays.from_catalog(self._catalog)
-            self._ranking = rank(self._catalog, self.metric, self.ratio, self.floor, self.weights, self._arrays)
+            self._ranking = self._rank()
             self._invalidate_cache()
             self._resort()
             if self.rowCount():

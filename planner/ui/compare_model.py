@@ -24,6 +24,8 @@ from planner.ui.catalog_columns import MAX_COMPARE
 from planner.ui.roles import ROW_ROLE, VALUE_ROLE
 from planner.ui.style import Tone, computed_brush, surface
 
+TASKS_HEADING = "Cost per task"
+
 
 @dataclass(frozen=True)
 class CompareRow:
@@ -57,7 +59,7 @@ def _rows(metric: str, ratio: float) -> list[CompareRow]:
         CompareRow("Context window", lambda m: m.context_window, fmt_tokens, "high"),
         CompareRow("Throughput (tok/s)", lambda m: m.throughput_tps, lambda v: fmt_float(v, 0), "high"),
         CompareRow("Time to first token (s)", lambda m: m.ttft_s, lambda v: fmt_float(v, 2), "low"),
-        CompareRow("Cost per task", None),
+        CompareRow(TASKS_HEADING, None),
     ]
     for t in STANDARD_TASKS:
         rows.append(CompareRow(f"{t.label} ({t.input_tokens:,}+{t.output_tokens:,})",
@@ -92,6 +94,10 @@ class CompareTableModel(QAbstractTableModel):
     @property
     def models(self) -> list[ModelPrice]:
         return list(self._models)
+
+    def tasks_row(self) -> int:
+        """The first row of the task costs (the "Cost per task" heading)."""
+        return next(i for i, r in enumerate(self._rows) if r.label == TASKS_HEADING)
 
     def row_label(self, row: int) -> str:
         return self._rows[row].label
