@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QSlider,
     QSplitter,
     QTableView,
@@ -158,8 +157,7 @@ class ModelsTab(QWidget):
         self.metric_combo.currentIndexChanged.connect(self._metric_changed)
 
         self.coverage = QLabel()
-        self.coverage.setMinimumWidth(0)  # (a narrow window cuts it rather than widening itself)
-        self.coverage.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.coverage.setMinimumWidth(1)  # (a narrow window cuts it rather than widening itself)
         self.coverage.setToolTip("How many of the catalog's models have a score on the chosen quality metric; "
                                  "models without one have no quality, value or composite")
 
