@@ -38,6 +38,7 @@ from planner.ui.catalog_columns import (
     COL_VALUE,
     COLUMN_COUNT,
     HIDDEN_BY_DEFAULT,
+    LEGACY_COLUMN_COUNT,
     LONG_CONTEXT_TOKENS,
     MAX_COMPARE,
 )
@@ -704,6 +705,7 @@ class ModelsTab(QWidget):
             "sort_column": self.model.sort_column,
             "sort_desc": self.model.sort_order == Qt.SortOrder.DescendingOrder,
             "hidden": self.hidden_columns(),
+            "column_count": COLUMN_COUNT,
         }
 
     def restore_state(self, st: dict) -> None:
@@ -716,7 +718,8 @@ class ModelsTab(QWidget):
             self.include_free.setChecked(bool(st.get("include_free", False)))
             hidden = st.get("hidden")
             if isinstance(hidden, list):
-                for c in range(self.model.columnCount()):
+                known = int(st.get("column_count", LEGACY_COLUMN_COUNT))
+                for c in range(min(known, self.model.columnCount())):
                     self.table.setColumnHidden(c, c in hidden and c != COL_MODEL)
             col = int(st.get("sort_column", COL_VALUE))
             if 0 <= col < self.model.columnCount():
