@@ -437,10 +437,13 @@ def test_labels_that_would_overlap_move_or_are_left_out():
     from planner.ui.charts.base import place_labels
 
     size = (60.0, 14.0)
-    # five labels at one point: above right, below right, above left, below left, then none
-    spots = place_labels([(100, 100)] * 5, [size] * 5)
-    assert spots[:4] == [(103, 83), (103, 103), (37, 83), (37, 103)]
-    assert spots[4] is None  # no free spot left: left out
+    # labels at one point: above right, below right, above left, below left, then a label
+    # height further out, ... and once no spot is free, left out
+    spots = place_labels([(100, 100)] * 13, [size] * 13)
+    assert spots[:5] == [(103, 83), (103, 103), (37, 83), (37, 103), (103, 69)]
+    assert spots[12] is None
+    # a label that would leave the plot goes to the other side of its point
+    assert place_labels([(380, 50)], [size], bounds=(400, 200)) == [(317, 33)]
     # far apart: each above right of its point
     assert place_labels([(0, 50), (300, 50)], [size, size]) == [(3, 33), (303, 33)]
 

@@ -364,23 +364,29 @@ EMPTY_TEXT = "Add a line on the Workload tab to see this chart"
 KEY_MARKS = {"box": "■", "line": "━━", "dash": "╍╍", "dot": "●", "band": "▬"}
 
 
-def place_labels(anchors: list[tuple[float, float]], sizes: list[tuple[float, float]],
-                 gap: float = 3.0) -> list[tuple[float, float] | None]:
+def place_labels(anchors: list[tuple[float, float]], sizes: list[tuple[float, float]], gap: float = 3.0,
+                 bounds: tuple[float, float] | None = None) -> list[tuple[float, float] | None]:
     """Where to put text labels next to points without overlapping one another.
 
     `anchors` are the points (pixels, y down), `sizes` the labels' (width, height), in order
     of importance. Each label tries above-right, below-right, above-left, below-left of its
-    point; the first spot free of the labels already placed wins; a label with no free spot
-    is left out (None). Returns the top-left corner of each label."""
+    point, then the same one and two label heights further up or down; the first spot free
+    of the labels already placed (and inside `bounds`, width and height, if given) wins; a
+    label with no free spot is left out (None). Returns the top-left corner of each label."""
     placed: list[QRectF] = []
     out: list[tuple[float, float] | None] = []
+    area = QRectF(0, 0, *bounds) if bounds is not None else None
     for (x, y), (w, h) in zip(anchors, sizes, strict=True):
         spot = None
-        for left, top in ((x + gap, y - h - gap), (x + gap, y + gap), (x - w - gap, y - h - gap), (x - w - gap, y + gap)):
-            r = QRectF(left, top, w, h)
-            if not any(r.intersects(p) for p in placed):
-                spot = (left, top)
-                placed.append(r)
+        for k in range(3):
+            for left, top in ((x + gap, y - h - gap - k * h), (x + gap, y + gap + k * h),
+                              (x - w - gap, y - h - gap - k * h), (x - w - gap, y + gap + k * h)):
+                r = QRectF(left, top, w, h)
+                if (area is None or area.contains(r)) and not any(r.intersects(p) for p in placed):
+                    spot = (left, top)
+                    placed.append(r)
+                    break
+            if spot is not None:
                 break
         out.append(spot)
     return out
@@ -499,6 +505,28 @@ class Chart(QWidget):
         if empty:
             self.key.hide()
             self.set_note("")
+
+    def add_names(self, names: list[tuple[float, float, str, str]], x_range: tuple[float, float],
+                  y_range: tuple[float, float]) -> list[str]:
+        """Text by data points, (x, y, text, colour) in order of importance, for the view
+        ranges about to be set: a name that would overlap one already placed moves to
+        another side of its point, or is left out. Returns the names shown."""
+        vb = self.plot.getViewBox()
+        w, h = max(vb.width(), 400.0), max(vb.height(), 220.0)
+        (x0, x1), (y0, y1) = x_range, y_range
+        fm = QFontMetricsF(QFont())
+        spots = place_labels([((x - x0) / (x1 - x0) * w, (y1 - y) / (y1 - y0) * h) for x, y, _t, _c in names],
+                             [(fm.horizontalAdvance(text) + 8, fm.height() + 4) for _x, _y, text, _c in names],
+                             bounds=(w, h))
+        shown = []
+        for (_x, _y, text, colour), spot in zip(names, spots, strict=True):
+            if spot is None:
+                continue
+            item = pg.TextItem(text, color=colour, anchor=(0, 0))
+            item.setPos(x0 + spot[0] / w * (x1 - x0), y1 - spot[1] / h * (y1 - y0))
+            self.plot.addItem(item)
+            shown.append(text)
+        return shown
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)

@@ -10,7 +10,6 @@ from decimal import Decimal, localcontext
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout
 
 from planner.domain import chart_data as cd
@@ -37,7 +36,6 @@ from planner.ui.charts.base import (
     MoneyAxis,
     ValueLabels,
     money_text,
-    place_labels,
 )
 
 
@@ -237,22 +235,8 @@ class QualityPriceChart(Chart):
         already placed is left out (its point keeps its tooltip)."""
         chosen = [i for i, p in enumerate(pts) if p.in_plan]
         chosen += [i for i, p in enumerate(pts) if p.on_frontier and not p.in_plan and len(pts) <= 80]
-        vb = self.plot.getViewBox()
-        w, h = max(vb.width(), 400.0), max(vb.height(), 220.0)
-        (x0, x1), (y0, y1) = x_range, y_range
-        to_px = lambda x, y: ((x - x0) / (x1 - x0) * w, (y1 - y) / (y1 - y0) * h)  # noqa: E731
-        fm = QFontMetricsF(QFont())
-        texts = [_short(pts[i].name, 22) for i in chosen]
-        spots = place_labels([to_px(xs[i], pts[i].quality) for i in chosen],
-                             [(fm.horizontalAdvance(t) + 8, fm.height() + 4) for t in texts])
-        self.labels = []
-        for i, text, spot in zip(chosen, texts, spots, strict=True):
-            if spot is None:
-                continue
-            t = pg.TextItem(text, color="#a33" if pts[i].in_plan else "#2d6b33", anchor=(0, 0))
-            t.setPos(x0 + spot[0] / w * (x1 - x0), y1 - spot[1] / h * (y1 - y0))
-            self.plot.addItem(t)
-            self.labels.append(text)
+        names = [(xs[i], pts[i].quality, _short(pts[i].name, 22), "#a33" if pts[i].in_plan else "#2d6b33") for i in chosen]
+        self.labels = self.add_names(names, x_range, y_range)
 
     def _tip(self, p: cd.ScatterPoint, ctx: ChartContext) -> str:
         m = ctx.catalog.get(p.model_id)
@@ -487,12 +471,15 @@ class PriceHistoryChart(Chart):
                 ys += [math.log10(price)] * 2
             step = pg.PlotDataItem(xs, ys, pen=pg.mkPen("#e15759", width=2.5), name="Cheapest input price so far")
             self.plot.addItem(step)
-            for d, price, name in cheapest:
-                t = pg.TextItem(f"{_short(name, 18)} ${price:g}", color="#a33", anchor=(0, 1.1))
-                t.setPos(ts(d), math.log10(price))
-                self.plot.addItem(t)
             first, last = ts(pts[0].when), end
-            self.plot.setXRange(first - (last - first) * 0.03, last + (last - first) * 0.12, padding=0)
+            x_range = (first - (last - first) * 0.03, last + (last - first) * 0.12)
+            logs = [math.log10(p.price) for p in pts]
+            y_range = (min(logs) - 0.1, max(logs) + 0.15)
+            # the latest lows first: the newest are what a reader looks for
+            self.add_names([(ts(d), math.log10(price), f"{_short(name, 18)} ${price:g}", "#a33")
+                            for d, price, name in reversed(cheapest)], x_range, y_range)
+            self.plot.setXRange(*x_range, padding=0)
+            self.plot.setYRange(*y_range, padding=0)
 
 
 #: The most turn counts the multi-turn chart costs per line (evenly spread over 1..2T).
