@@ -463,13 +463,16 @@ class ModelsTab(QWidget):
 
     #: Columns sized to their header and the rows sampled, within these bounds (pixels).
     MIN_COLUMN, MAX_COLUMN, MODEL_COLUMN = 44, 130, (140, 220)
+    #: The Model column grows to this on a wide window (long names in full).
+    MODEL_WIDEST = 320
     #: Rows measured for a column's width (an import can bring thousands).
     WIDTH_SAMPLE_ROWS = 300
 
     def _set_column_widths(self) -> None:
         """Each column as wide as its header's longest line and its widest sampled cell; then
         the Model column gives up width (down to its minimum) until the visible columns fit
-        the table, so that a 1366-pixel window shows every default column. A header
+        the table, so that a 1366-pixel window shows every default column (or takes some of
+        the room a wide window leaves). A header
         narrower than its title elides it; its tooltip says it in full."""
         fm = self.table.fontMetrics()
         hfm = self.table.horizontalHeader().fontMetrics()
@@ -494,9 +497,9 @@ class ModelsTab(QWidget):
     def _fit_model_column(self) -> None:
         room = self.table.viewport().width() if self.table.isVisible() else self.width() - 40
         used = sum(self.table.columnWidth(c) for c in range(COLUMN_COUNT) if not self.table.isColumnHidden(c))
-        if used > room > 0:
+        if room > 0:  # the Model column gives or takes the difference, within its bounds
             w = self.table.columnWidth(COL_MODEL)
-            self.table.setColumnWidth(COL_MODEL, max(self.MODEL_COLUMN[0], w - (used - room)))
+            self.table.setColumnWidth(COL_MODEL, max(self.MODEL_COLUMN[0], min(self.MODEL_WIDEST, w + room - used)))
 
     def _header_menu(self, pos) -> None:
         """Right-click on the header: show or hide columns."""

@@ -217,7 +217,8 @@ class QualityPriceChart(Chart):
         self.scatter.sigHovered.connect(lambda _s, points, _ev: self._hover(points, tips))
         self.scatter.sigClicked.connect(lambda _s, points, _ev: points and self.modelClicked.emit(pts[points[0].data()].model_id))
         self.plot.addItem(self.scatter)
-        key = [("#e15759", "In this plan", "dot"), ("#4e79a7", "Other models", "dot")]
+        key = [("#e15759", "In this plan", "dot")] if any(p.in_plan for p in pts) else []
+        key.append(("#4e79a7", "Other models" if key else "Models", "dot"))
         front = [(x, p.quality) for x, p in zip(xs, pts, strict=True) if p.on_frontier]
         if len(front) > 1:
             fx, fy = zip(*sorted(front), strict=True)
