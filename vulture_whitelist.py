@@ -81,3 +81,6 @@ used.fiscal_year_start
 
 # pydantic: a field serializer (planner/domain/catalog.py, Overlay's entries as a list in the file)
 used._entries_as_list
+
+# charts: a pyqtgraph legend inside the plot, for charts whose legend is not a key above it
+used.add_legend

@@ -14,16 +14,18 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from planner.domain.catalog import Catalog, ModelPrice, metric_label
-from planner.domain.prices import catalog_batch_prices, has_batch_price
+from planner.domain.prices import alternative_prices, catalog_batch_prices, has_batch_price
 from planner.domain.ranking import CatalogArrays, CompositeWeights, Ranking, rank, tokens_per_dollar
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_tokens
 from planner.ui.catalog_columns import (
+    ALTERNATIVE_PRICE_COLUMNS,
     COL_AS_OF,
     COL_BATCH_IN,
     COL_BATCH_OUT,
     COL_BLENDED,
     COL_CACHE_READ,
     COL_CACHE_WRITE,
+    COL_CACHE_WRITE_1H,
     COL_COMPOSITE,
     COL_CONTEXT,
     COL_COST_PER_POINT,
@@ -34,6 +36,7 @@ from planner.ui.catalog_columns import (
     COL_PROVIDER,
     COL_QUALITY,
     COL_RATIO,
+    COL_REASONING,
     COL_THROUGHPUT,
     COL_TIER,
     COL_TPD_IN,
@@ -42,6 +45,7 @@ from planner.ui.catalog_columns import (
     COL_VALUE,
     COLUMN_COUNT,
     EDITABLE,
+    FEE_COLUMNS,
     NUMERIC,
     PRICE_COLUMNS,
 )
@@ -99,6 +103,19 @@ def _columns(metric: str, ratio: float) -> list[Column]:
         Column("Speed\ntok/s", "Output throughput, tokens per second."),
         Column("TTFT\ns", "Time to first token, seconds."),
         Column("As of", "Date of the price."),
+        Column("Reasoning\n$/1M", "USD per 1M reasoning (thinking) tokens, where the model prices them apart "
+               "from output (empty: reasoning is billed as output)."),
+        Column("Cache write\n1h $/1M", "USD per 1M input tokens written to a 1-hour prompt cache "
+               "(the Cache write column is the 5-minute price)."),
+        Column("Flex in\n$/1M", "Input price at the flex service tier: slower, cheaper processing."),
+        Column("Flex out\n$/1M", "Output price at the flex service tier: slower, cheaper processing."),
+        Column("Priority in\n$/1M", "Input price at the priority service tier: faster, dearer processing."),
+        Column("Priority out\n$/1M", "Output price at the priority service tier: faster, dearer processing."),
+        Column("Off-peak in\n$/1M", "Input price in the model's off-peak hours (the hours are in the cell's tooltip)."),
+        Column("Off-peak out\n$/1M", "Output price in the model's off-peak hours (the hours are in the cell's tooltip)."),
+        Column("Per request\n$", "Fee in USD per request, on top of the token prices."),
+        Column("Per search\n$", "Fee in USD per web-search call."),
+        Column("Per image\n$", "Fee in USD per input image."),
     ]
 
 
@@ -115,6 +132,8 @@ class CatalogTableModel(QAbstractTableModel):
         self.metric = session.catalog.default_quality_metric
         self.ratio = 3.0
         self.floor = 0.0
+        #: models with no price (an import's unpriced entries) are ranked too
+        self.include_free = False
         self.weights = CompositeWeights()
         self._sort_col = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -137,13 +156,21 @@ class CatalogTableModel(QAbstractTableModel):
     def _rebuild(self) -> None:
         self._catalog = self.session.catalog
         self._arrays = CatalogArrays.from_catalog(self._catalog)
-        self._ranking = rank(self._catalog, self.metric, self.ratio, self.floor, self.weights, self._arrays)
+        self._ranking = self._rank()
         self._set_order(np.arange(len(self._catalog)))
         self._row_of = {m.id: i for i, m in enumerate(self._catalog.models)}
         self._columns = self._make_columns()
         self._invalidate_cache()
         if self._sort_col >= 0:
             self._set_order(self._sorted_order(self._sort_col, self._sort_order))
+
+    def _rank(self) -> Ranking:
+        return rank(self._catalog, self.metric, self.ratio, self.floor, self.weights, self._arrays,
+                    include_free=self.include_free)
+
+    def metric_coverage(self) -> tuple[int, int]:
+        """(models scored on the chosen metric, models in the catalog)."""
+        return int(np.count_nonzero(~np.isnan(self._ranking.quality))), len(self._catalog)
 
     def _make_columns(self) -> list[Column]:
         return _columns(self.metric, self.ratio)
@@ -177,8 +204,10 @@ class CatalogTableModel(QAbstractTableModel):
         return self._rows[row]
 
     def set_settings(self, *, metric: str | None = None, ratio: float | None = None, floor: float | None = None,
-                     weights: CompositeWeights | None = None) -> None:
+                     weights: CompositeWeights | None = None, include_free: bool | None = None) -> None:
         """Re-rank for new metric / blend ratio / floor: derived columns change, rows re-sort."""
+        if include_free is not None:
+            self.include_free = include_free
         if metric is not None:
             self.metric = metric
         if ratio is not None:
@@ -187,7 +216,7 @@ class CatalogTableModel(QAbstractTableModel):
             self.floor = floor
         if weights is not None:
             self.weights = weights
-        self._ranking = rank(self._catalog, self.metric, self.ratio, self.floor, self.weights, self._arrays)
+        self._ranking = self._rank()
         self._columns = self._make_columns()
         self._invalidate_cache()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
@@ -200,7 +229,7 @@ class CatalogTableModel(QAbstractTableModel):
             # Same models: keep rows, refresh values (every derived column may move).
             self._catalog = self.session.catalog
             self._arrays = CatalogArrays.from_catalog(self._catalog)
-            self._ranking = rank(self._catalog, self.metric, self.ratio, self.floor, self.weights, self._arrays)
+            self._ranking = self._rank()
             self._invalidate_cache()
             self._resort()
             if self.rowCount():
@@ -408,6 +437,11 @@ class CatalogTableModel(QAbstractTableModel):
             COL_THROUGHPUT: lambda m, i: m.throughput_tps,
             COL_TTFT: lambda m, i: m.ttft_s,
             COL_AS_OF: lambda m, i: m.as_of,
+            COL_REASONING: lambda m, i: m.reasoning,
+            COL_CACHE_WRITE_1H: lambda m, i: m.cache_write_1h,
+            **{c: (lambda m, i, tier=tier, side=side: alternative_price(m, tier, side))
+               for c, (tier, side) in ALTERNATIVE_PRICE_COLUMNS.items()},
+            **{c: (lambda m, i, field=field: getattr(m, field)) for c, field in FEE_COLUMNS.items()},
         }
 
     _FORMATS: dict[int, Any] = {
@@ -427,7 +461,8 @@ class CatalogTableModel(QAbstractTableModel):
         COL_THROUGHPUT: lambda v: fmt_float(v, 0),
         COL_TTFT: lambda v: fmt_float(v, 2),
         COL_AS_OF: date.isoformat,
-        **{c: fmt_price for c in PRICE_COLUMNS},
+        **{c: fmt_price for c in (*PRICE_COLUMNS, COL_REASONING, COL_CACHE_WRITE_1H, *ALTERNATIVE_PRICE_COLUMNS)},
+        **{c: fmt_price for c in FEE_COLUMNS},
     }
 
     def _display(self, m: ModelPrice, i: int, col: int) -> str:
@@ -459,6 +494,8 @@ class CatalogTableModel(QAbstractTableModel):
             if v is None:
                 return "No cache-read price: prompt caching does not apply to this model." + edited if col == COL_CACHE_READ else None
             return f"${fmt_price(v)} per 1M tokens" + edited
+        if col in ALTERNATIVE_PRICE_COLUMNS:
+            return _alternative_tooltip(m, *ALTERNATIVE_PRICE_COLUMNS[col])
         if col in (COL_BATCH_IN, COL_BATCH_OUT):
             if (m.batch_input if col == COL_BATCH_IN else m.batch_output) is not None:
                 return "The model's own batch price." + edited
@@ -534,6 +571,23 @@ class CatalogTableModel(QAbstractTableModel):
 
 def _f(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
+
+
+def alternative_price(m: ModelPrice, tier: str, side: str) -> Decimal | None:
+    """The model's input or output price at a service tier, or off-peak ("off_peak")."""
+    prices = alternative_prices(m, off_peak=True) if tier == "off_peak" else alternative_prices(m, tier)
+    return None if prices is None else getattr(prices, side)
+
+
+def _alternative_tooltip(m: ModelPrice, tier: str, side: str) -> str | None:
+    price = alternative_price(m, tier, side)
+    if price is None:
+        return None
+    standard = m.input if side == "input" else m.output
+    text = f"${fmt_price(price)} per 1M {side} tokens (standard ${fmt_price(standard)})"
+    if tier == "off_peak" and m.off_peak is not None and m.off_peak.window:
+        text += f", in the off-peak hours {m.off_peak.window}"
+    return text + "."
 
 
 def _same(a: Any, b: Any) -> bool:

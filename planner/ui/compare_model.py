@@ -21,8 +21,11 @@ from planner.domain.ranking import (
 )
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_small_money, fmt_tokens
 from planner.ui.catalog_columns import MAX_COMPARE
+from planner.ui.catalog_table_model import alternative_price
 from planner.ui.roles import ROW_ROLE, VALUE_ROLE
 from planner.ui.style import Tone, computed_brush, surface
+
+TASKS_HEADING = "Cost per task"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class CompareRow:
     fmt: Callable[[Any], str] = str
     better: str = ""  # "low" or "high": which end to highlight
     tooltip: str = ""
+    #: shown only when one of the compared models has a value for it
+    optional: bool = False
 
 
 def _rows(metric: str, ratio: float) -> list[CompareRow]:
@@ -45,6 +50,7 @@ def _rows(metric: str, ratio: float) -> list[CompareRow]:
         CompareRow("Cache write", lambda m: m.cache_write, price, "low"),
         CompareRow(f"Blended {ratio:.2g}:1", lambda m: blended(m, ratio), lambda v: f"${fmt_float(float(v), 4)}", "low",
                    "(r × input + output) / (r + 1)"),
+        *_dimension_rows(price),
         CompareRow("Metrics", None),
         CompareRow(f"Quality ({ml})", lambda m: m.quality.get(metric), lambda v: fmt_float(v, 1), "high"),
         CompareRow("Value (quality / input $)", lambda m: value(m, metric), lambda v: fmt_float(v, 1), "high"),
@@ -57,7 +63,7 @@ def _rows(metric: str, ratio: float) -> list[CompareRow]:
         CompareRow("Context window", lambda m: m.context_window, fmt_tokens, "high"),
         CompareRow("Throughput (tok/s)", lambda m: m.throughput_tps, lambda v: fmt_float(v, 0), "high"),
         CompareRow("Time to first token (s)", lambda m: m.ttft_s, lambda v: fmt_float(v, 2), "low"),
-        CompareRow("Cost per task", None),
+        CompareRow(TASKS_HEADING, None),
     ]
     for t in STANDARD_TASKS:
         rows.append(CompareRow(f"{t.label} ({t.input_tokens:,}+{t.output_tokens:,})",
@@ -67,6 +73,32 @@ def _rows(metric: str, ratio: float) -> list[CompareRow]:
     for t in STANDARD_TASKS:
         rows.append(CompareRow(t.label, lambda m, t=t: what_a_dollar_buys(m, t), fmt_int, "high",
                                "whole tasks $1 pays for = floor(1 / cost per task)"))
+    return rows
+
+
+def _dimension_rows(price: Callable[[Any], str]) -> list[CompareRow]:
+    """Prices only some models have: reasoning, a 1-hour cache, service tiers, off-peak hours, fees."""
+    fee = lambda v: f"${fmt_price(v)}"  # noqa: E731
+    rows = [
+        CompareRow("Reasoning", lambda m: m.reasoning, price, "low", "per 1M reasoning (thinking) tokens; "
+                   "a model without this price bills reasoning as output", True),
+        CompareRow("Cache write (1 hour)", lambda m: m.cache_write_1h, price, "low",
+                   "per 1M tokens written to a 1-hour prompt cache (Cache write is the 5-minute price)", True),
+    ]
+    for tier, what in (("flex", "the flex service tier: slower, cheaper processing"),
+                       ("priority", "the priority service tier: faster, dearer processing"),
+                       ("off_peak", "the model's off-peak hours")):
+        name = "Off-peak" if tier == "off_peak" else tier.capitalize()
+        for side in ("input", "output"):
+            rows.append(CompareRow(f"{name} {side}", lambda m, t=tier, s=side: alternative_price(m, t, s), price, "low",
+                                   f"{side.capitalize()} price at {what}", True))
+    rows += [
+        CompareRow("Off-peak hours", lambda m: m.off_peak.window if m.off_peak and m.off_peak.window else None,
+                   tooltip="when the off-peak prices apply", optional=True),
+        CompareRow("Fee per request ($)", lambda m: m.per_request, fee, "low", "USD per request, on top of the tokens", True),
+        CompareRow("Fee per web search ($)", lambda m: m.per_search, fee, "low", "USD per web-search call", True),
+        CompareRow("Fee per image ($)", lambda m: m.per_image, fee, "low", "USD per input image", True),
+    ]
     return rows
 
 
@@ -85,13 +117,19 @@ class CompareTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._models = list(models[:MAX_COMPARE])
         self._metric, self._ratio = metric, ratio
-        self._rows = _rows(metric, ratio)
-        self._cache = [[(r.get(m) if r.get else None) for m in self._models] for r in self._rows]
+        rows = [(r, [(r.get(m) if r.get else None) for m in self._models]) for r in _rows(metric, ratio)]
+        rows = [(r, vals) for r, vals in rows if not r.optional or any(v is not None for v in vals)]
+        self._rows = [r for r, _vals in rows]
+        self._cache = [vals for _r, vals in rows]
         self.endResetModel()
 
     @property
     def models(self) -> list[ModelPrice]:
         return list(self._models)
+
+    def tasks_row(self) -> int:
+        """The first row of the task costs (the "Cost per task" heading)."""
+        return next(i for i, r in enumerate(self._rows) if r.label == TASKS_HEADING)
 
     def row_label(self, row: int) -> str:
         return self._rows[row].label

@@ -50,6 +50,7 @@ from planner.ui.models_tab import ModelsTab
 from planner.ui.style import Tone, css, muted_css
 
 if TYPE_CHECKING:
+    from planner.domain.catalog import Catalog
     from planner.ui.export_controller import ExportController
     from planner.ui.file_controller import FileController
     from planner.ui.import_controller import ImportController
@@ -59,6 +60,25 @@ if TYPE_CHECKING:
 
 APP_TITLE = "Cost Planner"
 STALE_AFTER_DAYS = 90
+
+
+def prices_as_of(catalog: Catalog) -> date:
+    """The date of the prices in use: the newest as_of among the catalog's models (an
+    import dates the models it sets) or the catalog file's own date, whichever is later."""
+    return max([catalog.as_of, *(m.as_of for m in catalog.models if m.as_of is not None)])
+
+
+def catalog_status_text(count: int, newest: date, shipped: date, today: date) -> tuple[str, int]:
+    """The status bar's catalog text and the age in days of the prices in use."""
+    age = (today - newest).days
+    text = f"Catalog: {count:,} models, prices as of {newest:%d %b %Y}"
+    if newest != shipped:
+        text += f" (newest), shipped catalog {shipped:%d %b %Y}"
+    if age > STALE_AFTER_DAYS:
+        text += f"  ⚠ {age} days old: prices may have changed"
+    return text, age
+
+
 TAB_MODELS, TAB_WORKLOAD, TAB_CHARTS = range(3)
 TAB_KEYS = {"models": TAB_MODELS, "workload": TAB_WORKLOAD, "charts": TAB_CHARTS}
 #: View > Number format: the locales offered besides the system's ('' in the settings).
@@ -152,7 +172,9 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         if first_paint is not None and session is None:
             cat = first_paint["catalog"]
-            self._show_catalog_status(int(cat["count"]), date.fromisoformat(cat["as_of"]), list(cat["warnings"]))
+            newest = cat.get("prices_as_of")
+            self._show_catalog_status(int(cat["count"]), date.fromisoformat(cat["as_of"]), list(cat["warnings"]),
+                                      date.fromisoformat(newest) if isinstance(newest, str) else None)
             self._update_title()
             self._restore_window()
         else:
@@ -410,15 +432,13 @@ class MainWindow(QMainWindow):
 
     def _update_catalog_status(self, *_args) -> None:
         cat = self.session.catalog
-        self._show_catalog_status(len(cat), cat.as_of, self.session.warnings)
+        self._show_catalog_status(len(cat), cat.as_of, self.session.warnings, prices_as_of(cat))
 
-    def _show_catalog_status(self, count: int, as_of: date, warnings: list[str]) -> None:
-        age = (self.today - as_of).days
-        text = f"Catalog: {count:,} models, prices as of {as_of:%d %b %Y}"
+    def _show_catalog_status(self, count: int, as_of: date, warnings: list[str], newest: date | None = None) -> None:
+        text, age = catalog_status_text(count, newest or as_of, as_of, self.today)
         if age > STALE_AFTER_DAYS:
-            text += f"  ⚠ {age} days old: prices may have changed"
             self.catalog_status.setStyleSheet(css(Tone.WARNING, bold=True))
-            self.catalog_status.setToolTip("Prices older than 90 days. Check providers' pricing pages or import a fresh catalog.")
+            self.catalog_status.setToolTip("The newest prices are older than 90 days. Check providers' pricing pages or import a fresh catalog.")
         else:
             self.catalog_status.setStyleSheet("")
             self.catalog_status.setToolTip("")
@@ -512,7 +532,8 @@ class MainWindow(QMainWindow):
         the Models tab's if given."""
         cat = self.session.catalog
         return {"models": models if models is not None else self.models_tab.first_paint_state(),
-                "catalog": {"count": len(cat), "as_of": cat.as_of.isoformat(), "warnings": list(self.session.warnings)}}
+                "catalog": {"count": len(cat), "as_of": cat.as_of.isoformat(),
+                            "prices_as_of": prices_as_of(cat).isoformat(), "warnings": list(self.session.warnings)}}
 
     def update_first_paint(self, fresh: bool = False) -> None:
         """Rewrite the first paint file if what a new start shows has changed. Without

@@ -35,12 +35,10 @@ from planner.ui.catalog_columns import (
     COL_COMPOSITE,
     COL_COST_PER_POINT,
     COL_MODEL,
-    COL_PROVIDER,
-    COL_TPD_IN,
-    COL_TPD_OUT,
     COL_VALUE,
     COLUMN_COUNT,
     HIDDEN_BY_DEFAULT,
+    LEGACY_COLUMN_COUNT,
     LONG_CONTEXT_TOKENS,
     MAX_COMPARE,
 )
@@ -76,20 +74,53 @@ class ComparePanel(QWidget):
         head.addWidget(self.title)
         head.addStretch(1)
         head.addWidget(close)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAlternatingRowColors(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        # prices and metrics on the left, task costs on the right: the whole comparison fits
+        # a 1366x768 screen without scrolling (each half scrolls if it must)
+        self.view = self._half()
+        self.tasks_view = self._half()
+        halves = QHBoxLayout()
+        halves.addWidget(self.view, 1)
+        halves.addWidget(self.tasks_view, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
         lay.addLayout(head)
-        lay.addWidget(self.view)
+        lay.addLayout(halves, 1)
+
+    def _half(self) -> QTableView:
+        view = QTableView()
+        view.setModel(self.model)
+        view.setAlternatingRowColors(False)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        vh = view.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(view.fontMetrics().height() + 4)
+        vh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return view
+
+    def _split_rows(self) -> None:
+        split = self.model.tasks_row()
+        for r in range(self.model.rowCount()):
+            self.view.setRowHidden(r, r >= split)
+            self.tasks_view.setRowHidden(r, r < split)
+
+    def head_height(self) -> int:
+        """The height above the tables: the title row, the spacing and the margins."""
+        lay = self.layout()
+        m = lay.contentsMargins()
+        return lay.itemAt(0).sizeHint().height() + lay.spacing() + m.top() + m.bottom()
+
+    def rows_height(self) -> int:
+        """The height that shows every row of the taller half, headers included."""
+        views = (self.view, self.tasks_view)
+        return max(v.horizontalHeader().sizeHint().height() + sum(
+            v.rowHeight(r) for r in range(self.model.rowCount()) if not v.isRowHidden(r)) + 2 * v.frameWidth()
+            for v in views) + 2
 
     def show_models(self, models: list[ModelPrice], metric: str, ratio: float) -> None:
         self.model.set_models(models, metric, ratio)
+        self._split_rows()
         names = ", ".join(m.name for m in models)
         self.title.setText(f"<b>Compare</b> — {names}. Green marks the best of each row.")
 
@@ -109,6 +140,7 @@ class ModelsTab(QWidget):
         self.proxy: CatalogFilterProxy | None = None
         self.compare: ComparePanel | None = None
         self._workload_ratio: float | None = None
+        self._fitted = False  # the Model column fitted to the table's width once shown
         self._ratio_timer = QTimer(self, singleShot=True, interval=150)
         self._ratio_timer.timeout.connect(self._apply_workload_ratio)
 
@@ -124,6 +156,11 @@ class ModelsTab(QWidget):
         self.metric_combo = QComboBox()
         self.metric_combo.setToolTip("Quality metric used for the quality, value, $ per point and composite columns")
         self.metric_combo.currentIndexChanged.connect(self._metric_changed)
+
+        self.coverage = QLabel()
+        self.coverage.setMinimumWidth(1)  # (a narrow window cuts it rather than widening itself)
+        self.coverage.setToolTip("How many of the catalog's models have a score on the chosen quality metric; "
+                                 "models without one have no quality, value or composite")
 
         self.floor = QDoubleSpinBox()
         self.floor.setRange(0, 100)
@@ -155,6 +192,11 @@ class ModelsTab(QWidget):
         self.long_ctx.setToolTip(f"Only models with a context window of {LONG_CONTEXT_TOKENS // 1000}K tokens or more")
         for box, key in ((self.vision, "need_vision"), (self.tools, "need_tools"), (self.long_ctx, "need_long_context")):
             box.toggled.connect(lambda on, key=key: self.proxy.set_filters(**{key: on}) or self._update_count())
+
+        self.include_free = QCheckBox("Include unpriced")
+        self.include_free.setToolTip("Include free / unpriced models: rank models with no price (input and output $0: "
+                                     "an import's unpriced or free entries) too. Off: they are left out, so \"cheapest\" lists real prices")
+        self.include_free.toggled.connect(self._include_free_toggled)
 
         self.ratio = QSlider(Qt.Orientation.Horizontal)
         self.ratio.setRange(RATIO_MIN, RATIO_MAX)
@@ -201,6 +243,7 @@ class ModelsTab(QWidget):
         row1.addSpacing(8)
         row1.addWidget(QLabel("Quality"))
         row1.addWidget(self.metric_combo)
+        row1.addWidget(self.coverage)
         row1.addWidget(QLabel("Floor"))
         row1.addWidget(self.floor)
         row1.addSpacing(8)
@@ -223,6 +266,7 @@ class ModelsTab(QWidget):
         row3 = QHBoxLayout()
         row3.addWidget(self.best_value)
         row3.addWidget(self.cheapest)
+        row3.addWidget(self.include_free)
         row3.addWidget(self.compare_btn)
         row3.addStretch(1)
         row3.addWidget(self.add_btn)
@@ -356,6 +400,7 @@ class ModelsTab(QWidget):
             "floor": self.floor.value(),
             "ratio": self.ratio.value(),
             "count": self.count.text(),
+            "coverage": self.coverage.text(),
             "headers": [str(view.headerData(c, Qt.Orientation.Horizontal)) for c in range(cols)],
             "widths": [self.table.columnWidth(c) for c in range(cols)],
             "hidden": [c for c in range(cols) if self.table.isColumnHidden(c)],
@@ -380,6 +425,7 @@ class ModelsTab(QWidget):
             self.ratio.setValue(int(st["ratio"]))
             self.ratio_label.setText(f"{self.ratio.value()}:1")
             self.count.setText(str(st["count"]))
+            self.coverage.setText(str(st.get("coverage", "")))
             self.table.setModel(FrozenTableModel(st, self.table))
             for c, w in enumerate(st["widths"]):
                 self.table.setColumnWidth(c, int(w))
@@ -415,15 +461,45 @@ class ModelsTab(QWidget):
         self.provider.setCurrentIndex(max(i, 0))
         self.provider.blockSignals(False)
 
+    #: Columns sized to their header and the rows sampled, within these bounds (pixels).
+    MIN_COLUMN, MAX_COLUMN, MODEL_COLUMN = 44, 130, (140, 220)
+    #: The Model column grows to this on a wide window (long names in full).
+    MODEL_WIDEST = 320
+    #: Rows measured for a column's width (an import can bring thousands).
+    WIDTH_SAMPLE_ROWS = 300
+
     def _set_column_widths(self) -> None:
-        self.table.setColumnWidth(COL_PROVIDER, 86)
-        self.table.setColumnWidth(COL_MODEL, 200)
-        for c in range(2, COLUMN_COUNT):
-            self.table.setColumnWidth(c, 74)
-        for c in (COL_TPD_IN, COL_TPD_OUT):
-            self.table.setColumnWidth(c, 92)
+        """Each column as wide as its header's longest line and its widest sampled cell; then
+        the Model column gives up width (down to its minimum) until the visible columns fit
+        the table, so that a 1366-pixel window shows every default column (or takes some of
+        the room a wide window leaves). A header
+        narrower than its title elides it; its tooltip says it in full."""
+        fm = self.table.fontMetrics()
+        hfm = self.table.horizontalHeader().fontMetrics()
+        view = self.proxy
+        rows = min(view.rowCount(), self.WIDTH_SAMPLE_ROWS)
         for c in HIDDEN_BY_DEFAULT:
             self.table.setColumnHidden(c, True)
+        for c in range(view.columnCount()):
+            title = str(view.headerData(c, Qt.Orientation.Horizontal) or "")
+            head = max((hfm.horizontalAdvance(line) for line in title.split("\n")), default=0) + 22
+            cells = max((fm.horizontalAdvance(str(view.index(r, c).data() or "")) for r in range(rows)), default=0) + 14
+            lo, hi = self.MODEL_COLUMN if c == COL_MODEL else (self.MIN_COLUMN, self.MAX_COLUMN)
+            self.table.setColumnWidth(c, max(lo, min(hi, max(head, cells))))
+        self._fit_model_column()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self.proxy is not None and not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self, self._fit_model_column)  # once the layout has sized the table
+
+    def _fit_model_column(self) -> None:
+        room = self.table.viewport().width() if self.table.isVisible() else self.width() - 40
+        used = sum(self.table.columnWidth(c) for c in range(COLUMN_COUNT) if not self.table.isColumnHidden(c))
+        if room > 0:  # the Model column gives or takes the difference, within its bounds
+            w = self.table.columnWidth(COL_MODEL)
+            self.table.setColumnWidth(COL_MODEL, max(self.MODEL_COLUMN[0], min(self.MODEL_WIDEST, w + room - used)))
 
     def _header_menu(self, pos) -> None:
         """Right-click on the header: show or hide columns."""
@@ -443,6 +519,8 @@ class ModelsTab(QWidget):
         return [c for c in range(COLUMN_COUNT) if self.table.isColumnHidden(c)]
 
     def _update_count(self) -> None:
+        scored, models = self.model.metric_coverage()
+        self.coverage.setText(f"{scored:,} of {models:,} models scored")
         n, total = self.proxy.rowCount(), self.model.rowCount()
         text = f"{n:,} of {total:,} models"
         if self.floor.value() > 0:
@@ -486,6 +564,11 @@ class ModelsTab(QWidget):
         self.model.set_settings(metric=self.metric_combo.currentData())
         self.proxy.refresh()
         self._refresh_compare()
+        self._update_count()
+
+    def _include_free_toggled(self, on: bool) -> None:
+        self.model.set_settings(include_free=on)
+        self.proxy.refresh()
         self._update_count()
 
     def _floor_changed(self, v: float) -> None:
@@ -541,8 +624,10 @@ class ModelsTab(QWidget):
                 self.modelActivated.emit(m.id)
 
     def _catalog_changed(self, ids: list) -> None:
+        metrics = self.session.catalog.quality_metrics
+        if not ids or metrics != [self.metric_combo.itemData(i) for i in range(self.metric_combo.count())]:
+            self._fill_metrics()  # (imported scores may bring a metric of their own)
         if not ids:
-            self._fill_metrics()
             self._fill_providers()
         self.proxy.refresh()
         self._update_count()
@@ -572,8 +657,10 @@ class ModelsTab(QWidget):
         models = [self.session.catalog[i] for i in ids[:MAX_COMPARE]]
         self.compare.show_models(models, self.model.metric, self.current_ratio())
         self.compare.show()
-        total = max(self.splitter.height(), 600)
-        self.splitter.setSizes([int(total * 0.45), int(total * 0.55)])
+        # the comparison gets the room its rows need, the table keeps at least a few rows
+        total = max(self.splitter.height(), 300)
+        want = min(self.compare.rows_height() + self.compare.head_height(), total - 150)
+        self.splitter.setSizes([total - want, want])
 
     def close_compare(self) -> None:
         if self.compare is not None:
@@ -617,9 +704,11 @@ class ModelsTab(QWidget):
             "metric": self.model.metric,
             "ratio": self.ratio.value(),
             "floor": self.floor.value(),
+            "include_free": self.include_free.isChecked(),
             "sort_column": self.model.sort_column,
             "sort_desc": self.model.sort_order == Qt.SortOrder.DescendingOrder,
             "hidden": self.hidden_columns(),
+            "column_count": COLUMN_COUNT,
         }
 
     def restore_state(self, st: dict) -> None:
@@ -629,9 +718,11 @@ class ModelsTab(QWidget):
                 self.metric_combo.setCurrentIndex(i)
             self.ratio.setValue(int(st.get("ratio", 3)))
             self.floor.setValue(float(st.get("floor", 0)))
+            self.include_free.setChecked(bool(st.get("include_free", False)))
             hidden = st.get("hidden")
             if isinstance(hidden, list):
-                for c in range(self.model.columnCount()):
+                known = int(st.get("column_count", LEGACY_COLUMN_COUNT))
+                for c in range(min(known, self.model.columnCount())):
                     self.table.setColumnHidden(c, c in hidden and c != COL_MODEL)
             col = int(st.get("sort_column", COL_VALUE))
             if 0 <= col < self.model.columnCount():

@@ -412,3 +412,40 @@ def test_edit_context_in_thousands_and_clear_cache_read(make_session, mp):
     assert s.catalog["acme/one"].cache_read is None
     assert m.index(0, COL_CACHE_READ).data() == ""
     assert s.edited_fields("acme/one") == {"context_window", "cache_read"}
+
+
+def test_price_dimension_columns_hidden_by_default_with_their_values(qtbot, make_session, mp):
+    from planner.domain.catalog import TierPrices
+    from planner.ui.catalog_columns import (
+        COL_OFF_PEAK_IN,
+        COL_PER_REQUEST,
+        COL_PRIORITY_OUT,
+        COL_REASONING,
+    )
+    from planner.ui.models_tab import ModelsTab
+
+    deep = mp("acme/deep", "0.56", "1.68", name="Deep", reasoning=Decimal("2.19"), per_request=Decimal("0.005"),
+              off_peak=TierPrices(input=Decimal("0.28"), output=Decimal("0.84"), window="16:30-00:30 UTC"),
+              service_tiers={"priority": TierPrices(input=Decimal("1.12"), output=Decimal("3.36"))})
+    t = ModelsTab(make_session(deep, mp("acme/plain", "1", "2")))
+    qtbot.addWidget(t)
+    cols = (COL_REASONING, COL_OFF_PEAK_IN, COL_PRIORITY_OUT, COL_PER_REQUEST)
+    assert all(t.table.isColumnHidden(c) for c in cols)
+    row = t.model.row_of("acme/deep")
+    assert [t.model.index(row, c).data() for c in cols] == ["2.19", "0.28", "3.36", "0.005"]
+    tip = t.model.index(row, COL_OFF_PEAK_IN).data(Qt.ItemDataRole.ToolTipRole)
+    assert "16:30-00:30 UTC" in tip and "standard $0.56" in tip
+    assert "reasoning" in t.model.headerData(COL_REASONING, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    plain = t.model.row_of("acme/plain")
+    assert t.model.index(plain, COL_REASONING).data() == ""
+
+
+def test_saved_hidden_columns_from_before_the_price_dimensions_keep_them_hidden(qtbot, make_session, mp):
+    from planner.ui.catalog_columns import COL_AS_OF, COL_REASONING
+    from planner.ui.models_tab import ModelsTab
+
+    t = ModelsTab(make_session(mp("acme/plain", "1", "2")))
+    qtbot.addWidget(t)
+    t.restore_state({"hidden": [2]})  # written by a version with 22 columns
+    assert t.table.isColumnHidden(2) and t.table.isColumnHidden(COL_REASONING)
+    assert not t.table.isColumnHidden(COL_AS_OF)

@@ -367,3 +367,92 @@ def test_a_new_number_format_redraws_the_chart_labels(window, qtbot):
     qtbot.waitUntil(lambda: _plotted(tab) == _engine(window.doc), timeout=3000)
     labels = list(tab.chart(CostByLineChart).value_labels.texts)
     assert labels and all("\xa0$" in t and "," in t for t in labels), labels
+
+
+# -- empty plans, labels that do not overlap, multi-turn lines ---------------------------------
+
+
+def turns_plan() -> Plan:
+    return Plan(name="Chat", lines=[
+        Line(name="Tags", requests=D(1000), input_tokens=D(300), output_tokens=D(50), model="p/b"),
+        Line(name="Agent", requests=D(1000), input_tokens=D(100), output_tokens=D(50), model="p/c", turns=2),
+    ])
+
+
+def test_session_cost_by_turns_is_the_engine_at_each_turn_count():
+    from planner.ui.charts.charts import session_costs
+
+    # Gamma: $1 in, $2 out per 1M. N turns of 100 new input and 50 output re-send the history:
+    # input 100N + 150·N(N−1)/2, output 50N.  N=1: (100 + 2 × 50)/1e6;  N=2: (350 + 2 × 100)/1e6;
+    # N=3: (750 + 300)/1e6;  N=4: (1300 + 400)/1e6. (1..2T with T = 2.)
+    got = session_costs(turns_plan(), CAT, 1)
+    assert [(n, round(v, 10)) for n, v in got] == [(1, D("0.0002")), (2, D("0.00055")), (3, D("0.00105")), (4, D("0.0017"))]
+    assert session_costs(turns_plan(), CAT, 0) == []  # not a multi-turn line
+
+
+def test_turn_counts_are_spread_over_long_sessions():
+    from planner.ui.charts.charts import MAX_TURN_POINTS, turn_counts
+
+    assert turn_counts(3) == [1, 2, 3, 4, 5, 6]
+    many = turn_counts(500)
+    assert many[0] == 1 and many[-1] == 1000 and 500 in many and len(many) <= MAX_TURN_POINTS + 1
+
+
+def test_multi_turn_chart_only_for_a_plan_with_a_multi_turn_line(window, qtbot):
+    from planner.ui.charts.charts import MultiTurnChart
+    from planner.ui.plan_document import PlanDocument
+
+    assert not window.charts_tab.chart(MultiTurnChart).isVisible()
+    window.set_document(PlanDocument(lambda: window.session.catalog, turns_plan(), parent=window))
+    qtbot.waitUntil(lambda: window.charts_tab is not None and window.charts_tab.isVisible())
+    tab = window.charts_tab
+    chart = tab.chart(MultiTurnChart)
+    tab.refresh()
+    tab.scroll.ensureWidgetVisible(chart)
+    qtbot.waitUntil(lambda: chart.isVisible() and "Agent" in chart.series)
+    assert "Agent: 2 turns" in chart.key.text()
+
+
+def test_an_empty_plan_shows_what_to_do_not_empty_axes(window, qtbot):
+    from planner.ui.charts.base import EMPTY_TEXT
+    from planner.ui.charts.charts import (
+        CostByLineChart,
+        ForecastChart,
+        SensitivityChart,
+        WaterfallChart,
+    )
+    from planner.ui.plan_document import PlanDocument
+
+    window.set_document(PlanDocument(lambda: window.session.catalog, Plan(name="Empty"), parent=window))
+    qtbot.waitUntil(lambda: window.charts_tab is not None and window.charts_tab.isVisible())
+    tab = window.charts_tab
+    tab.refresh(force=True)
+    for cls in (CostByLineChart, WaterfallChart, ForecastChart, SensitivityChart):
+        c = tab.chart(cls)
+        assert c.empty.isVisible() and c.empty.text() == EMPTY_TEXT, cls.title
+        assert not c.plot_widget.isVisible() and not c.key.isVisible()
+
+
+def test_labels_that_would_overlap_move_or_are_left_out():
+    from planner.ui.charts.base import place_labels
+
+    size = (60.0, 14.0)
+    # labels at one point: above right, below right, above left, below left, then a label
+    # height further out, ... and once no spot is free, left out
+    spots = place_labels([(100, 100)] * 13, [size] * 13)
+    assert spots[:5] == [(103, 83), (103, 103), (37, 83), (37, 103), (103, 69)]
+    assert spots[12] is None
+    # a label that would leave the plot goes to the other side of its point
+    assert place_labels([(380, 50)], [size], bounds=(400, 200)) == [(317, 33)]
+    # far apart: each above right of its point
+    assert place_labels([(0, 50), (300, 50)], [size, size]) == [(3, 33), (303, 33)]
+
+
+def test_quality_vs_price_names_do_not_overlap(window):
+    from planner.ui.charts.charts import QualityPriceChart
+
+    chart = window.charts_tab.chart(QualityPriceChart)
+    chart.draw(window.charts_tab.context())
+    boxes = [item.mapRectToScene(item.boundingRect()) for item in chart.plot.items if type(item).__name__ == "TextItem"]
+    assert boxes
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

@@ -154,3 +154,26 @@ def test_tokens_per_dollar_are_whole_tokens_rounded_down(qapp, mp):
     assert m.index(row_of(m, "Input tokens per $1"), 0).data() == "66,666"
     assert m.index(row_of(m, "Output tokens per $1"), 0).data() == "1,562"
     assert m.index(row_of(m, "Input tokens per $1"), 0).data(VALUE_ROLE) == 66_666
+
+
+def test_price_dimensions_appear_only_where_a_model_has_them(qapp, trio, mp):
+    from planner.domain.catalog import TierPrices
+
+    m = CompareTableModel()
+    m.set_models(trio, "tokenrate", 3.0)
+    labels = [m.row_label(r) for r in range(m.rowCount())]
+    assert not {"Reasoning", "Flex input", "Off-peak input", "Fee per web search ($)"} & set(labels)
+
+    deep = mp("acme/deep", "0.56", "1.68", name="Deep", reasoning=Decimal("2.19"), per_search=Decimal("0.01"),
+              off_peak=TierPrices(input=Decimal("0.28"), output=Decimal("0.84"), window="16:30-00:30 UTC"),
+              service_tiers={"flex": TierPrices(input=Decimal("0.28"), output=Decimal("0.84"))})
+    m.set_models([trio[0], deep], "tokenrate", 3.0)
+    texts = {m.row_label(r): [m.index(r, c).data() for c in range(2)] for r in range(m.rowCount())}
+    assert texts["Reasoning"] == ["—", "$2.19"]
+    assert texts["Off-peak input"] == ["—", "$0.28"]
+    assert texts["Off-peak hours"] == ["—", "16:30-00:30 UTC"]
+    assert texts["Flex output"] == ["—", "$0.84"]
+    assert texts["Fee per web search ($)"] == ["—", "$0.01"]
+    assert "Priority input" not in texts and "Fee per image ($)" not in texts
+    r = row_of(m, "Flex input")
+    assert "flex service tier" in m.headerData(r, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)

@@ -289,3 +289,18 @@ def test_number_format_changes_the_figures_shown_and_is_remembered(qtbot, window
     action(number_format_menu(second), "System (en_US)").trigger()
     assert display_locale() == "en_US"
     assert MainWindow.number_format() == ""
+
+
+def test_catalog_age_is_that_of_the_newest_prices(qtbot, session, mp):
+    """Imported prices dated after the shipped file: the age counts from them, and the
+    shipped file's date is still said."""
+    shipped = session.catalog.as_of
+    newer = shipped + timedelta(days=100)
+    w = MainWindow(session, today=shipped + timedelta(days=120))
+    qtbot.addWidget(w)
+    assert "120 days old" in w.catalog_status.text()
+    session.add_model(mp("mine/fresh", "1", "1", name="Fresh").model_copy(update={"as_of": newer}))
+    text = w.catalog_status.text()
+    assert f"prices as of {newer:%d %b %Y} (newest)" in text
+    assert f"shipped catalog {shipped:%d %b %Y}" in text
+    assert AS_OF_DAYS_OLD not in text  # 20 days

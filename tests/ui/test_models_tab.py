@@ -497,3 +497,46 @@ def test_models_follow_the_plan_ratio_once_a_slider_drag_pauses(qtbot, tab):
         assert tab.model.ranking.blended[i] == pytest.approx((9 * float(m.input) + float(m.output)) / 10)
     tab.set_workload_ratio(None)  # no plan tokens: back to the manual ratio
     assert not tab.workload_ratio.isChecked() and tab.ratio.isEnabled()
+
+
+# -- unpriced models, metric coverage, fitting the screen --------------------------------------
+
+
+def test_unpriced_models_stay_out_of_cheapest_unless_included(qtbot, make_session, six, mp):
+    free = mp("acme/unpriced", "0", "0", name="Unpriced", quality=50)
+    t = ModelsTab(make_session(*six, free))
+    window = host(qtbot, t)
+    assert not t.include_free.isChecked()
+    t.cheapest.click()
+    assert "acme/unpriced" not in visible(t)
+    assert visible(t)[0] == GEMINI  # (3 × 0.10 + 0.40) / 4 = 0.175, the cheapest priced model
+    assert t.count.text() == "6 of 7 models"
+    t.include_free.setChecked(True)
+    assert visible(t)[0] == "acme/unpriced"
+    assert t.count.text() == "7 of 7 models"
+    del window
+
+
+def test_coverage_of_the_quality_metric_is_shown(tab, session, mp):
+    assert tab.coverage.text() == "5 of 6 models scored"  # Small Q has no score
+    session.edit_model(SMALL, "score", quality={"my_evals": 70.0})
+    assert tab.metric_combo.findData("my_evals") >= 0, "an imported metric joins the list"
+    tab.metric_combo.setCurrentIndex(tab.metric_combo.findData("my_evals"))
+    assert tab.coverage.text() == "1 of 6 models scored"
+
+
+def test_whole_comparison_and_every_column_fit_1366x768(qtbot, session):
+    t = ModelsTab(session)
+    window = host(qtbot, t, 1366, 700)
+    qtbot.waitUntil(lambda: t._fitted)
+    qtbot.wait(10)
+    shown = [c for c in range(t.proxy.columnCount()) if not t.table.isColumnHidden(c)]
+    assert sum(t.table.columnWidth(c) for c in shown) <= t.table.viewport().width()
+    t.compare_models([GPT, CLAUDE, GEMINI])
+    qtbot.wait(10)
+    for view in (t.compare.view, t.compare.tasks_view):
+        assert not view.verticalScrollBar().isVisible(), "every row of the comparison is on screen"
+    labels = [t.compare.model.row_label(r) for r in range(t.compare.model.rowCount())
+              if not t.compare.tasks_view.isRowHidden(r)]
+    assert labels[0] == "Cost per task" and "What $1 buys" in labels
+    del window

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from decimal import Decimal
 from pathlib import Path
@@ -357,6 +358,40 @@ class ColourBars(pg.GraphicsObject):
             p.drawRects(rects)
 
 
+#: What a chart drawn from the plan's lines says while the plan has none.
+EMPTY_TEXT = "Add a line on the Workload tab to see this chart"
+#: The marks a chart's key draws before each name.
+KEY_MARKS = {"box": "■", "line": "━━", "dash": "╍╍", "dot": "●", "band": "▬"}
+
+
+def place_labels(anchors: list[tuple[float, float]], sizes: list[tuple[float, float]], gap: float = 3.0,
+                 bounds: tuple[float, float] | None = None) -> list[tuple[float, float] | None]:
+    """Where to put text labels next to points without overlapping one another.
+
+    `anchors` are the points (pixels, y down), `sizes` the labels' (width, height), in order
+    of importance. Each label tries above-right, below-right, above-left, below-left of its
+    point, then the same one and two label heights further up or down; the first spot free
+    of the labels already placed (and inside `bounds`, width and height, if given) wins; a
+    label with no free spot is left out (None). Returns the top-left corner of each label."""
+    placed: list[QRectF] = []
+    out: list[tuple[float, float] | None] = []
+    area = QRectF(0, 0, *bounds) if bounds is not None else None
+    for (x, y), (w, h) in zip(anchors, sizes, strict=True):
+        spot = None
+        for k in range(3):
+            for left, top in ((x + gap, y - h - gap - k * h), (x + gap, y + gap + k * h),
+                              (x - w - gap, y - h - gap - k * h), (x - w - gap, y + gap + k * h)):
+                r = QRectF(left, top, w, h)
+                if (area is None or area.contains(r)) and not any(r.intersects(p) for p in placed):
+                    spot = (left, top)
+                    placed.append(r)
+                    break
+            if spot is not None:
+                break
+        out.append(spot)
+    return out
+
+
 #: While results stream in (a drag), a chart keeps the range of its value axis as long as the
 #: values still fill at least LIVE_FILL of it, and otherwise leaves LIVE_HEADROOM above them:
 #: that axis (its ticks and grid are rebuilt whenever its range changes) moves now and then
@@ -381,8 +416,21 @@ class Chart(QWidget):
         super().__init__(parent)
         self.heading = QLabel(f"<b>{self.title}</b>  <span style='{muted_css()}'>{self.question}</span>")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)  # (a narrow chart wraps its question rather than cutting it)
         self.note = QLabel()
+        self.note.setWordWrap(True)
         self.note.hide()
+        #: the legend, as a line of text above the plot: it never covers the data
+        self.key = QLabel()
+        self.key.setWordWrap(True)
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.hide()
+        #: what an empty chart says in place of axes that would mean nothing
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet(muted_css())
+        self.empty.setWordWrap(True)
+        self.empty.hide()
         axis_items = dict(axis_items or {})
         for side in ("left", "bottom"):  # (the right and top axes stay hidden)
             axis_items.setdefault(side, Axis(side))
@@ -399,8 +447,14 @@ class Chart(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
         lay.addWidget(self.note)
+        lay.addWidget(self.key)
         lay.addWidget(self.plot_widget, 1)
+        lay.addWidget(self.empty, 1)
         self.setMinimumSize(420, 300)
+
+    def shown_for(self, ctx) -> bool:
+        """Whether the Charts tab shows this chart for a ChartContext (a chart only some plans need)."""
+        return True
 
     def update_from(self, ctx) -> None:  # each chart draws itself from a ChartContext
         raise NotImplementedError
@@ -434,6 +488,45 @@ class Chart(QWidget):
         self.legend = self.plot.addLegend(offset=kw.pop("offset", (-10, 10)), labelTextSize="8pt", **kw)
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         return self.legend
+
+    def set_key(self, entries: list[tuple[str, str, str]]) -> None:
+        """The legend: (colour, name, mark) entries, mark one of KEY_MARKS."""
+        text = "&nbsp;&nbsp;&nbsp; ".join(
+            f"<span style='color:{colour}'>{KEY_MARKS[mark]}</span>&nbsp;{html.escape(name)}" for colour, name, mark in entries)
+        if text != self.key.text():
+            self.key.setText(text)
+        self.key.setVisible(bool(entries))
+
+    def set_empty(self, empty: bool, text: str = EMPTY_TEXT) -> None:
+        """Show `text` in place of the plot (no axes, no legend) while the chart has nothing to draw."""
+        self.empty.setText(text)
+        self.empty.setVisible(empty)
+        self.plot_widget.setVisible(not empty)
+        if empty:
+            self.key.hide()
+            self.set_note("")
+
+    def add_names(self, names: list[tuple[float, float, str, str]], x_range: tuple[float, float],
+                  y_range: tuple[float, float]) -> list[str]:
+        """Text by data points, (x, y, text, colour) in order of importance, for the view
+        ranges about to be set: a name that would overlap one already placed moves to
+        another side of its point, or is left out. Returns the names shown."""
+        vb = self.plot.getViewBox()
+        w, h = max(vb.width(), 400.0), max(vb.height(), 220.0)
+        (x0, x1), (y0, y1) = x_range, y_range
+        fm = QFontMetricsF(QFont())
+        spots = place_labels([((x - x0) / (x1 - x0) * w, (y1 - y) / (y1 - y0) * h) for x, y, _t, _c in names],
+                             [(fm.horizontalAdvance(text) + 8, fm.height() + 4) for _x, _y, text, _c in names],
+                             bounds=(w, h))
+        shown = []
+        for (_x, _y, text, colour), spot in zip(names, spots, strict=True):
+            if spot is None:
+                continue
+            item = pg.TextItem(text, color=colour, anchor=(0, 0))
+            item.setPos(x0 + spot[0] / w * (x1 - x0), y1 - spot[1] / h * (y1 - y0))
+            self.plot.addItem(item)
+            shown.append(text)
+        return shown
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)

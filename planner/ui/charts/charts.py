@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, time
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pyqtgraph as pg
@@ -13,7 +14,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout
 
 from planner.domain import chart_data as cd
 from planner.domain.catalog import Catalog, metric_label
-from planner.domain.costing import PlanResult
+from planner.domain.costing import PlanResult, cost_line, line_context
+from planner.domain.money import ENGINE_PRECISION
 from planner.domain.plan import Plan
 from planner.domain.ranking import Ranking
 from planner.domain.ranking import value as model_value
@@ -90,7 +92,7 @@ class CostByLineChart(_HBarChart):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.add_legend()
+        self.set_key([(BASELINE_COLOR, "Baseline", "box"), (OPTIMIZED_COLOR, "Optimized", "box")])
         self.base_bars = FlatBars(x0=0, y=[], height=0.34, width=[], brush=BASELINE_COLOR, pen=None, name="Baseline")
         self.opt_bars = FlatBars(x0=0, y=[], height=0.34, width=[], brush=OPTIMIZED_COLOR, pen=None, name="Optimized")
         self.plot.addItem(self.base_bars)
@@ -99,6 +101,9 @@ class CostByLineChart(_HBarChart):
 
     def update_from(self, ctx: ChartContext) -> None:
         rows = cd.cost_by_line(ctx.result)
+        self.set_empty(not rows)
+        if rows:
+            self.set_key([(BASELINE_COLOR, "Baseline", "box"), (OPTIMIZED_COLOR, "Optimized", "box")])
         self.money_axis.set_currency(ctx.currency)
         names = [r[0] for r in rows]
         base = [r[1] for r in rows]
@@ -108,7 +113,6 @@ class CostByLineChart(_HBarChart):
         y = np.arange(len(rows), dtype=float)
         self.base_bars.setOpts(y=y - 0.18, width=base)
         self.opt_bars.setOpts(y=y + 0.18, width=opt)
-        self.legend.setVisible(bool(rows))
         top = max(base + opt, default=0) or 1
         self.value_labels.set_labels([v + top * 0.01 for v in opt], y + 0.18, [money_text(v, ctx.currency, 2) for v in opt])
         if rows:
@@ -130,6 +134,7 @@ class WaterfallChart(_HBarChart):
 
     def update_from(self, ctx: ChartContext) -> None:
         self.money_axis.set_currency(ctx.currency)
+        self.set_empty(not ctx.plan.lines)
         self.bars = bars = cd.waterfall(ctx.result)
         self._labels([b.label for b in bars])
         top = max(max(b.start, b.end) for b in bars) or 1
@@ -168,6 +173,7 @@ class CostByModelChart(_HBarChart):
     def update_from(self, ctx: ChartContext) -> None:
         self.money_axis.set_currency(ctx.currency)
         bars = cd.cost_by_model(ctx.result, ctx.catalog, ctx.plan)
+        self.set_empty(not bars)
         vals = [b.value for b in bars]
         self.values = {"cost": vals}
         self._labels([b.label for b in bars])
@@ -191,15 +197,16 @@ class QualityPriceChart(Chart):
         super().__init__({"bottom": self.price_axis}, parent)
         self.points: list[cd.ScatterPoint] = []
         self.scatter: pg.ScatterPlotItem | None = None
+        self.labels: list[str] = []  # the names shown by the points
 
     def update_from(self, ctx: ChartContext) -> None:
         self.clear()
         self.points = pts = cd.quality_vs_price(ctx.ranking, ctx.catalog, ctx.plan.model_ids())
         self.plot.setLabel("bottom", f"Blended $/1M at {ctx.ranking.ratio:.2g}:1 input:output")
         self.plot.setLabel("left", f"Quality ({metric_label(ctx.ranking.metric, short=True)})")
+        self.set_key([])
         if not pts:
             return
-        self.add_legend(offset=(-10, -10))
         xs = np.log10([p.price for p in pts])
         ys = np.array([p.quality for p in pts])
         brushes = [pg.mkBrush("#e15759") if p.in_plan else pg.mkBrush(78, 121, 167, 120) for p in pts]
@@ -210,21 +217,27 @@ class QualityPriceChart(Chart):
         self.scatter.sigHovered.connect(lambda _s, points, _ev: self._hover(points, tips))
         self.scatter.sigClicked.connect(lambda _s, points, _ev: points and self.modelClicked.emit(pts[points[0].data()].model_id))
         self.plot.addItem(self.scatter)
+        key = [("#e15759", "In this plan", "dot")] if any(p.in_plan for p in pts) else []
+        key.append(("#4e79a7", "Other models" if key else "Models", "dot"))
         front = [(x, p.quality) for x, p in zip(xs, pts, strict=True) if p.on_frontier]
         if len(front) > 1:
             fx, fy = zip(*sorted(front), strict=True)
-            line = pg.PlotDataItem(fx, fy, pen=pg.mkPen("#59a14f", width=2))
-            self.plot.addItem(line)
-            self.legend.addItem(line, "Pareto frontier (nothing cheaper is better)")
-        plan_dot = pg.ScatterPlotItem(brush="#e15759", size=10)
-        self.legend.addItem(plan_dot, "In this plan")
-        for x, p in zip(xs, pts, strict=True):
-            if p.in_plan or (p.on_frontier and len(pts) <= 80):
-                t = pg.TextItem(_short(p.name, 22), color="#a33" if p.in_plan else "#2d6b33", anchor=(0, 1))
-                t.setPos(x, p.quality)
-                self.plot.addItem(t)
-        self.plot.setXRange(xs.min() - 0.15, xs.max() + 0.7, padding=0)
-        self.plot.setYRange(max(ys.min() - 5, 0), ys.max() + 6, padding=0)
+            self.plot.addItem(pg.PlotDataItem(fx, fy, pen=pg.mkPen("#59a14f", width=2)))
+            key.append(("#59a14f", "Pareto frontier (nothing cheaper is better)", "line"))
+        self.set_key(key)
+        x_range = (xs.min() - 0.15, xs.max() + 0.7)
+        y_range = (max(ys.min() - 5, 0), ys.max() + 6)
+        self._add_names(pts, xs, x_range, y_range)
+        self.plot.setXRange(*x_range, padding=0)
+        self.plot.setYRange(*y_range, padding=0)
+
+    def _add_names(self, pts: list[cd.ScatterPoint], xs: np.ndarray, x_range: tuple, y_range: tuple) -> None:
+        """Names by the plan's models, then by the frontier's: a name that would overlap one
+        already placed is left out (its point keeps its tooltip)."""
+        chosen = [i for i, p in enumerate(pts) if p.in_plan]
+        chosen += [i for i, p in enumerate(pts) if p.on_frontier and not p.in_plan and len(pts) <= 80]
+        names = [(xs[i], pts[i].quality, _short(pts[i].name, 22), "#a33" if pts[i].in_plan else "#2d6b33") for i in chosen]
+        self.labels = self.add_names(names, x_range, y_range)
 
     def _tip(self, p: cd.ScatterPoint, ctx: ChartContext) -> str:
         m = ctx.catalog.get(p.model_id)
@@ -288,10 +301,8 @@ class SensitivityChart(Chart):
         self.money_axis = LogMoneyAxis("left")
         super().__init__({"left": self.money_axis}, parent)
         self.series: list[cd.Series] = []
-        self.plot.setLabel("bottom", "Input share of tokens (%)  ·  0 = all output, 100 = all input")
-        self.add_legend(offset=(-10, 10))
+        self.plot.setLabel("bottom", "Input share of tokens (%): 0 all output, 100 all input")
         self.curves: list[pg.PlotDataItem] = []  # one per series, reused
-        self._legend_key: list[tuple] = []
         self.now_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen("#e15759", width=1.5, style=Qt.PenStyle.DotLine),
                                         label="now", labelOpts={"position": 0.04, "color": "#a33", "anchors": [(1, 1), (1, 1)]})
         self.now_line.hide()
@@ -301,7 +312,8 @@ class SensitivityChart(Chart):
     def update_from(self, ctx: ChartContext) -> None:
         """The curves (the plan re-costed at 11 ratios: slow, see ChartsTab) and the marker."""
         self.money_axis.set_currency(ctx.currency)
-        self.series = cd.sensitivity(ctx.plan, ctx.catalog, ctx.ranking)
+        self.set_empty(not ctx.plan.lines)
+        self.series = cd.sensitivity(ctx.plan, ctx.catalog, ctx.ranking) if ctx.plan.lines else []
         floor = min((v for s in self.series for v in s.y if v > 0), default=1.0)
         while len(self.curves) < len(self.series):
             curve = pg.PlotDataItem([], [])
@@ -323,13 +335,8 @@ class SensitivityChart(Chart):
                 curve._pen_key = pen_key
             curve.setData(s.x, [math.log10(max(v, floor / 10)) for v in s.y])
             curve.show()
-            legend_key.append((i, _short(s.name, 34)))
-        if legend_key != self._legend_key:  # the legend is rebuilt only when the series change
-            self.legend.clear()
-            for i, name in legend_key:
-                self.legend.addItem(self.curves[i], name)
-            self._legend_key = legend_key
-        self.legend.setVisible(bool(self.series))
+            legend_key.append((color, _short(s.name, 34), "dash" if style == Qt.PenStyle.DashLine else "line"))
+        self.set_key(legend_key)
         self.follow(ctx)
 
     def follow(self, ctx: ChartContext) -> None:
@@ -355,18 +362,14 @@ class ForecastChart(Chart):
         self.month_axis = CategoryAxis("bottom")
         super().__init__({"left": self.money_axis, "bottom": self.month_axis}, parent)
         self.data: cd.ForecastData | None = None
-        self.add_legend(offset=(90, 10))
         self.low = pg.PlotDataItem([], [], pen=pg.mkPen((78, 121, 167, 90)))
         self.high = pg.PlotDataItem([], [], pen=pg.mkPen((78, 121, 167, 90)))
         self.band = pg.FillBetweenItem(self.low, self.high, brush=pg.mkBrush(78, 121, 167, 50))
         for item in (self.low, self.high, self.band):
             self.plot.addItem(item)
         self.expected = pg.PlotDataItem([], [], pen=pg.mkPen(OPTIMIZED_COLOR, width=2.5), symbol="o", symbolSize=5,
-                                        symbolBrush=OPTIMIZED_COLOR, name="Expected")
+                                        symbolBrush=OPTIMIZED_COLOR)
         self.plot.addItem(self.expected)
-        # (a FillBetweenItem cannot be a legend sample: a bar of the same brush stands in)
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=0, brush=pg.mkBrush(78, 121, 167, 50), pen=None),
-                            "Low – high range")
         self.budget_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#e15759", width=1.5, style=Qt.PenStyle.DashLine),
                                            label="budget", labelOpts={"position": 0.08, "color": "#a33"})
         self.over_mark = pg.ScatterPlotItem([], [], symbol="x", size=14, pen=pg.mkPen("#e15759", width=3))
@@ -380,13 +383,14 @@ class ForecastChart(Chart):
     def update_from(self, ctx: ChartContext) -> None:
         self.money_axis.set_currency(ctx.currency)
         self.data = d = cd.forecast(ctx.result)
-        n = len(d.labels)
+        n = len(d.labels) if ctx.plan.lines else 0
         for item in (self.low, self.high, self.band, self.expected, self.budget_line, self.over_mark, self.over_text):
             item.setVisible(bool(n))
-        self.legend.setVisible(bool(n))
+        self.set_empty(not n)
         if not n:
-            self.set_note("")
             return
+        self.set_key([(OPTIMIZED_COLOR, "Expected", "line"), ("#a9bcd3", "Low – high range", "band")]
+                     + ([("#e15759", "Budget", "dash")] if d.budget is not None else []))
         dated = ctx.plan.forecast.start_month is not None
         short = d.ticks
         step = max(1, math.ceil(n / 12))
@@ -442,7 +446,7 @@ class PriceHistoryChart(Chart):
         if not pts:
             return
         self.set_note("Grey dots: every dated price in the catalog (hover for the model and source); lines: models priced more than once.")
-        self.add_legend(offset=(-10, 10))
+        self.set_key([("#787878", "A dated price", "dot"), ("#e15759", "Cheapest input price so far", "line")])
         ts = lambda d: datetime.combine(d, time()).timestamp()  # noqa: E731
         by_model: dict[str, list[cd.HistoryPoint]] = {}
         for p in pts:
@@ -468,17 +472,86 @@ class PriceHistoryChart(Chart):
                 ys += [math.log10(price)] * 2
             step = pg.PlotDataItem(xs, ys, pen=pg.mkPen("#e15759", width=2.5), name="Cheapest input price so far")
             self.plot.addItem(step)
-            for d, price, name in cheapest:
-                t = pg.TextItem(f"{_short(name, 18)} ${price:g}", color="#a33", anchor=(0, 1.1))
-                t.setPos(ts(d), math.log10(price))
-                self.plot.addItem(t)
             first, last = ts(pts[0].when), end
-            self.plot.setXRange(first - (last - first) * 0.03, last + (last - first) * 0.12, padding=0)
+            x_range = (first - (last - first) * 0.03, last + (last - first) * 0.12)
+            logs = [math.log10(p.price) for p in pts]
+            y_range = (min(logs) - 0.1, max(logs) + 0.15)
+            # the latest lows first: the newest are what a reader looks for
+            self.add_names([(ts(d), math.log10(price), f"{_short(name, 18)} ${price:g}", "#a33")
+                            for d, price, name in reversed(cheapest)], x_range, y_range)
+            self.plot.setXRange(*x_range, padding=0)
+            self.plot.setYRange(*y_range, padding=0)
+
+
+#: The most turn counts the multi-turn chart costs per line (evenly spread over 1..2T).
+MAX_TURN_POINTS = 60
+
+
+def turn_counts(turns: int) -> list[int]:
+    """The turn counts a line with `turns` turns is costed at: 1..2T, at most MAX_TURN_POINTS
+    of them, T itself always among them."""
+    top = 2 * turns
+    if top <= MAX_TURN_POINTS:
+        return list(range(1, top + 1))
+    return sorted({*(round(float(v)) for v in np.linspace(1, top, MAX_TURN_POINTS)), turns})
+
+
+def session_costs(plan: Plan, catalog: Catalog, index: int) -> list[tuple[int, Decimal]]:
+    """(turns, cost of one session) for line `index` of the plan re-costed by the engine at
+    other turn counts, on its model with its levers: the line's monthly cost ÷ its sessions."""
+    line = plan.lines[index]
+    sessions = line.sessions_per_month
+    if line.turns is None or not sessions:
+        return []
+    lc = line_context(plan, catalog)
+    with localcontext() as c:
+        c.prec = ENGINE_PRECISION
+        return [(n, cost_line(index, line.model_copy(update={"turns": n}), lc).optimized / sessions)
+                for n in turn_counts(line.turns)]
+
+
+class MultiTurnChart(Chart):
+    title = "Cost per session by turns"
+    question = "What does a longer conversation cost? (each multi-turn line, on its model with its levers)"
+
+    def __init__(self, parent=None) -> None:
+        self.money_axis = MoneyAxis("left")
+        super().__init__({"left": self.money_axis}, parent)
+        self.plot.setLabel("bottom", "Turns per session")
+        self.series: dict[str, list[tuple[int, Decimal]]] = {}
+
+    def shown_for(self, ctx: ChartContext) -> bool:
+        return any(line.turns is not None for line in ctx.plan.lines)
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.clear()
+        self.money_axis.set_currency(ctx.currency)
+        self.series = {}
+        key, top, right = [], 0.0, 1
+        for i, line in enumerate(ctx.plan.lines):
+            points = session_costs(ctx.plan, ctx.catalog, i)
+            if not points:
+                continue
+            self.series[line.name] = points
+            colour = PALETTE[len(key) % len(PALETTE)]
+            xs, ys = [n for n, _ in points], [float(v) for _, v in points]
+            self.plot.addItem(pg.PlotDataItem(xs, ys, pen=pg.mkPen(colour, width=2)))
+            now = dict(points)[line.turns]
+            self.plot.addItem(pg.ScatterPlotItem([line.turns], [float(now)], size=9, brush=colour, pen=pg.mkPen("w")))
+            key.append((colour, f"{_short(line.name, 30)}: {line.turns} turns, "
+                                f"{money_text(float(now), ctx.currency)} a session", "line"))
+            top, right = max(top, max(ys)), max(right, xs[-1])
+        self.set_empty(not key, "Give a line turns on the Workload tab to see this chart")
+        self.set_key(key)
+        if key:
+            self.set_note("Dots: each line's turns now. A session re-sends its history, so its cost grows faster than its turns.")
+            self.fit("x", 0.5, right + 0.5)
+            self.fit("y", 0, top * 1.1 or 1, loose=True)
 
 
 ALL_CHARTS: tuple[type[Chart], ...] = (
     CostByLineChart, WaterfallChart, CostByModelChart, ForecastChart,
-    QualityPriceChart, ValueRankingChart, SensitivityChart, PriceHistoryChart,
+    QualityPriceChart, ValueRankingChart, SensitivityChart, PriceHistoryChart, MultiTurnChart,
 )
 #: The charts the PDF budget carries.
 PDF_CHARTS: tuple[type[Chart], ...] = (CostByLineChart, WaterfallChart, ForecastChart)

@@ -156,6 +156,8 @@ class ChartsTab(QWidget):
         if ctx is None:
             return
         for c in self.charts:
+            c.setVisible(c.shown_for(ctx))
+        for c in self.charts:
             if isinstance(c, SensitivityChart):
                 if force:
                     self._draw(c, ctx, force=True)
