@@ -8,12 +8,12 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QObject
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
 
-from planner.domain.costing import compute
-from planner.io.export_job import ExportTargets, run_export
-from planner.io.export_pdf import ExportCancelled
+from planner.io.export_table import ExportCancelled
 from planner.io.file_names import safe_file_name
-from planner.ui import prompts
-from planner.ui.export_actions import ExportRequest, export_plan
+from planner.ui import export_actions, prompts
+
+# (the export modules, PDF and workbook writers included, load when an export is asked for:
+# at start-up they would cost ~0.2 s before the window accepts input)
 from planner.ui.file_controller import Host
 
 PDF_FILTERS = {"Letter": "PDF, Letter paper (*.pdf)", "A4": "PDF, A4 paper (*.pdf)"}
@@ -50,6 +50,8 @@ class ExportController(QObject):
         doc = self.host.doc
         if doc.scenario is None:
             return doc.stored_plan, doc.result
+        from planner.domain.costing import compute
+
         return doc.stored_plan, compute(doc.stored_plan, self.host.session.catalog)
 
     def _target(self, title: str, suffix: str, filters: str, ending: str | None = None) -> tuple[Path, str] | None:
@@ -69,10 +71,10 @@ class ExportController(QObject):
         path = Path(chosen)
         return (path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)), flt
 
-    def _write(self, path: Path, request: ExportRequest, **kwargs) -> bool:
+    def _write(self, path: Path, request: export_actions.ExportRequest, **kwargs) -> bool:
         plan, result = self._saved_plan()
         try:
-            export_plan(plan, result, self.host.session.catalog, request, **kwargs)
+            export_actions.export_plan(plan, result, self.host.session.catalog, request, **kwargs)
         except OSError as e:
             prompts.tell(self.widget, f"Could not write {path}: {e.strerror or e}")
             return False
@@ -84,7 +86,7 @@ class ExportController(QObject):
         if target is None:
             return False
         path = target[0]
-        if not self._write(path, ExportRequest(**{kind: path})):
+        if not self._write(path, export_actions.ExportRequest(**{kind: path})):
             return False
         self.host.show_status(f"Exported {path}")
         return True
@@ -102,6 +104,8 @@ class ExportController(QObject):
             return False
         plan, result = self._saved_plan()
         try:
+            from planner.io.export_job import ExportTargets, run_export
+
             run_export(plan, self.host.session.catalog, ExportTargets(**{kind: path}), result=result)
         except OSError as e:
             prompts.tell(self.widget, f"Could not write {path}: {e.strerror or e}")
@@ -134,7 +138,8 @@ class ExportController(QObject):
             return not dlg.wasCanceled()
 
         try:
-            ok = self._write(path, ExportRequest(pdf=path, page_size=page_size), ranking=self.ranking(), progress=progress)
+            ok = self._write(path, export_actions.ExportRequest(pdf=path, page_size=page_size), ranking=self.ranking(),
+                             progress=progress)
         except ExportCancelled:
             self.host.show_status(f"Export of {path} cancelled; nothing was written")
             return False
