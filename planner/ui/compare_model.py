@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QFont
 
 from planner.domain.catalog import ModelPrice, metric_label
+from planner.domain.prices import unit_prices
 from planner.domain.ranking import (
     STANDARD_TASKS,
     blended,
@@ -47,7 +48,9 @@ def _rows(metric: str, ratio: float) -> list[CompareRow]:
         CompareRow("Input", lambda m: m.input, price, "low"),
         CompareRow("Output", lambda m: m.output, price, "low"),
         CompareRow("Cache read", lambda m: m.cache_read, price, "low"),
-        CompareRow("Cache write", lambda m: m.cache_write, price, "low"),
+        # the price in force: a model without its own cache-write price writes at its input price
+        CompareRow("Cache write", lambda m: unit_prices(m).cache_write if m.cache_read is not None else None, price,
+                   "low"),
         CompareRow(f"Blended {ratio:.2g}:1", lambda m: blended(m, ratio), lambda v: f"${fmt_float(float(v), 4)}", "low",
                    "(r × input + output) / (r + 1)"),
         *_dimension_rows(price),
