@@ -91,8 +91,3 @@ def autosave_dir() -> Path:
 def user_cache_dir() -> Path:
     """Files the program can always rebuild: deleting them loses nothing."""
     return _user_base("cache")
-
-
-def first_paint_file() -> Path:
-    """How the window looked when it last closed, shown at start-up while the catalog loads."""
-    return user_cache_dir() / "first-paint.json"

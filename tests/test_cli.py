@@ -264,7 +264,7 @@ def test_the_dispatcher_knows_every_command():
 
 def test_opening_the_window_loads_no_catalog_modules_first():
     """`cost-planner` with no command goes to the window without importing what the
-    headless commands need (the window's first paint must not wait for them)."""
+    headless commands need (the window must not wait for the command modules)."""
     code = (
         "import sys; import planner.ui.app as a;"
         "a.run = lambda argv: print(sorted(x for x in ('numpy', 'pydantic', 'planner.commands', "

@@ -35,5 +35,5 @@ def test_user_dirs_match_platformdirs(monkeypatch, tmp_path, xdg):
 def test_override_puts_everything_under_one_directory(monkeypatch, tmp_path):
     monkeypatch.setenv(paths.HOME_OVERRIDE_ENV, str(tmp_path))
     assert paths.user_overlay().is_relative_to(tmp_path)
-    assert paths.first_paint_file().is_relative_to(tmp_path)
+    assert paths.user_cache_dir().is_relative_to(tmp_path)
     assert paths.user_config_dir().is_relative_to(tmp_path)

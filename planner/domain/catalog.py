@@ -248,8 +248,6 @@ class ModelPrice(_Strict):
     def has_tools(self) -> bool:
         return "tools" in self.capabilities
 
-    def quality_for(self, metric: str) -> float | None:
-        return self.quality.get(metric)
 
     def with_changes(self, **changes: Any) -> ModelPrice:
         """A validated copy with some fields replaced."""

@@ -4,10 +4,8 @@ plan files, exports and catalog imports are its controllers' (planner.ui.file_co
 export_controller, import_controller).
 
 It is built in two steps: the window itself (tabs, menus, the Models tab's controls), then
-`complete(session)` with the catalog, the plan, the Workload tab and the controllers.
-`MainWindow(session)` does both at once; at start-up the first step is painted from
-planner.ui.first_paint while the second loads, so this module's own imports are Qt and
-light modules only: what needs the catalog is imported by `complete`."""
+`complete(session)` with the catalog, the plan, the Workload tab and the controllers;
+`MainWindow(session)` does both. What needs the catalog is imported by `complete`."""
 
 from __future__ import annotations
 
@@ -16,7 +14,7 @@ import json
 import linecache
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import (
@@ -43,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__, paths
-from planner.ui import first_paint, prompts
+from planner.ui import prompts
 from planner.ui.actions import ACTIONS, DYNAMIC_MENUS, MENUS, SEPARATOR
 from planner.ui.app_settings import settings
 from planner.ui.models_tab import ModelsTab
@@ -135,19 +133,14 @@ class MainTabs(QTabWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session | None = None, today: date | None = None, doc: PlanDocument | None = None,
-                 *, first_paint: dict[str, Any] | None = None) -> None:
-        """A complete window for `session` (a new one on the user's catalog if None). With
-        `first_paint` (from planner.ui.first_paint) and no session: the window only, showing
-        that look, until `complete(session)`."""
+    def __init__(self, session: Session | None = None, today: date | None = None,
+                 doc: PlanDocument | None = None) -> None:
+        """A complete window for `session` (a new one on the user's catalog if None)."""
         super().__init__()
         self.session: Session | None = None
         self.today = today or date.today()
         self.setObjectName("MainWindow")
         self.undo_group = QUndoGroup(self)
-        #: The app's own window keeps the first paint file up to date (tests' and screenshots' don't).
-        self.keeps_first_paint = False
-        self.first_paint_data: dict[str, Any] | None = None  # the first paint file as read or last written
         self._window_restored = False
         self.files: FileController | None = None
         self.exports: ExportController | None = None
@@ -155,7 +148,7 @@ class MainWindow(QMainWindow):
 
         self.tabs = MainTabs()
         self.tabs.setDocumentMode(True)
-        self.models_tab = ModelsTab(first_paint=None if first_paint is None else first_paint["models"])
+        self.models_tab = ModelsTab()
         self.tabs.addTab(self.models_tab, "Models")
         self.workload_tab: WorkloadTab | None = None
         self.doc: PlanDocument | None = None
@@ -170,17 +163,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.setAcceptDrops(True)
         self.resize(1400, 900)
-        if first_paint is not None and session is None:
-            cat = first_paint["catalog"]
-            newest = cat.get("prices_as_of")
-            self._show_catalog_status(int(cat["count"]), date.fromisoformat(cat["as_of"]), list(cat["warnings"]),
-                                      date.fromisoformat(newest) if isinstance(newest, str) else None)
-            self._update_title()
-            self._restore_window()
-        else:
-            from planner.ui.session import Session
+        from planner.ui.session import Session
 
-            self.complete(session or Session(parent=self), doc)
+        self.complete(session or Session(parent=self), doc)
 
     @property
     def is_complete(self) -> bool:
@@ -512,7 +497,7 @@ class MainWindow(QMainWindow):
             pass
 
     def _restore_state(self) -> None:
-        if not self._window_restored:  # a first paint restored it already: the window is on screen
+        if not self._window_restored:
             self._restore_window()
         st = self.saved_models_state()
         if st is not None:
@@ -526,39 +511,6 @@ class MainWindow(QMainWindow):
         """The Models tab settings a new window restores (JSON text), if any."""
         st = settings().value("models/state")
         return st if isinstance(st, str) else None
-
-    def first_paint_state(self, models: dict[str, Any] | None = None) -> dict[str, Any]:
-        """This window's look for a first paint (planner.ui.first_paint), with `models` for
-        the Models tab's if given."""
-        cat = self.session.catalog
-        return {"models": models if models is not None else self.models_tab.first_paint_state(),
-                "catalog": {"count": len(cat), "as_of": cat.as_of.isoformat(),
-                            "prices_as_of": prices_as_of(cat).isoformat(), "warnings": list(self.session.warnings)}}
-
-    def update_first_paint(self, fresh: bool = False) -> None:
-        """Rewrite the first paint file if what a new start shows has changed. Without
-        `fresh`, from this window as it is (right after start-up: what the file showed, or
-        should have); with it, from a new, hidden Models tab with the saved settings (this
-        window's may differ from them by now: a search, a filter, a plan's ratio), and only
-        if the catalog files or those settings changed since the file was written."""
-        models = None
-        if fresh:
-            state = self.saved_models_state()
-            if first_paint.is_current(self.first_paint_data, state):
-                return
-            tab = ModelsTab(self.session)
-            try:
-                if state is not None:
-                    tab.restore_state(json.loads(state))
-                models = tab.first_paint_state()
-            except ValueError:
-                return
-            finally:
-                tab.setParent(None)
-                tab.deleteLater()
-        data = first_paint.capture(self, models)
-        if data != self.first_paint_data and first_paint.save(data):
-            self.first_paint_data = data
 
     def save_state(self) -> None:
         s = settings()
@@ -578,6 +530,4 @@ class MainWindow(QMainWindow):
         if "planner.ui.update_worker" in sys.modules:
             sys.modules["planner.ui.update_worker"].cancel_all_updates()
         self.save_state()
-        if self.keeps_first_paint:
-            self.update_first_paint(fresh=True)
         super().closeEvent(event)

@@ -1,14 +1,12 @@
 """The Models tab: browse, filter, rank, compare and edit the price catalog.
 
-Its widgets are built first and its catalog attached after (`attach`): at start-up the window
-is painted from the table as the last run left it (planner.ui.first_paint) while the catalog,
-numpy and pydantic load; this module imports none of them itself."""
+Its widgets are built first and its catalog attached after (`attach`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -131,9 +129,8 @@ class ModelsTab(QWidget):
     statusMessage = Signal(str)
     modelActivated = Signal(str)
 
-    def __init__(self, session: Session | None = None, parent=None, *, first_paint: dict | None = None) -> None:
-        """With a session, a working tab. Without one, the widgets only (showing `first_paint`,
-        the look captured by `first_paint_state`, if given) until `attach(session)`."""
+    def __init__(self, session: Session | None = None, parent=None) -> None:
+        """With a session, a working tab. Without one, the widgets only until `attach(session)`."""
         super().__init__(parent)
         self.session: Session | None = None
         self.model: CatalogTableModel | None = None
@@ -321,8 +318,6 @@ class ModelsTab(QWidget):
 
         if session is not None:
             self.attach(session)
-        elif first_paint is not None:
-            self._show_first_paint(first_paint)
 
     def attach(self, session: Session) -> None:
         """Show `session`'s catalog: the table model, the ranking, the filters' choices."""
@@ -333,18 +328,11 @@ class ModelsTab(QWidget):
         session.undo_stack.indexChanged.connect(lambda _i: self.messages.clear(EDIT_REFUSED))
         self.model = CatalogTableModel(session, self)
         self.proxy = CatalogFilterProxy(self.model, self)
-        # the controls as a new tab has them (a first paint may have shown other values)
-        with QSignalBlocker(self.floor), QSignalBlocker(self.ratio):
-            self.floor.setValue(0)
-            self.ratio.setValue(3)
         self.ratio_label.setText(f"{self.ratio.value()}:1")
         self._fill_metrics()
         self._fill_providers()
         hh = self.table.horizontalHeader()
-        frozen = self.table.model()
         self.table.setModel(self.proxy)
-        if frozen is not None:  # a first paint's rows
-            frozen.deleteLater()
         self._set_column_widths()
         hh.setSortIndicatorShown(True)
         hh.setSortIndicator(COL_VALUE, Qt.SortOrder.DescendingOrder)
@@ -359,82 +347,6 @@ class ModelsTab(QWidget):
         self.model.editRejected.connect(self.show_error)
         session.catalogChanged.connect(self._catalog_changed)
         self._update_count()
-
-    # -- the first paint ---------------------------------------------------------------------
-
-    #: Rows of the table a first paint shows (more than a tall screen holds at 24 px a row).
-    FIRST_PAINT_ROWS = 100
-
-    def first_paint_state(self) -> dict[str, Any]:
-        """What this tab looks like, as plain data: the controls and the table's first rows.
-        A later start shows it (`first_paint=`) until its catalog is attached."""
-        assert self.proxy is not None
-        view = self.proxy
-        cols = view.columnCount()
-        styles: list[list[Any]] = []
-        style_ids: dict[tuple, int] = {}
-        rows, row_styles = [], []
-        display, align = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
-        font_role, fg_role = Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole
-        for r in range(min(view.rowCount(), self.FIRST_PAINT_ROWS)):
-            texts, ids = [], []
-            for c in range(cols):
-                idx = view.index(r, c)
-                text = idx.data(display)
-                font, fg = idx.data(font_role), idx.data(fg_role)
-                key = (int(idx.data(align) or 0), bool(font is not None and font.bold()),
-                       fg.color().name() if fg is not None else None)
-                sid = style_ids.get(key)
-                if sid is None:
-                    sid = style_ids[key] = len(styles)
-                    styles.append(list(key))
-                texts.append("" if text is None else str(text))
-                ids.append(sid)
-            rows.append(texts)
-            row_styles.append(ids)
-        hh = self.table.horizontalHeader()
-        return {
-            "metrics": [[self.metric_combo.itemText(i), self.metric_combo.itemData(i)] for i in range(self.metric_combo.count())],
-            "metric_index": self.metric_combo.currentIndex(),
-            "providers": [self.provider.itemText(i) for i in range(self.provider.count())],
-            "floor": self.floor.value(),
-            "ratio": self.ratio.value(),
-            "count": self.count.text(),
-            "coverage": self.coverage.text(),
-            "headers": [str(view.headerData(c, Qt.Orientation.Horizontal)) for c in range(cols)],
-            "widths": [self.table.columnWidth(c) for c in range(cols)],
-            "hidden": [c for c in range(cols) if self.table.isColumnHidden(c)],
-            "sort": [hh.sortIndicatorSection(), hh.sortIndicatorOrder().value],
-            "row_count": view.rowCount(),
-            "rows": rows,
-            "styles": styles,
-            "row_styles": row_styles,
-        }
-
-    def _show_first_paint(self, st: dict[str, Any]) -> None:
-        """Show a captured look (no catalog yet): the same controls, the same first rows."""
-        from planner.ui.first_paint import FrozenTableModel
-
-        with QSignalBlocker(self.metric_combo), QSignalBlocker(self.provider), \
-                QSignalBlocker(self.floor), QSignalBlocker(self.ratio):
-            for text, data in st["metrics"]:
-                self.metric_combo.addItem(str(text), data)
-            self.metric_combo.setCurrentIndex(int(st["metric_index"]))
-            self.provider.addItems([str(p) for p in st["providers"]])
-            self.floor.setValue(float(st["floor"]))
-            self.ratio.setValue(int(st["ratio"]))
-            self.ratio_label.setText(f"{self.ratio.value()}:1")
-            self.count.setText(str(st["count"]))
-            self.coverage.setText(str(st.get("coverage", "")))
-            self.table.setModel(FrozenTableModel(st, self.table))
-            for c, w in enumerate(st["widths"]):
-                self.table.setColumnWidth(c, int(w))
-            for c in st["hidden"]:
-                self.table.setColumnHidden(int(c), True)
-            section, order = st["sort"]
-            hh = self.table.horizontalHeader()
-            hh.setSortIndicatorShown(True)
-            hh.setSortIndicator(int(section), Qt.SortOrder(int(order)))
 
     # -- helpers -----------------------------------------------------------------------------
 
