@@ -43,9 +43,9 @@ def plan_json(plan: Plan) -> str:
 
 
 def save_plan(plan: Plan, catalog: Catalog, path: Path) -> Plan:
-    """Pin the prices and write the plan atomically (the old file survives any failure).
-    Returns the plan as saved (with its pins)."""
-    pinned = pin_prices(plan, catalog)
+    """Pin the prices, count the save in the plan's revision (every export prints it), and
+    write the plan atomically (the old file survives any failure). Returns the plan as saved."""
+    pinned = pin_prices(plan, catalog).model_copy(update={"revision": plan.revision + 1})
     write_text_atomic(Path(path), plan_json(pinned))
     return pinned
 

@@ -239,8 +239,8 @@ class FileController(QObject):
     def _save_to(self, path: Path) -> bool:
         doc = self.doc
         assert doc is not None
-        if doc.plan.name == Plan().name and path.stem:  # an unnamed plan takes its file's name
-            doc.plan.name = path.stem
+        if doc.stored_plan.name == Plan().name and path.stem:  # an unnamed plan takes its file's name
+            doc.stored_plan.name = path.stem
         try:
             saved = plan_files.save_plan(doc.stored_plan, self.catalog, path)
         except OSError as e:

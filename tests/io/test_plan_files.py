@@ -59,6 +59,15 @@ def test_save_pins_used_models_and_round_trips(tmp_path: Path, plan: Plan, catal
     assert json.loads(path.read_text())["schema_version"] == PLAN_SCHEMA_VERSION
 
 
+def test_every_save_counts_in_the_revision(tmp_path: Path, plan: Plan, catalog: Catalog):
+    path = tmp_path / "budget.costplan"
+    assert plan.revision == 0
+    first = save_plan(plan, catalog, path)
+    assert first.revision == 1 and open_plan(path).revision == 1
+    second = save_plan(open_plan(path), catalog, path)
+    assert second.revision == 2 and json.loads(path.read_text())["revision"] == 2
+
+
 def test_reopened_plan_keeps_its_totals_after_the_catalog_changes(tmp_path: Path, plan: Plan, catalog: Catalog):
     path = tmp_path / "budget.costplan"
     before = compute(plan, catalog)
