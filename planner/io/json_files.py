@@ -34,11 +34,10 @@ _DEPTH_STEP = str.maketrans({"[": "\x01", "{": "\x01", "]": "\x02", "}": "\x02"}
 _STEPS = {1: 1, 2: -1}
 
 
-def read_json(path: Path, max_bytes: int | None = None) -> Any:
-    """Parse a JSON file (UTF-8, with or without a byte-order mark). A file over `max_bytes`
-    (MAX_JSON_BYTES by default) is refused before it is read."""
+def read_bytes(path: Path, limit: int) -> bytes:
+    """A user file's bytes; InputError naming it when it is missing, a folder, unreadable or
+    over `limit` bytes (refused before it is read)."""
     path = Path(path)
-    limit = MAX_JSON_BYTES if max_bytes is None else max_bytes
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory, not a file")
@@ -52,7 +51,18 @@ def read_json(path: Path, max_bytes: int | None = None) -> Any:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
     if len(data) > limit:  # grew since stat
         raise InputError(f"{path}: file is over the {byte_size(limit)} limit")
-    return parse_json_bytes(data, str(path))
+    return data
+
+
+def read_text(path: Path, limit: int) -> str:
+    """A user text file (CSV, usage exports) as UTF-8, with or without a byte-order mark."""
+    return _decode(read_bytes(path, limit), str(path))
+
+
+def read_json(path: Path, max_bytes: int | None = None) -> Any:
+    """Parse a JSON file (UTF-8, with or without a byte-order mark). A file over `max_bytes`
+    (MAX_JSON_BYTES by default) is refused before it is read."""
+    return parse_json_bytes(read_bytes(path, MAX_JSON_BYTES if max_bytes is None else max_bytes), str(path))
 
 
 def parse_json_bytes(data: bytes, source: str) -> Any:

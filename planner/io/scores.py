@@ -29,7 +29,7 @@ from typing import Literal
 from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, Overlay
 from planner.domain.errors import InputError
 from planner.domain.resolve import resolve_model
-from planner.io.json_files import byte_size
+from planner.io.json_files import read_text
 
 #: Largest score file read (checked before reading).
 MAX_SCORE_BYTES = 8 * 1024 * 1024
@@ -81,24 +81,7 @@ class ScoreChange:
 
 def read_scores(path: Path, catalog: Catalog, *, today: date) -> ScoreFile:
     """Read and check a score file; an unreadable file or a missing column raises InputError."""
-    return parse_scores(_read_text(Path(path)), str(path), catalog, today=today)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a file")
-        if (size := path.stat().st_size) > MAX_SCORE_BYTES:
-            raise InputError(f"{path}: file is {byte_size(size)}, over the {byte_size(MAX_SCORE_BYTES)} limit")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start:,}); save it as UTF-8 CSV") from None
+    return parse_scores(read_text(Path(path), MAX_SCORE_BYTES), str(path), catalog, today=today)
 
 
 def parse_scores(text: str, source: str, catalog: Catalog, *, today: date) -> ScoreFile:

@@ -16,7 +16,7 @@ from typing import Any
 
 from planner.domain.actuals import UsageRecord
 from planner.domain.errors import InputError
-from planner.io.json_files import byte_size
+from planner.io.json_files import read_text as read_user_text
 
 #: Largest usage file read (a spend log holds one row per request).
 MAX_USAGE_BYTES = 256 * 1024 * 1024
@@ -39,20 +39,8 @@ class BadValue(InputError):
 
 
 def read_text(path: Path) -> str:
-    try:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a file")
-        if (size := path.stat().st_size) > MAX_USAGE_BYTES:
-            raise InputError(f"{path}: file is {byte_size(size)}, over the {byte_size(MAX_USAGE_BYTES)} limit")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start:,}); save it as UTF-8") from None
+    """A usage file's text (planner.io.json_files.read_text, with the usage files' size limit)."""
+    return read_user_text(path, MAX_USAGE_BYTES)
 
 
 def norm(text: str) -> str:
