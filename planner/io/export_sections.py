@@ -24,6 +24,7 @@ from planner.domain.summary import (
     fraction_of,
     growth_factor,
 )
+from planner.formatting import fmt_price
 from planner.io.export_table import (
     ZERO,
     ByMonth,
@@ -198,7 +199,28 @@ def _model_row(src: Source, m: ModelPrice, spend: Any) -> ModelRow:
         pinned=m.id in src.plan.pinned_prices,
         monthly=spend.amount if spend else ZERO,
         share=spend.share_fraction if spend else ZERO,
+        other_prices=other_prices_text(m),
     )
+
+
+def other_prices_text(m: ModelPrice) -> str:
+    """The prices beyond input, output, cache and batch that a model states, in words, as
+    the engine uses them (planner.domain.prices): 'reasoning 10 /1M; 1-hour cache write 6 /1M;
+    flex 1 / 4 /1M; off-peak 0.14 / 0.21 /1M (16:30-00:30 UTC); 0.01 a search'."""
+    parts = []
+    if m.reasoning is not None:
+        parts.append(f"reasoning {fmt_price(m.reasoning)} /1M")
+    if m.cache_write_1h is not None:
+        parts.append(f"1-hour cache write {fmt_price(m.cache_write_1h)} /1M")
+    for tier, p in m.service_tiers.items():
+        parts.append(f"{tier} {fmt_price(p.input)} / {fmt_price(p.output)} /1M")
+    if m.off_peak is not None:
+        when = f" ({m.off_peak.window})" if m.off_peak.window else ""
+        parts.append(f"off-peak {fmt_price(m.off_peak.input)} / {fmt_price(m.off_peak.output)} /1M{when}")
+    for value, unit in ((m.per_request, "a request"), (m.per_search, "a search"), (m.per_image, "an image")):
+        if value is not None:
+            parts.append(f"{fmt_price(value)} {unit}")
+    return "; ".join(parts)
 
 
 def build_prices_used(src: Source) -> tuple[ModelRow, ...]:

@@ -142,6 +142,7 @@ def price_columns() -> Spec:
         Column("long_context_tokens", "Long-context threshold (tokens)", Kind.COUNT, width=14),
         Column("long_context_input", "Long-context input (USD/1M)", Kind.PRICE, width=12),
         Column("long_context_output", "Long-context output (USD/1M)", Kind.PRICE, width=12),
+        Column("other_prices", "Other prices (USD)", Kind.TEXT, width=40),
         Column("source", "Source", Kind.TEXT, width=44),
         Column("source_url", "Source URL", Kind.TEXT, width=30),
         Column("as_of", "Price as of", Kind.DATE, width=12),
@@ -332,6 +333,8 @@ class ModelRow(_Row):
     monthly: Decimal
     #: share of the monthly expected total (fraction, 4 places)
     share: Decimal
+    #: the model's other prices in force, in words (reasoning, 1-hour cache, tiers, off-peak, fees)
+    other_prices: str = ""
 
     @property
     def batch_text(self) -> str:

@@ -172,6 +172,8 @@ def _source_cell(m: ModelRow) -> str:
     if m.long_context_threshold:
         extra.append(f"above {fmt_int(m.long_context_threshold)} input tokens: "
                      f"{fmt_price(m.long_context_input)} / {fmt_price(m.long_context_output)}")
+    if m.other_prices:
+        extra.append(m.other_prices)
     return f'{esc(m.source or "—")}<br/><span class="small">{esc("; ".join(extra))}</span>'
 
 

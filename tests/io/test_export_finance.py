@@ -203,3 +203,15 @@ def test_cli_exports_and_quote_by_month(tmp_path: Path, capsys, monkeypatch):
     csv_total = next(r for r in csv_rows((tmp_path / "m.csv").read_text("utf-8-sig")) if r and r[1] == "Total")
     assert D(csv_total[14]) == D(bm["total"])
     assert main(["quote", str(path), "--by-month"]) == 2
+
+
+def test_prices_used_name_every_other_price_a_model_has():
+    from planner.domain.catalog import ModelPrice, TierPrices
+    from planner.io.export_sections import other_prices_text
+
+    m = ModelPrice(id="d/night", name="Night", provider="D", input=D("0.28"), output=D("0.42"), reasoning=D("2"),
+                   cache_write_1h=D("0.56"), service_tiers={"flex": TierPrices(input=D("0.14"), output=D("0.21"))},
+                   off_peak=TierPrices(input=D("0.14"), output=D("0.21"), window="16:30-00:30 UTC"),
+                   per_search=D("0.01"))
+    assert other_prices_text(m) == ("reasoning 2.00 /1M; 1-hour cache write 0.56 /1M; flex 0.14 / 0.21 /1M; "
+                                    "off-peak 0.14 / 0.21 /1M (16:30-00:30 UTC); 0.01 a search")
