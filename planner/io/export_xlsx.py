@@ -1,7 +1,8 @@
 """XLSX export: a live workbook. Inputs holds every assumption (inputs in light yellow); Plan,
 By month, Forecast and Summary compute every amount from them with formulas that follow the
 engine (docs/costs.md), each caching the app's own figure; Workings shows each line's steps.
-Lines a formula cannot follow carry the engine's amounts as values, listed on the Summary."""
+Lines a formula cannot follow carry the engine's amounts as values, listed on the Summary.
+A plan's scenarios get a Comparison sheet and a sheet each, as values (xlsx_scenarios)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from planner.io.xlsx_cells import WORKBOOK_OPTIONS, Formats, money_format
 from planner.io.xlsx_inputs import SHEET as INPUTS
 from planner.io.xlsx_inputs import inputs_sheet
 from planner.io.xlsx_model import line_models
+from planner.io.xlsx_scenarios import scenario_sheets
 from planner.io.xlsx_summary import summary_sheet
 
 __all__ = ["check_xlsx", "export_xlsx", "money_format", "xlsx_bytes"]
@@ -38,7 +40,8 @@ SHEETS = ("Summary", PLAN, BY_MONTH, FORECAST, INPUTS, WORKINGS)
 
 
 def xlsx_bytes(data: ExportData, source: Source) -> bytes:
-    """The workbook as bytes: sheets Summary, Plan, By month, Forecast, Inputs, Workings."""
+    """The workbook as bytes: sheets Summary, Plan, By month, Forecast, Inputs, Workings; then,
+    when the plan has scenarios, Comparison and one sheet per scenario."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     wb.set_properties({
@@ -57,7 +60,7 @@ def xlsx_bytes(data: ExportData, source: Source) -> bytes:
     by_month_sheet(sheets[BY_MONTH], source, lines, refs, lay, fmts)
     forecast_sheet(sheets[FORECAST], source, data, refs, lay, fmts)
     summary_sheet(sheets["Summary"], source, data, lines, refs, lay, fmts)
-    for ws in sheets.values():
+    for ws in [*sheets.values(), *scenario_sheets(wb, data, source, SHEETS, fmts)]:
         # formulas are locked against accidental edits; input cells are unlocked (no password)
         ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
     wb.close()
