@@ -736,3 +736,22 @@ def test_a_refused_edit_goes_with_the_line_it_names(qtbot, make_doc):
     assert "Line 2 'Tags'" in error_shown(t)
     t.doc.remove_lines([1], "Delete")
     assert error_shown(t) is None
+
+
+def test_a_new_line_is_named_in_its_cell_without_a_stray_editor(tab, qtbot):
+    """Add line opens the new line's name for typing; Enter names it (and Qt reports no
+    'commitData called with an editor that does not belong to this view': a warning fails
+    the test through qt_log_level_fail)."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.add_line()
+    (editor,) = [e for e in tab.table.findChildren(QLineEdit) if e.isVisible()]
+    editor.selectAll()
+    QTest.keyClicks(editor, "Search feature")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(20)
+    assert "Search feature" in names(tab)
+    assert tab.doc.undo_stack.count() == 2  # the new line, then its name
