@@ -188,7 +188,9 @@ class ModelPrice(_Strict):
     batch_input: Price | None = None
     batch_output: Price | None = None
     batch_discount: Fraction | None = None
-    long_context: LongContextTier | None = None
+    #: long-context ranges, by rising threshold: a request is billed wholly at the range its
+    #: input falls in (the last one whose threshold it exceeds); a file may give one tier
+    long_context: tuple[LongContextTier, ...] = ()
     #: per 1M reasoning (thinking) tokens; the output price where a model lists none
     reasoning: Price | None = None
     reasoning_estimate: ReasoningEstimate | None = None
@@ -220,6 +222,31 @@ class ModelPrice(_Strict):
 
     def model_post_init(self, __context: Any) -> None:
         _share_fields_set(self)
+
+    @field_validator("long_context", mode="before")
+    @classmethod
+    def _ranges(cls, v: Any) -> Any:
+        if v is None:
+            return ()
+        if isinstance(v, (dict, LongContextTier)):
+            return (v,)
+        return v
+
+    @field_validator("long_context")
+    @classmethod
+    def _ranges_rise(cls, v: tuple[LongContextTier, ...]) -> tuple[LongContextTier, ...]:
+        ordered = tuple(sorted(v, key=lambda t: t.threshold_tokens))
+        if len({t.threshold_tokens for t in ordered}) != len(ordered):
+            raise ValueError("two long-context ranges start at the same threshold")
+        return ordered
+
+    def long_context_for(self, input_tokens: Any) -> LongContextTier | None:
+        """The long-context range a request of `input_tokens` input falls in, if any."""
+        tier = None
+        for t in self.long_context:
+            if input_tokens > t.threshold_tokens:
+                tier = t
+        return tier
 
     @field_validator("service_tiers")
     @classmethod

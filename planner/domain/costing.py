@@ -286,7 +286,7 @@ def _route_stages(m: ModelPrice, line: Line, batch_discount: Decimal, notices: l
         _route_notices(m, line, std, notices)
         if std.long_context:
             notices.append(
-                f"{m.name}: {size:,} input tokens exceed {m.long_context.threshold_tokens:,}: "  # type: ignore[union-attr]
+                f"{m.name}: {size:,} input tokens exceed {m.long_context_for(size).threshold_tokens:,}: "  # type: ignore[union-attr]
                 "the whole request is billed at the long-context price"
             )
         prices.append((
@@ -356,7 +356,7 @@ def _plain_stages(m: ModelPrice, line: Line, notices: list[str]) -> _Stages:
     std = unit_prices(m, I)
     if std.long_context:
         notices.append(
-            f"{m.name}: {I:,} input tokens exceed {m.long_context.threshold_tokens:,}: "  # type: ignore[union-attr]
+            f"{m.name}: {I:,} input tokens exceed {m.long_context_for(I).threshold_tokens:,}: "  # type: ignore[union-attr]
             "the whole request is billed at the long-context price"
         )
     if line.search_calls or line.images:

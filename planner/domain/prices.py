@@ -87,11 +87,11 @@ class UnitPrices:
 
 
 def _standard(m: ModelPrice, input_tokens: Decimal, ttl: str) -> UnitPrices:
-    lc = m.long_context
+    lc = m.long_context_for(input_tokens)
     write = m.cache_write
     if ttl == "1h" and m.cache_write_1h is not None:
         write = m.cache_write_1h
-    if lc is not None and input_tokens > lc.threshold_tokens:
+    if lc is not None:
         def scaled(x: Decimal) -> Decimal:
             return _derived(x * lc.input / m.input) if m.input else x
 

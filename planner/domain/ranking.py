@@ -164,21 +164,38 @@ class CatalogArrays:
     cache_read: np.ndarray
     throughput: np.ndarray
     context: np.ndarray
-    lc_threshold: np.ndarray
-    lc_input: np.ndarray
-    lc_output: np.ndarray
+    #: per long-context range level j (a model's j-th range, by rising threshold): its
+    #: threshold (inf where a model has fewer ranges) and its prices (the level below's where none)
+    lc_threshold: tuple[np.ndarray, ...]
+    lc_input: tuple[np.ndarray, ...]
+    lc_output: tuple[np.ndarray, ...]
     #: USD per request (0 where none), reasoning tokens per output token a reasoning model is
     #: expected to spend (0 where it states none), the reasoning price, and at the tier
     per_request: np.ndarray
     reasoning_factor: np.ndarray
     reasoning: np.ndarray
-    lc_reasoning: np.ndarray
+    lc_reasoning: tuple[np.ndarray, ...]
     _quality_cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> CatalogArrays:
         ms = catalog.models
-        lc = [m.long_context for m in ms]
+        levels = max((len(m.long_context) for m in ms), default=0)
+        thresholds, inputs, outputs, reasonings = [], [], [], []
+        below_in = [m.input for m in ms]
+        below_out = [m.output for m in ms]
+        below_r = [unit_prices(m).reasoning_price for m in ms]
+        for j in range(levels):
+            tier = [m.long_context[j] if j < len(m.long_context) else None for m in ms]
+            level_in = [t.input if t else b for t, b in zip(tier, below_in, strict=True)]
+            level_out = [t.output if t else b for t, b in zip(tier, below_out, strict=True)]
+            level_r = [unit_prices(m, Decimal(t.threshold_tokens + 1)).reasoning_price if t else b
+                       for t, m, b in zip(tier, ms, below_r, strict=True)]
+            thresholds.append(_arr([t.threshold_tokens if t else math.inf for t in tier]))
+            inputs.append(_arr(level_in))
+            outputs.append(_arr(level_out))
+            reasonings.append(_arr(level_r))
+            below_in, below_out, below_r = level_in, level_out, level_r
         return cls(
             ids=tuple(m.id for m in ms),
             input=_arr([m.input for m in ms]),
@@ -186,14 +203,13 @@ class CatalogArrays:
             cache_read=_arr([m.cache_read for m in ms]),
             throughput=_arr([m.throughput_tps for m in ms]),
             context=_arr([m.context_window for m in ms]),
-            lc_threshold=_arr([t.threshold_tokens if t else math.inf for t in lc]),
-            lc_input=_arr([t.input if t else m.input for t, m in zip(lc, ms, strict=True)]),
-            lc_output=_arr([t.output if t else m.output for t, m in zip(lc, ms, strict=True)]),
+            lc_threshold=tuple(thresholds),
+            lc_input=tuple(inputs),
+            lc_output=tuple(outputs),
             per_request=_arr([m.per_request or 0 for m in ms]),
             reasoning_factor=_arr([m.reasoning_estimate.expected if m.reasoning_estimate else 0 for m in ms]),
             reasoning=_arr([unit_prices(m).reasoning_price for m in ms]),
-            lc_reasoning=_arr([unit_prices(m, Decimal(t.threshold_tokens + 1)).reasoning_price if t else 0
-                               for t, m in zip(lc, ms, strict=True)]),
+            lc_reasoning=tuple(reasonings),
         )
 
     def quality(self, catalog: Catalog, metric: str) -> np.ndarray:
@@ -217,13 +233,17 @@ class CatalogArrays:
         ri, ro = w[:, 0] * w[:, 1], w[:, 0] * w[:, 2]
         rr = ro * 1.0  # reasoning tokens: output x each model's factor, below
         cost = ri.sum() * self.input + ro.sum() * self.output + rr.sum() * self.reasoning_factor * self.reasoning
-        has_tier = np.isfinite(self.lc_threshold)
-        if has_tier.any():
-            cols = np.flatnonzero(has_tier)
-            long = w[:, 1][:, None] > self.lc_threshold[cols][None, :]  # lines x tiered models
-            cost[cols] += (ri @ long) * (self.lc_input[cols] - self.input[cols]) + (ro @ long) * (
-                self.lc_output[cols] - self.output[cols]
-            ) + (rr @ long) * self.reasoning_factor[cols] * (self.lc_reasoning[cols] - self.reasoning[cols])
+        # each range level adds the step from the prices of the level below, for the lines
+        # whose input exceeds its threshold (levels rise, so the last one exceeded wins)
+        prev_in, prev_out, prev_r = self.input, self.output, self.reasoning
+        for thr, lin, lout, lr in zip(self.lc_threshold, self.lc_input, self.lc_output, self.lc_reasoning,
+                                      strict=True):
+            cols = np.flatnonzero(np.isfinite(thr))
+            if len(cols):
+                long = w[:, 1][:, None] > thr[cols][None, :]  # lines x models with this range
+                cost[cols] += (ri @ long) * (lin[cols] - prev_in[cols]) + (ro @ long) * (lout[cols] - prev_out[cols]) \
+                    + (rr @ long) * self.reasoning_factor[cols] * (lr[cols] - prev_r[cols])
+            prev_in, prev_out, prev_r = lin, lout, lr
         return cost / 1e6 + w[:, 0].sum() * self.per_request
 
 

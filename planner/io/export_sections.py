@@ -175,7 +175,7 @@ def _models_used(src: Source) -> list[str]:
 def _model_row(src: Source, m: ModelPrice, spend: Any) -> ModelRow:
     standard = unit_prices(m)
     batch = batch_prices(m, standard, src.plan.batch_discount)
-    lc = m.long_context
+    lc = m.long_context[0] if m.long_context else None
     return ModelRow(
         id=m.id,
         name=m.name,
@@ -207,7 +207,8 @@ def other_prices_text(m: ModelPrice) -> str:
     """The prices beyond input, output, cache and batch that a model states, in words, as
     the engine uses them (planner.domain.prices): 'reasoning 10 /1M; 1-hour cache write 6 /1M;
     flex 1 / 4 /1M; off-peak 0.14 / 0.21 /1M (16:30-00:30 UTC); 0.01 a search'."""
-    parts = []
+    parts = [f"above {t.threshold_tokens:,} input tokens {fmt_price(t.input)} / {fmt_price(t.output)} /1M"
+             for t in m.long_context[1:]]  # (the first range has columns of its own)
     if m.reasoning is not None:
         parts.append(f"reasoning {fmt_price(m.reasoning)} /1M")
     if m.cache_write_1h is not None:

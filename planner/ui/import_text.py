@@ -69,8 +69,7 @@ def describe_added(m: ModelPrice) -> str:
         parts.append(f"cache read {usd(m.cache_read)}")
     if m.batch_input is not None or m.batch_output is not None:
         parts.append(f"batch {usd(m.batch_input)} / {usd(m.batch_output)}")
-    if m.long_context is not None:
-        lc = m.long_context
+    for lc in m.long_context:
         parts.append(
             f"above {fmt_tokens(lc.threshold_tokens)}: {usd(lc.input)} / {usd(lc.output)}"
         )

@@ -159,3 +159,21 @@ def test_a_share_of_long_requests_is_billed_at_the_long_context_price():
 def test_a_long_share_needs_the_long_input():
     with pytest.raises(ValidationError, match="long_input_tokens"):
         line("g/long", 1000, 10_000, 1000, long_share=D("0.1"))
+
+
+def test_a_request_is_billed_at_the_range_its_input_falls_in():
+    # base $1 / $2; above 32K $3 / $6; above 256K $4 / $8 (a request is billed wholly at its range)
+    tiers = mp("q/tiers", "1", "2", long_context=(LongContextTier(threshold_tokens=256_000, input=D(4), output=D(8)),
+                                                  LongContextTier(threshold_tokens=32_000, input=D(3), output=D(6))))
+    cat = catalog(tiers)
+    assert [t.threshold_tokens for t in tiers.long_context] == [32_000, 256_000]  # kept by rising threshold
+
+    def cost(input_tokens):
+        return compute(plan(line("q/tiers", 1000, input_tokens, 1000)), cat).summary().optimized
+
+    assert cost(10_000) == D("12.00")  # 1,000 x (10,000 x 1 + 1,000 x 2) / 1e6
+    assert cost(100_000) == D("306.00")  # 1,000 x (100,000 x 3 + 1,000 x 6) / 1e6
+    assert cost(300_000) == D("1208.00")  # 1,000 x (300,000 x 4 + 1,000 x 8) / 1e6
+    # a share of long requests at each: 90% at 10K and 10% at 300K = 0.9 x 12 + 0.1 x 1,208 = 131.60
+    ln = line("q/tiers", 1000, 10_000, 1000, long_share=D("0.1"), long_input_tokens=D(300_000))
+    assert compute(plan(ln), cat).summary().optimized == D("131.60")

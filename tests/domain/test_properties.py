@@ -170,12 +170,9 @@ def test_levers_never_change_the_baseline(cat, p):
     want = D(0)
     for ln in p.lines:
         m = cat[ln.model]
-        lc = m.long_context
-        pin, pout = (
-            (lc.input, lc.output)
-            if lc and ln.input_tokens > lc.threshold_tokens
-            else (m.input, m.output)
-        )
+        # the range the input falls in: the last whose threshold it exceeds
+        lc = next((t for t in reversed(m.long_context) if ln.input_tokens > t.threshold_tokens), None)
+        pin, pout = (lc.input, lc.output) if lc else (m.input, m.output)
         want += ln.requests * (ln.input_tokens * pin + ln.output_tokens * pout) / D(1_000_000)
     assert compute(p, cat).baseline == compute(bare, cat).baseline == want
 

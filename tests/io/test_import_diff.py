@@ -152,9 +152,7 @@ def test_apply_selected_keeps_user_edit_and_records_history() -> None:
     assert claude.history[-1].input == D("3.5")  # the history says what the source said
 
     gem = cat["google/gemini-2-5-pro"]
-    assert gem.long_context == LongContextTier(
-        threshold_tokens=200_000, input=D("2.5"), output=D("15")
-    )
+    assert gem.long_context == (LongContextTier(threshold_tokens=200_000, input=D("2.5"), output=D("15")),)
 
     added = cat["deepseek/deepseek-v4"]
     assert (added.input, added.output) == (D("0.3"), D("1.2"))
@@ -318,7 +316,7 @@ def test_long_context_price_change_and_batch() -> None:
         Overlay(), base, plan, {"google/gemini-2-5-pro"}, today=TODAY, provenance=PROV
     )
     m = effective(base, new)["google/gemini-2-5-pro"]
-    assert m.long_context == lc_new and m.batch_input == D("0.625")
+    assert m.long_context == (lc_new,) and m.batch_input == D("0.625")
 
 
 def test_plan_with_real_openrouter_fixture() -> None:

@@ -115,7 +115,7 @@ def test_litellm_gpt_4o(litellm: ImportResult) -> None:
     assert m.cache_read == D("1.25") and m.cache_write is None
     assert (m.context_window, m.max_output) == (128000, 16384)
     assert m.provider == "OpenAI" and m.name == "gpt-4o"
-    assert m.long_context is None
+    assert m.long_context == ()
     assert m.source == "LiteLLM model_prices_and_context_window.json"
     assert m.source_url == "https://developers.openai.com/api/docs/pricing"
     assert m.as_of == TODAY
@@ -130,8 +130,7 @@ def test_litellm_gemini_long_context(litellm: ImportResult) -> None:
     assert m.name == "gemini/gemini-2.5-pro"  # the Gemini API entry wins over Vertex AI's
     assert m.provider == "Google"
     assert (m.input, m.output, m.cache_read) == (D("1.25"), D("10"), D("0.125"))
-    lc = m.long_context
-    assert lc is not None
+    (lc,) = m.long_context
     assert lc.threshold_tokens == 200_000
     assert (lc.input, lc.output, lc.cache_read) == (D("2.5"), D("15"), D("0.25"))
     assert "reasoning" in m.capabilities and "audio" in m.modalities
@@ -165,8 +164,9 @@ def test_litellm_tiered_pricing_list(litellm: ImportResult) -> None:
     # dashscope/qwen-flash has no input_cost_per_token, only tiered_pricing ranges
     m = by_id(litellm)["dashscope/qwen-flash"]
     assert (m.input, m.output) == (D("0.05"), D("0.4"))
-    assert m.long_context is not None and m.long_context.threshold_tokens == 256_000
-    assert (m.long_context.input, m.long_context.output) == (D("0.25"), D("2"))
+    first = m.long_context[0]
+    assert first.threshold_tokens == 256_000
+    assert (first.input, first.output) == (D("0.25"), D("2"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -253,7 +253,7 @@ def test_litellm_exact_conversion() -> None:
     ]
 
 
-def test_litellm_several_thresholds_take_lowest() -> None:
+def test_litellm_several_thresholds_are_every_range() -> None:
     raw = {
         "m": entry(
             input_cost_per_token_above_256k_tokens=4e-06,
@@ -264,13 +264,8 @@ def test_litellm_several_thresholds_take_lowest() -> None:
         )
     }
     m = parse_litellm(raw, "x.json", today=TODAY).models[0]
-    assert m.long_context is not None
-    assert (m.long_context.threshold_tokens, m.long_context.input, m.long_context.output) == (
-        32_000,
-        D(3),
-        D(6),
-    )
-    assert "256,000" in m.notes
+    assert [(t.threshold_tokens, t.input, t.output) for t in m.long_context] == [
+        (32_000, D(3), D(6)), (256_000, D(4), D(8))]
 
 
 def test_litellm_every_price_dimension_of_gpt_5(litellm: ImportResult) -> None:
@@ -349,15 +344,16 @@ def test_litellm_dimension_counts(litellm: ImportResult) -> None:
     assert count(lambda m: m.per_request is not None) == 4
     assert count(lambda m: m.per_search is not None) == 398
     assert count(lambda m: m.per_image is not None) == 3
-    assert count(lambda m: m.long_context is not None) == 331
-    assert count(lambda m: "Further long-context prices not modelled" in m.notes) == 29
+    assert count(lambda m: bool(m.long_context)) == 331
+    assert count(lambda m: len(m.long_context) > 1) == 29  # every range priced, none left in notes
+    assert count(lambda m: "Further long-context prices not modelled" in m.notes) == 0
 
 
 def test_litellm_only_input_tiered_uses_base_output() -> None:
     raw = {"m": entry(input_cost_per_token_above_128k_tokens=2e-06)}
     m = parse_litellm(raw, "x.json", today=TODAY).models[0]
-    assert m.long_context is not None
-    assert (m.long_context.input, m.long_context.output) == (D(2), D(2))
+    (lc,) = m.long_context
+    assert (lc.input, lc.output) == (D(2), D(2))
 
 
 def test_litellm_all_modes() -> None:
@@ -427,8 +423,7 @@ def test_genai_tiered_model(genai: ImportResult) -> None:
     m = by_id(genai)["anthropic/claude-sonnet-4-5"]
     assert m.name == "Claude Sonnet 4.5" and m.provider == "Anthropic"
     assert (m.input, m.output, m.cache_read, m.cache_write) == (D(3), D(15), D("0.3"), D("3.75"))
-    lc = m.long_context
-    assert lc is not None
+    (lc,) = m.long_context
     assert (lc.threshold_tokens, lc.input, lc.output, lc.cache_read, lc.cache_write) == (
         200_000,
         D(6),
@@ -438,8 +433,8 @@ def test_genai_tiered_model(genai: ImportResult) -> None:
     )
     # google gemini-1.5-flash: tier from 128000 tokens
     g = by_id(genai)["google/gemini-1-5-flash"]
-    assert g.long_context is not None and g.long_context.threshold_tokens == 128_000
-    assert (g.input, g.long_context.input, g.long_context.output) == (
+    assert g.long_context[0].threshold_tokens == 128_000
+    assert (g.input, g.long_context[0].input, g.long_context[0].output) == (
         D("0.075"),
         D("0.15"),
         D("0.6"),
@@ -522,7 +517,7 @@ def test_genai_reasoning_one_hour_cache_and_fees(genai: ImportResult) -> None:
 
 def test_genai_dimension_counts(genai: ImportResult) -> None:
     def count(field: str) -> int:
-        return sum(1 for m in genai.models if getattr(m, field) is not None)
+        return sum(1 for m in genai.models if getattr(m, field) not in (None, ()))
 
     assert {f: count(f) for f in ("reasoning", "cache_write_1h", "per_request", "per_search",
                                   "long_context", "off_peak")} == {
@@ -608,8 +603,8 @@ def test_genai_synthetic_entries() -> None:
     assert list(got) == ["acme/ok", "acme/in-tiered"]
     assert got["acme/ok"].provider == "Acme AI"
     assert got["acme/ok"].source_url == "https://acme.example/pricing"
-    lc = got["acme/in-tiered"].long_context
-    assert lc is not None and (lc.threshold_tokens, lc.input, lc.output) == (1000, D(2), D(4))
+    (lc,) = got["acme/in-tiered"].long_context
+    assert (lc.threshold_tokens, lc.input, lc.output) == (1000, D(2), D(4))
     reasons = skipped(r)
     assert reasons["acme/per-request"] == "no 'input_mtok' price (has only requests_kcount)"
     assert reasons["acme/negative"].startswith("field 'prices.input_mtok': negative price")

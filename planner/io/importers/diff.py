@@ -130,13 +130,20 @@ def price_changes(old: ModelPrice, new: ModelPrice) -> list[Change]:
             continue  # no fee either way (a missing web-search or image price is a notice)
         compare(f, ov, nv)
     n, o = new.long_context, old.long_context
-    if n is not None:
-        if o is None or o.threshold_tokens != n.threshold_tokens:
-            compare(LONG_CONTEXT, Decimal(o.threshold_tokens) if o is not None else None,
-                    Decimal(n.threshold_tokens))
+    if n:
+        starts_n, starts_o = [t.threshold_tokens for t in n], [t.threshold_tokens for t in o]
+        if starts_n != starts_o:
+            # the ranges start elsewhere: named by the first start that differs
+            j = next((j for j, (a, b) in enumerate(zip(starts_o, starts_n, strict=False)) if a != b),
+                     min(len(starts_o), len(starts_n)))
+            ov = Decimal(starts_o[j]) if j < len(starts_o) else None
+            nv = Decimal(starts_n[j]) if j < len(starts_n) else Decimal(starts_n[-1])
+            out.append(Change(old.id, old.name, LONG_CONTEXT, ov, nv))
         else:
-            for f in POINT_FIELDS:
-                compare(f"{LONG_CONTEXT}.{f}", getattr(o, f), getattr(n, f))
+            for j, (ot, nt) in enumerate(zip(o, n, strict=True)):
+                where = LONG_CONTEXT if j == 0 else f"{LONG_CONTEXT}.above {nt.threshold_tokens:,}"
+                for f in POINT_FIELDS:
+                    compare(f"{where}.{f}", getattr(ot, f), getattr(nt, f))
     for tier, nt in new.service_tiers.items():
         ot = old.service_tiers.get(tier)
         for f in TIER_FIELDS:

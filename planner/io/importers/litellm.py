@@ -131,7 +131,7 @@ def _entry(key: str, e: Any, *, today: date, all_modes: bool) -> dict[str, Any]:
         if v is None:
             continue
         prices[dst] = _price(v, src)
-    long_context: dict[str, Any] | None = None
+    long_context: list[dict[str, Any]] | None = None
     if "input" not in prices or "output" not in prices:
         tp = e.get("tiered_pricing")
         if tp is not None and "input" not in prices and "output" not in prices:
@@ -261,9 +261,23 @@ def _service_tiers(e: dict[str, Any], notes: list[str]) -> dict[str, dict[str, D
     return out
 
 
+def _range(threshold: int, p: dict[str, Decimal], below: dict[str, Decimal]) -> dict[str, Any]:
+    """One long-context range; a price it does not state is the range below's."""
+    tier: dict[str, Any] = {
+        "threshold_tokens": threshold,
+        "input": p.get("input", below["input"]),
+        "output": p.get("output", below["output"]),
+    }
+    for f in ("cache_read", "cache_write"):
+        if f in p:
+            tier[f] = p[f]
+    return tier
+
+
 def _long_context(
     e: dict[str, Any], prices: dict[str, Decimal], notes: list[str]
-) -> dict[str, Any] | None:
+) -> list[dict[str, Any]] | None:
+    """Every `*_above_Nk_tokens` range, by rising threshold."""
     by_threshold: dict[int, dict[str, Decimal]] = {}
     for k, v in e.items():
         if "_above_" not in k or not k.endswith("k_tokens"):
@@ -276,34 +290,21 @@ def _long_context(
     usable = sorted(t for t, p in by_threshold.items() if "input" in p or "output" in p)
     if not usable:
         return None
-    threshold = usable[0]
-    p = by_threshold[threshold]
-    tier: dict[str, Any] = {
-        "threshold_tokens": threshold,
-        "input": p.get("input", prices["input"]),
-        "output": p.get("output", prices["output"]),
-    }
-    if "cache_read" in p:
-        tier["cache_read"] = p["cache_read"]
-    if "cache_write" in p:
-        tier["cache_write"] = p["cache_write"]
-    changed = [f for f in ("input", "output") if f in p]
-    if len(changed) == 1:
-        notes.append(f"Above {threshold:,} tokens only the {changed[0]} price changes.")
-    if len(usable) > 1:
-        others = "; ".join(
-            f"above {t:,} tokens input {by_threshold[t].get('input', '-')}, output {by_threshold[t].get('output', '-')}"
-            for t in usable[1:]
-        )
-        notes.append(f"Further long-context prices not modelled: {others}.")
-    return tier
+    ranges, below = [], prices
+    for t in usable:
+        ranges.append(_range(t, by_threshold[t], below))
+        below = ranges[-1]
+        changed = [f for f in ("input", "output") if f in by_threshold[t]]
+        if len(changed) == 1:
+            notes.append(f"Above {t:,} tokens only the {changed[0]} price changes.")
+    return ranges
 
 
 def _from_tiered_pricing(
     tp: Any, prices: dict[str, Decimal], notes: list[str]
-) -> dict[str, Any] | None:
+) -> list[dict[str, Any]] | None:
     """LiteLLM's `tiered_pricing` list of {range: [from, to], *_cost...}: the first range
-    gives the prices, the second one the long-context tier. Fills `prices` in place."""
+    gives the prices, each later one a long-context range. Fills `prices` in place."""
     if not isinstance(tp, list) or not tp or not all(isinstance(t, dict) for t in tp):
         return None
     tiers = []
@@ -326,25 +327,14 @@ def _from_tiered_pricing(
             prices[f] = base[f]
     if len(tiers) == 1:
         return None
-    threshold, p = tiers[1]
-    if threshold <= 0 or "input" not in p or "output" not in p:
-        return None
-    tier: dict[str, Any] = {
-        "threshold_tokens": threshold,
-        "input": p["input"],
-        "output": p["output"],
-    }
-    for f in ("cache_read", "cache_write"):
-        if f in p:
-            tier[f] = p[f]
+    ranges, below = [], base
+    for threshold, p in tiers[1:]:
+        if threshold <= 0 or "input" not in p or "output" not in p:
+            return None
+        ranges.append(_range(threshold, p, below))
+        below = ranges[-1]
     notes.append(f"Priced by context length (LiteLLM tiered_pricing, {len(tiers)} ranges).")
-    if len(tiers) > 2:
-        others = "; ".join(
-            f"from {s:,} tokens input {q.get('input', '-')}, output {q.get('output', '-')}"
-            for s, q in tiers[2:]
-        )
-        notes.append(f"Further long-context prices not modelled: {others}.")
-    return tier
+    return ranges
 
 
 def _whole(x: Any) -> int | None:
