@@ -25,7 +25,7 @@ from planner.domain.costing import BudgetTable, PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
-from planner.domain.resolve import resolve_model
+from planner.domain.resolve import resolve_model, resolve_plan_models
 from planner.domain.scenarios import Compared, Comparison, apply_scenario, compare, find_scenario
 from planner.domain.token_mix import input_share, ratio_label, rebalance
 from planner.formatting import (
@@ -334,7 +334,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
         one_line_flags = [f for f in ONE_LINE_FLAGS if getattr(args, f) is not None]
         if one_line_flags:
             raise UsageError(f"--{one_line_flags[0].replace('_', '-')}: not used with a plan file")
-        plan = open_plan(args.plan)
+        plan = _open_with_models(args.plan, catalog)
         if args.scenario:
             plan = apply_scenario(plan, args.scenario)
     else:
@@ -372,13 +372,22 @@ def by_month_json(t: BudgetTable) -> dict[str, Any]:
                               "total": str(fy.total)} for fy in t.fiscal_years]}
 
 
-def _plan_and_scenario(text: str) -> tuple[Plan, str]:
+def _open_with_models(path: Path | str, catalog: Catalog) -> Plan:
+    """A plan file, its models named as a person would ('GPT-5 mini') taken as their ids
+    (planner.domain.resolve), each such name said once on stderr."""
+    plan, notes = resolve_plan_models(open_plan(path), catalog.models)
+    for note in notes:
+        print(f"{PROG}: note: {path}: {note}", file=sys.stderr)
+    return plan
+
+
+def _plan_and_scenario(text: str, catalog: Catalog) -> tuple[Plan, str]:
     """'plan.costplan', 'plan.costplan:Scenario' or an example's name ('product-suite:Flash'),
     opened, with the scenario applied; and its label."""
     path, scenario = text, None
     if not Path(text).is_file() and ":" in text:
         path, _, scenario = text.rpartition(":")
-    plan = open_plan(_plan_path(path))
+    plan = _open_with_models(_plan_path(path), catalog)
     label = plan.name if scenario is None else f"{plan.name}: {find_scenario(plan, scenario).name}"
     return apply_scenario(plan, scenario), label
 
@@ -387,7 +396,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     catalog = _load_catalog(args.catalog)
     sides = []
     for text in args.plans:
-        plan, label = _plan_and_scenario(text)
+        plan, label = _plan_and_scenario(text, catalog)
         sides.append(Compared(label, plan, compute(plan, catalog).summary()))
     c = compare(sides)
     if args.json:
@@ -864,7 +873,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     catalog = _load_catalog(args.catalog)
     path = _plan_path(args.plan)
-    plan = open_plan(path)
+    plan = _open_with_models(path, catalog)
     result = compute(plan, catalog)
     stem = path.name.removesuffix(".costplan").removesuffix(".json")
 

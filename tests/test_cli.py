@@ -709,3 +709,14 @@ def test_the_readme_support_chatbot_figures(capsys):
     assert quote_json(capsys, *turns)["optimized_monthly"] == "14.46"
     # re-sent 2,475 at 0.9 x 0.20 + 0.1 x 0.40 = 0.22: 10,000 x (120 + 544.5 + 336) / 1e6 = 10.005
     assert quote_json(capsys, *turns, "--cache-hit-rate", "0.9")["optimized_monthly"] == "10.01"
+
+
+def test_a_plan_file_naming_models_as_shown_is_quoted(capsys, tmp_path):
+    p = tmp_path / "named.costplan"
+    p.write_text(json.dumps({"schema_version": 2, "name": "Named", "lines": [
+        {"name": "Chat", "requests": "10000", "input_tokens": "500", "output_tokens": "200", "model": "GPT-5 mini"}]}))
+    code, out, err = run(capsys, "quote", str(p), "--json")
+    assert code == 0
+    # GPT-5 mini ($0.30 / $2.00): 10,000 x (150 + 400) / 1e6 = $5.50
+    assert json.loads(out)["optimized_monthly"] == "5.50"
+    assert "'GPT-5 mini' is taken as openai/gpt-5-mini" in err

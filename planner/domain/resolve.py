@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from planner.domain.catalog import ModelPrice
 from planner.domain.errors import InputError
+from planner.domain.plan import Plan
 
 #: a date or version stamp a provider appends to a model id
 _DATED = re.compile(r"[-@:](\d{4}-?\d{2}-?\d{2}|\d{8}|\d{4}|latest|v\d+(:\d+)?)$")
@@ -87,3 +88,33 @@ def resolve_model(models: Iterable[ModelPrice], text: str) -> ModelPrice:
     keys = {_key(m.id): m.id for m in models}
     near = [keys[k] for k in difflib.get_close_matches(key, list(keys), n=2, cutoff=0.6)]
     raise UnknownModel(text, near)
+
+
+def resolve_plan_models(plan: Plan, models: Iterable[ModelPrice]) -> tuple[Plan, list[str]]:
+    """The plan with every line's model (and routed model) that is not a catalog id or a
+    pinned price, but names exactly one model, replaced by that model's id; and a note for
+    each name so resolved. Names that match none or several are left as they are (the
+    engine, or the window, says so)."""
+    models = list(models)
+    known = {m.id for m in models} | set(plan.pinned_prices)
+    notes: list[str] = []
+
+    def resolved(name: str) -> str:
+        if name in known:
+            return name
+        try:
+            model_id = resolve_model(models, name).id
+        except InputError:
+            return name
+        notes.append(f"'{name}' is taken as {model_id}")
+        return model_id
+
+    lines = []
+    for ln in plan.lines:
+        model = resolved(ln.model)
+        routing = [r.model_copy(update={"model": resolved(r.model)}) for r in ln.routing]
+        changed = model != ln.model or any(a.model != b.model for a, b in zip(routing, ln.routing, strict=True))
+        lines.append(ln.model_copy(update={"model": model, "routing": routing}) if changed else ln)
+    if not notes:
+        return plan, []
+    return plan.model_copy(update={"lines": lines}), list(dict.fromkeys(notes))

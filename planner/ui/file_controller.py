@@ -16,6 +16,7 @@ from planner import paths
 from planner.domain.costing import compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Plan
+from planner.domain.resolve import resolve_plan_models
 from planner.io import plan_files
 from planner.ui import file_lifecycle as life
 from planner.ui import prompts
@@ -187,12 +188,14 @@ class FileController(QObject):
             prompts.tell(self.widget, life.open_failed(path, e))
             self.recent.forget(path)
             return False
+        plan, names = resolve_plan_models(plan, self.catalog.models)  # 'GPT-5 mini' -> its id
         doc = self.new_document(plan, path)
         self.host.set_document(doc)
         self.recent.remember(path)
         self.host.show_plan()
         broken = len(doc.broken_lines)
-        self.host.show_status(f"Opened {path}" + (f": {broken} line(s) need a model" if broken else ""))
+        self.host.show_status(f"Opened {path}" + (f": {broken} line(s) need a model" if broken else "")
+                              + (f" ({'; '.join(names)})" if names else ""))
         if plan_files.price_changes(plan, self.catalog):
             self.review_price_changes(asking=True)
         return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal as D
+
 import pytest
 from domain_helpers import mp
 
@@ -59,3 +61,19 @@ def test_a_provider_named_picks_its_own_model_among_resellers():
     models = [*MODELS, mp("google/gemini-2-5-pro", "1.25", "10", name="Gemini 2.5 Pro"),
               mp("deepinfra/google/gemini-2-5-pro", "1.25", "10", name="Gemini 2.5 Pro (DeepInfra)")]
     assert resolve_model(models, "google/gemini-2.5-pro").id == "google/gemini-2-5-pro"
+
+
+def test_a_plan_file_may_name_its_models_as_a_person_would():
+    from domain_helpers import line, plan
+
+    from planner.domain.plan import RouteShare
+    from planner.domain.resolve import resolve_plan_models
+
+    p = plan(line("GPT-5 mini", 1000, 500, 200, name="A"),
+             line("openai/gpt-5", 1000, 500, 200, name="B",
+                  routing=[RouteShare(model="openai/gpt-5", share=D("0.5")), RouteShare(model="haiku", share=D("0.5"))]),
+             line("claude", 1000, 500, 200, name="C"))  # ambiguous: left for the engine to report
+    resolved, notes = resolve_plan_models(p, MODELS)
+    assert [ln.model for ln in resolved.lines] == ["openai/gpt-5-mini", "openai/gpt-5", "claude"]
+    assert [r.model for r in resolved.lines[1].routing] == ["openai/gpt-5", "anthropic/claude-haiku-4-5"]
+    assert notes == ["'GPT-5 mini' is taken as openai/gpt-5-mini", "'haiku' is taken as anthropic/claude-haiku-4-5"]
