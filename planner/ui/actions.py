@@ -59,6 +59,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
       for key, label in IMPORT_SOURCES),
     *(ActionSpec(f"import_web.{key}", f"Update from {label} (web)…", lambda w, k=key: w.imports.update_catalog(k))
       for key, label in IMPORT_SOURCES),
+    ActionSpec("import_scores", "Quality scores (CSV)…", lambda w: w.imports.import_scores(),
+               tip="Your own scores or metric (an internal eval): model, metric, score, source, date"),
     ActionSpec("export_pdf", "PDF budget…", lambda w: w.exports.export_pdf(), "Ctrl+E", _has_plan),
     ActionSpec("export_csv", "CSV…", lambda w: w.exports.export_file("csv"), enabled=_has_plan),
     ActionSpec("export_xlsx", "Excel workbook (XLSX)…", lambda w: w.exports.export_file("xlsx"), enabled=_has_plan),
@@ -89,7 +91,7 @@ MENUS: tuple[tuple[str, tuple[Any, ...]], ...] = (
     ("&File", ("new", ("scenarios", "New plan from &scenario"), "open", ("recent", "Open &Recent"), SEPARATOR,
                "save", "save_as", "plan_properties", "price_changes", SEPARATOR,
                ("&Import catalog", tuple(f"import_file.{k}" for k, _ in IMPORT_SOURCES) + (SEPARATOR,)
-                + tuple(f"import_web.{k}" for k, _ in IMPORT_SOURCES)),
+                + tuple(f"import_web.{k}" for k, _ in IMPORT_SOURCES) + (SEPARATOR, "import_scores")),
                "import_usage",
                ("&Export", ("export_pdf", "export_csv", "export_xlsx", "export_by_month_csv", "export_long_csv")),
                SEPARATOR, "quit")),

@@ -304,3 +304,21 @@ def test_catalog_age_is_that_of_the_newest_prices(qtbot, session, mp):
     assert f"prices as of {newer:%d %b %Y} (newest)" in text
     assert f"shipped catalog {shipped:%d %b %Y}" in text
     assert AS_OF_DAYS_OLD not in text  # 20 days
+
+
+def test_import_quality_scores_from_the_file_menu(window, monkeypatch):
+    """File > Import catalog > Quality scores: the preview asks, Yes applies as one undo step."""
+    from planner.ui import prompts
+
+    csv_file = window.session.overlay_path.parent / "scores.csv"
+    csv_file.write_text("Model,Metric,Score,Source,Date\nOne,internal_eval,71.5,Team evals,2026-05-01\n"
+                        "Two,internal_eval,eighty,Team evals,2026-05-01\n")
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "ask", lambda _w, text, *a: asked.append(text) or prompts.Button.Yes)
+    assert window.imports.import_scores(csv_file) is True
+    # the preview named the good row and the bad one
+    assert "added One (acme/one), internal_eval 71.5" in asked[0]
+    assert "row 3: field 'score': 'eighty' is not a number" in asked[0]
+    assert window.session.catalog["acme/one"].quality["internal_eval"] == 71.5
+    window.session.undo_stack.undo()
+    assert "internal_eval" not in window.session.catalog["acme/one"].quality
