@@ -15,7 +15,7 @@ from enum import StrEnum
 import numpy as np
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import MILLION, compute, request_cost, unit_prices
+from planner.domain.costing import MILLION, compute, request_cost, request_fees, unit_prices
 from planner.domain.plan import Line, Plan
 
 ONE = Decimal(1)
@@ -79,9 +79,12 @@ STANDARD_TASKS: tuple[Task, ...] = (
 
 
 def task_cost(m: ModelPrice, task: Task) -> Decimal:
-    """USD for one task: (I*in + O*out) / 1e6 (long-context tier applied if it exceeds it)."""
+    """USD for one task as the engine prices a request with no levers: (I*in + O*out) / 1e6,
+    the long-context range its input falls in, a reasoning model's expected reasoning tokens
+    at its reasoning price, and its fee per request."""
     i, o = Decimal(task.input_tokens), Decimal(task.output_tokens)
-    return request_cost(unit_prices(m, i), i, o)
+    reasoning = m.reasoning_estimate.expected * o if m.reasoning_estimate is not None else Decimal(0)
+    return request_cost(unit_prices(m, i), i, o, reasoning_tokens=reasoning) + request_fees(m)
 
 
 def what_a_dollar_buys(m: ModelPrice, task: Task) -> int | None:

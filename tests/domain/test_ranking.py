@@ -383,3 +383,14 @@ def test_models_with_no_price_are_not_the_cheapest():
     assert order == ["x/cheap"]
     order = [cat.models[i].id for i in rank(cat, "tokenrate", include_free=True).order(SortKey.BLENDED)]
     assert order == ["x/unpriced", "x/cheap"]
+
+
+def test_a_task_costs_what_the_engine_charges_a_request():
+    from planner.domain.catalog import ReasoningEstimate
+    from planner.domain.ranking import STANDARD_TASKS, task_cost
+
+    chat = next(t for t in STANDARD_TASKS if t.key == "chat")  # 500 in, 200 out
+    thinker = mp("t/think", "1", "4", reasoning=D(2), per_request=D("0.001"),
+                 reasoning_estimate=ReasoningEstimate(low=D(1), expected=D(3), high=D(5)))
+    # (500 x 1 + 200 x 4 + 3 x 200 reasoning x 2) / 1e6 + 0.001 = 0.0025 + 0.001
+    assert task_cost(thinker, chat) == D("0.0035")
