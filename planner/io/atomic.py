@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 #: A temp file older than this (seconds) is stale even if its program still runs.
 STALE_AFTER = 10 * 60
@@ -160,6 +161,17 @@ def check_size(tmp: Path, expected: int | None = None) -> int:
     return size
 
 
+def _open_new(tmp: Path) -> BinaryIO:
+    """The temp file, created for this write only (never an existing file), private to the
+    user until it replaces the target."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        return os.fdopen(fd, "wb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def write_bytes_atomic(
     path: Path, data: bytes, verify: Callable[[Path], None] | None = None
 ) -> None:
@@ -167,13 +179,7 @@ def write_bytes_atomic(
     written size is checked, then `verify` if given."""
 
     def produce(tmp: Path) -> None:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            f = os.fdopen(fd, "wb")
-        except BaseException:
-            os.close(fd)
-            raise
-        with f:
+        with _open_new(tmp) as f:
             f.write(data)
             f.flush()
 
@@ -193,13 +199,7 @@ def write_chunks_atomic(path: Path, chunks: Iterable[str], encoding: str = "utf-
 
     def produce(tmp: Path) -> None:
         nonlocal written
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            f = os.fdopen(fd, "wb")
-        except BaseException:
-            os.close(fd)
-            raise
-        with f:
+        with _open_new(tmp) as f:
             for chunk in chunks:
                 data = chunk.encode(encoding)
                 f.write(data)
