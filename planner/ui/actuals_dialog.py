@@ -39,6 +39,7 @@ from planner.formatting import fmt_int, fmt_money, fmt_pct
 from planner.io.usage import FORMATS, LoadedUsage, detect_format, load_usage
 from planner.ui.plan_document import PlanDocument
 from planner.ui.style import Tone, brush, css, muted_css
+from planner.ui.tab_swap import replace_tab
 
 HUNDRED = Decimal(100)
 SPLIT = (("volume", "Volume"), ("mix", "Mix"), ("price", "Price"), ("lever", "Levers"))
@@ -279,11 +280,7 @@ class VarianceDialog(QDialog):
             )
 
             self.chart = PlanActualChart()
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(1)
-            self.tabs.addTab(self.chart, "Chart")
-            self.tabs.setCurrentIndex(1)
-            self.tabs.blockSignals(False)
+            replace_tab(self.tabs, 1, self.chart, "Chart")
         rows, _total = self.variance.shown()
         self.chart.draw_rows([r.name for r in rows], [r.planned for r in rows], [r.actual for r in rows],
                              self.variance.currency)

@@ -34,6 +34,7 @@ from planner.formatting import fmt_money, fmt_pct
 from planner.io.plan_files import open_plan
 from planner.ui.plan_document import PlanDocument, costable
 from planner.ui.style import Tone, brush, muted_css
+from planner.ui.tab_swap import replace_tab
 
 MAX_SIDES = 4
 NONE = "(none)"
@@ -288,10 +289,6 @@ class CompareDialog(QDialog):
             )
 
             self.charts = CompareCharts()
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(1)
-            self.tabs.addTab(self.charts, "Charts")
-            self.tabs.setCurrentIndex(1)
-            self.tabs.blockSignals(False)
+            replace_tab(self.tabs, 1, self.charts, "Charts")
         if self.comparison is not None:
             self.charts.draw(self.comparison)

@@ -46,6 +46,7 @@ from planner.ui.actions import ACTIONS, DYNAMIC_MENUS, MENUS, SEPARATOR
 from planner.ui.app_settings import settings
 from planner.ui.models_tab import ModelsTab
 from planner.ui.style import Tone, css, muted_css
+from planner.ui.tab_swap import replace_tab
 
 if TYPE_CHECKING:
     from planner.domain.catalog import Catalog
@@ -338,14 +339,7 @@ class MainWindow(QMainWindow):
             tab = ChartsTab(self.doc, lambda: self.models_tab.model.ranking)
             tab.modelClicked.connect(self._chart_model_clicked)
             tab.message.connect(self.show_status)
-            current = self.tabs.currentIndex()
-            old = self.tabs.widget(TAB_CHARTS)
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(TAB_CHARTS)
-            self.tabs.insertTab(TAB_CHARTS, tab, "Charts")
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            old.deleteLater()
+            replace_tab(self.tabs, TAB_CHARTS, tab, "Charts")
             self.charts_tab = tab
             self.models_tab.model.layoutChanged.connect(tab.refresh)
             self.models_tab.model.headerDataChanged.connect(tab.refresh)
