@@ -10,14 +10,10 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from planner.domain.catalog import Catalog
-from planner.domain.costing import (
-    ENGINE_PRECISION,
-    PlanResult,
-    cost_line,
-    line_context,
-    price_lookup,
-)
+from planner.domain.costing import PlanResult, cost_line, line_context
+from planner.domain.money import ENGINE_PRECISION
 from planner.domain.plan import Line, Plan
+from planner.domain.prices import price_lookup
 from planner.domain.ranking import Ranking, SortKey
 from planner.domain.token_mix import input_share, rebalance
 

@@ -14,18 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.conversation import request_profile
 from planner.domain.errors import InputError
-from planner.domain.money import (  # noqa: F401  (re-exported: the engine's rounding rules)
-    CENT,
-    ENGINE_PRECISION,
-    foot,
-    foot_to,
-    money,
-)
+from planner.domain.money import ENGINE_PRECISION
 from planner.domain.plan import FlatMultiplier, Forecast, Line, Plan, ServiceTier
-from planner.domain.prices import (  # noqa: F401  (re-exported: the engine's price rules)
+from planner.domain.prices import (
     PriceLookup,
     UnitPrices,
-    batch_factors,
     batch_prices,
     price_lookup,
     request_fees,
@@ -33,14 +26,13 @@ from planner.domain.prices import (  # noqa: F401  (re-exported: the engine's pr
     scheduled_price,
     unit_prices,
 )
-from planner.domain.summary import (  # noqa: F401  (re-exported)
+from planner.domain.summary import (
     BudgetTable,
     Economics,
     Step,
     Summary,
     add_months,
     budget_by_month,
-    growth_factor,
     summarize,
 )
 

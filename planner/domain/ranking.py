@@ -15,8 +15,9 @@ from enum import StrEnum
 import numpy as np
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import MILLION, compute, request_cost, request_fees, unit_prices
+from planner.domain.costing import MILLION, compute, request_cost
 from planner.domain.plan import Line, Plan
+from planner.domain.prices import request_fees, unit_prices
 
 ONE = Decimal(1)
 DEFAULT_QUALITY_FLOOR = 30.0

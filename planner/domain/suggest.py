@@ -8,7 +8,8 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import ENGINE_PRECISION, cost_line, line_context
+from planner.domain.costing import cost_line, line_context
+from planner.domain.money import ENGINE_PRECISION
 from planner.domain.plan import Plan
 from planner.domain.ranking import CatalogArrays
 

@@ -13,16 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from planner.domain.catalog import ModelPrice
-from planner.domain.costing import (
-    ENGINE_PRECISION,
-    LineResult,
-    batch_prices,
-    cost_line,
-    line_context,
-    request_cost,
-    unit_prices,
-)
+from planner.domain.costing import LineResult, cost_line, line_context, request_cost
+from planner.domain.money import ENGINE_PRECISION
 from planner.domain.plan import Line, ServiceTier
+from planner.domain.prices import batch_prices, unit_prices
 from planner.io.export_sections import Source
 
 ZERO = Decimal(0)

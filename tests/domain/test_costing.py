@@ -27,11 +27,9 @@ from planner.domain.costing import (
     ROUTING,
     combined_multiplier_saving,
     compute,
-    foot,
-    foot_to,
-    money,
 )
 from planner.domain.errors import InputError
+from planner.domain.money import foot, foot_to, money
 from planner.domain.plan import (
     Currency,
     FlatMultiplier,
