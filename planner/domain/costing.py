@@ -53,6 +53,8 @@ OPTIONAL_LEVERS = (SERVICE_TIER, OFF_PEAK)
 #: plan-wide costs after the flat multipliers
 RETRY = "retry_overhead"
 PLATFORM_FEE = "platform_fee"
+#: a fixed monthly add-on's step is "add_on:<its name>", after the platform fee
+ADD_ON = "add_on:"
 LEVER_LABELS = {
     APP_CACHE: "App-side caches",
     ROUTING: "Routing mix",
@@ -138,13 +140,24 @@ class PricePeriod:
 
 
 @dataclass(frozen=True)
+class AddOnCost:
+    """A fixed monthly add-on as costed: its amount a month in the plan's currency."""
+
+    name: str
+    group: str
+    monthly: Decimal
+
+
+@dataclass(frozen=True)
 class PlanResult:
     """A plan costed: unrounded amounts per line and in total. What is shown comes from
     `summary()`, worked out once per result."""
 
     currency: str
     lines: tuple[LineResult, ...]
+    #: the token spend before any lever (the waterfall's first bar): add-ons not included
     baseline: Decimal
+    #: the monthly total: the lines' optimized amounts plus the fixed add-ons (likewise low, high)
     optimized: Decimal
     optimized_low: Decimal
     optimized_high: Decimal
@@ -158,6 +171,8 @@ class PlanResult:
     #: what the plan earns: users a month, revenue per user and per outcome, the margin floor
     economics: Economics | None = None
     notices: tuple[str, ...] = field(default=())
+    #: the enabled fixed monthly add-ons, in the plan's order
+    add_ons: tuple[AddOnCost, ...] = ()
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def summary(self) -> Summary:
@@ -550,6 +565,8 @@ def _step_rank(item: tuple[str, list]) -> tuple[int, int]:
         return 0, LEVER_ORDER.index(key)
     if key in (RETRY, PLATFORM_FEE):
         return 2, (RETRY, PLATFORM_FEE).index(key)
+    if key.startswith(ADD_ON):
+        return 3, 0
     return 1, 0  # multipliers keep the order they came in (a stable sort)
 
 
@@ -584,9 +601,16 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
         for k, v in r.by_model.items():
             by_model[k] = by_model.get(k, ZERO) + v
 
+    # the fixed add-ons: each its own step after the platform fee, costing the same in the
+    # low, expected and high cases
+    add_ons = tuple(AddOnCost(a.name, a.group, a.monthly) for a in plan.enabled_add_ons())
+    fixed = sum((a.monthly for a in add_ons), ZERO)
+    waterfall += [Step(ADD_ON + a.name, a.name, -a.monthly) for a in add_ons]
+
     baseline = sum((r.baseline for r in lines), ZERO)
-    low = sum((r.optimized_low for r in lines), ZERO)
-    high = sum((r.optimized_high for r in lines), ZERO)
+    low = sum((r.optimized_low for r in lines), ZERO) + fixed
+    high = sum((r.optimized_high for r in lines), ZERO) + fixed
+    total_opt += fixed
     requests = sum((r.requests for r in lines), ZERO)
 
     notices = tuple([*(f"{r.name}: {n}" for r in lines for n in r.notices), *multiplier_warnings(plan)])
@@ -607,4 +631,5 @@ def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
         if plan.users is not None or plan.revenue_per_user is not None or plan.revenue_per_outcome is not None
         else None,
         notices=notices,
+        add_ons=add_ons,
     )

@@ -180,6 +180,19 @@ class FlatMultiplier(_Base):
         return self
 
 
+class AddOn(_Base):
+    """A fixed monthly cost outside the token prices (a vector store, an observability plan,
+    a support contract), in the plan's currency. It neither grows with the forecast's volume
+    nor follows the price trend, and no lever, overhead or fee applies to it."""
+
+    name: str = Field(min_length=1, max_length=100)
+    monthly: Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), allow_inf_nan=False)]
+    #: the team, product or cost centre it is charged to, as a line's group
+    group: str = Field(default="", max_length=200)
+    enabled: bool = True
+    note: str = ""
+
+
 class Forecast(_Base):
     """Month k (0-based) of the horizon: volume x (1+g)^k, prices x (1+p)^(k/12)."""
 
@@ -212,7 +225,7 @@ class Currency(_Base):
 
 #: plan-wide fields a scenario may override
 SCENARIO_PLAN_FIELDS = ("forecast", "multipliers", "monthly_budget", "batch_discount", "retry_overhead",
-                        "platform_fee")
+                        "platform_fee", "add_ons")
 
 
 class Scenario(_Base):
@@ -265,6 +278,8 @@ class Plan(_Base):
     retry_overhead: Fraction = ZERO
     #: a fee on everything spent (OpenRouter's credit fee, a reseller's margin)
     platform_fee: Fraction = ZERO
+    #: fixed monthly costs outside the token prices (each its own waterfall step)
+    add_ons: list[AddOn] = Field(default_factory=list)
     forecast: Forecast = Field(default_factory=Forecast)
     monthly_budget: Money | None = None
     currency: Currency = Field(default_factory=Currency)
@@ -275,6 +290,15 @@ class Plan(_Base):
     scenarios: list[Scenario] = Field(default_factory=list)
     #: usage key (a tag, a project, a model) -> the line its actual usage belongs to
     actuals_mapping: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _add_ons_named_once(self) -> Plan:
+        seen: set[str] = set()
+        for a in self.add_ons:
+            if a.name in seen:
+                raise ValueError(f"two add-ons are named '{a.name}'")
+            seen.add(a.name)
+        return self
 
     @model_validator(mode="after")
     def _scenarios_fit(self) -> Plan:
@@ -322,6 +346,9 @@ class Plan(_Base):
     def enabled_multipliers(self) -> list[FlatMultiplier]:
         return [m for m in self.multipliers if m.enabled]
 
+    def enabled_add_ons(self) -> list[AddOn]:
+        return [a for a in self.add_ons if a.enabled]
+
 
 #: fields a plan file's line must state (the window's new lines start from explicit values)
 LINE_REQUIRED = ("name", "requests", "input_tokens", "output_tokens", "model")
@@ -346,7 +373,7 @@ def parse_plan(raw: Any, source: str) -> Plan:
 
 def migrate(plan: Plan) -> Plan:
     """A plan read from an older file, as this version holds it. Version 1 -> 2 only adds
-    fields, whose defaults (no reasoning, standard tier, no fees or overheads) cost a
+    fields, whose defaults (no reasoning, standard tier, no fees, overheads or add-ons) cost a
     version-1 plan exactly as before; the plan is then saved as version 2."""
     if plan.schema_version == PLAN_SCHEMA_VERSION:
         return plan

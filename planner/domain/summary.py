@@ -12,7 +12,10 @@ Rules (docs/costs.md):
 - line shares are percentages with 2 places that add up to exactly 100.00 (largest remainder);
 - cost per request is the unrounded total ÷ requests, to 6 places;
 - the requests a budget buys scale every line alike and are rounded down (never more than the
-  budget pays for); headroom is budget − the monthly total.
+  budget pays for); headroom is budget − the monthly total;
+- a fixed monthly add-on is rounded once and counts in every month's low, expected and high
+  (never in the baseline): it does not grow with volume nor follow the price trend; a share
+  of the total is shown for it as for a line.
 """
 
 from __future__ import annotations
@@ -81,6 +84,12 @@ class UnitEconomics:
     line_cost_per_outcome: tuple[Decimal | None, ...]
 
 
+class _AddOn(Protocol):
+    name: str
+    group: str
+    monthly: Decimal
+
+
 class _Period(Protocol):
     first_month: int
     lines: Sequence[_CostedLine]
@@ -98,6 +107,7 @@ class PlanResult(Protocol):
     requests: Decimal
     waterfall: Sequence[Step]
     by_model: dict[str, Decimal]
+    add_ons: Sequence[_AddOn]
 
 
 def growth_factor(forecast_growth: Decimal, price_trend: Decimal, k: int) -> Decimal:
@@ -145,7 +155,8 @@ class FootedMonth:
 
 @dataclass(frozen=True)
 class ModelShare:
-    """Expected monthly cost on one model (after routing), footed to the monthly total."""
+    """Expected monthly cost on one model (after routing), footed to the lines' total (the
+    token spend: the monthly total without the fixed add-ons)."""
 
     model_id: str
     amount: Decimal
@@ -164,7 +175,8 @@ class Summary:
     line_optimized: tuple[Decimal, ...]
     line_low: tuple[Decimal, ...]
     line_high: tuple[Decimal, ...]
-    #: each line's share of the expected total in percent, 2 places, adding up to 100.00
+    #: each line's share of the expected total in percent, 2 places; with the add-ons' shares
+    #: they add up to 100.00
     line_share_pct: tuple[Decimal, ...] | None
     baseline: Decimal
     optimized: Decimal
@@ -193,6 +205,18 @@ class Summary:
     waterfall_steps: tuple[Step, ...]
     by_model: tuple[ModelShare, ...]
     unit_economics: UnitEconomics | None = None
+    #: each fixed add-on a month, rounded once, and its share of the expected total
+    add_on_amounts: tuple[Decimal, ...] = ()
+    add_on_share_pct: tuple[Decimal, ...] | None = None
+
+    @property
+    def add_ons_total(self) -> Decimal:
+        return sum(self.add_on_amounts, ZERO)
+
+    @property
+    def token_spend(self) -> Decimal:
+        """The lines' expected total: the monthly total without the fixed add-ons."""
+        return self.optimized - self.add_ons_total
 
     @property
     def savings_pct(self) -> Decimal | None:
@@ -282,8 +306,9 @@ def _month_totals(result: PlanResult, fc: Forecast, n: int, q: Decimal) -> dict[
 
 
 def _forecast(result: PlanResult, fc: Forecast, budget: Decimal | None, q: Decimal,
-              footed: dict[str, tuple[Decimal, ...]]) -> list[FootedMonth]:
-    """The months of the horizon, or of twelve months when the horizon is shorter."""
+              footed: dict[str, tuple[Decimal, ...]], fixed: Decimal) -> list[FootedMonth]:
+    """The months of the horizon, or of twelve months when the horizon is shorter; `fixed`
+    (the add-ons, rounded) is added to every month's low, expected and high."""
     n = max(fc.horizon_months, YEAR)
     if not fc.monthly_growth and not fc.yearly_price_trend and not result.periods:
         # every month is month 1: its amounts are the rounded line amounts themselves
@@ -293,16 +318,16 @@ def _forecast(result: PlanResult, fc: Forecast, budget: Decimal | None, q: Decim
     volumes = [(ONE + fc.monthly_growth) ** k for k in range(n)] if fc.monthly_growth else [ONE] * n
     out = []
     for k in range(n):
-        expected = totals["expected"][k]
+        expected = totals["expected"][k] + fixed
         out.append(FootedMonth(
             index=k,
             label=month_label(fc.start_month, k),
             start=add_months(fc.start_month, k) if fc.start_month else None,
             requests=(result.requests * volumes[k]).quantize(ONE, rounding=ROUND_HALF_UP),
             baseline=totals["baseline"][k],
-            low=totals["low"][k],
+            low=totals["low"][k] + fixed,
             expected=expected,
-            high=totals["high"][k],
+            high=totals["high"][k] + fixed,
             over_budget=budget is not None and expected > budget,
         ))
     return out
@@ -331,16 +356,20 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
     for key, attr in (("baseline", "baseline"), ("expected", "optimized"), ("low", "optimized_low"),
                       ("high", "optimized_high")):
         footed[key] = tuple(foot([getattr(ln, attr) for ln in lines], q)[0])
+    add_ons = tuple(money(a.monthly, q) for a in result.add_ons)
+    fixed = sum(add_ons, ZERO)
     base = sum(footed["baseline"], ZERO)
-    opt = sum(footed["expected"], ZERO)
+    tokens = sum(footed["expected"], ZERO)
+    opt = tokens + fixed
     budget = money(monthly_budget, q) if monthly_budget is not None else None
-    months = _forecast(result, fc, budget, q, footed)
+    months = _forecast(result, fc, budget, q, footed, fixed)
     shown = months[: fc.horizon_months]
     steps = foot_to([s.saving for s in result.waterfall], base - opt, q)
     ids = list(result.by_model)
-    model_amounts = foot_to([result.by_model[m] for m in ids], opt, q) if ids else []
+    model_amounts = foot_to([result.by_model[m] for m in ids], tokens, q) if ids else []
     total_opt = result.optimized
     first_over = next((m.index for m in shown if m.over_budget), None)
+    shares = _shares_pct([*(ln.optimized for ln in lines), *(a.monthly for a in result.add_ons)], total_opt)
     return Summary(
         currency=result.currency,
         quantum=q,
@@ -348,11 +377,13 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         line_optimized=footed["expected"],
         line_low=footed["low"],
         line_high=footed["high"],
-        line_share_pct=_shares_pct([ln.optimized for ln in lines], total_opt),
+        line_share_pct=shares[: len(lines)] if shares else None,
+        add_on_amounts=add_ons,
+        add_on_share_pct=shares[len(lines):] if shares else None,
         baseline=base,
         optimized=opt,
-        low=sum(footed["low"], ZERO),
-        high=sum(footed["high"], ZERO),
+        low=sum(footed["low"], ZERO) + fixed,
+        high=sum(footed["high"], ZERO) + fixed,
         savings=base - opt,
         savings_fraction=fraction_of(base - opt, base),
         annual_run_rate=opt * YEAR,
@@ -363,17 +394,31 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         budget=budget,
         headroom=budget - opt if budget is not None else None,
         headroom_fraction=fraction_of(budget - opt, budget) if budget is not None else None,
-        requests_affordable=int((result.requests * budget / total_opt).to_integral_value(rounding=ROUND_FLOOR))
-        if budget is not None and total_opt else None,
+        requests_affordable=_affordable(result, budget, fixed),
         first_month_over=first_over if budget is not None else None,
         forecast=tuple(shown),
         forecast_total=_month_total(shown),
         waterfall_steps=tuple(Step(s.key, s.label, a) for s, a in zip(result.waterfall, steps, strict=True)),
         by_model=tuple(
-            ModelShare(m, a, fraction_of(a, opt) or ZERO) for m, a in zip(ids, model_amounts, strict=True)
+            ModelShare(m, a, fraction_of(a, tokens) or ZERO) for m, a in zip(ids, model_amounts, strict=True)
         ),
         unit_economics=_unit_economics(result, fc, opt, shown, q),
     )
+
+
+def _affordable(result: PlanResult, budget: Decimal | None, fixed: Decimal) -> int | None:
+    """Whole requests a month the budget pays for: what is left of it after the fixed
+    add-ons, over the lines' unrounded cost per request (every line scaled alike), rounded
+    down; 0 when the add-ons take the whole budget."""
+    if budget is None:
+        return None
+    tokens = result.optimized - sum((a.monthly for a in result.add_ons), ZERO)
+    if not tokens:
+        return None
+    left = budget - fixed
+    if left <= 0:
+        return 0
+    return int((result.requests * left / tokens).to_integral_value(rounding=ROUND_FLOOR))
 
 
 def _revenue(result: PlanResult, volume: Decimal) -> Decimal | None:
@@ -459,6 +504,13 @@ class BudgetTable:
     groups: tuple[BudgetRow, ...]
     months: tuple[Decimal, ...]
     fiscal_years: tuple[FiscalYear, ...]
+    #: the fixed add-ons, the same amount every month (in their groups and the month totals)
+    add_ons: tuple[BudgetRow, ...] = ()
+
+    @property
+    def rows(self) -> tuple[BudgetRow, ...]:
+        """The lines, then the add-ons: every row a month's total adds up."""
+        return self.lines + self.add_ons
 
     @property
     def total(self) -> Decimal:
@@ -474,19 +526,23 @@ def fiscal_year_label(d: date, first_month: int) -> str:
 
 def budget_by_month(result: PlanResult, fc: Forecast, groups: Sequence[str], fiscal_year_start: int = 1,
                     which: str = "expected") -> BudgetTable:
-    """The horizon's months by line and by group (`groups[i]` is line i's group; lines with
-    none make the group '(no group)'), with fiscal-year totals when the forecast is dated."""
+    """The horizon's months by line and by group (`groups[i]` is line i's group; lines and
+    add-ons with none make the group '(no group)'), the fixed add-ons as rows of their own,
+    with fiscal-year totals when the forecast is dated."""
     q = currency_quantum(result.currency)
     n = fc.horizon_months
     columns = [line_month(result, fc, k, which, q) for k in range(n)]
     names = [getattr(ln, "name", f"Line {i + 1}") for i, ln in enumerate(result.lines)]
     rows = tuple(BudgetRow(names[i], groups[i], tuple(col[i] for col in columns)) for i in range(len(result.lines)))
+    q_add_ons = tuple(BudgetRow(a.name, a.group, (money(a.monthly, q),) * n) for a in result.add_ons) \
+        if which != "baseline" else ()
     by_group: dict[str, list[Decimal]] = {}
-    for row in rows:
+    for row in rows + q_add_ons:
         acc = by_group.setdefault(row.group or NO_GROUP, [ZERO] * n)
         for k, v in enumerate(row.months):
             acc[k] += v
-    months = tuple(sum(col, ZERO) for col in columns)
+    fixed = sum((r.months[0] for r in q_add_ons), ZERO)
+    months = tuple(sum(col, ZERO) + fixed for col in columns)
     years: list[FiscalYear] = []
     if fc.start_month is not None:
         for k in range(n):
@@ -502,6 +558,7 @@ def budget_by_month(result: PlanResult, fc: Forecast, groups: Sequence[str], fis
         groups=tuple(BudgetRow(g, g, tuple(v)) for g, v in by_group.items()),
         months=months,
         fiscal_years=tuple(years),
+        add_ons=q_add_ons,
     )
 
 

@@ -3,7 +3,7 @@ platform fees: each priced by hand here, then by the engine."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from domain_helpers import catalog, line, mp, plan
@@ -177,3 +177,73 @@ def test_a_request_is_billed_at_the_range_its_input_falls_in():
     # a share of long requests at each: 90% at 10K and 10% at 300K = 0.9 x 12 + 0.1 x 1,208 = 131.60
     ln = line("q/tiers", 1000, 10_000, 1000, long_share=D("0.1"), long_input_tokens=D(300_000))
     assert compute(plan(ln), cat).summary().optimized == D("131.60")
+
+
+# Fixed monthly add-ons: plan-level amounts outside the token prices
+
+
+def _add_ons(*pairs, **kw):
+    from planner.domain.plan import AddOn
+
+    return [AddOn(name=n, monthly=D(a), **kw) for n, a in pairs]
+
+
+def test_fixed_add_ons_are_steps_after_the_fee_and_count_in_every_case():
+    # the lines: $100.00 + 10% retries ($110.00) + 5.5% fee ($116.05); add-ons $70 and $39.99
+    # that no overhead or fee touches: 116.05 + 70 + 39.99 = $226.04 in low, expected and high
+    sm = summary(line("p/plain", 10_000, 10_000, 0), retry_overhead=D("0.10"), platform_fee=D("0.055"),
+                 add_ons=_add_ons(("Vector store", "70"), ("Tracing", "39.99")))
+    keys = [s.key for s in sm.waterfall_steps]
+    assert keys[-4:] == [RETRY, PLATFORM_FEE, "add_on:Vector store", "add_on:Tracing"]
+    steps = {s.key: s.saving for s in sm.waterfall_steps}
+    assert (steps["add_on:Vector store"], steps["add_on:Tracing"]) == (D("-70.00"), D("-39.99"))
+    assert (sm.baseline, sm.optimized, sm.low, sm.high) == (D("100.00"), D("226.04"), D("226.04"), D("226.04"))
+    assert sm.baseline - sum((s.saving for s in sm.waterfall_steps), D(0)) == sm.optimized
+    assert sm.token_spend == D("116.05") and sm.add_ons_total == D("109.99")
+    # shares of the total: 116.05 / 226.04 = 51.34%, 70 / 226.04 = 30.97%, 39.99 / 226.04 = 17.69%
+    assert sm.line_share_pct == (D("51.34"),) and sm.add_on_share_pct == (D("30.97"), D("17.69"))
+    # the model's share is of the token spend, not of the add-ons
+    assert [(s.amount, s.share_fraction) for s in sm.by_model] == [(D("116.05"), D("1.0000"))]
+
+
+def test_add_ons_neither_grow_nor_follow_the_price_trend():
+    from planner.domain.plan import Forecast
+
+    # a $10.00 line growing 10% a month, a $50 add-on: month 3 = 10 x 1.1^2 + 50 = $62.10
+    fc = Forecast(horizon_months=3, monthly_growth=D("0.1"))
+    sm = summary(line("p/plain", 10_000, 1000, 0), forecast=fc, add_ons=_add_ons(("Seats", "50")))
+    assert [m.expected for m in sm.forecast] == [D("60.00"), D("61.00"), D("62.10")]
+    assert [m.baseline for m in sm.forecast] == [D("10.00"), D("11.00"), D("12.10")]
+    # the next twelve months: each month's line rounded once, plus 12 x $50
+    assert sm.next_12_months == sum((10 * D("1.1") ** k).quantize(D("0.01"), rounding=ROUND_HALF_UP) for k in range(12)) + 600
+
+
+def test_the_budget_buys_requests_with_what_the_add_ons_leave():
+    # $1.00 per 1,000 requests, a $40 add-on, a $100 budget: (100 - 40) / 0.001 = 60,000 requests
+    sm = summary(line("p/plain", 5000, 1000, 0), add_ons=_add_ons(("Seats", "40")), monthly_budget=D(100))
+    assert sm.requests_affordable == 60_000 and sm.headroom == D("55.00")
+    # add-ons above the budget: nothing left for requests
+    sm = summary(line("p/plain", 5000, 1000, 0), add_ons=_add_ons(("Seats", "140")), monthly_budget=D(100))
+    assert sm.requests_affordable == 0
+
+
+def test_add_ons_are_rows_of_the_budget_by_month_in_their_group():
+    from planner.domain.plan import Forecast
+
+    p = plan(line("p/plain", 10_000, 1000, 0, group="Support"), forecast=Forecast(horizon_months=2),
+             add_ons=_add_ons(("Seats", "25.005"), group="Support") + _add_ons(("Hosting", "5")))
+    t = compute(p, CAT).by_month([ln.group for ln in p.lines])
+    assert [(r.name, r.months) for r in t.add_ons] == [("Seats", (D("25.01"),) * 2), ("Hosting", (D("5.00"),) * 2)]
+    assert {g.name: g.months for g in t.groups} == {"Support": (D("35.01"),) * 2, "(no group)": (D("5.00"),) * 2}
+    assert t.months == (D("40.01"),) * 2 and t.total == D("80.02")
+
+
+def test_a_disabled_add_on_costs_nothing_and_names_are_unique():
+    from planner.domain.plan import AddOn
+
+    off = [AddOn(name="Seats", monthly=D(50), enabled=False)]
+    assert summary(line("p/plain", 1000, 1000, 0), add_ons=off).optimized == D("1.00")
+    with pytest.raises(ValidationError, match="two add-ons are named 'Seats'"):
+        plan(add_ons=_add_ons(("Seats", "1"), ("Seats", "2")))
+    with pytest.raises(ValidationError, match="monthly"):
+        AddOn(name="Bad", monthly=D(-1))
