@@ -11,6 +11,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Sequence
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,7 +24,7 @@ from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, metric_
 from planner.domain.conversation import equivalent, session_input
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
-from planner.domain.plan import Line, Plan, PromptCache
+from planner.domain.plan import AddOn, Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
 from planner.domain.resolve import resolve_model, resolve_plan_models
 from planner.domain.scenarios import Compared, Comparison, apply_scenario, compare, find_scenario
@@ -225,7 +226,7 @@ CUSTOM_ID = "custom/quote"
 ONE_LINE_FLAGS = ("model", "price_in", "price_out", "requests", "input_tokens", "output_tokens", "cached_prefix",
                   "cache_hit_rate", "batch_share", "reasoning_tokens", "cache_ttl", "service_tier", "off_peak_share",
                   "search_calls", "images", "long_share", "long_input_tokens", "turns", "system_tokens",
-                  "added_tokens", "context_cap", "success_rate")
+                  "added_tokens", "context_cap", "success_rate", "retry_overhead", "platform_fee", "add_on")
 # (--scenario goes with a plan file; it is checked in cmd_quote)
 #: the quote flag behind each field of a one-line plan
 _FLAG_OF_FIELD = {
@@ -314,7 +315,25 @@ def _quote_plan(args: argparse.Namespace, catalog: Catalog) -> tuple[Plan, Catal
             response_cache_hit_rate=_rate("--response-cache-hit-rate", args.response_cache_hit_rate),
             semantic_cache_hit_rate=_rate("--semantic-cache-hit-rate", args.semantic_cache_hit_rate),
         )
-    return Plan(name="Quote", lines=[line]), catalog
+    with _flags_named():
+        plan = Plan(name="Quote", lines=[line], retry_overhead=_rate("--retry-overhead", args.retry_overhead),
+                    platform_fee=_rate("--platform-fee", args.platform_fee),
+                    add_ons=_add_ons(args.add_on or ()))
+    return plan, catalog
+
+
+def _add_ons(texts: Sequence[str]) -> list[AddOn]:
+    """['Vector store=70', ...] -> fixed monthly add-ons in the plan's currency."""
+    out: list[AddOn] = []
+    for text in texts:
+        name, sep, amount = text.rpartition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--add-on: '{text}' is not NAME=AMOUNT (e.g. 'Vector store=70')")
+        if any(a.name == name for a in out):
+            raise UsageError(f"--add-on: '{name}' is given twice")
+        out.append(AddOn(name=name, monthly=_decimal("--add-on", amount.strip(), lo=Decimal(0), hi=Decimal("1e12"))))
+    return out
 
 
 def _catalog_moved(plan: Plan, catalog: Catalog) -> str | None:
@@ -654,6 +673,12 @@ def result_to_json(plan: Plan, r: PlanResult) -> dict[str, Any]:
             for line, pl, b, o, share in zip(r.lines, plan.lines, sm.line_baseline, sm.line_optimized, shares,
                                              strict=True)
         ],
+        "add_ons": [
+            {"name": a.name, "group": a.group, "monthly": str(amount), "share_of_total_pct": _opt_str(share)}
+            for a, amount, share in zip(r.add_ons, sm.add_on_amounts, sm.add_on_share_pct or (None,) * len(r.add_ons),
+                                        strict=True)
+        ],
+        "add_ons_monthly": str(sm.add_ons_total),
         "forecast": [
             {"month": m.label, "expected": str(m.expected), "low": str(m.low), "high": str(m.high)} for m in sm.forecast
         ],
@@ -723,8 +748,12 @@ def print_quote(plan: Plan, r: PlanResult) -> None:
         ]
         for line, pl, b, o, pct in zip(r.lines, plan.lines, sm.line_baseline, sm.line_optimized, shares, strict=True)
     ]
+    add_on_shares = sm.add_on_share_pct or (None,) * len(r.add_ons)
+    rows += [[f"{a.name} (fixed add-on)", "", "", "", "", fmt_money(amount, cur), "", fmt_pct(pct, 2)]
+             for a, amount, pct in zip(r.add_ons, sm.add_on_amounts, add_on_shares, strict=True)]
     rows.append(["Total", f"{r.requests:,.0f}", "", "", fmt_money(sm.baseline, cur), fmt_money(sm.optimized, cur),
-                 fmt_small_money(sm.cost_per_request, cur), fmt_pct(sum(shares), 2) if sm.line_share_pct else "—"])
+                 fmt_small_money(sm.cost_per_request, cur),
+                 fmt_pct(sum(shares) + sum(add_on_shares), 2) if sm.line_share_pct else "—"])
     _print_table(headers, rows, right={1, 2, 3, 4, 5, 6, 7})
     print()
     print("Savings waterfall")
@@ -1038,6 +1067,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--success-rate", metavar="F", help="share of requests (sessions) that produce the outcome, 0..1")
     q.add_argument("--search-calls", metavar="N", help="web-search calls per request")
     q.add_argument("--images", metavar="N", help="input images per request")
+    q.add_argument("--retry-overhead", metavar="F", help="extra requests from retries and failures, 0..1")
+    q.add_argument("--platform-fee", metavar="F", help="a fee on everything spent (e.g. a credit fee), 0..1")
+    q.add_argument("--add-on", action="append", metavar="NAME=AMOUNT",
+                   help="a fixed monthly cost outside the token prices (repeatable), e.g. 'Vector store=70'")
     q.add_argument("--scenario", metavar="NAME", help="quote one of the plan's scenarios instead of its base")
     q.add_argument("--input-share", metavar="S",
                    help="move every line's tokens so the plan's input share is S (0..1), as the slider does")

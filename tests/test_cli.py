@@ -720,3 +720,29 @@ def test_a_plan_file_naming_models_as_shown_is_quoted(capsys, tmp_path):
     # GPT-5 mini ($0.30 / $2.00): 10,000 x (150 + 400) / 1e6 = $5.50
     assert json.loads(out)["optimized_monthly"] == "5.50"
     assert "'GPT-5 mini' is taken as openai/gpt-5-mini" in err
+
+
+def test_quote_with_retries_a_fee_and_fixed_add_ons(capsys):
+    # gpt-4o-mini $0.15 / $0.60: 100,000 × (1,000 × 0.15 + 200 × 0.60) / 1e6 = $27.00; retries
+    # +5% = $28.35; a 5.5% fee on that = $1.55925 -> $29.90925; + $70 + $39.99 = $139.89925 -> $139.90
+    out = quote_json(capsys, "--model", "openai/gpt-4o-mini", "--requests", "100000", "--input-tokens", "1000",
+                     "--output-tokens", "200", "--retry-overhead", "0.05", "--platform-fee", "0.055",
+                     "--add-on", "Vector store=70", "--add-on", "Tracing=39.99")
+    assert (out["baseline_monthly"], out["optimized_monthly"], out["add_ons_monthly"]) == ("27.00", "139.90", "109.99")
+    assert out["optimized_monthly_low"] == out["optimized_monthly_high"] == "139.90"
+    assert [(a["name"], a["monthly"]) for a in out["add_ons"]] == [("Vector store", "70.00"), ("Tracing", "39.99")]
+    assert [s["saving"] for s in out["waterfall"]][-4:] == ["-1.35", "-1.56", "-70.00", "-39.99"]
+    assert out["savings_monthly"] == "-2.91"  # 27.00 − 29.91: the add-ons are not a lever's doing
+    shares = [D(ln["share_of_total_pct"]) for ln in out["lines"]] + [D(a["share_of_total_pct"]) for a in out["add_ons"]]
+    assert shares == [D("21.38"), D("50.04"), D("28.58")] and sum(shares) == 100
+
+
+@pytest.mark.parametrize(("flag", "message"), [
+    ("Vector store", "--add-on: 'Vector store' is not NAME=AMOUNT"),
+    ("Seats=-5", "--add-on: -5 is below 0"),
+    ("Seats=ten", "--add-on: 'ten' is not a number"),
+])
+def test_a_bad_add_on_is_one_line(capsys, flag, message):
+    code, out, err = run(capsys, "quote", "--model", "openai/gpt-4o-mini", "--requests", "1", "--input-tokens", "1",
+                         "--output-tokens", "1", "--add-on", flag)
+    assert code == 2 and message in err and err.count("\n") == 1 and out == ""

@@ -441,6 +441,10 @@ def _variance(plan: Plan, catalog: Catalog, result, usages, month: date) -> Vari
             models = per_line.setdefault(mt.line, {})
             models[m.id] = models.get(m.id, Usage()) + u
     notices = []
+    if result.add_ons:
+        fixed = sum((a.monthly for a in result.add_ons), ZERO)
+        notices.append(f"the plan's fixed add-ons ({fixed:f} {plan.currency.code} a month) are not in usage files: "
+                       "the variance compares the lines only")
     lines = []
     for i, ln in enumerate(plan.lines):
         models = per_line.get(i, {})

@@ -208,13 +208,23 @@ def _by_name(plan: Plan, amounts: Sequence[Decimal]) -> dict[str, Decimal]:
     return out
 
 
+#: how a fixed monthly add-on is named among the compared lines
+ADD_ON_NAME = "{} (fixed add-on)"
+
+
+def _add_ons(side: Compared) -> dict[str, Decimal]:
+    """A side's fixed add-ons by name, compared as lines with no baseline."""
+    return {ADD_ON_NAME.format(a.name): amount
+            for a, amount in zip(side.plan.enabled_add_ons(), side.summary.add_on_amounts, strict=True)}
+
+
 def compare(sides: Sequence[Compared]) -> Comparison:
     """Plans side by side: each line's monthly amounts (matched by name) and each lever's
     saving, with the difference of the last from the first. Every amount is the one each
     plan shows, so the line deltas add up to the total delta."""
     if len(sides) < 2:
         raise InputError("compare needs two plans or scenarios at least")
-    opt = [_by_name(s.plan, s.summary.line_optimized) for s in sides]
+    opt = [_by_name(s.plan, s.summary.line_optimized) | _add_ons(s) for s in sides]
     base = [_by_name(s.plan, s.summary.line_baseline) for s in sides]
     names = list(dict.fromkeys(n for o in opt for n in o))
     lines = [LineDelta(n, tuple(o.get(n) for o in opt), tuple(b.get(n) for b in base)) for n in names]

@@ -15,7 +15,8 @@ Rules (docs/costs.md):
   budget pays for); headroom is budget − the monthly total;
 - a fixed monthly add-on is rounded once and counts in every month's low, expected and high
   (never in the baseline): it does not grow with volume nor follow the price trend; a share
-  of the total is shown for it as for a line.
+  of the total is shown for it as for a line; savings are baseline − the token spend (the
+  total without the add-ons).
 """
 
 from __future__ import annotations
@@ -182,6 +183,8 @@ class Summary:
     optimized: Decimal
     low: Decimal
     high: Decimal
+    #: baseline − the token spend: what the levers, multipliers and overheads change (the fixed
+    #: add-ons are not a lever's doing, so they are not counted against it)
     savings: Decimal
     #: savings ÷ baseline, 4 places (0.1234 = 12.34%)
     savings_fraction: Decimal | None
@@ -384,8 +387,8 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         optimized=opt,
         low=sum(footed["low"], ZERO) + fixed,
         high=sum(footed["high"], ZERO) + fixed,
-        savings=base - opt,
-        savings_fraction=fraction_of(base - opt, base),
+        savings=base - tokens,
+        savings_fraction=fraction_of(base - tokens, base),
         annual_run_rate=opt * YEAR,
         next_12_months=sum((m.expected for m in months[:YEAR]), ZERO),
         requests=result.requests,

@@ -64,7 +64,7 @@ def csv_text(data: ExportData) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow([safe_text(h) for h in t.headers()])
-    for row in t.rows:
+    for row in t.all_rows:
         w.writerow(_row(t.columns, t.row_values(row), data.currency))
     w.writerow(_row(t.columns, t.total_values(), data.currency))
     return out.getvalue()

@@ -27,6 +27,7 @@ from planner.domain.summary import (
 from planner.formatting import fmt_price
 from planner.io.export_table import (
     ZERO,
+    AddOnRow,
     ByMonth,
     ExportData,
     ExportTable,
@@ -133,14 +134,20 @@ def build_lines(src: Source) -> ExportTable:
                 cost_per_outcome=per_outcome[i],
             )
         )
+    add_on_shares = sm.add_on_share_pct or (None,) * len(src.result.add_ons)
+    add_ons = tuple(
+        AddOnRow(a.name, a.group, amount, None if share is None else share / 100,
+                 next((x.note for x in plan.add_ons if x.name == a.name), ""))
+        for a, amount, share in zip(src.result.add_ons, sm.add_on_amounts, add_on_shares, strict=True)
+    )
     total = TotalRow(
         label="Total",
         requests=sm.requests,
         baseline=sm.baseline,
         optimized=sm.optimized,
-        share=sum(sm.line_share_pct, ZERO) / 100 if sm.line_share_pct else None,
+        share=(sum(sm.line_share_pct, ZERO) + sum(add_on_shares, ZERO)) / 100 if sm.line_share_pct else None,
     )
-    return ExportTable(line_columns(src.currency), tuple(rows), total)
+    return ExportTable(line_columns(src.currency), tuple(rows), total, add_ons)
 
 
 # ---------------------------------------------------------------------------------------
@@ -278,6 +285,8 @@ def build_by_month(src: Source) -> ByMonth:
     for g in t.groups:
         rows += [MonthRow("line", g.name, r.name, r.months, fiscal(r.months))
                  for r in t.lines if (r.group or NO_GROUP) == g.name]
+        rows += [MonthRow("line", g.name, f"{r.name} {ADD_ON_SUFFIX}", r.months, fiscal(r.months))
+                 for r in t.add_ons if (r.group or NO_GROUP) == g.name]
         groups.append(MonthRow("group", g.name, g.name, g.months, fiscal(g.months)))
         if grouped:
             rows.append(groups[-1])
@@ -297,17 +306,23 @@ def build_by_month(src: Source) -> ByMonth:
 def build_groups(src: Source, by_month: ByMonth) -> tuple[GroupRow, ...]:
     """Each group's lines added up: this month's low, expected and high (the lines' shown
     amounts), its share (the lines' shares) and its total over the horizon."""
-    sm, lines = src.summary, src.plan.lines
+    sm, lines, add_ons = src.summary, src.plan.lines, src.result.add_ons
     shares = sm.line_share_pct
+    add_on_shares = sm.add_on_share_pct
     out = []
     for g in by_month.groups:
         idx = [i for i, ln in enumerate(lines) if (ln.group or NO_GROUP) == g.name]
+        fixed_idx = [j for j, a in enumerate(add_ons) if (a.group or NO_GROUP) == g.name]
+        fixed = sum((sm.add_on_amounts[j] for j in fixed_idx), ZERO)
 
         def add(amounts: tuple[Decimal, ...], idx: list[int] = idx) -> Decimal:
             return sum((amounts[i] for i in idx), ZERO)
 
-        out.append(GroupRow(g.name, Decimal(len(idx)), add(sm.line_low), add(sm.line_optimized), add(sm.line_high),
-                            g.total, add(shares) / 100 if shares else None))
+        share = None
+        if shares:
+            share = (add(shares) + sum(((add_on_shares or ())[j] for j in fixed_idx), ZERO)) / 100
+        out.append(GroupRow(g.name, Decimal(len(idx)), add(sm.line_low) + fixed, add(sm.line_optimized) + fixed,
+                            add(sm.line_high) + fixed, g.total, share))
     return tuple(out)
 
 
@@ -361,8 +376,12 @@ def build_scenarios(src: Source, costed: list[Costed]) -> tuple[tuple[ScenarioRo
 # ---------------------------------------------------------------------------------------
 # The long format (one figure a row, for BI tools)
 
-#: the amounts per line and month, as the domain's budget table rounds them
+#: the amounts per line and month, as the domain's budget table rounds them (a fixed add-on
+#: has no baseline: it is not token spend)
 LONG_METRICS = ("baseline", "expected", "low", "high")
+#: a fixed add-on's "model" in the long format, and what follows its name in the by-month table
+ADD_ON_MODEL = "(fixed add-on)"
+ADD_ON_SUFFIX = "(fixed add-on)"
 
 
 def _month_key(start: date | None, k: int) -> str:
@@ -387,6 +406,10 @@ def _long_for(plan_name: str, c: Costed, revision: int) -> list[LongRow]:
                 row(group, pl.name, pl.model, month, m, tables[m].lines[i].months[k], cur)
             volume = growth_factor(fc.monthly_growth, ZERO, k)
             row(group, pl.name, pl.model, month, "requests", (r.lines[i].requests * volume).quantize(ONE, ROUND_HALF_UP), "")
+    for j, a in enumerate(r.add_ons):
+        for k, month in enumerate(months):
+            for m in LONG_METRICS[1:]:
+                row(a.group or NO_GROUP, a.name, ADD_ON_MODEL, month, m, tables[m].add_ons[j].months[k], cur)
     ue = r.summary().unit_economics
     if ue is not None:
         for i, pl in enumerate(p.lines):
@@ -428,8 +451,10 @@ def _money_items(src: Source, requests: Decimal) -> list[SummaryItem]:
         SummaryItem("requests", "Requests per month", requests, Kind.COUNT),
         SummaryItem("baseline", f"Baseline ({cur}/month)", sm.baseline, Kind.MONEY,
                     "own models, no levers"),
+        *([SummaryItem("add_ons", f"Fixed monthly add-ons ({cur})", sm.add_ons_total, Kind.MONEY,
+                       "outside the token prices; the same every month")] if src.result.add_ons else []),
         SummaryItem("monthly_expected", f"Monthly expected ({cur})", sm.optimized, Kind.MONEY,
-                    "sum of the lines"),
+                    "sum of the lines" + (" and the add-ons" if src.result.add_ons else "")),
         SummaryItem("monthly_low", f"Monthly low, best case ({cur})", sm.low, Kind.MONEY,
                     "multipliers at their high savings"),
         SummaryItem("monthly_high", f"Monthly high, worst case ({cur})", sm.high, Kind.MONEY,
@@ -439,7 +464,7 @@ def _money_items(src: Source, requests: Decimal) -> list[SummaryItem]:
         SummaryItem("next_12_months", f"Next 12 months, forecast ({cur})", sm.next_12_months,
                     Kind.MONEY, "growth and price trend included"),
         SummaryItem("savings", f"Savings ({cur}/month)", sm.savings, Kind.MONEY,
-                    "baseline - expected"),
+                    "baseline - expected" + (" without the add-ons" if src.result.add_ons else "")),
         SummaryItem("savings_pct", "Savings (fraction of baseline)", sm.savings_fraction,
                     Kind.SHARE),
         SummaryItem("cost_per_request", f"Cost per request ({cur})", sm.cost_per_request,
@@ -547,6 +572,8 @@ def build_export(
         requests=table.total.requests,
         baseline=sm.baseline,
         monthly_expected=sm.optimized,
+        add_ons_total=sm.add_ons_total,
+        token_spend=sm.token_spend,
         monthly_low=sm.low,
         monthly_high=sm.high,
         annual_run_rate=sm.annual_run_rate,

@@ -240,6 +240,30 @@ class LineRow(_Row):
 
 
 @dataclass(frozen=True)
+class AddOnRow(_Row):
+    """A fixed monthly add-on in the line table: a name, a group and an amount (the same in
+    the low, expected and high cases); the line's other columns are empty."""
+
+    name: str
+    group: str
+    optimized: Decimal
+    share: Decimal | None
+    notes: str = ""
+    model_name: str = "Fixed monthly add-on"
+
+    @property
+    def low(self) -> Decimal:
+        return self.optimized
+
+    @property
+    def high(self) -> Decimal:
+        return self.optimized
+
+    def value(self, key: str) -> Any:
+        return getattr(self, key, None)
+
+
+@dataclass(frozen=True)
 class TotalRow:
     """The line table's total: sums of the (rounded) rows."""
 
@@ -267,11 +291,18 @@ class ExportTable:
     columns: Spec
     rows: tuple[LineRow, ...]
     total: TotalRow
+    #: the fixed monthly add-ons, listed after the lines (the total includes them)
+    add_ons: tuple[AddOnRow, ...] = ()
+
+    @property
+    def all_rows(self) -> tuple[LineRow | AddOnRow, ...]:
+        """The lines, then the add-ons: the rows the total adds up."""
+        return self.rows + self.add_ons
 
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
-    def row_values(self, row: LineRow) -> list[Any]:
+    def row_values(self, row: LineRow | AddOnRow) -> list[Any]:
         return [row.value(c.key) for c in self.columns]
 
     def total_values(self) -> list[Any]:
@@ -565,6 +596,11 @@ class ExportData:
     scenario_changes: tuple[ScenarioChange, ...] = ()
     #: the long-format rows (base and every scenario), built only when asked for
     long_rows: tuple[LongRow, ...] = ()
+    #: the fixed monthly add-ons together, and the lines' expected total without them
+    #: (planner.domain.summary.Summary.add_ons_total and token_spend)
+    add_ons_total: Decimal = ZERO
+    token_spend: Decimal = ZERO
+
 
     @property
     def revision_text(self) -> str:

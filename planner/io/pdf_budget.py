@@ -140,7 +140,7 @@ def cost_range(d: ExportData, f: Fmt) -> list[Item]:
     total = ["Total", "", f.money(d.monthly_low), f.money(d.monthly_expected), f.money(d.monthly_high)]
     intro = ("Low: every flat multiplier at its high saving (the best case); high: at its low saving "
              "(the worst case); reasoning-token estimates at their ends.")
-    return [*heading("Range per month", intro), spec_table(range_columns(d.currency), views, d.table.rows, f, total)]
+    return [*heading("Range per month", intro), spec_table(range_columns(d.currency), views, d.table.all_rows, f, total)]
 
 
 def unit_economics(d: ExportData, f: Fmt) -> list[Item]:

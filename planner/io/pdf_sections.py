@@ -43,7 +43,8 @@ def _kpis(d: ExportData, f: Fmt) -> list[tuple[str, str, str]]:
     )
     kpis = [
         ("Monthly expected", f.money(d.monthly_expected),
-         f"range {f.money(d.monthly_low)} – {f.money(d.monthly_high)}"),
+         f"range {f.money(d.monthly_low)} – {f.money(d.monthly_high)}"
+         + (f"; {f.money(d.add_ons_total)} of fixed add-ons" if d.table.add_ons else "")),
         ("Annual run-rate", f.money(d.annual_run_rate), "12 × this month's expected"),
         ("Next 12 months", f.money(d.next_12_months), "forecast: growth and price trend included"),
         ("Savings per month", f.money(d.savings), savings_note),
@@ -95,9 +96,10 @@ def waterfall(d: ExportData, f: Fmt) -> list[Item]:
 
 def cost_by_model(d: ExportData, f: Fmt) -> list[Item]:
     views = [View("name", 40), View("provider", 22), View("monthly", 24), View("share", 14)]
-    total = ["Total", "", f.money(d.monthly_expected),
-             f.ratio(Decimal(1)) if d.by_model and d.monthly_expected else ""]
-    return [*heading("Cost by model"),
+    total = ["Total", "", f.money(d.token_spend),
+             f.ratio(Decimal(1)) if d.by_model and d.token_spend else ""]
+    intro = "The lines’ cost on each model; the fixed add-ons are not on a model." if d.add_ons_total else ""
+    return [*heading("Cost by model", intro),
             spec_table(model_cost_columns(d.currency), views, d.by_model, f, total)]
 
 
@@ -220,6 +222,12 @@ def multipliers(d: ExportData, f: Fmt) -> list[Item]:
     if off:
         listed = "; ".join(f"{esc(m.name)} ({f.rate(m.low)}–{f.rate(m.high)})" for m in off)
         items.append(Html(f'<p class="muted" style="margin-top: 6px;">Not applied: {listed}.</p>'))
+    if d.table.add_ons:
+        listed = "; ".join(f"{esc(r.name)} {f.money(r.optimized)}" + (f" ({esc(r.group)})" if r.group else "")
+                           for r in d.table.add_ons)
+        items.append(Html(f'<h3>Fixed monthly add-ons</h3><p>{listed}: {f.money(d.add_ons_total)} a month in every '
+                          "month of the forecast, in the low, expected and high cases alike.</p>",
+                          space_before=H3_SPACE))
     return items
 
 
@@ -240,18 +248,22 @@ def lines(d: ExportData, f: Fmt) -> list[Item]:
         "levers. Optimized: after caches, routing, prompt caching, batch and the enabled "
         "multipliers (expected). Prices and levers per line are on the assumptions page."
     )
-    def name(r) -> str:  # noqa: ANN001 - a LineRow
-        turns = f'<br/><span class="small">{r.turns} turns a session</span>' if r.turns else ""
+    def name(r) -> str:  # noqa: ANN001 - a LineRow or an AddOnRow
+        turns = f'<br/><span class="small">{r.turns} turns a session</span>' if r.value("turns") else ""
         return esc(r.name) + turns
 
     views = [View("name", 21, name), View("model_name", 17), View("requests", 11),
              View("input_tokens", 8), View("output_tokens", 8), View("baseline", 13),
              View("optimized", 13), View("share", 9)]
-    n = len(t.rows)
-    total = ["Total", f"{n} line{'s' if n != 1 else ''}", f.count(t.total.requests), "", "",
+    n, a = len(t.rows), len(t.add_ons)
+    count = f"{n} line{'s' if n != 1 else ''}" + (f", {a} add-on{'s' if a != 1 else ''}" if a else "")
+    if a:
+        intro += (" Fixed monthly add-ons are costs outside the token prices: the same amount every month, "
+                  "with no baseline and no lever.")
+    total = ["Total", count, f.count(t.total.requests), "", "",
              f.money(t.total.baseline), f.money(t.total.optimized),
              f.ratio(t.total.share) if t.total.share else ""]
-    return [*_title("Line items", intro), spec_table(t.columns, views, t.rows, f, total)]
+    return [*_title("Line items", intro), spec_table(t.columns, views, t.all_rows, f, total)]
 
 
 def charts(images: Sequence[Chart]) -> list[Item]:

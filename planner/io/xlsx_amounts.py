@@ -57,6 +57,8 @@ class Layout:
     currency: str
     places: int
     plan_rows: list[int] = field(default_factory=list)
+    #: the fixed add-ons' rows, right below the lines (inside the total's SUM)
+    add_on_rows: list[int] = field(default_factory=list)
     plan_total: int = 1
     #: By month: the growth-factor row, the total row, the first month's column
     factor_row: int = 1
@@ -72,6 +74,12 @@ class Layout:
 
     def plan_total_ref(self, col: int) -> str:
         return ref(PLAN, self.plan_total, col)
+
+    def add_ons_sum(self, col: int) -> str:
+        """The add-ons' cells of a Plan column added up ("0" when the plan has none)."""
+        if not self.add_on_rows:
+            return "0"
+        return f"SUM({span(PLAN, self.add_on_rows[0], self.add_on_rows[-1], col)})"
 
 
 # ---------------------------------------------------------------------------------------
@@ -198,6 +206,20 @@ def _plan_line(ws: Worksheet, row: int, i: int, lm: LineModel, src: Source, refs
                          {"x_scale": 2, "y_scale": 1.5})
 
 
+def _plan_add_on(ws: Worksheet, row: int, j: int, src: Source, refs: InputRefs, lay: Layout, fmts: Formats) -> None:
+    """A fixed add-on: its amount from the Inputs sheet in the expected, low and high columns
+    (no requests, no baseline, no saving)."""
+    a, amount = src.result.add_ons[j], src.summary.add_on_amounts[j]
+    formula(ws, row, 0, refs.add_on(j, "name"), a.name, fmts.label)
+    formula(ws, row, 1, f"{refs.add_on(j, 'group')}&\"\"", a.group, fmts.label)
+    ws.write_string(row, 2, "(fixed add-on)", fmts.label)
+    work, money_fmt = fmts.get(Kind.COUNT, fractional=True), fmts.get(Kind.MONEY)
+    for key, col in (("optimized", P_OPT), ("low", P_LOW), ("high", P_HIGH)):
+        formula(ws, row, P_RAW[key], refs.add_on(j, "monthly"), a.monthly, work)
+        formula(ws, row, col, rounded(ref(None, row, P_RAW[key], False), lay.places), amount, money_fmt)
+    ws.write_string(row, P_HOW, "a fixed amount a month (Inputs)", fmts.note)
+
+
 def plan_sheet(ws: Worksheet, src: Source, lines: Sequence[LineModel], refs: InputRefs, lay: Layout,
                fmts: Formats) -> None:
     cur = lay.currency
@@ -212,7 +234,11 @@ def plan_sheet(ws: Worksheet, src: Source, lines: Sequence[LineModel], refs: Inp
         row = 1 + i
         lay.plan_rows.append(row)
         _plan_line(ws, row, i, lm, src, refs, lay, fmts)
-    lay.plan_total = 1 + len(lines)
+    for j in range(len(src.result.add_ons)):
+        row = 1 + len(lines) + j
+        lay.add_on_rows.append(row)
+        _plan_add_on(ws, row, j, src, refs, lay, fmts)
+    lay.plan_total = 1 + len(lines) + len(lay.add_on_rows)
     _plan_total(ws, src, lay, fmts)
     _plan_shares(ws, src, lay, fmts)
     for c, w in enumerate((28, 14, 30, 13, 15, 15, 15, 15, 15, 11, 44, 14, 14, 14, 14, 12, 12, 12)):
@@ -226,10 +252,11 @@ def _plan_total(ws: Worksheet, src: Source, lay: Layout, fmts: Formats) -> None:
     ws.write_string(row, 0, "Total", fmts.get(Kind.TEXT, True))
     for c in (1, 2, P_HOW):
         ws.write_blank(row, c, None, fmts.get(Kind.TEXT, True))
+    shares = sum(sm.line_share_pct, ZERO) + sum(sm.add_on_share_pct or (), ZERO) if sm.line_share_pct else None
     values = {P_REQ: (res.requests, Kind.COUNT), P_BASE: (sm.baseline, Kind.MONEY),
               P_OPT: (sm.optimized, Kind.MONEY), P_LOW: (sm.low, Kind.MONEY), P_HIGH: (sm.high, Kind.MONEY),
               P_SAVE: (sm.savings, Kind.MONEY),
-              P_SHARE: (sum(sm.line_share_pct, ZERO) / HUNDRED if sm.line_share_pct else None, Kind.SHARE)}
+              P_SHARE: (shares / HUNDRED if shares is not None else None, Kind.SHARE)}
     raw_totals = {"baseline": res.baseline, "optimized": res.optimized, "low": res.optimized_low,
                   "high": res.optimized_high}
     for key, col in P_RAW.items():
@@ -237,7 +264,7 @@ def _plan_total(ws: Worksheet, src: Source, lay: Layout, fmts: Formats) -> None:
     for col, (value, kind) in values.items():
         fmt = fmts.get(kind, True, fractional=kind is Kind.COUNT and col != P_REQ)
         if lay.plan_rows:
-            formula(ws, row, col, f"SUM({span(None, lay.plan_rows[0], lay.plan_rows[-1], col)})", value, fmt)
+            formula(ws, row, col, f"SUM({span(None, 1, row - 1, col)})", value, fmt)
         else:
             write(ws, row, col, value or ZERO, kind, fmts, total=True)
 
@@ -248,15 +275,18 @@ def _plan_shares(ws: Worksheet, src: Source, lay: Layout, fmts: Formats) -> None
     if not lay.plan_rows or pct is None:
         return
     total = lay.plan_total_ref(P_RAW["optimized"])
+    res = src.result
+    amounts = [ln.optimized for ln in res.lines] + [a.monthly for a in res.add_ons]
     raws = []
-    for i, row in enumerate(lay.plan_rows):
-        raw = src.result.lines[i].optimized / src.result.optimized * HUNDRED
+    rows = lay.plan_rows + lay.add_on_rows
+    for row, amount in zip(rows, amounts, strict=True):
+        raw = amount / res.optimized * HUNDRED
         raws.append(raw)
         formula(ws, row, P_SHARE_RAW, f"{ref(None, row, P_RAW['optimized'], False)}/{total}*100", raw,
                 fmts.get(Kind.COUNT, fractional=True))
-    foot_to_formulas(ws, lay.plan_rows, (P_SHARE, P_SHARE_FLOOR, P_SHARE_REM), lay.plan_total, "100",
+    foot_to_formulas(ws, rows, (P_SHARE, P_SHARE_FLOOR, P_SHARE_REM), lay.plan_total, "100",
                      Decimal("0.01"), raws,
-                     pct, fmts, Kind.SHARE, scale=100)
+                     (*pct, *(src.summary.add_on_share_pct or ())), fmts, Kind.SHARE, scale=100)
 
 
 # ---------------------------------------------------------------------------------------
@@ -294,9 +324,17 @@ def by_month_sheet(ws: Worksheet, src: Source, lines: Sequence[LineModel], refs:
                 expr = f"{ref(PLAN, lay.plan_rows[i], P_RAW['optimized'])}*{ref(None, 1, c0 + k)}"
                 formula(ws, row, c0 + k, rounded(expr, lay.places), amount, money_fmt)
         formula(ws, row, c0 + n, f"SUM({_row_span(row, c0, c0 + n - 1)})", row_amounts.total, money_fmt)
-    lay.factor_row, lay.month_total_row = 1, 2 + len(lines)
-    _month_totals(ws, lay, [*table.months, table.total], len(lines), fmts)
-    _groups(ws, lay.month_total_row + 2, table, len(lines), lay, fmts)
+    for j, (plan_row, row_amounts) in enumerate(zip(lay.add_on_rows, table.add_ons, strict=True)):
+        row = 2 + len(lines) + j
+        formula(ws, row, 0, ref(PLAN, plan_row, 0), row_amounts.name, fmts.label)
+        formula(ws, row, 1, ref(PLAN, plan_row, 1), row_amounts.group, fmts.label)
+        for k, amount in enumerate(row_amounts.months):
+            formula(ws, row, c0 + k, ref(PLAN, plan_row, P_OPT), amount, money_fmt)
+        formula(ws, row, c0 + n, f"SUM({_row_span(row, c0, c0 + n - 1)})", row_amounts.total, money_fmt)
+    n_rows = len(lines) + len(lay.add_on_rows)
+    lay.factor_row, lay.month_total_row = 1, 2 + n_rows
+    _month_totals(ws, lay, [*table.months, table.total], n_rows, fmts)
+    _groups(ws, lay.month_total_row + 2, table, n_rows, lay, fmts)
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 14)
     ws.set_column(c0, c0 + n, 13)
@@ -358,8 +396,10 @@ def forecast_sheet(ws: Worksheet, src: Source, data: ExportData, refs: InputRefs
             if lay.dated or not lay.plan_rows:
                 write(ws, row, col, value, Kind.MONEY, fmts)
             else:
-                formula(ws, row, col, month_sum(lay, key, ref(BY_MONTH, lay.factor_row, lay.first_month_col + k)),
-                        value, money_fmt)
+                text = month_sum(lay, key, ref(BY_MONTH, lay.factor_row, lay.first_month_col + k))
+                if key != "baseline" and lay.add_on_rows:
+                    text += f"+{lay.add_ons_sum(P_LOW if key == 'low' else P_HIGH)}"
+                formula(ws, row, col, text, value, money_fmt)
         formula(ws, row, 4, ref(BY_MONTH, lay.month_total_row, lay.first_month_col + k), m.expected, money_fmt)
         formula(ws, row, 6, f"IF(ISNUMBER({budget}),IF({ref(None, row, 4)}>{budget},\"yes\",\"\"),\"\")",
                 m.over_budget_text, fmts.label)

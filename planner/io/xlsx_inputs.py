@@ -60,6 +60,8 @@ MODEL_COLUMNS = (
     ("pinned", "Pinned in plan", Kind.TEXT),
 )
 MCOL = {key: c for c, (key, *_) in enumerate(MODEL_COLUMNS)}
+#: the add-on table's columns
+ADD_ON_COL = {"name": 0, "group": 1, "monthly": 2}
 _WIDTHS = (28, 14, 13, 12, 12, 12, 30, 11, 11, 11, 11, 11, 30, 44, 16, 11, 10)
 
 
@@ -73,6 +75,8 @@ class InputRefs:
     #: the multipliers' rows, and the cells of their combined cost factors
     multiplier_rows: list[int] = field(default_factory=list)
     factors: dict[str, str] = field(default_factory=dict)
+    #: the fixed add-ons' rows (name, group, amount a month)
+    add_on_rows: list[int] = field(default_factory=list)
     #: model id -> its position in the model table, and the prices written there
     model_index: dict[str, int] = field(default_factory=dict)
     model_prices: dict[str, dict[str, Decimal | None]] = field(default_factory=dict)
@@ -83,6 +87,10 @@ class InputRefs:
     def models(self, key: str) -> str:
         first, last = self.model_rows
         return span(SHEET, first, last, MCOL[key])
+
+    def add_on(self, j: int, key: str) -> str:
+        """Add-on j's name, group or amount cell."""
+        return ref(SHEET, self.add_on_rows[j], ADD_ON_COL[key])
 
 
 def _legend(ws: Worksheet, fmts: Formats) -> int:
@@ -170,6 +178,27 @@ def _multipliers(ws: Worksheet, row: int, src: Source, fmts: Formats, refs: Inpu
             write(ws, row, c, value, Kind.COUNT, fmts, total=True)
         refs.factors[which] = ref(SHEET, row, c)
     return row + 2
+
+
+def _add_ons(ws: Worksheet, row: int, src: Source, data: ExportData, fmts: Formats, refs: InputRefs) -> int:
+    """The enabled fixed monthly add-ons: the amount of each is an input."""
+    add_ons = src.result.add_ons
+    if not add_ons:
+        return row
+    ws.write_string(row, 0, f"Fixed monthly add-ons ({data.currency} a month: the same every month; no lever, "
+                    "overhead or fee applies to them)", fmts.section)
+    headers(ws, row + 1, ["Add-on", "Group", f"Amount ({data.currency}/month)", "Note"], fmts.header)
+    row += 2
+    notes = {a.name: a.note for a in src.plan.add_ons}
+    for a in add_ons:
+        ws.write_string(row, 0, a.name, fmts.label)
+        ws.write_string(row, 1, a.group, fmts.label)
+        write(ws, row, 2, a.monthly, Kind.MONEY, fmts, entry=True)
+        if notes.get(a.name):
+            ws.write_string(row, 3, notes[a.name], fmts.note)
+        refs.add_on_rows.append(row)
+        row += 1
+    return row + 1
 
 
 def _line_values(lm: LineModel, lookup_name: Any) -> dict[str, Any]:
@@ -297,6 +326,7 @@ def inputs_sheet(ws: Worksheet, src: Source, data: ExportData, lines: Sequence[L
     row = _legend(ws, fmts)
     row = _settings(ws, row, src, data, fmts, refs)
     row = _multipliers(ws, row, src, fmts, refs)
+    row = _add_ons(ws, row, src, data, fmts, refs)
     row = _lines(ws, row, lines, data, fmts, refs)
     _models(ws, row, src, data, fmts, refs)
     for c, w in enumerate(_WIDTHS):

@@ -71,6 +71,12 @@ def _scenario_sheet(ws: Worksheet, costed: Costed, notes: str, cur: str, fmts: F
         for col, v in enumerate((sm.line_baseline[i], sm.line_optimized[i], sm.line_low[i], sm.line_high[i]), 2):
             write(ws, row, col, v, Kind.MONEY, fmts)
         row += 1
+    for a, amount in zip(costed.result.add_ons, sm.add_on_amounts, strict=True):
+        write(ws, row, 0, a.name, Kind.TEXT, fmts)
+        write(ws, row, 1, "(fixed add-on)", Kind.TEXT, fmts)
+        for col in (3, 4, 5):
+            write(ws, row, col, amount, Kind.MONEY, fmts)
+        row += 1
     write(ws, row, 0, "Total", Kind.TEXT, fmts, total=True)
     write(ws, row, 1, "", Kind.TEXT, fmts, total=True)
     for col, v in enumerate((sm.baseline, sm.optimized, sm.low, sm.high), 2):

@@ -10,8 +10,9 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from planner.domain.costing import APP_CACHE, OFF_PEAK, PLATFORM_FEE, RETRY
+from planner.domain.costing import ADD_ON, APP_CACHE, OFF_PEAK, PLATFORM_FEE, RETRY
 from planner.domain.currency import quantum as currency_quantum
+from planner.domain.summary import fraction_of
 from planner.io.export_sections import Source
 from planner.io.export_table import ExportData, Kind, SummaryItem
 from planner.io.xlsx_amounts import (
@@ -31,7 +32,16 @@ from planner.io.xlsx_amounts import (
     month_factor,
     month_sum,
 )
-from planner.io.xlsx_cells import Formats, foot_to_formulas, formula, headers, ref, span, write
+from planner.io.xlsx_cells import (
+    Formats,
+    foot_to_formulas,
+    formula,
+    headers,
+    ref,
+    rounded,
+    span,
+    write,
+)
 from planner.io.xlsx_inputs import InputRefs
 from planner.io.xlsx_model import LineModel
 
@@ -47,9 +57,15 @@ def _item_formulas(refs: InputRefs, lay: Layout, at: dict[str, str], n_forecast:
     base, exp = at.get("baseline", ""), at.get("monthly_expected", "")
     budget = at.get("budget", "")
     shown = lay.forecast_rows[:YEAR]
-    extra = [month_sum(lay, "optimized", month_factor(refs, k)) for k in range(n_forecast, YEAR)]
+    fixed = at.get("add_ons", "0")
+    plus = f"+{fixed}" if lay.add_on_rows else ""
+    extra = [month_sum(lay, "optimized", month_factor(refs, k)) + plus for k in range(n_forecast, YEAR)]
     raw_total = lay.plan_total_ref(P_RAW["optimized"])
     req = lay.plan_total_ref(P_REQ)
+    # the lines' unrounded total: what the budget's requests scale (the add-ons stay fixed)
+    raw_tokens = f"({raw_total}-{lay.add_ons_sum(P_RAW['optimized'])})" if lay.add_on_rows else raw_total
+    tokens = f"({exp}-{fixed})" if lay.add_on_rows else exp
+    left = f"({budget}-{fixed})" if lay.add_on_rows else budget
     return {
         "per_usd": s["rate"],
         "requests": req,
@@ -59,13 +75,14 @@ def _item_formulas(refs: InputRefs, lay: Layout, at: dict[str, str], n_forecast:
         "monthly_high": lay.plan_total_ref(P_HIGH),
         "annual_run_rate": f"12*{exp}",
         "next_12_months": f"SUM({span(FORECAST, shown[0], shown[-1], 4)})" + "".join(f"+{e}" for e in extra),
-        "savings": f"{base}-{exp}",
-        "savings_pct": f"IF({base}=0,\"\",ROUND(({base}-{exp})/{base},4))",
+        "add_ons": lay.add_ons_sum(P_OPT),
+        "savings": f"{base}-{tokens}",
+        "savings_pct": f"IF({base}=0,\"\",{rounded(f'({base}-{tokens})/{base}', 4)})",
         "cost_per_request": f"IF({req}=0,\"\",ROUND({raw_total}/{req},6))",
         "budget": f"ROUND({s['budget']},{lay.places})",
         "headroom": f"{budget}-{exp}",
-        "headroom_pct": f"IF({budget}=0,\"\",ROUND(({budget}-{exp})/{budget},4))",
-        "requests_affordable": f"IF({raw_total}=0,\"\",ROUNDDOWN(ROUND({req}*{budget}/{raw_total},6),0))",
+        "headroom_pct": f"IF({budget}=0,\"\",{rounded(f'({budget}-{exp})/{budget}', 4)})",
+        "requests_affordable": f"IF({raw_tokens}=0,\"\",MAX(0,ROUNDDOWN(ROUND({req}*{left}/{raw_tokens},6),0)))",
         "first_month_over": f"IFERROR(INDEX({span(FORECAST, 1, max(n_forecast, 1), 0)},"
                             f"MATCH(\"yes\",{span(FORECAST, 1, max(n_forecast, 1), 6)},0)),\"none\")",
         "forecast_total": ref(FORECAST, lay.forecast_total, 4),
@@ -105,6 +122,7 @@ def _steps(src: Source, data: ExportData) -> list[tuple[str, str, bool]]:
         out.append((key, m.name if m.enabled else f"{m.name} (off)", key in shown))
     out.append((RETRY, "Retry overhead", RETRY in shown))
     out.append((PLATFORM_FEE, "Platform fee", PLATFORM_FEE in shown))
+    out += [(ADD_ON + a.name, a.name, True) for a in src.result.add_ons]
     return out
 
 
@@ -124,6 +142,9 @@ def _step_formula(key: str, refs: InputRefs, lay: Layout, src: Source) -> str:
         return f"-{levers_end}*{f['expected']}*{s['retry']}"
     if key == PLATFORM_FEE:
         return f"-{levers_end}*{f['expected']}*(1+{s['retry']})*{s['fee']}"
+    if key.startswith(ADD_ON):
+        j = [ADD_ON + a.name for a in src.result.add_ons].index(key)
+        return f"-{ref(PLAN, lay.add_on_rows[j], P_RAW['optimized'])}"
     j = [f"multiplier:{m.name}" for m in src.plan.multipliers].index(key)
     row = refs.multiplier_rows[j]
     before = f"*PRODUCT({span('Inputs', refs.multiplier_rows[0], row - 1, 6)})" if j else ""
@@ -171,9 +192,8 @@ def _waterfall(ws: Worksheet, row: int, src: Source, data: ExportData, refs: Inp
     for r in range(first, end + 1):
         amount = footed.get(steps[r - first - 1][0], ZERO) if first < r < end else (
             data.baseline if r == first else data.monthly_expected)
-        value = amount / data.baseline if data.baseline else None
-        formula(ws, r, 2, f"IF({base}=0,\"\",ROUND({ref(None, r, 1)}/{base},4))",
-                None if value is None else value.quantize(Decimal("0.0001")), fmts.get(Kind.SHARE))
+        formula(ws, r, 2, f"IF({base}=0,\"\",{rounded(f'{ref(None, r, 1)}/{base}', 4)})",
+                fraction_of(amount, data.baseline), fmts.get(Kind.SHARE))
     return end + 2
 
 
@@ -193,6 +213,10 @@ def _by_model_amount(model_id: str, id_cell: str, lines: Sequence[LineModel], sr
 def _cost_by_model(ws: Worksheet, row: int, src: Source, data: ExportData, lines: Sequence[LineModel],
                    lay: Layout, fmts: Formats) -> int:
     cur = data.currency
+    # the lines' expected total (the monthly total without the fixed add-ons)
+    tokens = lay.plan_total_ref(P_OPT)
+    if lay.add_on_rows:
+        tokens = f"({tokens}-{lay.add_ons_sum(P_OPT)})"
     ws.write_string(row, 0, f"Cost by model ({cur}/month, expected)", fmts.section)
     headers(ws, row + 1, ["Model", f"Expected ({cur}/month)", "Share of expected", "Model ID"], fmts.header)
     headers(ws, row + 1, ["Unrounded", "Floor", "Remainder"], fmts.working_header, RAW)
@@ -205,18 +229,19 @@ def _cost_by_model(ws: Worksheet, row: int, src: Source, data: ExportData, lines
         if lay.plan_rows:
             formula(ws, r, RAW, _by_model_amount(m.id, ref(None, r, 3), lines, src, lay), src.result.by_model.get(m.id, ZERO),
                     fmts.get(Kind.COUNT, fractional=True))
-        opt = lay.plan_total_ref(P_OPT)
-        formula(ws, r, 2, f"IF({opt}=0,0,ROUND({ref(None, r, 1)}/{opt},4))", m.share, fmts.get(Kind.SHARE))
+        formula(ws, r, 2, f"IF({tokens}=0,0,{rounded(f'{ref(None, r, 1)}/{tokens}', 4)})", m.share,
+                fmts.get(Kind.SHARE))
     if lay.plan_rows and rows:
-        foot_to_formulas(ws, rows, (1, FLOOR, REM), rows[-1] + 1, lay.plan_total_ref(P_OPT), currency_quantum(cur),
+        foot_to_formulas(ws, rows, (1, FLOOR, REM), rows[-1] + 1, tokens, currency_quantum(cur),
                          [src.result.by_model.get(m.id, ZERO) for m in data.by_model],
                          [m.monthly for m in data.by_model], fmts)
     else:
         for r, m in zip(rows, data.by_model, strict=True):
             write(ws, r, 1, m.monthly, Kind.MONEY, fmts)
     total = row + 2 + len(rows)
-    ws.write_string(total, 0, "Total", fmts.get(Kind.TEXT, True))
-    value: Any = data.monthly_expected
+    ws.write_string(total, 0, "Total (without the fixed add-ons)" if lay.add_on_rows else "Total",
+                    fmts.get(Kind.TEXT, True))
+    value: Any = data.token_spend
     if rows:
         formula(ws, total, 1, f"SUM({span(None, rows[0], rows[-1], 1)})", value, fmts.get(Kind.MONEY, True))
     else:

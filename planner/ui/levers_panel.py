@@ -7,7 +7,7 @@ import html
 from decimal import Decimal
 
 from pydantic import ValidationError
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from planner.domain.costing import combined_multiplier_saving, multiplier_warnings
 from planner.domain.plan import Line
 from planner.domain.prices import plan_model, unit_prices
-from planner.formatting import fmt_price
+from planner.formatting import fmt_money, fmt_price
+from planner.ui.add_ons_model import AddOnsModel
 from planner.ui.delegates import ModelPicker
 from planner.ui.line_options import LineOptions
 from planner.ui.multipliers_model import MultipliersModel
@@ -279,8 +282,26 @@ class LineLeversPanel(QGroupBox):
             self.doc.set_line_fields(self.row, f"Clear routing of '{line.name}'", routing=[])  # type: ignore[arg-type]
 
 
+def _list_view(model: QAbstractItemModel, widths: tuple[tuple[int, int], ...], tip: str) -> QTableView:
+    """A table of one of the plan's lists: fixed widths, the name column (1) stretched."""
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    hh = view.horizontalHeader()
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    hh.setMinimumSectionSize(28)
+    for c, w in widths:
+        view.setColumnWidth(c, w)
+    view.setWordWrap(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setToolTip(tip)
+    return view
+
+
 class PlanLeversPanel(QGroupBox):
-    """The plan's flat multipliers and default batch discount."""
+    """The plan's flat multipliers, fixed monthly add-ons, default batch discount, retry
+    overhead and platform fee."""
 
     message = Signal(str)
 
@@ -289,18 +310,8 @@ class PlanLeversPanel(QGroupBox):
         self.doc = doc
         self.model = MultipliersModel(doc, self)
         self.model.editRejected.connect(self.message.emit)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        hh = self.view.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        hh.setMinimumSectionSize(28)
-        for c, w in ((0, 28), (2, 46), (3, 74), (4, 46)):
-            self.view.setColumnWidth(c, w)
-        self.view.setWordWrap(False)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setToolTip("Flat multipliers: total × Π(1 − saving) over the levers that are on")
+        self.view = _list_view(self.model, ((0, 28), (2, 46), (3, 74), (4, 46)),
+                               "Flat multipliers: total × Π(1 − saving) over the levers that are on")
         add = QPushButton("Add lever")
         add.clicked.connect(lambda: self.model.add())
         remove = QPushButton("Remove")
@@ -317,10 +328,42 @@ class PlanLeversPanel(QGroupBox):
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
 
+        self.add_ons = AddOnsModel(doc, self)
+        self.add_ons.editRejected.connect(self.message.emit)
+        self.add_on_view = _list_view(self.add_ons, ((0, 28), (2, 84), (3, 84)),
+                                      "Fixed monthly costs outside the token prices: each is its own step of "
+                                      "the waterfall, the same amount in every month and in the low, expected "
+                                      "and high totals")
+        add_on = QPushButton("Add add-on")
+        add_on.setToolTip("A fixed monthly cost: a vector store, an observability plan, a support contract")
+        add_on.clicked.connect(self._add_add_on)
+        remove_add_on = QPushButton("Remove add-on")
+        remove_add_on.clicked.connect(self._remove_add_on)
+        self.add_on_total = QLabel()
+        self.add_on_total.setWordWrap(True)
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.combined, 1)
         buttons.addWidget(add)
         buttons.addWidget(remove)
+        multipliers = QWidget()
+        mlay = QVBoxLayout(multipliers)
+        mlay.setContentsMargins(0, 4, 0, 0)
+        mlay.addWidget(self.view, 1)
+        mlay.addLayout(buttons)
+        mlay.addWidget(self.warnings)
+        fixed = QWidget()
+        flay = QVBoxLayout(fixed)
+        flay.setContentsMargins(0, 4, 0, 0)
+        flay.addWidget(self.add_on_view, 1)
+        fbuttons = QHBoxLayout()
+        fbuttons.addWidget(self.add_on_total, 1)
+        fbuttons.addWidget(add_on)
+        fbuttons.addWidget(remove_add_on)
+        flay.addLayout(fbuttons)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(multipliers, "Multipliers")
+        self.tabs.addTab(fixed, "Fixed add-ons")
         disc = QGridLayout()
         disc.addWidget(QLabel("Default batch discount"), 0, 0)
         disc.addWidget(self.discount, 0, 1)
@@ -330,9 +373,7 @@ class PlanLeversPanel(QGroupBox):
         disc.addWidget(self.fee, 2, 1)
         disc.setColumnStretch(2, 1)
         lay = QVBoxLayout(self)
-        lay.addWidget(self.view, 1)
-        lay.addLayout(buttons)
-        lay.addWidget(self.warnings)
+        lay.addWidget(self.tabs, 1)
         lay.addLayout(disc)
         for signal in (doc.settingsChanged, doc.structureChanged, doc.linesChanged):
             signal.connect(self.load)  # a warning names the lines that model a lever
@@ -353,6 +394,11 @@ class PlanLeversPanel(QGroupBox):
         else:
             self.combined.setText("None on")
             self.combined.setToolTip("Tick a lever to apply its saving to the total")
+        on_add_ons = plan.enabled_add_ons()
+        total = sum((a.monthly for a in on_add_ons), Decimal(0))
+        cur = plan.currency.code
+        self.add_on_total.setText(f"{fmt_money(total, cur)} a month, every month" if on_add_ons else "None counted")
+        self.tabs.setTabText(1, f"Fixed add-ons ({fmt_money(total, cur)})" if on_add_ons else "Fixed add-ons")
         warnings = multiplier_warnings(plan)
         self.warnings.setVisible(bool(warnings))
         self.warnings.setText("<br>".join(f"<span style='{css(Tone.WARNING)}'>⚠ {html.escape(w[:1].upper() + w[1:])}</span>"
@@ -362,6 +408,17 @@ class PlanLeversPanel(QGroupBox):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()}, reverse=True)
         for r in rows:
             self.model.remove(r)
+
+    def _add_add_on(self) -> None:
+        row = self.add_ons.add()
+        index = self.add_ons.index(row, 1)
+        self.add_on_view.setCurrentIndex(index)
+        self.add_on_view.edit(index)
+
+    def _remove_add_on(self) -> None:
+        rows = sorted({i.row() for i in self.add_on_view.selectionModel().selectedRows()}, reverse=True)
+        for r in rows:
+            self.add_ons.remove(r)
 
     def _share(self, attr: str, spin: QDoubleSpinBox, label: str) -> None:
         v = (Decimal(str(spin.value())) / 100).quantize(Decimal("0.0001"))

@@ -66,13 +66,18 @@ class TotalsPanel(QWidget):
         self.annual = _value_label()
         self.next_year = _value_label()
         self.per_request = _value_label()
+        self.add_ons = _value_label()
         totals = QGroupBox("Monthly cost")
         g = QGridLayout(totals)
         rows = [
             ("Baseline", self.baseline, "Every line on its own model, no levers."),
-            ("Optimized", self.optimized, "After every lever and the expected flat-multiplier savings."),
+            ("Optimized", self.optimized, "After every lever and the expected flat-multiplier savings, with the "
+             "retry overhead, the platform fee and the fixed add-ons."),
+            ("Fixed add-ons", self.add_ons, "Fixed monthly costs outside the token prices (Plan levers > Fixed "
+             "add-ons), included in the optimized total: the same every month and in the low and high ends."),
             ("Range", self.range, "Flat multipliers at their high savings (best) and low savings (worst)."),
-            ("Savings", self.savings, "Baseline − optimized, and as a share of the baseline."),
+            ("Savings", self.savings, "Baseline − the lines' optimized cost (the total without the fixed "
+             "add-ons), and as a share of the baseline."),
             ("Annual run-rate", self.annual, "12 × this month's optimized cost, with no growth or price trend."),
             ("Next 12 months", self.next_year, "The first twelve months of the forecast added up: each line grows "
              "by the monthly growth and its prices follow the yearly trend; each line-month is rounded once."),
@@ -94,6 +99,8 @@ class TotalsPanel(QWidget):
             w.setToolTip(tip)
             g.addWidget(lab, i, 0)
             g.addWidget(w, i, 1, _RIGHT)
+            if w is self.add_ons:
+                self._add_ons_name = lab
         for i, (name, w, tip) in enumerate(self._economics, len(rows)):
             lab = QLabel(name)
             lab.setToolTip(tip)
@@ -253,6 +260,9 @@ class TotalsPanel(QWidget):
         _set(self.annual, fmt_money(sm.annual_run_rate, cur))
         _set(self.next_year, fmt_money(sm.next_12_months, cur))
         _set(self.per_request, fmt_small_money(sm.cost_per_request, cur))
+        _set(self.add_ons, fmt_money(sm.add_ons_total, cur))
+        for w in (self.add_ons, self._add_ons_name):
+            w.setVisible(bool(sm.add_on_amounts))
 
         self._unit_economics(sm, cur)
 

@@ -215,3 +215,52 @@ def test_prices_used_name_every_other_price_a_model_has():
                    per_search=D("0.01"))
     assert other_prices_text(m) == ("reasoning 2.00 /1M; 1-hour cache write 0.56 /1M; flex 0.14 / 0.21 /1M; "
                                     "off-peak 0.14 / 0.21 /1M (16:30-00:30 UTC); 0.01 a search")
+
+
+def test_fixed_add_ons_tie_out_in_every_format(tmp_path: Path):
+    """The growing example with a $70.00 'Vector store' in Growth and a $39.99 'Tracing' with
+    no group: every format shows them as rows of their own and the same totals."""
+    from planner.domain.plan import AddOn
+
+    plan = suite(growth="0.02").model_copy(update={"add_ons": [
+        AddOn(name="Vector store", monthly=D(70), group="Growth"), AddOn(name="Tracing", monthly=D("39.99"))]})
+    cat = load_effective().catalog
+    r = compute(plan, cat)
+    sm = r.summary()
+    assert sm.optimized == MONTHLY + D("109.99") == D("661.63")
+    t = ExportTargets(csv=tmp_path / "a.csv", xlsx=tmp_path / "a.xlsx", pdf=tmp_path / "a.pdf",
+                      by_month_csv=tmp_path / "m.csv", long_csv=tmp_path / "l.csv")
+    run_export(plan, cat, t, result=r, exported_at=EXPORTED_AT)
+    lines = csv_rows(t.csv.read_text("utf-8-sig"))
+    opt = lines[0].index("Optimized (USD/month)")
+    rows = {row[0]: row for row in lines[1:]}
+    assert rows["Vector store"][opt] == "70.00" and rows["Tracing"][opt] == "39.99"
+    assert sum(D(row[opt]) for row in lines[1:-1]) == D(rows["Total"][opt]) == D("661.63")
+    # by month: each add-on the same every month, in its group; every column foots
+    months = csv_rows(t.by_month_csv.read_text("utf-8-sig"))
+    by_name = {row[1]: row for row in months[1:] if len(row) > 1}
+    assert by_name["Vector store (fixed add-on)"][0] == "Growth"
+    assert set(by_name["Tracing (fixed add-on)"][2:14]) == {"39.99"}
+    forecast = [m.expected for m in sm.forecast]
+    assert [D(v) for v in by_name["Total"][2:14]] == forecast
+    # each month is the lines grown 2% a month plus $109.99
+    assert forecast[0] == D("661.63") and forecast[1] - D("109.99") == sum(
+        (ln.optimized * D("1.02")).quantize(D("0.01"), rounding="ROUND_HALF_UP") for ln in r.lines)
+    # long format: an add-on has expected, low and high rows (no baseline), model "(fixed add-on)"
+    long_rows = [row for row in csv_rows(t.long_csv.read_text("utf-8-sig"))[1:] if row[1] == "base"]
+    tracing = [row for row in long_rows if row[3] == "Tracing"]
+    assert {row[6] for row in tracing} == {"expected", "low", "high"} and {row[4] for row in tracing} == {
+        "(fixed add-on)"}
+    jan = [row for row in long_rows if row[5] == "2027-01-01" and row[6] == "expected"]
+    assert sum(D(row[7]) for row in jan) == D("661.63")
+    # the workbook caches the same total; the PDF lists the add-ons and the waterfall steps
+    import openpyxl
+
+    summary = {row[0]: row[1] for row in openpyxl.load_workbook(t.xlsx, data_only=True)["Summary"].iter_rows(
+        max_col=2, values_only=True) if row[0]}
+    assert D(str(summary["Monthly expected (USD)"])) == D("661.63")
+    assert D(str(summary["Fixed monthly add-ons (USD)"])) == D("109.99")
+    whole = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(t.pdf).pages)
+    for needle in ("$661.63", "6 lines, 2 add", "Fixed monthly add-ons", "Vector store (fixed add-on)",
+                   "Vector store -$70.00", "$109.99 of fixed add-ons"):
+        assert needle in whole, needle

@@ -228,3 +228,49 @@ def test_a_known_price_change_keeps_the_lines_months_the_apps(tmp_path):
     assert [months[cell_in(months, "Dated", m)].value for m in ("Jun 2026", "Sep 2026")] == [4.5, 2.99]
     r, _ = find(book["Summary"], "Dated", 1)
     assert book["Summary"].cell(r, 2).value == "a known price change during the forecast"
+
+
+@pytest.mark.slow
+def test_fixed_add_ons_are_inputs_the_workbook_recalculates(tmp_path):
+    """The hand plan ($18.19 a month, growing 10%) with a $70.00 and a $29.995 add-on and a
+    $150 budget: every formula gives its cached figure; the add-ons are in every month, the
+    waterfall and the total, not in the savings or the cost by model; changing one in the
+    workbook gives what the app quotes for the same change."""
+    from planner.domain.plan import AddOn
+
+    add_ons = [AddOn(name="Vector store", monthly=D(70), group="Search"), AddOn(name="Tracing", monthly=D("29.995"))]
+    plan = hand_plan(add_ons=add_ons, monthly_budget=D(150))
+    path = export(plan, catalog(ACME), tmp_path / "addons.xlsx")
+    assert assert_formulas_match_cached(path) > 100
+    book = load(path, data_only=True)
+    calc = Recalculated(path)
+    plan_ws, summary = book["Plan"], book["Summary"]
+    # by hand: 18.19 + 70.00 + 30.00 (29.995 rounded half-up once) = 118.19
+    assert shown(calc, plan_ws, "Tracing", "Optimized, expected (USD/month)") == D("30.00")
+    assert shown(calc, plan_ws, "Total", "Optimized, expected (USD/month)") == D("118.19")
+    # month 2: the line grows 10% ($20.01), the add-ons do not: 20.01 + 100.00
+    assert shown(calc, book["By month"], "Total", "Month 2") == D("120.01")
+    # month 2's low: $20.21625 × 0.8 (the multiplier at its high saving) × 1.1 = 17.7903 -> 17.79, + 100.00
+    assert calc.money("Forecast", "D3") == D("117.79")
+    for label, amount in (("Vector store", "-70.00"), ("Tracing", "-30.00"), ("Optimized (expected)", "118.19"),
+                          ("Savings (USD/month)", "21.81"), ("Fixed monthly add-ons (USD)", "100.00")):
+        r, _ = find(summary, label, 1)
+        assert calc.money("Summary", f"B{r}") == D(amount), label
+    # the budget buys (150 − 100) ÷ the lines’ $0.0018194625 a request = 27,480.7 -> 27,480 requests
+    r, _ = find(summary, "Requests per month the budget buys", 1)
+    assert int(calc("Summary", f"B{r}")) == 27480 == int(D(50) / (D("18.194625") / 10000))
+    r, _ = find(summary, "acme/m1", 4)
+    assert calc.money("Summary", f"B{r}") == D("18.19")
+
+    set_cell(path, "Inputs", cell_in(book["Inputs"], "Vector store", "Amount (USD/month)"), 120)
+    calc = Recalculated(path)
+    changed = hand_plan(add_ons=[add_ons[0].model_copy(update={"monthly": D(120)}), add_ons[1]],
+                        monthly_budget=D(150))
+    app = compute(changed, catalog(ACME)).summary()
+    assert app.optimized == D("168.19")
+    assert shown(calc, plan_ws, "Total", "Optimized, expected (USD/month)") == app.optimized
+    assert [calc.money("Forecast", f"E{2 + k}") for k in range(12)] == [m.expected for m in app.forecast]
+    r, _ = find(summary, "Budget headroom (USD/month)", 1)
+    assert calc.money("Summary", f"B{r}") == app.headroom == D("-18.19")
+    r, _ = find(summary, "Requests per month the budget buys", 1)
+    assert int(calc("Summary", f"B{r}")) == app.requests_affordable == 0

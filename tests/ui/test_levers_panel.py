@@ -410,3 +410,38 @@ def test_model_picker_searches_any_part_and_round_trips_ids(qtbot, session):
     p.set_model_id("acme/unknown")  # not in the catalog: the text stays for the user to fix
     assert p.currentText() == "acme/unknown"
     assert p.model_id() == "acme/unknown"
+
+
+def test_fixed_add_ons_are_added_edited_and_undone_in_the_plan_levers(qtbot, doc):
+    """Add an add-on, type its amount and group: the total and the waterfall take it; undo
+    takes it back out; a bad amount or a taken name is refused with the old value kept."""
+    from planner.ui.add_ons_model import COL_AMOUNT, COL_GROUP, COL_NAME, COL_ON
+
+    p = PlanLeversPanel(doc)
+    qtbot.addWidget(p)
+    before = doc.result.summary().optimized
+    assert before == D("166.00")  # 'Chat' $165.00 + 'Tags' $1.00 (workload_helpers)
+    m = p.add_ons
+    row = m.add()
+    assert m.setData(m.index(row, COL_NAME), "Vector store", EDIT)
+    assert m.setData(m.index(row, COL_AMOUNT), "$1,250.50", EDIT)
+    assert m.setData(m.index(row, COL_GROUP), "Search", EDIT)
+    sm = doc.result.summary()
+    assert sm.optimized == D("1416.50") and sm.add_ons_total == D("1250.50")
+    assert [s.label for s in sm.waterfall_steps][-1] == "Vector store"
+    assert p.tabs.tabText(1) == "Fixed add-ons ($1,250.50)"
+    assert m.data(m.index(row, COL_AMOUNT)) == "$1,250.50"
+
+    with qtbot.waitSignal(m.editRejected) as bad:
+        assert not m.setData(m.index(row, COL_AMOUNT), "-5", EDIT)
+    assert "negative" in bad.args[0] and "old value was kept" in bad.args[0]
+    second = m.add()
+    with qtbot.waitSignal(m.editRejected) as taken:
+        assert not m.setData(m.index(second, COL_NAME), "Vector store", EDIT)
+    assert "another add-on is named 'Vector store'" in taken.args[0]
+
+    assert m.setData(m.index(row, COL_ON), Qt.CheckState.Unchecked, CHECK)
+    assert doc.result.summary().optimized == before  # left out: the second add-on is $0
+    for _ in range(6):  # off, 2nd add-on, group, amount, name, first add-on
+        doc.undo_stack.undo()
+    assert doc.plan.add_ons == [] and doc.result.summary().optimized == before
