@@ -9,7 +9,6 @@ variance % are formulas over the sheet's own cells, caching the domain's figures
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 
 from xlsxwriter.workbook import Workbook
@@ -74,7 +73,7 @@ def variance_sheet(wb: Workbook, v: Variance, taken: Iterable[str], fmts: Format
     headers(ws, r, ["Month", "Planned", "Actual", "Variance", "Variance %"], fmts.header)
     for mt in v.months:
         r += 1
-        write(ws, r, 0, date(mt.month.year, mt.month.month, 1), Kind.DATE, fmts)
+        write(ws, r, 0, f"{mt.month:%Y-%m}", Kind.TEXT, fmts)
         write(ws, r, 1, mt.planned, Kind.MONEY, fmts)
         write(ws, r, 2, mt.actual, Kind.MONEY, fmts)
         _difference(ws, r, 1, mt.planned, mt.actual, fmts)

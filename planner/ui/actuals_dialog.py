@@ -227,6 +227,7 @@ class VarianceDialog(QDialog):
         self.export_xlsx_btn.clicked.connect(lambda _c=False: self.export("xlsx"))
         for b in (self.export_pdf_btn, self.export_xlsx_btn):
             b.setEnabled(self.exports is not None)
+            b.setAutoDefault(False)  # (Enter does not start an export)
             top.addWidget(b)
         top.addWidget(self.recalibrate_btn)
         self.lines = _table(["Line", "Planned", "Actual", "Variance", "%", *(t for _, t in SPLIT)])

@@ -120,7 +120,7 @@ class CostByLineChart(_HBarChart):
 
 
 #: a waterfall step's colour by its kind: totals, a saving or a cost under plan, a cost increase
-#: or a cost over plan (anything else: grey)
+#: or a cost over plan (anything else, a "flat" step of nothing: grey)
 STEP_COLOURS = {"total": TOTAL_COLOR, "saving": SAVING_COLOR, "under": SAVING_COLOR,
                 "increase": INCREASE_COLOR, "over": INCREASE_COLOR}
 
@@ -153,7 +153,7 @@ class StepChart(_HBarChart):
             colours.append(STEP_COLOURS.get(b.kind, "#999999"))
             amount = float(b.end) if b.kind == "total" else float(b.end) - float(b.start)
             text = money_text(amount, currency, 2)
-            if b.kind != "total":
+            if b.kind not in ("total", "flat"):  # (a step of nothing is shown unsigned)
                 text = ("−" if amount < 0 else "+") + money_text(abs(amount), currency, 2)
             label_x.append(hi + top * 0.01)
             texts.append(text)
