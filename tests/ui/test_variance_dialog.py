@@ -32,7 +32,7 @@ def test_three_charts_load_when_shown(qtbot, tmp_path):
     dlg = view(qtbot, tmp_path)
     assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())] == ["By line", "Chart", "By month",
                                                                       "Variance waterfall"]
-    assert dlg.charts == {}  # nothing drawn (nor pyqtgraph loaded) until a chart is shown
+    assert dlg.charts == {}  # no chart is made until its tab is shown
     dlg.tabs.setCurrentIndex(2)
     assert dlg.charts[2].rows == [("Mar 2026", D("12.10"), D("14.90"))]
     dlg.tabs.setCurrentIndex(3)
