@@ -436,33 +436,52 @@ def _key_values(flag: str, items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def cmd_actuals(args: argparse.Namespace) -> int:
-    """Plan versus actual: usage files matched to the plan's lines, the variance of a month
-    split into volume, mix, price and lever effects; --recalibrate writes the plan set from it."""
+def _month_option(text: str | None) -> Any:
+    """--month YYYY-MM as the first of its month (None when not given)."""
     from datetime import date
 
-    from planner.domain.actuals import UsageMapping, recalibrate, variance
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}", text) or not 1 <= int(text[5:]) <= 12:
+        raise UsageError(f"--month: '{text}' is not a month like 2026-03")
+    return date(int(text[:4]), int(text[5:]), 1)
+
+
+def _read_variance(plan: Plan, catalog: Catalog, files: list[str], fmt: str | None, month_text: str | None,
+                   columns: list[str] | None = None, skip_bad: bool = False,
+                   maps: list[str] | None = None, hint: bool = True) -> Any:
+    """The usage files read and matched to the plan (its saved mapping, with --map on top):
+    (the variance of the month, the bad rows skipped); None when the files cannot be imported
+    (each problem printed on a line of its own, and with `hint` how to import the good rows:
+    the caller exits 1)."""
+    from planner.domain.actuals import UsageMapping, variance
     from planner.io.usage import load_usage
 
-    catalog = _load_catalog(args.catalog)
-    plan = open_plan(_plan_path(args.plan))
-    month = None
-    if args.month:
-        if not re.fullmatch(r"\d{4}-\d{2}", args.month) or not 1 <= int(args.month[5:]) <= 12:
-            raise UsageError(f"--month: '{args.month}' is not a month like 2026-03")
-        month = date(int(args.month[:4]), int(args.month[5:]), 1)
-    loaded = load_usage([Path(f) for f in args.usage], catalog, args.format, _key_values("--column", args.column),
-                        args.skip_bad_rows)
+    month = _month_option(month_text)
+    loaded = load_usage([Path(f) for f in files], catalog, fmt, _key_values("--column", columns), skip_bad)
     for problem in loaded.problems:
         print(f"{PROG}: {'error' if loaded.fatal else 'skipped'}: {problem}", file=sys.stderr)
     if loaded.fatal:
-        if not args.skip_bad_rows and loaded.problems:
+        if hint and not skip_bad and loaded.problems:
             print(f"{PROG}: nothing imported; --skip-bad-rows imports the good rows of a file", file=sys.stderr)
+        return None
+    mapping = UsageMapping(keys={**plan.actuals_mapping, **_key_values("--map", maps)})
+    return variance(plan, catalog, loaded.records, mapping, month), loaded.skipped
+
+
+def cmd_actuals(args: argparse.Namespace) -> int:
+    """Plan versus actual: usage files matched to the plan's lines, the variance of a month
+    split into volume, mix, price and lever effects; --recalibrate writes the plan set from it."""
+    from planner.domain.actuals import recalibrate
+
+    catalog = _load_catalog(args.catalog)
+    plan = open_plan(_plan_path(args.plan))
+    read = _read_variance(plan, catalog, args.usage, args.format, args.month, args.column, args.skip_bad_rows,
+                          args.map)
+    if read is None:
         return 1
-    # the plan's saved mapping, with --map on top
-    mapping = UsageMapping(keys={**plan.actuals_mapping, **_key_values("--map", args.map)})
-    v = variance(plan, catalog, loaded.records, mapping, month)
-    data = _actuals_json(plan, v, loaded.skipped)
+    v, skipped = read
+    data = _actuals_json(plan, v, skipped)
     if args.json:
         _print_json(data)
     else:
@@ -919,15 +938,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not targets.paths():
         raise UsageError("say what to write: --csv, --xlsx and/or --pdf (and --by-month-csv, --long-csv), "
                          "each optionally with a file name")
-    charts = None
+    v = None
+    if args.actuals:
+        read = _read_variance(plan, catalog, args.actuals, args.usage_format, args.month, hint=False)
+        if read is None:
+            return 1
+        v = read[0]
+    elif args.usage_format or args.month:
+        raise UsageError(f"{'--usage-format' if args.usage_format else '--month'} goes with --actuals USAGE_FILE")
+    charts = variance_charts = None
     if targets.pdf:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         if not args.no_charts:
-            from planner.ui.export_actions import chart_source
+            from planner.ui.export_actions import chart_source, variance_chart_source
 
             charts = chart_source(plan, result, catalog)
+            variance_charts = variance_chart_source(v) if v is not None else None
     try:
-        written = run_export(plan, catalog, targets, result=result, charts=charts)
+        written = run_export(plan, catalog, targets, result=result, charts=charts, variance=v,
+                             variance_charts=variance_charts)
     except OSError as e:
         raise InputError(f"{e.filename or ''}: could not write ({e.strerror or e})") from None
     sm = result.summary()
@@ -1103,6 +1132,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--pdf", nargs="?", const="", metavar="F", help="PDF budget (default: PLAN.pdf here)")
     ex.add_argument("--page-size", default="A4", choices=["A4", "Letter"])
     ex.add_argument("--no-charts", action="store_true", help="leave the charts out of the PDF")
+    ex.add_argument("--actuals", nargs="+", metavar="USAGE_FILE",
+                    help="usage files (as `actuals` reads them, with the plan's saved mapping): the PDF gets a plan "
+                         "versus actual section and the XLSX a Variance sheet")
+    ex.add_argument("--usage-format", choices=USAGE_FORMATS, help="the usage files' format (default: told from each)")
+    ex.add_argument("--month", metavar="YYYY-MM", help="with --actuals: the month (default: the latest in the usage)")
     ex.add_argument("--catalog", metavar="F")
     ex.set_defaults(func=cmd_export)
 

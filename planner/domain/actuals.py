@@ -297,6 +297,19 @@ class ShownRow:
 
 
 @dataclass(frozen=True)
+class ShownModel:
+    """A model's month as shown: planned, actual (billed where stated) and the catalog cost of
+    the same tokens, each rounded once; the billed-price gap as a 4-place fraction."""
+
+    model_id: str
+    planned: Decimal
+    actual: Decimal
+    catalog: Decimal
+    price_gap: Decimal | None
+    flagged: bool
+
+
+@dataclass(frozen=True)
 class Variance:
     month: date
     currency: str
@@ -328,6 +341,18 @@ class Variance:
         actual = sum((r.actual for r in rows), ZERO)
         split = Split(*(sum((getattr(r.split, k) for r in rows), ZERO) for k in ("volume", "mix", "lever", "price")))
         return rows, ShownRow("Total", planned, actual, actual - planned, fraction_of(actual - planned, planned), split)
+
+
+    def shown_models(self) -> list[ShownModel]:
+        q = currency_quantum(self.currency)
+        return [ShownModel(m.model_id, money(m.planned, q), money(m.usage.cost, q), money(m.usage.catalog, q),
+                           None if m.price_gap is None else money(m.price_gap, SHARE_PLACES), m.flagged)
+                for m in self.models]
+
+    def shown_unmatched(self) -> list[tuple[UnmatchedUsage, Decimal]]:
+        """Each unmatched usage and its cost as shown (rounded once)."""
+        q = currency_quantum(self.currency)
+        return [(u, money(u.usage.cost, q)) for u in self.unmatched]
 
 
 def _shown_row(name: str, planned: Decimal, actual: Decimal, split: Split, q: Decimal) -> ShownRow:
@@ -522,3 +547,40 @@ def recalibrate(plan: Plan, v: Variance) -> Plan:
     lines = [recalibrated_line(ln, lv) for ln, lv in zip(plan.lines, v.lines, strict=True)]
     forecast = plan.forecast.model_copy(update={"start_month": v.month})
     return plan.model_copy(update={"lines": lines, "forecast": forecast})
+
+
+# ---------------------------------------------------------------------------------------
+# Chart data
+
+
+@dataclass(frozen=True)
+class VarianceStep:
+    """One bar of the variance waterfall: from `start` to `end` (amounts as shown)."""
+
+    label: str
+    start: Decimal
+    end: Decimal
+    kind: str  # "total" | "over" (the cost went up) | "under" (it went down) | "flat"
+
+
+#: the split's parts in the order the waterfall steps through them (Split.parts' order)
+SPLIT_LABELS = ("Volume", "Mix", "Price", "Levers")
+
+
+def variance_waterfall(v: Variance) -> list[VarianceStep]:
+    """Planned, then the shown total's volume, mix, price and lever parts as steps, each
+    starting where the last ended, then actual: the last step ends at the actual total."""
+    _rows, total = v.shown()
+    steps = [VarianceStep("Planned", ZERO, total.planned, "total")]
+    running = total.planned
+    for label, amount in zip(SPLIT_LABELS, total.split.parts(), strict=True):
+        kind = "over" if amount > 0 else "under" if amount < 0 else "flat"
+        steps.append(VarianceStep(label, running, running + amount, kind))
+        running += amount
+    steps.append(VarianceStep("Actual", ZERO, total.actual, "total"))
+    return steps
+
+
+def month_totals(v: Variance) -> list[tuple[str, Decimal, Decimal]]:
+    """(month, planned, actual) for each month the usage covers, in order, as shown."""
+    return [(f"{m.month:%b %Y}", m.planned, m.actual) for m in v.months]

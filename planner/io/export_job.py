@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from planner.domain.actuals import Variance
 from planner.domain.catalog import Catalog
 from planner.domain.costing import PlanResult, compute
 from planner.domain.plan import Plan
@@ -49,10 +50,14 @@ def run_export(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     exported_at: datetime | None = None,
+    variance: Variance | None = None,
+    variance_charts: ChartSource | None = None,
 ) -> list[Path]:
     """Write each requested file (atomically: a failure keeps the old file and raises
     WriteError naming the target) and return the paths written, in the order CSV, by-month
-    CSV, long CSV, XLSX, PDF."""
+    CSV, long CSV, XLSX, PDF. With a `variance` (plan versus actual of a month) the XLSX gets
+    a Variance sheet and the PDF a plan-versus-actual section (with `variance_charts`' picture);
+    the CSVs are the same."""
     from planner.io.export_csv import export_by_month_csv, export_csv, export_long_csv
     from planner.io.export_xlsx import export_xlsx
 
@@ -62,7 +67,7 @@ def run_export(
     written: list[Path] = []
 
     def xlsx(data_: ExportData, path: Path) -> None:
-        export_xlsx(data_, path, Source.of(plan, catalog, result))
+        export_xlsx(data_, path, Source.of(plan, catalog, result), variance=variance)
 
     files = ((targets.csv, export_csv), (targets.by_month_csv, export_by_month_csv),
              (targets.long_csv, export_long_csv), (targets.xlsx, xlsx))
@@ -98,9 +103,10 @@ def run_export(
         from planner.io.export_pdf import export_pdf
 
         images = list(charts()) if charts is not None and plan.lines else []
+        pictures = list(variance_charts()) if variance_charts is not None and variance is not None else []
         try:
             export_pdf(data, targets.pdf, page_size=targets.page_size, charts=images,
-                       progress=on_page)  # type: ignore[arg-type]
+                       progress=on_page, variance=variance, variance_charts=pictures)  # type: ignore[arg-type]
         except ExportCancelled:
             raise ExportCancelled(written) from None
         written.append(targets.pdf)

@@ -25,7 +25,8 @@ from PySide6.QtGui import (
     QPicture,
 )
 
-from planner.io import pdf_sections
+from planner.domain.actuals import Variance
+from planner.io import pdf_sections, pdf_variance
 from planner.io.atomic import check_size, write_atomic
 from planner.io.export_table import ExportCancelled, ExportData
 from planner.io.pdf_blocks import (
@@ -33,6 +34,7 @@ from planner.io.pdf_blocks import (
     MUTED,
     RULE,
     Chart,
+    Item,
     Measured,
     Measurer,
     dev,
@@ -169,11 +171,12 @@ class _Laid:
     measured: Sequence[Measured]
 
 
-def _lay_out(writer: QPdfWriter, family: str, data: ExportData, charts: Sequence[ChartImage]) -> list[_Laid]:
+def _lay_out(writer: QPdfWriter, family: str, data: ExportData, charts: Sequence[ChartImage],
+            extra: Sequence[Item] = ()) -> list[_Laid]:
     """Each part of the document measured at its orientation's content width and paginated."""
     portrait = _Geometry(float(writer.width()), float(writer.height()))
     out: list[_Laid] = []
-    for part in pdf_sections.document(data, [Chart(t, i) for t, i in charts]):
+    for part in pdf_sections.document(data, [Chart(t, i) for t, i in charts], extra):
         content = _geometry(portrait, part.landscape).content
         measurer = Measurer(writer, family, content.width(), content.height())
         measured = [measurer.measure(item) for item in part.items]
@@ -192,13 +195,13 @@ def _orientation(landscape: bool) -> QPageLayout.Orientation:
 
 def _render(
     tmp: Path, data: ExportData, page_size: str, charts: Sequence[ChartImage],
-    progress: Progress | None,
+    progress: Progress | None, extra: Sequence[Item] = (),
 ) -> int:
     """Lay the budget out and paint it into `tmp`; returns the page count."""
     family = ensure_app()
     writer = _new_writer(tmp, page_size, data)
     portrait = _Geometry(float(writer.width()), float(writer.height()))
-    pages = _lay_out(writer, family, data, charts)
+    pages = _lay_out(writer, family, data, charts, extra)
     total = len(pages)
     if progress is not None and progress(0, total) is False:
         raise ExportCancelled("export cancelled")
@@ -232,21 +235,25 @@ def export_pdf(
     page_size: str = "A4",
     charts: Sequence[ChartImage] = (),
     progress: Progress | None = None,
+    variance: Variance | None = None,
+    variance_charts: Sequence[ChartImage] = (),
 ) -> int:
     """Write the budget PDF and return its page count.
 
     Pages: cover, summary, assumptions, line items, budget by month (landscape when twelve
-    months or more go across), charts (if any), forecast, scenarios (if any), notes and sign-off.
+    months or more go across), charts (if any), forecast, scenarios (if any), plan versus
+    actual (with a `variance`, its picture from `variance_charts`), notes and sign-off.
     `progress(done, total)` is called before the first page and after each one; returning
     False cancels: ExportCancelled is raised and neither the file nor the temp file is left
     behind. A file that comes out empty or cut short raises WriteError and keeps the old one."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
     pages = 0
+    extra = pdf_variance.section(variance, [Chart(t, i) for t, i in variance_charts]) if variance else []
 
     def produce(tmp: Path) -> None:
         nonlocal pages
-        pages = _render(tmp, data, page_size, charts, progress)
+        pages = _render(tmp, data, page_size, charts, progress, extra)
         if not tmp.exists():
             raise OSError("the PDF writer wrote nothing")
 

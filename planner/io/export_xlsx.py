@@ -12,6 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from planner.domain.actuals import Variance
 from planner.io.atomic import write_bytes_atomic
 from planner.io.export_sections import Source
 from planner.io.export_table import ExportData
@@ -32,6 +33,7 @@ from planner.io.xlsx_inputs import inputs_sheet
 from planner.io.xlsx_model import line_models
 from planner.io.xlsx_scenarios import scenario_sheets
 from planner.io.xlsx_summary import summary_sheet
+from planner.io.xlsx_variance import variance_sheet
 
 __all__ = ["check_xlsx", "export_xlsx", "money_format", "xlsx_bytes"]
 
@@ -39,9 +41,10 @@ __all__ = ["check_xlsx", "export_xlsx", "money_format", "xlsx_bytes"]
 SHEETS = ("Summary", PLAN, BY_MONTH, FORECAST, INPUTS, WORKINGS)
 
 
-def xlsx_bytes(data: ExportData, source: Source) -> bytes:
+def xlsx_bytes(data: ExportData, source: Source, variance: Variance | None = None) -> bytes:
     """The workbook as bytes: sheets Summary, Plan, By month, Forecast, Inputs, Workings; then,
-    when the plan has scenarios, Comparison and one sheet per scenario."""
+    when the plan has scenarios, Comparison and one sheet per scenario; then, with a
+    `variance`, the Variance sheet (plan versus actual of its month)."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     wb.set_properties({
@@ -60,7 +63,10 @@ def xlsx_bytes(data: ExportData, source: Source) -> bytes:
     by_month_sheet(sheets[BY_MONTH], source, lines, refs, lay, fmts)
     forecast_sheet(sheets[FORECAST], source, data, refs, lay, fmts)
     summary_sheet(sheets["Summary"], source, data, lines, refs, lay, fmts)
-    for ws in [*sheets.values(), *scenario_sheets(wb, data, source, SHEETS, fmts)]:
+    extra = scenario_sheets(wb, data, source, SHEETS, fmts)
+    if variance is not None:
+        extra.append(variance_sheet(wb, variance, [ws.get_name() for ws in wb.worksheets()], fmts))
+    for ws in [*sheets.values(), *extra]:
         # formulas are locked against accidental edits; input cells are unlocked (no password)
         ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
     wb.close()
@@ -79,8 +85,8 @@ def check_xlsx(path: Path) -> None:
         raise ValueError("the workbook written is not readable (a damaged part)")
 
 
-def export_xlsx(data: ExportData, path: Path, source: Source) -> None:
+def export_xlsx(data: ExportData, path: Path, source: Source, variance: Variance | None = None) -> None:
     """Build the workbook in memory and write it atomically, checked as a readable zip.
     `source` is what `data` was built from (the plan, its catalog and result): the workbook's
     formulas need the plan's inputs, not only its figures."""
-    write_bytes_atomic(Path(path), xlsx_bytes(data, source), verify=check_xlsx)
+    write_bytes_atomic(Path(path), xlsx_bytes(data, source, variance), verify=check_xlsx)

@@ -323,12 +323,13 @@ class Part:
     items: list[Item]
 
 
-def document(d: ExportData, images: Sequence[Chart] = ()) -> list[Part]:
+def document(d: ExportData, images: Sequence[Chart] = (), extra: Sequence[Item] = ()) -> list[Part]:
     """The whole budget: every section in order, the budget by month on landscape pages when
-    twelve months or more go across."""
+    twelve months or more go across; `extra` (plan versus actual) after the scenarios."""
     f = Fmt(d.currency)
     months = pdf_budget.by_month(d, f)
-    tail = charts(images) + forecast(d, f) + pdf_budget.scenarios(d, f) + notes(d) + pdf_budget.sign_off(d)
+    tail = (charts(images) + forecast(d, f) + pdf_budget.scenarios(d, f) + list(extra) + notes(d)
+            + pdf_budget.sign_off(d))
     head = cover(d, f) + summary(d, f) + assumptions(d, f) + lines(d, f)
     if pdf_budget.landscape(d):
         parts = [Part(False, head), Part(True, months), Part(False, tail)]

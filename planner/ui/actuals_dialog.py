@@ -1,8 +1,10 @@
 """Plan versus actual in the window: File > Import usage… reads usage files (any format
 planner.io.usage reads) and previews what was read, skipped and left unmatched; the variance
 view then shows each line planned against actual with the volume / mix / price / lever split,
-a chart, and Recalibrate (the changes previewed, applied as one undoable step). The figures
-are planner.domain.actuals', as `cost-planner actuals` prints them."""
+charts by line, by month and the variance waterfall, Recalibrate (the changes previewed,
+applied as one undoable step), and Export PDF / XLSX: the plan's budget with the month's plan
+versus actual, through the window's export controller. The figures are
+planner.domain.actuals', as `cost-planner actuals` prints them."""
 
 from __future__ import annotations
 
@@ -192,12 +194,18 @@ class UsageImportDialog(QDialog):
         self.status.setText(f"{fmt_int(len(loaded.records))} entries read, covering {months}{skipped}.")
 
 
-class VarianceDialog(QDialog):
-    """Per line planned versus actual in a month, the variance split, a chart, Recalibrate."""
+#: the chart tabs after the table (by line, by month, the variance waterfall)
+CHART_TABS = ("Chart", "By month", "Variance waterfall")
 
-    def __init__(self, doc: PlanDocument, loaded: LoadedUsage, parent=None) -> None:
+
+class VarianceDialog(QDialog):
+    """Per line planned versus actual in a month, the variance split, charts, Recalibrate and
+    the exports (`exports`: the window's export controller, by default its parent's)."""
+
+    def __init__(self, doc: PlanDocument, loaded: LoadedUsage, parent=None, exports=None) -> None:
         super().__init__(parent)
         self.doc, self.loaded = doc, loaded
+        self.exports = exports if exports is not None else getattr(parent, "exports", None)
         self.setWindowTitle(f"Plan versus actual — {doc.display_name}")
         self.variance: Variance | None = None
         self.month = QComboBox()
@@ -211,6 +219,16 @@ class VarianceDialog(QDialog):
         top.addWidget(self.month)
         self.headline = QLabel()
         top.addWidget(self.headline, 1)
+        self.export_pdf_btn = QPushButton("Export PDF…")
+        self.export_pdf_btn.setToolTip("The plan's PDF budget with this month's plan versus actual")
+        self.export_pdf_btn.clicked.connect(lambda _c=False: self.export("pdf"))
+        self.export_xlsx_btn = QPushButton("Export XLSX…")
+        self.export_xlsx_btn.setToolTip("The plan's workbook with a Variance sheet for this month")
+        self.export_xlsx_btn.clicked.connect(lambda _c=False: self.export("xlsx"))
+        for b in (self.export_pdf_btn, self.export_xlsx_btn):
+            b.setEnabled(self.exports is not None)
+            b.setAutoDefault(False)  # (Enter does not start an export)
+            top.addWidget(b)
         top.addWidget(self.recalibrate_btn)
         self.lines = _table(["Line", "Planned", "Actual", "Variance", "%", *(t for _, t in SPLIT)])
         self.notes = QLabel()
@@ -220,16 +238,22 @@ class VarianceDialog(QDialog):
         tl = QVBoxLayout(table_page)
         tl.addWidget(self.lines, 1)
         tl.addWidget(self.notes)
+        self.export_note = QLabel()
+        self.export_note.setStyleSheet(css(Tone.POSITIVE))
+        self.export_note.hide()
         self.tabs = QTabWidget()
         self.tabs.addTab(table_page, "By line")
-        self.chart = None
-        self.tabs.addTab(QWidget(), "Chart")
+        #: the chart of each chart tab, by tab index, once first shown
+        self.charts: dict[int, Any] = {}
+        for title in CHART_TABS:
+            self.tabs.addTab(QWidget(), title)
         self.tabs.currentChanged.connect(lambda _i: self._draw_chart())
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.export_note)
         lay.addWidget(close)
         self.resize(1000, 560)
         for m in sorted({r.month for r in loaded.records}):
@@ -247,7 +271,11 @@ class VarianceDialog(QDialog):
             self.variance = None
             self.headline.setText(f"<span style='{css(Tone.NEGATIVE)}'>{e}</span>")
             self.recalibrate_btn.setEnabled(False)
+            for b in (self.export_pdf_btn, self.export_xlsx_btn):
+                b.setEnabled(False)
             return
+        for b in (self.export_pdf_btn, self.export_xlsx_btn):
+            b.setEnabled(self.exports is not None)
         rows, total = v.shown()
         cur = v.currency
         texts, tones = [], []
@@ -271,19 +299,47 @@ class VarianceDialog(QDialog):
         self.recalibrate_btn.setEnabled(bool(v.lines))
         self._draw_chart()
 
+    @property
+    def chart(self) -> Any:
+        """The plan-versus-actual by line chart, once shown."""
+        return self.charts.get(1)
+
     def _draw_chart(self) -> None:
-        if self.tabs.currentIndex() != 1 or self.variance is None:
+        i = self.tabs.currentIndex()
+        if i < 1 or self.variance is None:
             return
-        if self.chart is None:
-            from planner.ui.charts.compare_charts import (
-                PlanActualChart,  # pyqtgraph: loaded when first shown
+        if i not in self.charts:
+            from planner.ui.charts.compare_charts import (  # pyqtgraph: loaded when first shown
+                MonthPlanActualChart,
+                PlanActualChart,
+                VarianceWaterfallChart,
             )
 
-            self.chart = PlanActualChart()
-            replace_tab(self.tabs, 1, self.chart, "Chart")
-        rows, _total = self.variance.shown()
-        self.chart.draw_rows([r.name for r in rows], [r.planned for r in rows], [r.actual for r in rows],
-                             self.variance.currency)
+            cls = (PlanActualChart, MonthPlanActualChart, VarianceWaterfallChart)[i - 1]
+            self.charts[i] = cls()
+            replace_tab(self.tabs, i, self.charts[i], CHART_TABS[i - 1])
+        chart, v = self.charts[i], self.variance
+        if i == 1:
+            rows, _total = v.shown()
+            chart.draw_rows([r.name for r in rows], [r.planned for r in rows], [r.actual for r in rows], v.currency)
+        else:
+            chart.draw_variance(v)
+
+    # -- export --------------------------------------------------------------------------------
+
+    def export(self, kind: str) -> bool:
+        """The plan's PDF budget or workbook with the month shown's plan versus actual, through
+        the window's export controller (a file dialog, atomic, a message either way)."""
+        if self.exports is None or self.variance is None:
+            return False
+        if kind == "pdf":
+            ok = self.exports.export_pdf(variance=self.variance)
+        else:
+            ok = self.exports.export_file("xlsx", variance=self.variance)
+        written = self.exports.last_written
+        self.export_note.setText(f"Exported {written}" if ok and written is not None else "")
+        self.export_note.setVisible(bool(self.export_note.text()))
+        return ok
 
     # -- recalibrate ---------------------------------------------------------------------------
 

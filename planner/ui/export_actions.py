@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from planner.domain.actuals import Variance
 from planner.domain.catalog import Catalog
 from planner.domain.costing import PlanResult
 from planner.domain.plan import Plan
@@ -23,6 +24,8 @@ class ExportRequest:
     pdf: Path | None = None
     page_size: str = "A4"
     charts: bool = True
+    #: plan versus actual of a month: the PDF's and the workbook's variance section
+    variance: Variance | None = None
 
 
 def chart_source(
@@ -37,6 +40,21 @@ def chart_source(
         ensure_app()
         return chart_images(plan, result, catalog,
                             ranking or rank(catalog, catalog.default_quality_metric))
+
+    return draw
+
+
+def variance_chart_source(v: Variance) -> ChartSource:
+    """The variance section's chart (the variance waterfall), rendered off screen when asked:
+    the widget the plan-versus-actual view shows."""
+
+    def draw() -> list:
+        from planner.io.export_pdf import ensure_app
+        from planner.ui.charts.charts_tab import render_off_screen
+        from planner.ui.charts.compare_charts import VarianceWaterfallChart
+
+        ensure_app()
+        return render_off_screen([(VarianceWaterfallChart, lambda c: c.draw_variance(v))])
 
     return draw
 
@@ -61,6 +79,9 @@ def export_plan(
             stop = True
 
     charts = chart_source(plan, result, catalog, ranking) if request.charts else None
+    v = request.variance
+    variance_charts = variance_chart_source(v) if v is not None and request.charts else None
     targets = ExportTargets(request.csv, request.xlsx, request.pdf, request.page_size)
     return run_export(plan, catalog, targets, result=result, charts=charts,
-                      progress=on_progress, cancelled=lambda: stop, exported_at=exported_at)
+                      progress=on_progress, cancelled=lambda: stop, exported_at=exported_at,
+                      variance=v, variance_charts=variance_charts)

@@ -32,6 +32,8 @@ class ExportController(QObject):
     def __init__(self, host: Host, parent: QWidget, ranking: Callable[[], object]) -> None:
         super().__init__(parent)
         self.host, self.widget, self.ranking = host, parent, ranking
+        #: the file the last export wrote (None: it wrote nothing)
+        self.last_written: Path | None = None
 
     def _refusal(self) -> str | None:
         """Why the plan cannot be exported now (None: it can)."""
@@ -73,20 +75,23 @@ class ExportController(QObject):
 
     def _write(self, path: Path, request: export_actions.ExportRequest, **kwargs) -> bool:
         plan, result = self._saved_plan()
+        self.last_written = None
         try:
             export_actions.export_plan(plan, result, self.host.session.catalog, request, **kwargs)
         except OSError as e:
             prompts.tell(self.widget, f"Could not write {path}: {e.strerror or e}")
             return False
+        self.last_written = path
         return True
 
-    def export_file(self, kind: str) -> bool:
-        """CSV or XLSX of the plan: one row per line with every assumption, then totals."""
+    def export_file(self, kind: str, variance=None) -> bool:  # noqa: ANN001 - a planner.domain.actuals.Variance
+        """CSV or XLSX of the plan: one row per line with every assumption, then totals (with a
+        `variance`, the workbook gets its Variance sheet)."""
         target = self._target(f"Export {kind.upper()}", f".{kind}", TABLE_FILTERS[kind])
         if target is None:
             return False
         path = target[0]
-        if not self._write(path, export_actions.ExportRequest(**{kind: path})):
+        if not self._write(path, export_actions.ExportRequest(**{kind: path}, variance=variance)):
             return False
         self.host.show_status(f"Exported {path}")
         return True
@@ -113,8 +118,10 @@ class ExportController(QObject):
         self.host.show_status(f"Exported {path}")
         return True
 
-    def export_pdf(self, path: Path | None = None, page_size: str | None = None) -> bool:
-        """The multi-page PDF budget, with progress and Cancel."""
+    def export_pdf(self, path: Path | None = None, page_size: str | None = None,
+                   variance=None) -> bool:  # noqa: ANN001 - a planner.domain.actuals.Variance
+        """The multi-page PDF budget, with progress and Cancel (with a `variance`, its plan
+        versus actual section)."""
         if path is None:
             first = default_page_size()
             order = [first] + [s for s in PDF_FILTERS if s != first]
@@ -138,8 +145,8 @@ class ExportController(QObject):
             return not dlg.wasCanceled()
 
         try:
-            ok = self._write(path, export_actions.ExportRequest(pdf=path, page_size=page_size), ranking=self.ranking(),
-                             progress=progress)
+            ok = self._write(path, export_actions.ExportRequest(pdf=path, page_size=page_size, variance=variance),
+                             ranking=self.ranking(), progress=progress)
         except ExportCancelled:
             self.host.show_status(f"Export of {path} cancelled; nothing was written")
             return False

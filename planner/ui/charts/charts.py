@@ -119,35 +119,42 @@ class CostByLineChart(_HBarChart):
             self._ranges(top * 1.18, len(rows))
 
 
-class WaterfallChart(_HBarChart):
-    title = "Savings waterfall"
-    question = "What does each lever save, in the order they apply?"
+#: a waterfall step's colour by its kind: totals, a saving or a cost under plan, a cost increase
+#: or a cost over plan (anything else, a "flat" step of nothing: grey)
+STEP_COLOURS = {"total": TOTAL_COLOR, "saving": SAVING_COLOR, "under": SAVING_COLOR,
+                "increase": INCREASE_COLOR, "over": INCREASE_COLOR}
+
+
+class StepChart(_HBarChart):
+    """A waterfall: totals from zero, steps from the running total, each labelled with its
+    amount (a step signed), a dashed connector from each bar's end to the next bar. The
+    steps are the domain's (anything with label, start, end and kind)."""
+
     bar_height = 0.62
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.bars: list[cd.WaterfallBar] = []
+        self.bars: list = []
         # one item draws every connector (the dashed line from a bar's end to the next bar)
         self.connectors = pg.PlotDataItem([], [], connect="pairs", pen=pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine))
         self.plot.addItem(self.connectors)
         self._add_labels()
 
-    def update_from(self, ctx: ChartContext) -> None:
-        self.money_axis.set_currency(ctx.currency)
-        self.set_empty(not ctx.plan.lines)
-        self.bars = bars = cd.waterfall(ctx.result)
+    def draw_steps(self, bars: list, currency: str) -> None:
+        self.money_axis.set_currency(currency)
+        self.bars = bars
         self._labels([b.label for b in bars])
-        top = max(max(b.start, b.end) for b in bars) or 1
+        top = max((max(float(b.start), float(b.end)) for b in bars), default=0) or 1
         x0, widths, colours, label_x, texts = [], [], [], [], []
         for b in bars:
-            lo, hi = sorted((b.start, b.end))
+            lo, hi = sorted((float(b.start), float(b.end)))
             x0.append(lo)
             widths.append(max(hi - lo, top * 0.002))
-            colours.append(TOTAL_COLOR if b.kind == "total" else SAVING_COLOR if b.kind == "saving" else INCREASE_COLOR)
-            amount = b.end if b.kind == "total" else b.end - b.start
-            text = money_text(amount, ctx.currency, 2)
-            if b.kind != "total":
-                text = ("−" if amount < 0 else "+") + money_text(abs(amount), ctx.currency, 2)
+            colours.append(STEP_COLOURS.get(b.kind, "#999999"))
+            amount = float(b.end) if b.kind == "total" else float(b.end) - float(b.start)
+            text = money_text(amount, currency, 2)
+            if b.kind not in ("total", "flat"):  # (a step of nothing is shown unsigned)
+                text = ("−" if amount < 0 else "+") + money_text(abs(amount), currency, 2)
             label_x.append(hi + top * 0.01)
             texts.append(text)
         y = list(range(len(bars)))
@@ -155,11 +162,20 @@ class WaterfallChart(_HBarChart):
         self.value_labels.set_labels(label_x, y, texts)
         cx, cy = [], []
         for i in range(1, len(bars)):  # connector from the previous bar's end
-            prev = bars[i - 1].end
+            prev = float(bars[i - 1].end)
             cx += [prev, prev]
             cy += [i - 0.69, i - 0.31]
         self.connectors.setData(cx, cy)
         self._ranges(top * 1.2, len(bars))
+
+
+class WaterfallChart(StepChart):
+    title = "Savings waterfall"
+    question = "What does each lever save, in the order they apply?"
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.set_empty(not ctx.plan.lines)
+        self.draw_steps(cd.waterfall(ctx.result), ctx.currency)
 
 
 class CostByModelChart(_HBarChart):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import time
+from collections.abc import Callable, Sequence
 
 import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
@@ -246,23 +247,30 @@ def _drop_host() -> None:
 def chart_images(plan: Plan, result: PlanResult, catalog: Catalog, ranking: Ranking,
                  size: QSize | None = None) -> list[tuple[str, QImage]]:
     """The PDF's charts (cost by line, waterfall, forecast), rendered off screen."""
-    size = size or QSize(860, 440)  # logical pixels: the text stays legible once scaled to the page
     ctx = ChartContext(plan, result, catalog, ranking)
+    return render_off_screen([(cls, lambda c: c.draw(ctx)) for cls in PDF_CHARTS], size)
+
+
+def render_off_screen(charts: Sequence[tuple[type[Chart], Callable[[Chart], None]]],
+                      size: QSize | None = None) -> list[tuple[str, QImage]]:
+    """(title, image) of each chart class drawn by its function, rendered off screen on the
+    shared hidden host (one widget of each class, reused)."""
+    size = size or QSize(860, 440)  # logical pixels: the text stays legible once scaled to the page
     host = _host()
     host.resize(size)
     host.show()  # axes get their labels only once shown
-    charts = []
-    for cls in PDF_CHARTS:
+    drawn = []
+    for cls, draw in charts:
         c = host.charts.get(cls)  # type: ignore[attr-defined]
         if c is None:
             c = host.charts[cls] = cls(host)  # type: ignore[attr-defined]
         c.resize(size)
         c.show()
-        c.draw(ctx)
-        charts.append(c)
+        draw(c)
+        drawn.append(c)
     # lay the charts out (axes sized to their labels) without painting them on the hidden host
     for _ in range(2):
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    out = [(c.title, c.image(size)) for c in charts]
+    out = [(c.title, c.image(size)) for c in drawn]
     host.hide()
     return out

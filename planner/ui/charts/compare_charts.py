@@ -1,6 +1,7 @@
 """Charts of a comparison (planner.domain.scenarios.compare): the monthly totals side by side,
 each side's forecast against its budget, a waterfall of the line changes from one side to
-another; and plan versus actual by line. Drawn with the Charts tab's plumbing."""
+another; and plan versus actual: by line, by month and the variance waterfall. Drawn with the
+Charts tab's plumbing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from planner.domain.actuals import Variance, month_totals, variance_waterfall
 from planner.domain.scenarios import Comparison, compare
 from planner.ui.charts.base import (
     INCREASE_COLOR,
@@ -22,9 +24,10 @@ from planner.ui.charts.base import (
     Chart,
     FlatBars,
     MoneyAxis,
+    ValueLabels,
     money_text,
 )
-from planner.ui.charts.charts import _HBarChart
+from planner.ui.charts.charts import StepChart, _HBarChart
 
 
 class TotalsChart(_HBarChart):
@@ -226,4 +229,58 @@ class PlanActualChart(_HBarChart):
         self.value_labels.set_labels([v + top * 0.01 for v in a], y + 0.18, [money_text(v, currency, 2) for v in a])
         if names:
             self._ranges(top * 1.2, len(names))
+        self.plot.getViewBox().prepareForPaint()
+
+
+PLANNED_COLOR = "#9db4d3"
+ACTUAL_COLOR = "#f28e2b"
+
+
+class MonthPlanActualChart(Chart):
+    """Each month's planned and actual totals, side by side."""
+
+    title = "By month"
+    question = "How did each month the usage covers compare with the plan?"
+
+    def __init__(self, parent=None) -> None:
+        self.money_axis = MoneyAxis("left")
+        self.month_axis = CategoryAxis("bottom")
+        super().__init__({"left": self.money_axis, "bottom": self.month_axis}, parent)
+        self.plot.showGrid(x=False, y=True, alpha=0.15)
+        self.set_key([(PLANNED_COLOR, "Planned", "box"), (ACTUAL_COLOR, "Actual", "box")])
+        self.planned = FlatBars(x=[], height=[], width=0.36, brush=PLANNED_COLOR, pen=None)
+        self.actual = FlatBars(x=[], height=[], width=0.36, brush=ACTUAL_COLOR, pen=None)
+        self.plot.addItem(self.planned)
+        self.plot.addItem(self.actual)
+        self.value_labels = ValueLabels("#333", anchor=(0.5, 1))
+        self.plot.addItem(self.value_labels, ignoreBounds=True)
+        self.rows: list[tuple[str, Decimal, Decimal]] = []
+
+    def draw_variance(self, v: Variance) -> None:
+        self.rows = rows = month_totals(v)
+        cur = v.currency
+        self.money_axis.set_currency(cur)
+        p, a = [float(r[1]) for r in rows], [float(r[2]) for r in rows]
+        x = np.arange(len(rows), dtype=float)
+        self.month_axis.setTicks([[(i, r[0]) for i, r in enumerate(rows)]])
+        self.planned.setOpts(x=x - 0.19, height=p)
+        self.actual.setOpts(x=x + 0.19, height=a)
+        xs = [*(x - 0.19), *(x + 0.19)]
+        self.value_labels.set_labels(xs, p + a, [money_text(val, cur, 2) for val in p + a])
+        top = max(p + a, default=0) or 1
+        self.fit("x", -0.6, len(rows) - 0.4)
+        self.fit("y", 0, top * 1.15, loose=True)
+        self.plot.getViewBox().prepareForPaint()
+
+
+class VarianceWaterfallChart(StepChart):
+    """From the planned total to the actual one through the variance's four parts."""
+
+    title = "Variance waterfall"
+    question = "What moved the month from planned to actual: volume, token mix, price or levers?"
+
+    def draw_variance(self, v: Variance) -> None:
+        self.set_key([(INCREASE_COLOR, "Over plan", "box"), (SAVING_COLOR, "Under plan", "box"),
+                      (TOTAL_COLOR, "Totals", "box")])
+        self.draw_steps(variance_waterfall(v), v.currency)
         self.plot.getViewBox().prepareForPaint()
