@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from planner.domain.actuals import SPLIT_LABELS, Variance
 from planner.domain.summary import fraction_of
 from planner.io.export_table import Kind
-from planner.io.xlsx_cells import Formats, formula, headers, ref, write
+from planner.io.xlsx_cells import Formats, formula, headers, ref, rounded, write
 from planner.io.xlsx_scenarios import sheet_name
 
 SHEET = "Variance"
@@ -32,7 +32,7 @@ def _difference(ws: Worksheet, row: int, planned_col: int, planned: Decimal, act
     p, a = ref(None, row, planned_col, False), ref(None, row, planned_col + 1, False)
     formula(ws, row, planned_col + 2, f"{a}-{p}", actual - planned, fmts.get(Kind.MONEY, total))
     d = ref(None, row, planned_col + 2, False)
-    formula(ws, row, planned_col + 3, f'IF({p}=0,"",ROUND({d}/{p},4))', fraction_of(actual - planned, planned),
+    formula(ws, row, planned_col + 3, f'IF({p}=0,"",{rounded(f"{d}/{p}", 4)})', fraction_of(actual - planned, planned),
             fmts.get(Kind.SHARE, total))
 
 
