@@ -29,10 +29,12 @@ from planner.domain.prices import (
 from planner.domain.summary import (
     BudgetTable,
     Economics,
+    GroupFigures,
     Step,
     Summary,
     add_months,
     budget_by_month,
+    group_summaries,
     summarize,
 )
 
@@ -178,6 +180,13 @@ class PlanResult:
         key = ("by_month", tuple(groups), fiscal_year_start)
         if key not in self._cache:
             self._cache[key] = budget_by_month(self, self.forecast_settings, groups, fiscal_year_start)
+        return self._cache[key]
+
+    def by_group(self, groups: Sequence[str]) -> tuple[GroupFigures, ...]:
+        """Each group's totals and savings waterfall (planner.domain.summary.group_summaries)."""
+        key = ("by_group", tuple(groups))
+        if key not in self._cache:
+            self._cache[key] = group_summaries(self, groups, self.summary())
         return self._cache[key]
 
     def footed_waterfall(self) -> tuple[Decimal, list[Step], Decimal]:

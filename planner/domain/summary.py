@@ -507,3 +507,85 @@ def budget_by_month(result: PlanResult, fc: Forecast, groups: Sequence[str], fis
 
 #: the group of lines that name none
 NO_GROUP = "(no group)"
+
+
+# ---------------------------------------------------------------------------------------
+# Totals and the savings waterfall by group
+
+
+class _SteppedLine(_CostedLine, Protocol):
+    requests: Decimal
+    steps: Sequence[Step]
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One group's lines added up, as shown: its baseline, low, expected and high are the
+    sums of its lines' shown (rounded) amounts; its waterfall steps are the sums of its lines'
+    unrounded step savings, footed to its baseline − expected."""
+
+    name: str
+    #: the indices of the group's lines in the plan
+    lines: tuple[int, ...]
+    requests: Decimal
+    baseline: Decimal
+    low: Decimal
+    optimized: Decimal
+    high: Decimal
+    #: the plan's waterfall steps in the plan's order (0 where none of the group's lines has one)
+    waterfall_steps: tuple[Step, ...]
+    #: the same steps unrounded (Σ of the group's lines' savings), before footing
+    unrounded_steps: tuple[Step, ...]
+    #: the group's share of the plan's expected total in percent: the sum of its lines' shares
+    share_pct: Decimal | None
+
+    @property
+    def savings(self) -> Decimal:
+        return self.baseline - self.optimized
+
+    @property
+    def savings_fraction(self) -> Decimal | None:
+        """Savings ÷ baseline, 4 places."""
+        return fraction_of(self.savings, self.baseline)
+
+
+def group_of(group: str) -> str:
+    """The group a line is counted in: its own, or '(no group)' when it names none."""
+    return group or NO_GROUP
+
+
+def group_summaries(result: PlanResult, groups: Sequence[str], summary: Summary) -> tuple[GroupFigures, ...]:
+    """Each group's totals and waterfall (`groups[i]` is line i's group), groups in order of
+    first appearance. `summary` is the result's own (its footed line amounts are added up)."""
+    q = summary.quantum
+    lines: Sequence[_SteppedLine] = result.lines  # type: ignore[assignment]
+    members: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(group_of(g), []).append(i)
+    plan_steps = [(s.key, s.label) for s in result.waterfall]
+    shares = summary.line_share_pct
+    out = []
+    for name, idx in members.items():
+        def add(amounts: Sequence[Decimal], idx: list[int] = idx) -> Decimal:
+            return sum((amounts[i] for i in idx), ZERO)
+
+        raw: dict[str, Decimal] = {}
+        for i in idx:
+            for s in lines[i].steps:
+                raw[s.key] = raw.get(s.key, ZERO) + s.saving
+        base, opt = add(summary.line_baseline), add(summary.line_optimized)
+        unrounded = [raw.get(key, ZERO) for key, _ in plan_steps]
+        footed = foot_to(unrounded, base - opt, q)
+        out.append(GroupFigures(
+            name=name,
+            lines=tuple(idx),
+            requests=sum((lines[i].requests for i in idx), ZERO),
+            baseline=base,
+            low=add(summary.line_low),
+            optimized=opt,
+            high=add(summary.line_high),
+            waterfall_steps=tuple(Step(k, label, a) for (k, label), a in zip(plan_steps, footed, strict=True)),
+            unrounded_steps=tuple(Step(k, label, a) for (k, label), a in zip(plan_steps, unrounded, strict=True)),
+            share_pct=add(shares) if shares else None,
+        ))
+    return tuple(out)

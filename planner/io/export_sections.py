@@ -295,20 +295,14 @@ def build_by_month(src: Source) -> ByMonth:
 
 
 def build_groups(src: Source, by_month: ByMonth) -> tuple[GroupRow, ...]:
-    """Each group's lines added up: this month's low, expected and high (the lines' shown
-    amounts), its share (the lines' shares) and its total over the horizon."""
-    sm, lines = src.summary, src.plan.lines
-    shares = sm.line_share_pct
-    out = []
-    for g in by_month.groups:
-        idx = [i for i, ln in enumerate(lines) if (ln.group or NO_GROUP) == g.name]
-
-        def add(amounts: tuple[Decimal, ...], idx: list[int] = idx) -> Decimal:
-            return sum((amounts[i] for i in idx), ZERO)
-
-        out.append(GroupRow(g.name, Decimal(len(idx)), add(sm.line_low), add(sm.line_optimized), add(sm.line_high),
-                            g.total, add(shares) / 100 if shares else None))
-    return tuple(out)
+    """Each group's lines added up (planner.domain.summary.group_summaries): this month's low,
+    expected and high, its share, and its total over the horizon."""
+    horizon = {g.name: g.total for g in by_month.groups}
+    return tuple(
+        GroupRow(g.name, Decimal(len(g.lines)), g.low, g.optimized, g.high, horizon[g.name],
+                 g.share_pct / 100 if g.share_pct is not None else None)
+        for g in src.result.by_group(_groups(src.plan))
+    )
 
 
 # ---------------------------------------------------------------------------------------
