@@ -32,6 +32,7 @@ from planner.io.export_table import (
     ExportTable,
     ForecastRow,
     GroupRow,
+    GroupWaterfall,
     Kind,
     LineRow,
     LongRow,
@@ -305,6 +306,19 @@ def build_groups(src: Source, by_month: ByMonth) -> tuple[GroupRow, ...]:
     )
 
 
+def build_group_waterfall(src: Source) -> GroupWaterfall | None:
+    """Each group's baseline, steps and expected amount (the domain's group figures), where
+    the plan's lines name groups."""
+    names = _groups(src.plan)
+    if not any(g.strip() for g in names):
+        return None
+    groups = src.result.by_group(names)
+    steps = tuple((s.key, s.label, tuple(g.waterfall_steps[k].saving for g in groups))
+                  for k, s in enumerate(src.result.waterfall))
+    return GroupWaterfall(tuple(g.name for g in groups), tuple(g.baseline for g in groups), steps,
+                          tuple(g.optimized for g in groups))
+
+
 # ---------------------------------------------------------------------------------------
 # Scenarios
 
@@ -571,6 +585,7 @@ def build_export(
         revision=plan.revision,
         by_month=by_month,
         groups=build_groups(src, by_month),
+        group_waterfall=build_group_waterfall(src),
         scenarios=scenarios,
         scenario_changes=changes,
         long_rows=build_long(src, costed) if long else (),
