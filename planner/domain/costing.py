@@ -29,11 +29,13 @@ from planner.domain.prices import (
 from planner.domain.summary import (
     BudgetTable,
     Economics,
+    FootedMonth,
     GroupFigures,
     Step,
     Summary,
     add_months,
     budget_by_month,
+    group_forecast,
     group_summaries,
     summarize,
 )
@@ -187,6 +189,15 @@ class PlanResult:
         key = ("by_group", tuple(groups))
         if key not in self._cache:
             self._cache[key] = group_summaries(self, groups, self.summary())
+        return self._cache[key]
+
+    def group_forecast(self, groups: Sequence[str], name: str) -> tuple[FootedMonth, ...]:
+        """Group `name`'s forecast months (planner.domain.summary.group_forecast): the horizon,
+        or twelve months when it is shorter."""
+        key = ("group_forecast", tuple(groups), name)
+        if key not in self._cache:
+            group = next(g for g in self.by_group(groups) if g.name == name)
+            self._cache[key] = group_forecast(self, self.forecast_settings, group, self.summary())
         return self._cache[key]
 
     def footed_waterfall(self) -> tuple[Decimal, list[Step], Decimal]:

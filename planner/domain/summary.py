@@ -337,8 +337,6 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
     months = _forecast(result, fc, budget, q, footed)
     shown = months[: fc.horizon_months]
     steps = foot_to([s.saving for s in result.waterfall], base - opt, q)
-    ids = list(result.by_model)
-    model_amounts = foot_to([result.by_model[m] for m in ids], opt, q) if ids else []
     total_opt = result.optimized
     first_over = next((m.index for m in shown if m.over_budget), None)
     return Summary(
@@ -358,8 +356,7 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         annual_run_rate=opt * YEAR,
         next_12_months=sum((m.expected for m in months[:YEAR]), ZERO),
         requests=result.requests,
-        cost_per_request=(total_opt / result.requests).quantize(PER_REQUEST_PLACES, rounding=ROUND_HALF_UP)
-        if result.requests else None,
+        cost_per_request=_per_request(total_opt, result.requests),
         budget=budget,
         headroom=budget - opt if budget is not None else None,
         headroom_fraction=fraction_of(budget - opt, budget) if budget is not None else None,
@@ -369,11 +366,21 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         forecast=tuple(shown),
         forecast_total=_month_total(shown),
         waterfall_steps=tuple(Step(s.key, s.label, a) for s, a in zip(result.waterfall, steps, strict=True)),
-        by_model=tuple(
-            ModelShare(m, a, fraction_of(a, opt) or ZERO) for m, a in zip(ids, model_amounts, strict=True)
-        ),
+        by_model=_model_shares(result.by_model, opt, q),
         unit_economics=_unit_economics(result, fc, opt, shown, q),
     )
+
+
+def _per_request(unrounded: Decimal, requests: Decimal) -> Decimal | None:
+    """The unrounded total ÷ requests, 6 places (None without requests)."""
+    return (unrounded / requests).quantize(PER_REQUEST_PLACES, rounding=ROUND_HALF_UP) if requests else None
+
+
+def _model_shares(by_model: dict[str, Decimal], total: Decimal, q: Decimal) -> tuple[ModelShare, ...]:
+    """Each model's unrounded cost footed to the shown `total`, with its share of it."""
+    ids = list(by_model)
+    amounts = foot_to([by_model[m] for m in ids], total, q) if ids else []
+    return tuple(ModelShare(m, a, fraction_of(a, total) or ZERO) for m, a in zip(ids, amounts, strict=True))
 
 
 def _revenue(result: PlanResult, volume: Decimal) -> Decimal | None:
@@ -516,6 +523,7 @@ NO_GROUP = "(no group)"
 class _SteppedLine(_CostedLine, Protocol):
     requests: Decimal
     steps: Sequence[Step]
+    by_model: dict[str, Decimal]
 
 
 @dataclass(frozen=True)
@@ -538,10 +546,19 @@ class GroupFigures:
     unrounded_steps: tuple[Step, ...]
     #: the group's share of the plan's expected total in percent: the sum of its lines' shares
     share_pct: Decimal | None
+    #: the group's lines' unrounded expected total ÷ their requests, 6 places
+    cost_per_request: Decimal | None
+    #: the expected cost on each model (after routing), footed to the group's expected amount
+    by_model: tuple[ModelShare, ...]
 
     @property
     def savings(self) -> Decimal:
         return self.baseline - self.optimized
+
+    @property
+    def annual_run_rate(self) -> Decimal:
+        """12 × the group's monthly expected amount."""
+        return self.optimized * YEAR
 
     @property
     def savings_fraction(self) -> Decimal | None:
@@ -570,16 +587,20 @@ def group_summaries(result: PlanResult, groups: Sequence[str], summary: Summary)
             return sum((amounts[i] for i in idx), ZERO)
 
         raw: dict[str, Decimal] = {}
+        models: dict[str, Decimal] = {}
         for i in idx:
             for s in lines[i].steps:
                 raw[s.key] = raw.get(s.key, ZERO) + s.saving
+            for m, v in lines[i].by_model.items():
+                models[m] = models.get(m, ZERO) + v
+        requests = sum((lines[i].requests for i in idx), ZERO)
         base, opt = add(summary.line_baseline), add(summary.line_optimized)
         unrounded = [raw.get(key, ZERO) for key, _ in plan_steps]
         footed = foot_to(unrounded, base - opt, q)
         out.append(GroupFigures(
             name=name,
             lines=tuple(idx),
-            requests=sum((lines[i].requests for i in idx), ZERO),
+            requests=requests,
             baseline=base,
             low=add(summary.line_low),
             optimized=opt,
@@ -587,5 +608,37 @@ def group_summaries(result: PlanResult, groups: Sequence[str], summary: Summary)
             waterfall_steps=tuple(Step(k, label, a) for (k, label), a in zip(plan_steps, footed, strict=True)),
             unrounded_steps=tuple(Step(k, label, a) for (k, label), a in zip(plan_steps, unrounded, strict=True)),
             share_pct=add(shares) if shares else None,
+            cost_per_request=_per_request(sum((lines[i].optimized for i in idx), ZERO), requests),
+            by_model=_model_shares(models, opt, q),
         ))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class _PeriodOf:
+    first_month: int
+    lines: tuple
+
+
+@dataclass(frozen=True)
+class _LinesOf:
+    """Some of a result's lines (a group's) in every price period: what a forecast needs."""
+
+    currency: str
+    lines: tuple
+    periods: tuple[_PeriodOf, ...]
+    requests: Decimal
+
+
+def group_forecast(result: PlanResult, fc: Forecast, group: GroupFigures, summary: Summary) -> tuple[FootedMonth, ...]:
+    """The group's lines through the forecast by the plan's own rule (each line-month rounded
+    once, a month the sum of its lines), for the horizon or twelve months if it is shorter;
+    no budget (a budget is the plan's)."""
+    def pick(lines: Sequence) -> tuple:
+        return tuple(lines[i] for i in group.lines)
+
+    view = _LinesOf(result.currency, pick(result.lines),
+                    tuple(_PeriodOf(p.first_month, pick(p.lines)) for p in result.periods), group.requests)
+    footed = {"baseline": pick(summary.line_baseline), "expected": pick(summary.line_optimized),
+              "low": pick(summary.line_low), "high": pick(summary.line_high)}
+    return tuple(_forecast(view, fc, None, summary.quantum, footed))  # type: ignore[arg-type]

@@ -108,3 +108,27 @@ def test_every_groups_steps_foot_and_the_groups_add_up_to_the_plan(cat, p, names
                         ("high", sm.high), ("requests", sm.requests)):
         assert sum((getattr(g, attr) for g in groups), D(0)) == total
     assert sorted(i for g in groups for i in g.lines) == list(range(len(p.lines)))
+
+
+def test_a_groups_forecast_by_hand_and_its_per_request_and_model_figures():
+    p = three_line_plan()
+    p = p.model_copy(update={"forecast": p.forecast.model_copy(update={"monthly_growth": D("0.1"),
+                                                                        "horizon_months": 6})})
+    r = compute(p, STANDARD_CATALOG)
+    groups = ["Support", "Support", "Search"]
+    search = r.by_group(groups)[1]
+    # Rerank's unrounded expected amount (see above): 777 x $0.00879375
+    rr_opt = 777 * (D("0.75") * D("0.01005") + D("0.25") * D("0.005025"))
+    assert search.cost_per_request == D("0.008794")  # 6.83274375 / 777 = 0.00879375, half-up
+    assert [(m.model_id, m.amount, m.share_fraction) for m in search.by_model] == [(SONNET.id, D("6.83"), 1)]
+    assert search.annual_run_rate == D("81.96")
+    months = r.group_forecast(groups, "Search")
+    assert len(months) == 12  # twelve months even for a 6-month horizon (the next-12-months figure)
+    assert [m.expected for m in months] == [cents(rr_opt * D("1.1") ** k) for k in range(12)]
+    assert months[1].expected == D("7.52")  # 6.83274375 x 1.1 = 7.516…
+    assert months[0].requests == 777 and months[2].requests == 940  # 777 x 1.21 = 940.17
+    # the groups' months add up to the plan's, month by month
+    support = r.group_forecast(groups, "Support")
+    plan_months = r.summary().forecast
+    assert [a.expected + b.expected for a, b in zip(support, months, strict=False)][:6] == [
+        m.expected for m in plan_months]
