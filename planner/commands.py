@@ -384,7 +384,7 @@ def by_group_json(plan: Plan, r: PlanResult) -> list[dict[str, Any]]:
              "baseline_monthly": str(g.baseline), "optimized_monthly_low": str(g.low),
              "optimized_monthly": str(g.optimized), "optimized_monthly_high": str(g.high),
              "savings_monthly": str(g.savings),
-             "savings_pct": _opt_str(None if g.savings_fraction is None else g.savings_fraction * 100),
+             "savings_pct": _opt_str(g.savings_pct),
              "waterfall": [{"lever": s.key, "label": s.label, "saving": str(s.saving)} for s in g.waterfall_steps]}
             for g in r.by_group([ln.group for ln in plan.lines])]
 
@@ -399,7 +399,7 @@ def print_by_group(plan: Plan, r: PlanResult) -> None:
         for s in g.waterfall_steps:
             print(f"  - {s.label:<26}{fmt_money(s.saving, cur):>16}")
         print(f"  Optimized{'':19}{fmt_money(g.optimized, cur):>16}")
-        pct = f" ({fmt_pct(g.savings_fraction * 100, 2)})" if g.savings_fraction is not None else ""
+        pct = f" ({fmt_pct(g.savings_pct, 2)})" if g.savings_pct is not None else ""
         print(f"  Monthly: {fmt_money(g.optimized, cur)} expected (range {fmt_money(g.low, cur)} to "
               f"{fmt_money(g.high, cur)}); savings {fmt_money(g.savings, cur)}/month{pct}")
 

@@ -308,6 +308,11 @@ def _forecast(result: PlanResult, fc: Forecast, budget: Decimal | None, q: Decim
     return out
 
 
+def next_12_months(months: Sequence[FootedMonth]) -> Decimal:
+    """The first twelve forecast months' expected amounts added up."""
+    return sum((m.expected for m in months[:YEAR]), ZERO)
+
+
 def _month_total(months: Sequence[FootedMonth]) -> FootedMonth:
     def add(attr: str) -> Decimal:
         return sum((getattr(m, attr) for m in months), ZERO)
@@ -354,7 +359,7 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         savings=base - opt,
         savings_fraction=fraction_of(base - opt, base),
         annual_run_rate=opt * YEAR,
-        next_12_months=sum((m.expected for m in months[:YEAR]), ZERO),
+        next_12_months=next_12_months(months),
         requests=result.requests,
         cost_per_request=_per_request(total_opt, result.requests),
         budget=budget,
@@ -564,6 +569,11 @@ class GroupFigures:
     def savings_fraction(self) -> Decimal | None:
         """Savings ÷ baseline, 4 places."""
         return fraction_of(self.savings, self.baseline)
+
+    @property
+    def savings_pct(self) -> Decimal | None:
+        """Savings in percent of the baseline, 2 places."""
+        return None if self.savings_fraction is None else self.savings_fraction * HUNDRED
 
 
 def group_of(group: str) -> str:
