@@ -155,7 +155,8 @@ def group_waterfall(d: ExportData, f: Fmt) -> list[Item]:
         cols = [TableCol("Step", 100.0 - w * len(idx)), *(TableCol(gw.groups[j], w, True) for j in idx)]
         rows = [["Baseline", *(f.amount(gw.baseline[j]) for j in idx)]]
         rows += [[esc(label), *(f.amount(amounts[j]) for j in idx)] for _key, label, amounts in gw.steps]
-        items.append(Table(cols, rows, ["<b>Optimized (expected)</b>", *(f.amount(gw.optimized[j]) for j in idx)]))
+        items.append(Table(cols, rows, ["<b>Optimized (expected)</b>", *(f.amount(gw.optimized[j]) for j in idx)],
+                           subtotals=frozenset({0})))
     return items
 
 

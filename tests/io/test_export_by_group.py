@@ -94,3 +94,20 @@ def test_a_plan_without_groups_has_no_by_group_sheet_nor_section(qapp, tmp_path:
     data = build_export(plan, cat, compute(plan, cat), exported_at=EXPORTED_AT)
     assert data.group_waterfall is None
     assert "By group" not in load(export(plan, cat, tmp_path / "b.xlsx")).sheetnames
+
+
+def test_more_groups_than_fit_across_go_on_in_a_second_table(qapp, tmp_path: Path):
+    p = open_plan(REPO / "data" / "examples" / "product-suite.costplan")
+    names = [f"Team {k + 1}" for k in range(len(p.lines))]
+    plan = p.model_copy(update={"lines": [ln.model_copy(update={"group": g}) for ln, g in zip(p.lines, names,
+                                                                                              strict=True)]})
+    cat = load_effective().catalog
+    r = compute(plan, cat)
+    out = tmp_path / "budget.pdf"
+    export_pdf(build_export(plan, cat, r, exported_at=EXPORTED_AT), out)
+    text = " ".join(" ".join(pg.extract_text().split()) for pg in PdfReader(out).pages)
+    section = text[text.index("Savings waterfall by group"):text.index("Range per month")]
+    groups = r.by_group(names)
+    assert "Step Team 1 Team 2 Team 3 Team 4 Team 5 Baseline" in section
+    assert f"Step Team 6 Baseline {amount(groups[5].baseline)}" in section
+    assert section.count("Optimized (expected)") == 2
