@@ -24,13 +24,15 @@ from tests.io.xlsx_helpers import Recalculated, export, find, load
 
 EXPORTED_AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 GROUPS = ["Customer", "Customer", "", "Internal", "Internal", "Internal"]
+#: names a spreadsheet's SUMIF would read as a pattern or a comparison
+ODD_GROUPS = ["Ops*", "Ops*", "", ">5", "Ops", ">5"]
 
 
-def grouped_suite() -> Plan:
+def grouped_suite(names: list[str] = GROUPS) -> Plan:
     """The product suite in two groups and one line with none, with retries and a platform fee
     (steps of their own) besides its semantic-caching multiplier."""
     p = open_plan(REPO / "data" / "examples" / "product-suite.costplan")
-    lines = [ln.model_copy(update={"group": g}) for ln, g in zip(p.lines, GROUPS, strict=True)]
+    lines = [ln.model_copy(update={"group": g}) for ln, g in zip(p.lines, names, strict=True)]
     return p.model_copy(update={"lines": lines, "retry_overhead": D("0.05"), "platform_fee": D("0.02")})
 
 
@@ -59,15 +61,16 @@ def test_pdf_summary_shows_each_groups_waterfall(qapp, tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_workbook_by_group_recalculates_to_the_domains_figures(tmp_path: Path):
-    plan = grouped_suite()
+@pytest.mark.parametrize("names", [GROUPS, ODD_GROUPS], ids=["plain", "pattern-like"])
+def test_workbook_by_group_recalculates_to_the_domains_figures(tmp_path: Path, names):
+    plan = grouped_suite(names)
     cat = load_effective().catalog
     path = export(plan, cat, tmp_path / "b.xlsx")
     assert load(path).sheetnames[:4] == ["Summary", "Plan", "By month", "By group"]
     assert assert_formulas_match_cached(path) > 200
     calc = Recalculated(path)
     ws = load(path)["By group"]
-    groups = compute(plan, cat).by_group(GROUPS)
+    groups = compute(plan, cat).by_group(names)
     from openpyxl.utils import get_column_letter
 
     head_row, _ = find(ws, "Group", 1)
