@@ -332,8 +332,8 @@ def _groups(ws: Worksheet, row: int, table, n_lines: int, lay: Layout, fmts: For
         ws.write_string(r, 1, key, fmts.label)
         for k, value in enumerate([*g.months, g.total]):
             c = c0 + k
-            # an equality, not SUMIF: a group called 'Ops*' or '>5' is not a pattern
-            formula(ws, r, c, f"SUMPRODUCT(({span(None, 2, 1 + n_lines, 1)}={ref(None, r, 1)})*"
+            # EXACT, not SUMIF: a group called 'Ops*' or '>5' is not a pattern, 'ops' is not 'Ops'
+            formula(ws, r, c, f"SUMPRODUCT(EXACT({span(None, 2, 1 + n_lines, 1)},{ref(None, r, 1)})*"
                     f"{span(None, 2, 1 + n_lines, c)})", value, fmts.get(Kind.MONEY))
 
 

@@ -2,8 +2,8 @@
 the Plan sheet, and each group's savings waterfall, its steps added up from the Workings sheet
 over the group's lines and footed to its baseline − expected, all as formulas that cache the
 app's figures (planner.domain.summary.group_summaries). A line is in a group when its Group
-cell equals the group's name (SUMPRODUCT over an equality, not SUMIF: a name such as 'Ops*'
-or '>5' is not a pattern)."""
+cell is exactly the group's name (EXACT, as the app compares names, not SUMIF: a name such as
+'Ops*' or '>5' is not a pattern, and 'ops' is not 'Ops')."""
 
 from __future__ import annotations
 
@@ -47,11 +47,11 @@ def group_sheet(ws: Worksheet, src: Source, data: ExportData, refs: InputRefs, l
         ws.write_string(r, G_NAME, g.name, fmts.label)
         ws.write_string(r, G_KEY, "" if g.name == NO_GROUP else g.name, fmts.label)
         key = ref(None, r, G_KEY)
-        formula(ws, r, G_LINES, f"SUMPRODUCT(({in_group}={key})*1)", len(g.lines), fmts.get(Kind.COUNT))
+        formula(ws, r, G_LINES, f"SUMPRODUCT(EXACT({in_group},{key})*1)", len(g.lines), fmts.get(Kind.COUNT))
         values = {G_REQ: g.requests, G_BASE: g.baseline, G_LOW: g.low, G_OPT: g.optimized, G_HIGH: g.high}
         for col, plan_col in _SUMMED:
             fmt = fmts.get(Kind.COUNT) if col == G_REQ else money_fmt
-            formula(ws, r, col, f"SUMPRODUCT(({in_group}={key})*{lay.plan_range(plan_col)})", values[col], fmt)
+            formula(ws, r, col, f"SUMPRODUCT(EXACT({in_group},{key})*{lay.plan_range(plan_col)})", values[col], fmt)
         formula(ws, r, G_SAVE, f"{ref(None, r, G_BASE)}-{ref(None, r, G_OPT)}", g.savings, money_fmt)
     total = first + len(groups)
     sm = src.summary
@@ -96,7 +96,7 @@ def _waterfalls(ws: Worksheet, row: int, src: Source, data: ExportData, refs: In
         key = ref(None, first_group + j, G_KEY)
 
         def total(c: int, key: str = key) -> str:
-            return f"SUMPRODUCT(({in_group}={key})*{span(WORKINGS, 2, 1 + n, c)})"
+            return f"SUMPRODUCT(EXACT({in_group},{key})*{span(WORKINGS, 2, 1 + n, c)})"
 
         base = ref(None, top, col)
         formula(ws, top, col, ref(None, first_group + j, G_BASE), g.baseline, money_fmt)

@@ -24,8 +24,8 @@ from tests.io.xlsx_helpers import Recalculated, export, find, load
 
 EXPORTED_AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 GROUPS = ["Customer", "Customer", "", "Internal", "Internal", "Internal"]
-#: names a spreadsheet's SUMIF would read as a pattern or a comparison
-ODD_GROUPS = ["Ops*", "Ops*", "", ">5", "Ops", ">5"]
+#: names a spreadsheet's SUMIF would read as a pattern or a comparison, or match whatever the case
+ODD_GROUPS = ["Ops*", "Ops*", "", ">5", "Ops", "ops"]
 
 
 def grouped_suite(names: list[str] = GROUPS) -> Plan:
