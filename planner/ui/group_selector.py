@@ -63,9 +63,15 @@ class GroupSelector(QWidget):
         """Offer `doc`'s groups (a new document starts on all lines)."""
         if self.doc is not None:
             self.doc.resultChanged.disconnect(self.refresh)
+        was = self.group
         self.doc = doc
         doc.resultChanged.connect(self.refresh)
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(0)
+        self.combo.blockSignals(False)
         self.refresh()
+        if was is not None:
+            self.groupChanged.emit(None)
 
     def select(self, name: str | None) -> bool:
         """Choose a group by name (None: all lines); False when the plan has no such group."""

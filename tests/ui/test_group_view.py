@@ -123,3 +123,10 @@ def test_the_selector_is_reached_by_keyboard_and_only_where_it_applies(win):
     assert sel.isVisibleTo(win)
     win.show_tab(TAB_MODELS)
     assert not sel.isVisibleTo(win)
+
+
+def test_another_plan_starts_on_all_lines(win, qtbot):
+    win.group_selector.select("Support")
+    with qtbot.assertNotEmitted(win.group_selector.message):
+        win.set_document(win.files.new_document(grouped_plan()))
+    assert win.group_selector.group is None and win.workload_tab.totals.optimized.text() == "$185.48"
