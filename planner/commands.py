@@ -374,9 +374,13 @@ def cmd_quote(args: argparse.Namespace) -> int:
         out = result_to_json(plan, result)
         if args.by_month:
             out["by_month"] = by_month_json(result.by_month([ln.group for ln in plan.lines], plan.fiscal_year_start))
+        if args.by_group:
+            out["by_group"] = by_group_json(plan, result)
         _print_json(out)
     else:
         print_quote(plan, result)
+        if args.by_group:
+            print_by_group(plan, result)
     return 0
 
 
@@ -390,6 +394,33 @@ def by_month_json(t: BudgetTable) -> dict[str, Any]:
             "totals": [str(v) for v in t.months], "total": str(t.total),
             "fiscal_years": [{"label": fy.label, "first_month": t.labels[fy.first], "last_month": t.labels[fy.last],
                               "total": str(fy.total)} for fy in t.fiscal_years]}
+
+
+def by_group_json(plan: Plan, r: PlanResult) -> list[dict[str, Any]]:
+    """Each group's lines, requests, baseline, range, savings and savings waterfall (decimal
+    strings): the sums of the group's shown line amounts (planner.domain.summary)."""
+    return [{"group": g.name, "lines": [plan.lines[i].name for i in g.lines], "requests_monthly": str(g.requests),
+             "baseline_monthly": str(g.baseline), "optimized_monthly_low": str(g.low),
+             "optimized_monthly": str(g.optimized), "optimized_monthly_high": str(g.high),
+             "savings_monthly": str(g.savings),
+             "savings_pct": _opt_str(g.savings_pct),
+             "waterfall": [{"lever": s.key, "label": s.label, "saving": str(s.saving)} for s in g.waterfall_steps]}
+            for g in r.by_group([ln.group for ln in plan.lines])]
+
+
+def print_by_group(plan: Plan, r: PlanResult) -> None:
+    cur = r.currency
+    for g in r.by_group([ln.group for ln in plan.lines]):
+        print()
+        names = ", ".join(plan.lines[i].name for i in g.lines)
+        print(f"Group {g.name}: {len(g.lines)} line(s) ({names}), {g.requests:,.0f} requests/month")
+        print(f"  Baseline{'':20}{fmt_money(g.baseline, cur):>16}")
+        for s in g.waterfall_steps:
+            print(f"  - {s.label:<26}{fmt_money(s.saving, cur):>16}")
+        print(f"  Optimized{'':19}{fmt_money(g.optimized, cur):>16}")
+        pct = f" ({fmt_pct(g.savings_pct, 2)})" if g.savings_pct is not None else ""
+        print(f"  Monthly: {fmt_money(g.optimized, cur)} expected (range {fmt_money(g.low, cur)} to "
+              f"{fmt_money(g.high, cur)}); savings {fmt_money(g.savings, cur)}/month{pct}")
 
 
 def _open_with_models(path: Path | str, catalog: Catalog) -> Plan:
@@ -1106,6 +1137,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print JSON")
     q.add_argument("--by-month", action="store_true",
                    help="with --json: the budget by line, group and month with totals (\"by_month\")")
+    q.add_argument("--by-group", action="store_true",
+                   help="each group's lines, requests, baseline, range, savings and savings waterfall "
+                        "(the sums of its lines' shown amounts; \"by_group\" with --json)")
     q.set_defaults(func=cmd_quote)
 
     from planner.io.import_formats import IMPORT_FORMATS

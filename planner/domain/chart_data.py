@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
@@ -15,6 +16,7 @@ from planner.domain.money import ENGINE_PRECISION
 from planner.domain.plan import Line, Plan
 from planner.domain.prices import price_lookup
 from planner.domain.ranking import Ranking, SortKey
+from planner.domain.summary import FootedMonth, GroupFigures
 from planner.domain.token_mix import input_share, rebalance
 
 
@@ -27,11 +29,20 @@ class Bar:
     share_fraction: Decimal | None = None
 
 
-def cost_by_line(result: PlanResult) -> list[tuple[str, float, float]]:
-    """(line, baseline, optimized) per worksheet line, in cents like the totals."""
+def group_figures(result: PlanResult, plan: Plan, name: str | None) -> GroupFigures | None:
+    """The figures of the group called `name` (None: the whole plan, or a group no line names)."""
+    if name is None:
+        return None
+    return next((g for g in result.by_group([ln.group for ln in plan.lines]) if g.name == name), None)
+
+
+def cost_by_line(result: PlanResult, group: GroupFigures | None = None) -> list[tuple[str, float, float]]:
+    """(line, baseline, optimized) per worksheet line (or per line of `group`), in cents like
+    the totals."""
     base, _ = result.footed_lines("baseline")
     opt, _ = result.footed_lines("optimized")
-    return [(ln.name, float(b), float(o)) for ln, b, o in zip(result.lines, base, opt, strict=True)]
+    rows = range(len(result.lines)) if group is None else group.lines
+    return [(result.lines[i].name, float(base[i]), float(opt[i])) for i in rows]
 
 
 @dataclass(frozen=True)
@@ -42,9 +53,13 @@ class WaterfallBar:
     kind: str  # "total" | "saving" | "increase"
 
 
-def waterfall(result: PlanResult) -> list[WaterfallBar]:
-    """Baseline, then each lever in the engine's order, then optimized (footed to cents)."""
-    base, steps, opt = result.footed_waterfall()
+def waterfall(result: PlanResult, group: GroupFigures | None = None) -> list[WaterfallBar]:
+    """Baseline, then each lever in the engine's order, then optimized (footed to cents): the
+    plan's, or `group`'s."""
+    if group is None:
+        base, steps, opt = result.footed_waterfall()
+    else:
+        base, steps, opt = group.baseline, list(group.waterfall_steps), group.optimized
     bars = [WaterfallBar("Baseline", 0.0, float(base), "total")]
     running = base
     for s in steps:
@@ -55,11 +70,12 @@ def waterfall(result: PlanResult) -> list[WaterfallBar]:
     return bars
 
 
-def cost_by_model(result: PlanResult, catalog: Catalog, plan: Plan) -> list[Bar]:
+def cost_by_model(result: PlanResult, catalog: Catalog, plan: Plan, group: GroupFigures | None = None) -> list[Bar]:
     """Where the money goes after routing: expected monthly cost per model as shown and
-    exported (footed to the monthly total), largest first."""
+    exported (footed to the monthly total, or to `group`'s), largest first."""
     lookup = price_lookup(plan, catalog)
-    items = sorted(result.summary().by_model, key=lambda s: s.amount, reverse=True)
+    shares = result.summary().by_model if group is None else group.by_model
+    items = sorted(shares, key=lambda s: s.amount, reverse=True)
     out = []
     for s in items:
         m = lookup(s.model_id)
@@ -177,21 +193,49 @@ class ForecastData:
     high: list[float]
     budget: float | None
     first_over: int | None
+    #: the months' expected amounts added up
+    total: float = 0.0
 
 
-def forecast(result: PlanResult) -> ForecastData:
-    """The month-by-month forecast as shown and exported (month 1 = the monthly total)."""
+def forecast(result: PlanResult, group_months: Sequence[FootedMonth] | None = None) -> ForecastData:
+    """The month-by-month forecast as shown and exported (month 1 = the monthly total); with
+    `group_months` (PlanResult.group_forecast), a group's horizon, without the plan's budget."""
     sm = result.summary()
-    months = sm.forecast
+    if group_months is None:
+        months, budget, first_over = sm.forecast, sm.budget, sm.first_month_over
+    else:
+        months, budget, first_over = tuple(group_months[: len(sm.forecast)]), None, None
     return ForecastData(
         labels=[m.label for m in months],
         ticks=[m.start.strftime("%b %y") if m.start else str(m.index + 1) for m in months],
         expected=[float(m.expected) for m in months],
         low=[float(m.low) for m in months],
         high=[float(m.high) for m in months],
-        budget=float(sm.budget) if sm.budget is not None else None,
-        first_over=sm.first_month_over,
+        budget=float(budget) if budget is not None else None,
+        first_over=first_over,
+        total=float(sum((m.expected for m in months), Decimal(0))),
     )
+
+
+@dataclass(frozen=True)
+class GroupBar:
+    """One group's monthly cost: expected, and the low–high range around it."""
+
+    label: str
+    low: float
+    expected: float
+    high: float
+    lines: int
+
+
+def cost_by_group(result: PlanResult, plan: Plan) -> list[GroupBar]:
+    """Each group's shown monthly range (the sums of its lines' amounts), in order of first
+    appearance; none when no line names a group."""
+    names = [ln.group for ln in plan.lines]
+    if not any(g.strip() for g in names):
+        return []
+    return [GroupBar(g.name, float(g.low), float(g.optimized), float(g.high), len(g.lines))
+            for g in result.by_group(names)]
 
 
 @dataclass(frozen=True)

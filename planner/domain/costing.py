@@ -27,12 +27,17 @@ from planner.domain.prices import (
     unit_prices,
 )
 from planner.domain.summary import (
+    ADD_ON_STEP,
     BudgetTable,
     Economics,
+    FootedMonth,
+    GroupFigures,
     Step,
     Summary,
     add_months,
     budget_by_month,
+    group_forecast,
+    group_summaries,
     summarize,
 )
 
@@ -54,7 +59,7 @@ OPTIONAL_LEVERS = (SERVICE_TIER, OFF_PEAK)
 RETRY = "retry_overhead"
 PLATFORM_FEE = "platform_fee"
 #: a fixed monthly add-on's step is "add_on:<its name>", after the platform fee
-ADD_ON = "add_on:"
+ADD_ON = ADD_ON_STEP
 LEVER_LABELS = {
     APP_CACHE: "App-side caches",
     ROUTING: "Routing mix",
@@ -193,6 +198,22 @@ class PlanResult:
         key = ("by_month", tuple(groups), fiscal_year_start)
         if key not in self._cache:
             self._cache[key] = budget_by_month(self, self.forecast_settings, groups, fiscal_year_start)
+        return self._cache[key]
+
+    def by_group(self, groups: Sequence[str]) -> tuple[GroupFigures, ...]:
+        """Each group's totals and savings waterfall (planner.domain.summary.group_summaries)."""
+        key = ("by_group", tuple(groups))
+        if key not in self._cache:
+            self._cache[key] = group_summaries(self, groups, self.summary())
+        return self._cache[key]
+
+    def group_forecast(self, groups: Sequence[str], name: str) -> tuple[FootedMonth, ...]:
+        """Group `name`'s forecast months (planner.domain.summary.group_forecast): the horizon,
+        or twelve months when it is shorter."""
+        key = ("group_forecast", tuple(groups), name)
+        if key not in self._cache:
+            group = next(g for g in self.by_group(groups) if g.name == name)
+            self._cache[key] = group_forecast(self, self.forecast_settings, group, self.summary())
         return self._cache[key]
 
     def footed_waterfall(self) -> tuple[Decimal, list[Step], Decimal]:

@@ -40,6 +40,8 @@ PERCENT_PLACES = Decimal("0.01")
 PER_REQUEST_PLACES = Decimal("0.000001")
 #: the months the "next 12 months" figure adds
 YEAR = 12
+#: a fixed add-on's waterfall step is this prefix and its name (planner.domain.costing.ADD_ON)
+ADD_ON_STEP = "add_on:"
 
 
 class Step(NamedTuple):
@@ -336,6 +338,11 @@ def _forecast(result: PlanResult, fc: Forecast, budget: Decimal | None, q: Decim
     return out
 
 
+def next_12_months(months: Sequence[FootedMonth]) -> Decimal:
+    """The first twelve forecast months' expected amounts added up."""
+    return sum((m.expected for m in months[:YEAR]), ZERO)
+
+
 def _month_total(months: Sequence[FootedMonth]) -> FootedMonth:
     def add(attr: str) -> Decimal:
         return sum((getattr(m, attr) for m in months), ZERO)
@@ -368,8 +375,6 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
     months = _forecast(result, fc, budget, q, footed, fixed)
     shown = months[: fc.horizon_months]
     steps = foot_to([s.saving for s in result.waterfall], base - opt, q)
-    ids = list(result.by_model)
-    model_amounts = foot_to([result.by_model[m] for m in ids], tokens, q) if ids else []
     total_opt = result.optimized
     first_over = next((m.index for m in shown if m.over_budget), None)
     shares = _shares_pct([*(ln.optimized for ln in lines), *(a.monthly for a in result.add_ons)], total_opt)
@@ -390,10 +395,9 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         savings=base - tokens,
         savings_fraction=fraction_of(base - tokens, base),
         annual_run_rate=opt * YEAR,
-        next_12_months=sum((m.expected for m in months[:YEAR]), ZERO),
+        next_12_months=next_12_months(months),
         requests=result.requests,
-        cost_per_request=(total_opt / result.requests).quantize(PER_REQUEST_PLACES, rounding=ROUND_HALF_UP)
-        if result.requests else None,
+        cost_per_request=_per_request(total_opt, result.requests),
         budget=budget,
         headroom=budget - opt if budget is not None else None,
         headroom_fraction=fraction_of(budget - opt, budget) if budget is not None else None,
@@ -402,9 +406,7 @@ def summarize(result: PlanResult, fc: Forecast, monthly_budget: Decimal | None) 
         forecast=tuple(shown),
         forecast_total=_month_total(shown),
         waterfall_steps=tuple(Step(s.key, s.label, a) for s, a in zip(result.waterfall, steps, strict=True)),
-        by_model=tuple(
-            ModelShare(m, a, fraction_of(a, tokens) or ZERO) for m, a in zip(ids, model_amounts, strict=True)
-        ),
+        by_model=_model_shares(result.by_model, tokens, q),
         unit_economics=_unit_economics(result, fc, opt, shown, q),
     )
 
@@ -422,6 +424,18 @@ def _affordable(result: PlanResult, budget: Decimal | None, fixed: Decimal) -> i
     if left <= 0:
         return 0
     return int((result.requests * left / tokens).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _per_request(unrounded: Decimal, requests: Decimal) -> Decimal | None:
+    """The unrounded total ÷ requests, 6 places (None without requests)."""
+    return (unrounded / requests).quantize(PER_REQUEST_PLACES, rounding=ROUND_HALF_UP) if requests else None
+
+
+def _model_shares(by_model: dict[str, Decimal], total: Decimal, q: Decimal) -> tuple[ModelShare, ...]:
+    """Each model's unrounded cost footed to the shown `total`, with its share of it."""
+    ids = list(by_model)
+    amounts = foot_to([by_model[m] for m in ids], total, q) if ids else []
+    return tuple(ModelShare(m, a, fraction_of(a, total) or ZERO) for m, a in zip(ids, amounts, strict=True))
 
 
 def _revenue(result: PlanResult, volume: Decimal) -> Decimal | None:
@@ -567,3 +581,153 @@ def budget_by_month(result: PlanResult, fc: Forecast, groups: Sequence[str], fis
 
 #: the group of lines that name none
 NO_GROUP = "(no group)"
+
+
+# ---------------------------------------------------------------------------------------
+# Totals and the savings waterfall by group
+
+
+class _SteppedLine(_CostedLine, Protocol):
+    requests: Decimal
+    steps: Sequence[Step]
+    by_model: dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One group's lines added up, as shown: its baseline, low, expected and high are the
+    sums of its lines' shown (rounded) amounts; its waterfall steps are the sums of its lines'
+    unrounded step savings, footed to its baseline − expected."""
+
+    name: str
+    #: the indices of the group's lines in the plan
+    lines: tuple[int, ...]
+    requests: Decimal
+    baseline: Decimal
+    low: Decimal
+    optimized: Decimal
+    high: Decimal
+    #: the plan's waterfall steps in the plan's order (0 where none of the group's lines has one)
+    waterfall_steps: tuple[Step, ...]
+    #: the same steps unrounded (Σ of the group's lines' savings), before footing
+    unrounded_steps: tuple[Step, ...]
+    #: the group's share of the plan's expected total in percent: the sum of its lines' shares
+    share_pct: Decimal | None
+    #: the group's lines' unrounded expected total ÷ their requests, 6 places
+    cost_per_request: Decimal | None
+    #: the expected cost on each model (after routing), footed to the group's lines' amount
+    by_model: tuple[ModelShare, ...]
+    #: the indices of the group's fixed add-ons, and what they add up to (shown amounts)
+    add_ons: tuple[int, ...] = ()
+    add_ons_total: Decimal = ZERO
+
+    @property
+    def savings(self) -> Decimal:
+        """Baseline − the group's lines' expected amount (the add-ons are no lever's doing)."""
+        return self.baseline - (self.optimized - self.add_ons_total)
+
+    @property
+    def annual_run_rate(self) -> Decimal:
+        """12 × the group's monthly expected amount."""
+        return self.optimized * YEAR
+
+    @property
+    def savings_fraction(self) -> Decimal | None:
+        """Savings ÷ baseline, 4 places."""
+        return fraction_of(self.savings, self.baseline)
+
+    @property
+    def savings_pct(self) -> Decimal | None:
+        """Savings in percent of the baseline, 2 places."""
+        return None if self.savings_fraction is None else self.savings_fraction * HUNDRED
+
+
+def group_of(group: str) -> str:
+    """The group a line is counted in: its own, or '(no group)' when it names none."""
+    return group or NO_GROUP
+
+
+def group_summaries(result: PlanResult, groups: Sequence[str], summary: Summary) -> tuple[GroupFigures, ...]:
+    """Each group's totals and waterfall (`groups[i]` is line i's group; a fixed add-on counts
+    in its own group), groups in order of first appearance, lines first. `summary` is the
+    result's own (its footed line and add-on amounts are added up)."""
+    q = summary.quantum
+    lines: Sequence[_SteppedLine] = result.lines  # type: ignore[assignment]
+    members: dict[str, tuple[list[int], list[int]]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(group_of(g), ([], []))[0].append(i)
+    for j, a in enumerate(result.add_ons):
+        members.setdefault(group_of(a.group), ([], []))[1].append(j)
+    plan_steps = [(s.key, s.label) for s in result.waterfall]
+    shares = summary.line_share_pct
+    add_on_shares = summary.add_on_share_pct or ()
+    out = []
+    for name, (idx, fixed_idx) in members.items():
+        def add(amounts: Sequence[Decimal], idx: list[int] = idx) -> Decimal:
+            return sum((amounts[i] for i in idx), ZERO)
+
+        raw: dict[str, Decimal] = {}
+        models: dict[str, Decimal] = {}
+        for i in idx:
+            for s in lines[i].steps:
+                raw[s.key] = raw.get(s.key, ZERO) + s.saving
+            for m, v in lines[i].by_model.items():
+                models[m] = models.get(m, ZERO) + v
+        unrounded_fixed = ZERO
+        for j in fixed_idx:
+            a = result.add_ons[j]
+            raw[ADD_ON_STEP + a.name] = -a.monthly
+            unrounded_fixed += a.monthly
+        fixed = add(summary.add_on_amounts, fixed_idx)
+        requests = sum((lines[i].requests for i in idx), ZERO)
+        base, tokens = add(summary.line_baseline), add(summary.line_optimized)
+        opt = tokens + fixed
+        unrounded = [raw.get(key, ZERO) for key, _ in plan_steps]
+        footed = foot_to(unrounded, base - opt, q)
+        out.append(GroupFigures(
+            name=name,
+            lines=tuple(idx),
+            requests=requests,
+            baseline=base,
+            low=add(summary.line_low) + fixed,
+            optimized=opt,
+            high=add(summary.line_high) + fixed,
+            waterfall_steps=tuple(Step(k, label, a) for (k, label), a in zip(plan_steps, footed, strict=True)),
+            unrounded_steps=tuple(Step(k, label, a) for (k, label), a in zip(plan_steps, unrounded, strict=True)),
+            share_pct=add(shares) + add(add_on_shares, fixed_idx) if shares else None,
+            cost_per_request=_per_request(sum((lines[i].optimized for i in idx), unrounded_fixed), requests),
+            by_model=_model_shares(models, tokens, q),
+            add_ons=tuple(fixed_idx),
+            add_ons_total=fixed,
+        ))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _PeriodOf:
+    first_month: int
+    lines: tuple
+
+
+@dataclass(frozen=True)
+class _LinesOf:
+    """Some of a result's lines (a group's) in every price period: what a forecast needs."""
+
+    currency: str
+    lines: tuple
+    periods: tuple[_PeriodOf, ...]
+    requests: Decimal
+
+
+def group_forecast(result: PlanResult, fc: Forecast, group: GroupFigures, summary: Summary) -> tuple[FootedMonth, ...]:
+    """The group's lines through the forecast by the plan's own rule (each line-month rounded
+    once, a month the sum of its lines), for the horizon or twelve months if it is shorter;
+    no budget (a budget is the plan's)."""
+    def pick(lines: Sequence) -> tuple:
+        return tuple(lines[i] for i in group.lines)
+
+    view = _LinesOf(result.currency, pick(result.lines),
+                    tuple(_PeriodOf(p.first_month, pick(p.lines)) for p in result.periods), group.requests)
+    footed = {"baseline": pick(summary.line_baseline), "expected": pick(summary.line_optimized),
+              "low": pick(summary.line_low), "high": pick(summary.line_high)}
+    return tuple(_forecast(view, fc, None, summary.quantum, footed, group.add_ons_total))  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ from planner.io.export_table import (
     ExportTable,
     ForecastRow,
     GroupRow,
+    GroupWaterfall,
     Kind,
     LineRow,
     LongRow,
@@ -304,26 +305,27 @@ def build_by_month(src: Source) -> ByMonth:
 
 
 def build_groups(src: Source, by_month: ByMonth) -> tuple[GroupRow, ...]:
-    """Each group's lines added up: this month's low, expected and high (the lines' shown
-    amounts), its share (the lines' shares) and its total over the horizon."""
-    sm, lines, add_ons = src.summary, src.plan.lines, src.result.add_ons
-    shares = sm.line_share_pct
-    add_on_shares = sm.add_on_share_pct
-    out = []
-    for g in by_month.groups:
-        idx = [i for i, ln in enumerate(lines) if (ln.group or NO_GROUP) == g.name]
-        fixed_idx = [j for j, a in enumerate(add_ons) if (a.group or NO_GROUP) == g.name]
-        fixed = sum((sm.add_on_amounts[j] for j in fixed_idx), ZERO)
+    """Each group's lines added up (planner.domain.summary.group_summaries): this month's low,
+    expected and high, its share, and its total over the horizon."""
+    horizon = {g.name: g.total for g in by_month.groups}
+    return tuple(
+        GroupRow(g.name, Decimal(len(g.lines)), g.low, g.optimized, g.high, horizon[g.name],
+                 g.share_pct / 100 if g.share_pct is not None else None)
+        for g in src.result.by_group(_groups(src.plan))
+    )
 
-        def add(amounts: tuple[Decimal, ...], idx: list[int] = idx) -> Decimal:
-            return sum((amounts[i] for i in idx), ZERO)
 
-        share = None
-        if shares:
-            share = (add(shares) + sum(((add_on_shares or ())[j] for j in fixed_idx), ZERO)) / 100
-        out.append(GroupRow(g.name, Decimal(len(idx)), add(sm.line_low) + fixed, add(sm.line_optimized) + fixed,
-                            add(sm.line_high) + fixed, g.total, share))
-    return tuple(out)
+def build_group_waterfall(src: Source) -> GroupWaterfall | None:
+    """Each group's baseline, steps and expected amount (the domain's group figures), where
+    the plan's lines name groups."""
+    names = _groups(src.plan)
+    if not any(g.strip() for g in names):
+        return None
+    groups = src.result.by_group(names)
+    steps = tuple((s.key, s.label, tuple(g.waterfall_steps[k].saving for g in groups))
+                  for k, s in enumerate(src.result.waterfall))
+    return GroupWaterfall(tuple(g.name for g in groups), tuple(g.baseline for g in groups), steps,
+                          tuple(g.optimized for g in groups))
 
 
 # ---------------------------------------------------------------------------------------
@@ -604,6 +606,7 @@ def build_export(
         revision=plan.revision,
         by_month=by_month,
         groups=build_groups(src, by_month),
+        group_waterfall=build_group_waterfall(src),
         scenarios=scenarios,
         scenario_changes=changes,
         long_rows=build_long(src, costed) if long else (),

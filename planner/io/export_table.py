@@ -466,6 +466,18 @@ class GroupRow(_Row):
     share: Decimal | None
 
 
+@dataclass(frozen=True)
+class GroupWaterfall:
+    """Each group's savings waterfall: the steps as rows, the groups as columns; each column
+    adds up to its group's baseline − expected (planner.domain.summary.group_summaries)."""
+
+    groups: tuple[str, ...]
+    baseline: tuple[Decimal, ...]
+    #: (key, label, each group's saving) for every step of the plan's waterfall, in its order
+    steps: tuple[tuple[str, str, tuple[Decimal, ...]], ...]
+    optimized: tuple[Decimal, ...]
+
+
 def group_columns(currency: str, months: int) -> Spec:
     cur = currency
     return (
@@ -601,6 +613,8 @@ class ExportData:
     add_ons_total: Decimal = ZERO
     token_spend: Decimal = ZERO
 
+    #: each group's savings waterfall, where the plan's lines name groups
+    group_waterfall: GroupWaterfall | None = None
 
     @property
     def revision_text(self) -> str:

@@ -28,6 +28,8 @@ from planner.io.xlsx_amounts import (
     workings_sheet,
 )
 from planner.io.xlsx_cells import WORKBOOK_OPTIONS, Formats, money_format
+from planner.io.xlsx_groups import SHEET as BY_GROUP
+from planner.io.xlsx_groups import group_sheet
 from planner.io.xlsx_inputs import SHEET as INPUTS
 from planner.io.xlsx_inputs import inputs_sheet
 from planner.io.xlsx_model import line_models
@@ -42,9 +44,10 @@ SHEETS = ("Summary", PLAN, BY_MONTH, FORECAST, INPUTS, WORKINGS)
 
 
 def xlsx_bytes(data: ExportData, source: Source, variance: Variance | None = None) -> bytes:
-    """The workbook as bytes: sheets Summary, Plan, By month, Forecast, Inputs, Workings; then,
-    when the plan has scenarios, Comparison and one sheet per scenario; then, with a
-    `variance`, the Variance sheet (plan versus actual of its month)."""
+    """The workbook as bytes: sheets Summary, Plan, By month, (By group, where the lines name
+    groups,) Forecast, Inputs, Workings; then, when the plan has scenarios, Comparison and one
+    sheet per scenario; then, with a `variance`, the Variance sheet (plan versus actual of its
+    month)."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     wb.set_properties({
@@ -54,16 +57,21 @@ def xlsx_bytes(data: ExportData, source: Source, variance: Variance | None = Non
         "created": data.exported_at.replace(tzinfo=None),
     })
     fmts = Formats(wb, data.currency)
-    sheets = {name: wb.add_worksheet(name) for name in SHEETS}
+    lay = layout(source)
+    names = list(SHEETS)
+    if data.group_waterfall is not None and source.plan.lines:
+        names.insert(names.index(BY_MONTH) + 1, BY_GROUP)
+    sheets = {name: wb.add_worksheet(name) for name in names}
     lines = line_models(source)
     refs = inputs_sheet(sheets[INPUTS], source, data, lines, fmts)
     workings_sheet(sheets[WORKINGS], lines, refs, fmts)
-    lay = layout(source)
     plan_sheet(sheets[PLAN], source, lines, refs, lay, fmts)
     by_month_sheet(sheets[BY_MONTH], source, lines, refs, lay, fmts)
     forecast_sheet(sheets[FORECAST], source, data, refs, lay, fmts)
     summary_sheet(sheets["Summary"], source, data, lines, refs, lay, fmts)
-    extra = scenario_sheets(wb, data, source, SHEETS, fmts)
+    if BY_GROUP in sheets:
+        group_sheet(sheets[BY_GROUP], source, data, refs, lay, fmts)
+    extra = scenario_sheets(wb, data, source, tuple(names), fmts)
     if variance is not None:
         extra.append(variance_sheet(wb, variance, [ws.get_name() for ws in wb.worksheets()], fmts))
     for ws in [*sheets.values(), *extra]:

@@ -131,7 +131,33 @@ def groups(d: ExportData, f: Fmt) -> list[Item]:
              f.money(ft.total)]
     return [*heading("Budget by group", f"This month’s cost of each group’s lines, and its {months} months "
                      "(month by month on the budget-by-month pages)."),
-            spec_table(group_columns(d.currency, months), views, d.groups, f, total)]
+            spec_table(group_columns(d.currency, months), views, d.groups, f, total),
+            *group_waterfall(d, f)]
+
+
+#: group columns a waterfall table takes across (more groups: further tables)
+GROUPS_ACROSS = 5
+
+
+def group_waterfall(d: ExportData, f: Fmt) -> list[Item]:
+    """Each group's savings waterfall: the steps as rows, the groups as columns, each column
+    adding up to its group's baseline − expected."""
+    gw = d.group_waterfall
+    if gw is None:
+        return []
+    items = heading(f"Savings waterfall by group ({esc(d.currency)}/month)",
+                    "Each group’s baseline, the saving of each step over its lines (negative: costs more) and "
+                    "its expected cost. A group’s amounts are the sums of its lines’ amounts as shown; its steps "
+                    "are rounded so that they add up to its baseline − expected.")
+    for a in range(0, len(gw.groups), GROUPS_ACROSS):
+        idx = range(a, min(a + GROUPS_ACROSS, len(gw.groups)))
+        w = 64.0 / GROUPS_ACROSS
+        cols = [TableCol("Step", 100.0 - w * len(idx)), *(TableCol(gw.groups[j], w, True) for j in idx)]
+        rows = [["Baseline", *(f.amount(gw.baseline[j]) for j in idx)]]
+        rows += [[esc(label), *(f.amount(amounts[j]) for j in idx)] for _key, label, amounts in gw.steps]
+        items.append(Table(cols, rows, ["<b>Optimized (expected)</b>", *(f.amount(gw.optimized[j]) for j in idx)],
+                           subtotals=frozenset({0})))
+    return items
 
 
 def cost_range(d: ExportData, f: Fmt) -> list[Item]:

@@ -358,7 +358,7 @@ def _month_totals(ws: Worksheet, lay: Layout, totals: Sequence[Decimal], n_lines
 
 
 def _groups(ws: Worksheet, row: int, table, n_lines: int, lay: Layout, fmts: Formats) -> None:
-    """The months by group (SUMIF over the lines' groups), where the plan names groups."""
+    """The months by group (the lines of each group added up), where the plan names groups."""
     if not any(g.name and g.name != "(no group)" for g in table.groups) or not n_lines:
         return
     ws.write_string(row, 0, "By group", fmts.section)
@@ -370,7 +370,8 @@ def _groups(ws: Worksheet, row: int, table, n_lines: int, lay: Layout, fmts: For
         ws.write_string(r, 1, key, fmts.label)
         for k, value in enumerate([*g.months, g.total]):
             c = c0 + k
-            formula(ws, r, c, f"SUMIF({span(None, 2, 1 + n_lines, 1)},{ref(None, r, 1)},"
+            # EXACT, not SUMIF: a group called 'Ops*' or '>5' is not a pattern, 'ops' is not 'Ops'
+            formula(ws, r, c, f"SUMPRODUCT(EXACT({span(None, 2, 1 + n_lines, 1)},{ref(None, r, 1)})*"
                     f"{span(None, 2, 1 + n_lines, c)})", value, fmts.get(Kind.MONEY))
 
 

@@ -4,7 +4,7 @@ costed as values and why, and the plan's notes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -111,7 +111,7 @@ def _items(ws: Worksheet, items: Sequence[SummaryItem], refs: InputRefs, lay: La
     return row
 
 
-def _steps(src: Source, data: ExportData) -> list[tuple[str, str, bool]]:
+def waterfall_steps(src: Source, data: ExportData) -> list[tuple[str, str, bool]]:
     """(key, label, in the app's waterfall) for every step the workbook shows: the levers, each
     multiplier (enabled or not), retries and the platform fee."""
     shown = {w.key for w in data.waterfall if w.role == "step"}
@@ -126,13 +126,16 @@ def _steps(src: Source, data: ExportData) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _step_formula(key: str, refs: InputRefs, lay: Layout, src: Source) -> str:
-    """A step's unrounded saving over the lines, in the plan's currency."""
+def step_formula(key: str, refs: InputRefs, lay: Layout, src: Source, total: Callable[[int], str] | None = None) -> str:
+    """A step's unrounded saving over the lines, in the plan's currency; `total(col)` adds up a
+    Workings column over the lines the step is for (by default all of them)."""
     s, f = refs.settings, refs.factors
     n = len(lay.plan_rows)
 
-    def total(col: int) -> str:
+    def every_line(col: int) -> str:
         return f"SUM({span(WORKINGS, 2, 1 + n, col)})"
+
+    total = total or every_line
 
     levers_end = f"{total(W_AFTER[OFF_PEAK])}*{s['rate']}"
     if key in W_AFTER:
@@ -166,13 +169,13 @@ def _waterfall(ws: Worksheet, row: int, src: Source, data: ExportData, refs: Inp
     formula(ws, first, 1, lay.plan_total_ref(P_BASE), data.baseline, money_fmt)
     unrounded = {s.key: s.saving for s in src.result.waterfall}
     footed = {w.key: w.amount for w in data.waterfall}
-    steps = _steps(src, data)
+    steps = waterfall_steps(src, data)
     group: list[int] = []
     extra: list[int] = []
     for k, (key, label, in_app) in enumerate(steps):
         r = first + 1 + k
         ws.write_string(r, 0, label, fmts.label)
-        formula(ws, r, RAW, _step_formula(key, refs, lay, src), unrounded.get(key, ZERO),
+        formula(ws, r, RAW, step_formula(key, refs, lay, src), unrounded.get(key, ZERO),
                 fmts.get(Kind.COUNT, fractional=True))
         ws.write_string(r, 3, "saving (negative: costs more)", fmts.note)
         if in_app:

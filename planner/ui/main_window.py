@@ -44,6 +44,7 @@ from planner import __version__, paths
 from planner.ui import prompts
 from planner.ui.actions import ACTIONS, DYNAMIC_MENUS, MENUS, SEPARATOR
 from planner.ui.app_settings import settings
+from planner.ui.group_selector import GroupSelector
 from planner.ui.models_tab import ModelsTab
 from planner.ui.style import Tone, css, muted_css
 from planner.ui.tab_swap import replace_tab
@@ -157,6 +158,12 @@ class MainWindow(QMainWindow):
         self.charts_tab = None  # built the first time it is shown: pyqtgraph loads then
         self.tabs.addTab(Placeholder("Loading charts…"), "Charts")
         self.setCentralWidget(self.tabs)
+        # one Group selector for the totals (Workload) and the plan's charts (Charts): at the
+        # tab bar's corner, in view on both tabs, so the chosen group is never out of sight
+        self.group_selector = GroupSelector()
+        self.tabs.setCornerWidget(self.group_selector, Qt.Corner.TopRightCorner)
+        self.group_selector.groupChanged.connect(self._group_changed)
+        self.group_selector.message.connect(self.show_status)
 
         self.action_by_id: dict[str, QAction] = {}
         self.menu_by_key: dict[str, QMenu] = {}
@@ -318,6 +325,8 @@ class MainWindow(QMainWindow):
         if old_doc is not None and old_doc.parent() is self:
             old_doc.deleteLater()
         self.workload_tab = tab
+        self.group_selector.follow(doc)
+        tab.totals.set_group(self.group_selector.group)
         self.tabs.setCurrentIndex(current)
         if self.charts_tab is not None:
             self.ensure_charts()
@@ -341,6 +350,7 @@ class MainWindow(QMainWindow):
             tab.message.connect(self.show_status)
             replace_tab(self.tabs, TAB_CHARTS, tab, "Charts")
             self.charts_tab = tab
+            tab.set_group(self.group_selector.group)
             self.models_tab.model.layoutChanged.connect(tab.refresh)
             self.models_tab.model.headerDataChanged.connect(tab.refresh)
             drop_source_lines()  # pyqtgraph's
@@ -351,8 +361,16 @@ class MainWindow(QMainWindow):
         if not self.models_tab.select_model(model_id):
             self.show_status(f"{model_id} is filtered out of the Models table", 6000)
 
+    def _group_changed(self, name: str | None) -> None:
+        """The totals and the plan's charts show the chosen group's lines (None: every line)."""
+        if self.workload_tab is not None:
+            self.workload_tab.totals.set_group(name)
+        if self.charts_tab is not None:
+            self.charts_tab.set_group(name)
+
     def _tab_changed(self, index: int) -> None:
         """Undo follows the tab: catalog edits on Models, plan edits elsewhere."""
+        self.group_selector.setVisible(index != TAB_MODELS)
         if index == TAB_CHARTS:
             self.ensure_charts().refresh()
         if index == TAB_MODELS or self.doc is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.currency import minor_digits, quantum
 from planner.domain.plan import Currency, Forecast
-from planner.domain.summary import month_label
+from planner.domain.summary import GroupFigures, month_label, next_12_months
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
 from planner.ui.plan_document import PlanDocument
 from planner.ui.steady_label import SteadyLabel
@@ -67,7 +68,9 @@ class TotalsPanel(QWidget):
         self.next_year = _value_label()
         self.per_request = _value_label()
         self.add_ons = _value_label()
-        totals = QGroupBox("Monthly cost")
+        self.totals_box = totals = QGroupBox("Monthly cost")
+        #: the group whose lines the totals and the waterfall show (None: every line)
+        self.group: str | None = None
         g = QGridLayout(totals)
         rows = [
             ("Baseline", self.baseline, "Every line on its own model, no levers."),
@@ -128,7 +131,7 @@ class TotalsPanel(QWidget):
         self.headroom = _value_label()
         self.affordable = _value_label()
         self.crossed = _value_label()
-        budget = QGroupBox("Budget")
+        self.budget_box = budget = QGroupBox("Budget")
         fb = QFormLayout(budget)
         fb.addRow("Monthly budget", self.budget)
         fb.addRow("Headroom", self.headroom)
@@ -161,7 +164,7 @@ class TotalsPanel(QWidget):
             w.editingFinished.connect(self._forecast_edited)
         self.start_on.toggled.connect(lambda _on: self._forecast_edited())
         self.start.dateChanged.connect(lambda _d: self._forecast_edited())
-        fc = QGroupBox("Forecast")
+        self.forecast_box = fc = QGroupBox("Forecast")
         ff = QFormLayout(fc)
         ff.addRow("Growth", self.growth)
         ff.addRow("Price trend", self.trend)
@@ -252,22 +255,28 @@ class TotalsPanel(QWidget):
             return
         cur = r.currency
         sm = r.summary()
-        _set(self.baseline, fmt_money(sm.baseline, cur))
-        _set(self.optimized, fmt_money(sm.optimized, cur))
-        _set(self.range, f"{fmt_money(sm.low, cur)} – {fmt_money(sm.high, cur)}")
-        pct = f"  ({fmt_pct(sm.savings_pct, 2)})" if sm.savings_pct is not None else ""
-        _set(self.savings, fmt_money(sm.savings, cur) + pct)
-        _set(self.annual, fmt_money(sm.annual_run_rate, cur))
-        _set(self.next_year, fmt_money(sm.next_12_months, cur))
-        _set(self.per_request, fmt_small_money(sm.cost_per_request, cur))
-        _set(self.add_ons, fmt_money(sm.add_ons_total, cur))
+        group = self._group_figures(r)
+        figures = sm if group is None else group_totals(r, self.doc.plan, group)
+        _set(self.baseline, fmt_money(figures.baseline, cur))
+        _set(self.optimized, fmt_money(figures.optimized, cur))
+        _set(self.range, f"{fmt_money(figures.low, cur)} – {fmt_money(figures.high, cur)}")
+        pct = f"  ({fmt_pct(figures.savings_pct, 2)})" if figures.savings_pct is not None else ""
+        _set(self.savings, fmt_money(figures.savings, cur) + pct)
+        _set(self.annual, fmt_money(figures.annual_run_rate, cur))
+        _set(self.next_year, fmt_money(figures.next_12_months, cur))
+        _set(self.per_request, fmt_small_money(figures.cost_per_request, cur))
+        self._titles(group)
+        _set(self.add_ons, fmt_money(figures.add_ons_total, cur))
         for w in (self.add_ons, self._add_ons_name):
-            w.setVisible(bool(sm.add_on_amounts))
+            w.setVisible(bool(figures.add_ons_total))
 
-        self._unit_economics(sm, cur)
+        self._unit_economics(sm if group is None else None, cur)
 
         # waterfall rows, footed so they add up to baseline - optimized
-        base, steps, opt = r.footed_waterfall()
+        if group is None:
+            base, steps, opt = r.footed_waterfall()
+        else:
+            base, steps, opt = group.baseline, list(group.waterfall_steps), group.optimized
         rows = [("Baseline", base, True)] + [(s.label, -s.saving, False) for s in steps] + [("Optimized", opt, True)]
         names = [name for name, _amount, _strong in rows]
         if names != self._waterfall_names:
@@ -294,9 +303,35 @@ class TotalsPanel(QWidget):
         _set(self.forecast_label, f"{len(sm.forecast)}-month total")
         _set(self.forecast_total, fmt_money(sm.forecast_total.expected, cur))
 
+    def set_group(self, name: str | None) -> None:
+        """Show one group's lines (None: every line)."""
+        if name != self.group:
+            self.group = name
+            self.refresh()
+
+    def _group_figures(self, r) -> GroupFigures | None:
+        if self.group is None:
+            return None
+        return next((g for g in r.by_group([ln.group for ln in self.doc.plan.lines]) if g.name == self.group), None)
+
+    def _titles(self, group: GroupFigures | None) -> None:
+        """Say whose figures are shown: a group's, and the budget and forecast stay the plan's."""
+        if group is None:
+            titles = ("Monthly cost", "Savings by lever", "Budget", "Forecast")
+        else:
+            n = len(group.lines)
+            who = f"{group.name} ({n} line{'s' if n != 1 else ''})"
+            titles = (f"Monthly cost: {who}", f"Savings by lever: {group.name}", "Budget (whole plan)",
+                      "Forecast (whole plan)")
+        for box, title in zip((self.totals_box, self.waterfall, self.budget_box, self.forecast_box), titles,
+                              strict=True):
+            if box.title() != title:
+                box.setTitle(title)
+
     def _unit_economics(self, sm, cur: str) -> None:
-        """Cost per user, revenue and gross margin, shown where the plan has them."""
-        ue = sm.unit_economics
+        """Cost per user, revenue and gross margin, shown where the plan has them (the whole
+        plan's: not while a group is shown)."""
+        ue = sm.unit_economics if sm is not None else None
         shown = {
             self.per_user: None if ue is None or ue.cost_per_user is None else fmt_small_money(ue.cost_per_user, cur),
             self.revenue: None if ue is None or ue.revenue is None else fmt_money(ue.revenue, cur),
@@ -384,6 +419,29 @@ class TotalsPanel(QWidget):
             return
         if cur != self.doc.plan.currency:
             self.doc.set_plan_attr("currency", cur, f"Show amounts in {code}")
+
+
+@dataclass(frozen=True)
+class _Totals:
+    """What the Monthly cost box shows, for a group."""
+
+    baseline: Decimal
+    optimized: Decimal
+    low: Decimal
+    high: Decimal
+    savings: Decimal
+    savings_pct: Decimal | None
+    annual_run_rate: Decimal
+    next_12_months: Decimal
+    cost_per_request: Decimal | None
+    add_ons_total: Decimal
+
+
+def group_totals(r, plan, g: GroupFigures) -> _Totals:
+    """A group's figures (planner.domain.summary), with its first twelve forecast months added up."""
+    months = r.group_forecast([ln.group for ln in plan.lines], g.name)
+    return _Totals(g.baseline, g.optimized, g.low, g.high, g.savings, g.savings_pct, g.annual_run_rate,
+                   next_12_months(months), g.cost_per_request, g.add_ons_total)
 
 
 def _set(label: QLabel, text: str, style: str | None = None) -> None:

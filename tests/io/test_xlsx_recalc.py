@@ -274,3 +274,33 @@ def test_fixed_add_ons_are_inputs_the_workbook_recalculates(tmp_path):
     assert calc.money("Summary", f"B{r}") == app.headroom == D("-18.19")
     r, _ = find(summary, "Requests per month the budget buys", 1)
     assert int(calc("Summary", f"B{r}")) == app.requests_affordable == 0
+
+
+@pytest.mark.slow
+def test_groups_with_fixed_add_ons_recalculate_to_the_apps_group_figures(tmp_path):
+    """The product suite in two groups with a $70 add-on in 'Product' and a $39.99 one with no
+    group: the By month and By group sheets' formulas give the app's figures, each group's
+    waterfall carries its own add-on, and a changed add-on amount moves its group only."""
+    from planner.domain.plan import AddOn
+
+    plan = open_plan(SUITE)
+    lines = [ln.model_copy(update={"group": "Support" if i < 3 else "Product"}) for i, ln in enumerate(plan.lines)]
+    plan = plan.model_copy(update={"lines": lines, "add_ons": [AddOn(name="Vector store", monthly=D(70), group="Product"),
+                                                               AddOn(name="Tracing", monthly=D("39.99"))]})
+    cat = load_effective().catalog
+    path = export(plan, cat, tmp_path / "groups.xlsx")
+    assert_formulas_match_cached(path)
+    book = load(path, data_only=True)
+    r = compute(plan, cat)
+    groups = {g.name: g for g in r.by_group([ln.group for ln in plan.lines])}
+    assert groups["(no group)"].optimized == D("39.99")
+    calc = Recalculated(path)
+    sheet = book["By group"]
+    for name, g in groups.items():
+        assert calc.money("By group", cell_in(sheet, name, "Expected (USD/month)")) == g.optimized, name
+        assert calc.money("By group", cell_in(sheet, name, "Savings (USD/month)")) == g.savings, name
+    set_cell(path, "Inputs", cell_in(book["Inputs"], "Vector store", "Amount (USD/month)"), 100)
+    calc = Recalculated(path)
+    product = groups["Product"].optimized + 30
+    assert calc.money("By group", cell_in(sheet, "Product", "Expected (USD/month)")) == product
+    assert calc.money("By group", cell_in(sheet, "Support", "Expected (USD/month)")) == groups["Support"].optimized

@@ -414,7 +414,8 @@ class Chart(QWidget):
 
     def __init__(self, axis_items: dict | None = None, parent=None) -> None:
         super().__init__(parent)
-        self.heading = QLabel(f"<b>{self.title}</b>  <span style='{muted_css()}'>{self.question}</span>")
+        self.heading = QLabel()
+        self.set_scope("")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setWordWrap(True)  # (a narrow chart wraps its question rather than cutting it)
         self.note = QLabel()
@@ -451,6 +452,13 @@ class Chart(QWidget):
         lay.addWidget(self.plot_widget, 1)
         lay.addWidget(self.empty, 1)
         self.setMinimumSize(420, 300)
+
+    def set_scope(self, scope: str) -> None:
+        """Name the lines the chart shows after its title ('' for the whole plan)."""
+        where = f": {html.escape(scope)}" if scope else ""
+        text = f"<b>{self.title}{where}</b>  <span style='{muted_css()}'>{self.question}</span>"
+        if self.heading.text() != text:
+            self.heading.setText(text)
 
     def shown_for(self, ctx) -> bool:
         """Whether the Charts tab shows this chart for a ChartContext (a chart only some plans need)."""

@@ -19,6 +19,7 @@ from planner.domain.money import ENGINE_PRECISION
 from planner.domain.plan import Plan
 from planner.domain.ranking import Ranking
 from planner.domain.ranking import value as model_value
+from planner.domain.summary import GroupFigures
 from planner.formatting import fmt_pct
 from planner.ui.charts.base import (
     BASELINE_COLOR,
@@ -45,10 +46,20 @@ class ChartContext:
     result: PlanResult
     catalog: Catalog
     ranking: Ranking
+    #: the group whose lines the plan's charts show (None: every line)
+    group: str | None = None
 
     @property
     def currency(self) -> str:
         return self.result.currency
+
+    def group_figures(self) -> GroupFigures | None:
+        """The chosen group's figures (None: the whole plan)."""
+        return cd.group_figures(self.result, self.plan, self.group)
+
+
+def _scope(chart: Chart, group: GroupFigures | None) -> None:
+    chart.set_scope("" if group is None else group.name)
 
 
 def _short(name: str, n: int = 28) -> str:
@@ -100,7 +111,9 @@ class CostByLineChart(_HBarChart):
         self._add_labels()
 
     def update_from(self, ctx: ChartContext) -> None:
-        rows = cd.cost_by_line(ctx.result)
+        group = ctx.group_figures()
+        _scope(self, group)
+        rows = cd.cost_by_line(ctx.result, group)
         self.set_empty(not rows)
         if rows:
             self.set_key([(BASELINE_COLOR, "Baseline", "box"), (OPTIMIZED_COLOR, "Optimized", "box")])
@@ -175,7 +188,9 @@ class WaterfallChart(StepChart):
 
     def update_from(self, ctx: ChartContext) -> None:
         self.set_empty(not ctx.plan.lines)
-        self.draw_steps(cd.waterfall(ctx.result), ctx.currency)
+        group = ctx.group_figures()
+        _scope(self, group)
+        self.draw_steps(cd.waterfall(ctx.result, group), ctx.currency)
 
 
 class CostByModelChart(_HBarChart):
@@ -188,7 +203,9 @@ class CostByModelChart(_HBarChart):
 
     def update_from(self, ctx: ChartContext) -> None:
         self.money_axis.set_currency(ctx.currency)
-        bars = cd.cost_by_model(ctx.result, ctx.catalog, ctx.plan)
+        group = ctx.group_figures()
+        _scope(self, group)
+        bars = cd.cost_by_model(ctx.result, ctx.catalog, ctx.plan, group)
         self.set_empty(not bars)
         vals = [b.value for b in bars]
         self.values = {"cost": vals}
@@ -398,7 +415,10 @@ class ForecastChart(Chart):
 
     def update_from(self, ctx: ChartContext) -> None:
         self.money_axis.set_currency(ctx.currency)
-        self.data = d = cd.forecast(ctx.result)
+        group = ctx.group_figures()
+        _scope(self, group)
+        months = None if group is None else ctx.result.group_forecast([ln.group for ln in ctx.plan.lines], group.name)
+        self.data = d = cd.forecast(ctx.result, months)
         n = len(d.labels) if ctx.plan.lines else 0
         for item in (self.low, self.high, self.band, self.expected, self.budget_line, self.over_mark, self.over_text):
             item.setVisible(bool(n))
@@ -438,9 +458,10 @@ class ForecastChart(Chart):
             self.over_mark.setData([k], [d.expected[k]])
             self.over_text.setText(f"over budget from {d.labels[k]}")
             self.over_text.setPos(k, d.expected[k])
-        self.set_note(f"{n}-month total: <b>{money_text(float(ctx.result.summary().forecast_total.expected), ctx.currency, 2)}</b>"
+        self.set_note(f"{n}-month total: <b>{money_text(d.total, ctx.currency, 2)}</b>"
                       f" (growth {float(ctx.plan.forecast.monthly_growth) * 100:g}%/month, "
-                      f"prices {float(ctx.plan.forecast.yearly_price_trend) * 100:+g}%/year)")
+                      f"prices {float(ctx.plan.forecast.yearly_price_trend) * 100:+g}%/year)"
+                      + ("; the budget is the whole plan's, not drawn for a group" if group is not None else ""))
         self.fit("y", 0, top * 1.1, loose=True)
         self.fit("x", -0.3, n - 0.7)
 
@@ -565,8 +586,53 @@ class MultiTurnChart(Chart):
             self.fit("y", 0, top * 1.1 or 1, loose=True)
 
 
+#: the bar of the group the totals and charts show
+CHOSEN_COLOR = "#e15759"
+
+
+class CostByGroupChart(_HBarChart):
+    title = "Cost by group"
+    question = "What does each team, product or cost centre cost a month, and how far might it range?"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.bars: list[cd.GroupBar] = []
+        self.ranges = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), left=np.zeros(0), right=np.zeros(0), beam=0.22,
+                                      pen=pg.mkPen("#333", width=1.5))
+        self.plot.addItem(self.ranges)
+        self._add_labels()
+
+    def shown_for(self, ctx: ChartContext) -> bool:
+        return any(ln.group.strip() for ln in ctx.plan.lines)
+
+    def update_from(self, ctx: ChartContext) -> None:
+        self.money_axis.set_currency(ctx.currency)
+        self.bars = bars = cd.cost_by_group(ctx.result, ctx.plan)
+        self.set_empty(not bars, "Give lines a group on the Workload tab to see this chart")
+        if not bars:
+            return
+        chosen = [(CHOSEN_COLOR, f"{_short(ctx.group, 30)}: shown in the totals and charts", "box")] \
+            if any(b.label == ctx.group for b in bars) else []
+        self.set_key([(OPTIMIZED_COLOR, "Expected", "box"), ("#333333", "Low – high range", "line"), *chosen])
+        self.set_note("Each group's lines added up, as the totals show them; pick a group (Alt+G) to see its "
+                      "totals and charts.")
+        self._labels([b.label for b in bars])
+        y = np.arange(len(bars), dtype=float)
+        exp = np.array([b.expected for b in bars])
+        self.bars_by_colour.set_bars([0.0] * len(bars), list(y), list(exp),
+                                     [OPTIMIZED_COLOR if b.label != ctx.group else CHOSEN_COLOR for b in bars])
+        self.ranges.setData(x=exp, y=y, left=exp - np.array([b.low for b in bars]),
+                            right=np.array([b.high for b in bars]) - exp)
+        top = max(b.high for b in bars) or 1
+        self.value_labels.set_labels([b.high + top * 0.015 for b in bars], y,
+                                     [f"{money_text(b.expected, ctx.currency, 2)}"
+                                      + (f"  ({money_text(b.low, ctx.currency, 2)}–{money_text(b.high, ctx.currency, 2)})"
+                                         if b.low != b.high else "") for b in bars])
+        self._ranges(top * 1.8, len(bars))
+
+
 ALL_CHARTS: tuple[type[Chart], ...] = (
-    CostByLineChart, WaterfallChart, CostByModelChart, ForecastChart,
+    CostByLineChart, WaterfallChart, CostByModelChart, ForecastChart, CostByGroupChart,
     QualityPriceChart, ValueRankingChart, SensitivityChart, PriceHistoryChart, MultiTurnChart,
 )
 #: The charts the PDF budget carries.

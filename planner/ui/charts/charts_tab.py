@@ -41,7 +41,7 @@ REDRAW_INTERVAL_MS = 100
 def _same(a: tuple | None, b: tuple) -> bool:
     """The same objects (results, catalogs and rankings are replaced, never changed in place)."""
     return a is not None and len(a) == len(b) and all(
-        x is y or (isinstance(x, frozenset) and x == y) for x, y in zip(a, b, strict=True))
+        x is y or (isinstance(x, frozenset | str) and x == y) for x, y in zip(a, b, strict=True))
 
 
 class ChartsTab(QWidget):
@@ -52,6 +52,8 @@ class ChartsTab(QWidget):
         super().__init__(parent)
         self.doc = doc
         self._ranking = ranking_getter
+        #: the group whose lines the plan's charts show (None: every line)
+        self.group: str | None = None
         self.charts = [cls() for cls in ALL_CHARTS]
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -103,7 +105,13 @@ class ChartsTab(QWidget):
         if r is None:
             return None
         ranking: Ranking = self._ranking()
-        return ChartContext(self.doc.plan, r, self.doc.catalog, ranking)
+        return ChartContext(self.doc.plan, r, self.doc.catalog, ranking, self.group)
+
+    def set_group(self, name: str | None) -> None:
+        """Draw the plan's charts for one group's lines (None: every line)."""
+        if name != self.group:
+            self.group = name
+            self.refresh()
 
     def inputs(self, chart: Chart, ctx: ChartContext) -> tuple:
         """What a chart is drawn from: it is redrawn only when one of these changes. (The
@@ -117,7 +125,7 @@ class ChartsTab(QWidget):
             return (ctx.catalog, ctx.ranking, self._models[1])
         if isinstance(chart, SensitivityChart):
             return (ctx.result, ctx.catalog, ctx.ranking)
-        return (ctx.result, ctx.catalog)
+        return (ctx.result, ctx.catalog, ctx.group or "")
 
     def on_screen(self, chart: Chart) -> bool:
         return self.isVisible() and not chart.visibleRegion().isEmpty()
