@@ -404,7 +404,7 @@ def by_group_json(plan: Plan, r: PlanResult) -> list[dict[str, Any]]:
              "optimized_monthly": str(g.optimized), "optimized_monthly_high": str(g.high),
              "savings_monthly": str(g.savings),
              "savings_pct": _opt_str(g.savings_pct),
-             "waterfall": [{"lever": s.key, "label": s.label, "saving": str(s.saving)} for s in g.waterfall_steps]}
+             "waterfall": [{"lever": s.key, "label": s.label, "saving": str(s.saving)} for s in g.own_steps]}
             for g in r.by_group([ln.group for ln in plan.lines])]
 
 
@@ -415,7 +415,7 @@ def print_by_group(plan: Plan, r: PlanResult) -> None:
         names = ", ".join(plan.lines[i].name for i in g.lines)
         print(f"Group {g.name}: {len(g.lines)} line(s) ({names}), {g.requests:,.0f} requests/month")
         print(f"  Baseline{'':20}{fmt_money(g.baseline, cur):>16}")
-        for s in g.waterfall_steps:
+        for s in g.own_steps:
             print(f"  - {s.label:<26}{fmt_money(s.saving, cur):>16}")
         print(f"  Optimized{'':19}{fmt_money(g.optimized, cur):>16}")
         pct = f" ({fmt_pct(g.savings_pct, 2)})" if g.savings_pct is not None else ""

@@ -16,7 +16,7 @@ from planner.domain.money import ENGINE_PRECISION
 from planner.domain.plan import Line, Plan
 from planner.domain.prices import price_lookup
 from planner.domain.ranking import Ranking, SortKey
-from planner.domain.summary import ADD_ON_STEP, FootedMonth, GroupFigures
+from planner.domain.summary import FootedMonth, GroupFigures
 from planner.domain.token_mix import input_share, rebalance
 
 
@@ -59,9 +59,7 @@ def waterfall(result: PlanResult, group: GroupFigures | None = None) -> list[Wat
     if group is None:
         base, steps, opt = result.footed_waterfall()
     else:
-        # (another group's add-on is no step of this one)
-        base, opt = group.baseline, group.optimized
-        steps = [s for s in group.waterfall_steps if s.saving or not s.key.startswith(ADD_ON_STEP)]
+        base, steps, opt = group.baseline, list(group.own_steps), group.optimized
     bars = [WaterfallBar("Baseline", 0.0, float(base), "total")]
     running = base
     for s in steps:

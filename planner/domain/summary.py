@@ -622,6 +622,12 @@ class GroupFigures:
     add_ons_total: Decimal = ZERO
 
     @property
+    def own_steps(self) -> tuple[Step, ...]:
+        """The waterfall steps that are the group's: every lever's, and its own add-ons' (not
+        another group's add-on, a step of nothing here)."""
+        return tuple(s for s in self.waterfall_steps if s.saving or not s.key.startswith(ADD_ON_STEP))
+
+    @property
     def savings(self) -> Decimal:
         """Baseline − the group's lines' expected amount (the add-ons are no lever's doing)."""
         return self.baseline - (self.optimized - self.add_ons_total)

@@ -276,7 +276,7 @@ class TotalsPanel(QWidget):
         if group is None:
             base, steps, opt = r.footed_waterfall()
         else:
-            base, steps, opt = group.baseline, list(group.waterfall_steps), group.optimized
+            base, steps, opt = group.baseline, list(group.own_steps), group.optimized
         rows = [("Baseline", base, True)] + [(s.label, -s.saving, False) for s in steps] + [("Optimized", opt, True)]
         names = [name for name, _amount, _strong in rows]
         if names != self._waterfall_names:
