@@ -591,16 +591,53 @@ def _step_rank(item: tuple[str, list]) -> tuple[int, int]:
     return 1, 0  # multipliers keep the order they came in (a stable sort)
 
 
-def compute(plan: Plan, catalog: Catalog) -> PlanResult:
-    """Cost a plan against a catalog (pinned prices win). Raises InputError for an unknown model."""
+@dataclass(frozen=True)
+class Costed:
+    """A plan as it was costed: its lines (the objects), what costing a line reads of the
+    plan besides the line, the catalog, and the result. Given to `compute` with the next
+    version of the plan, the lines that are the very same objects at the same rows, costed
+    in the same context, are not costed again (a cell edit in a long plan)."""
+
+    lines: tuple[Line, ...]
+    context: tuple
+    catalog: Catalog
+    result: PlanResult
+
+    def reusable(self, i: int, line: Line, context: tuple, catalog: Catalog) -> LineResult | None:
+        if catalog is self.catalog and context == self.context and i < len(self.lines) and self.lines[i] is line:
+            return self.result.lines[i]
+        return None
+
+
+def _context_key(plan: Plan) -> tuple:
+    """Everything of a plan but its lines that the cost of a line depends on (line_context),
+    as values (the pinned prices compare as the same objects at once, else field by field)."""
+    return (tuple(plan.pinned_prices.items()), plan.batch_discount,
+            tuple((m.name, m.low, m.expected, m.high) for m in plan.enabled_multipliers()),
+            plan.currency.per_usd, plan.retry_overhead, plan.platform_fee)
+
+
+def compute(plan: Plan, catalog: Catalog, previous: Costed | None = None) -> PlanResult:
+    """Cost a plan against a catalog (pinned prices win). Raises InputError for an unknown
+    model. With `previous` (see `costed`), lines unchanged since are taken from it."""
     with localcontext() as ctx:
         ctx.prec = ENGINE_PRECISION
-        return _compute(plan, catalog)
+        return _compute(plan, catalog, previous)
 
 
-def _compute(plan: Plan, catalog: Catalog) -> PlanResult:
+def costed(plan: Plan, catalog: Catalog, result: PlanResult) -> Costed:
+    """What `compute` was given and gave, for the next `compute` of the same plan edited."""
+    return Costed(tuple(plan.lines), _context_key(plan), catalog, result)
+
+
+def _compute(plan: Plan, catalog: Catalog, previous: Costed | None = None) -> PlanResult:
     ctx = line_context(plan, catalog)
-    lines = [cost_line(i, line, ctx) for i, line in enumerate(plan.lines)]
+    if previous is None:
+        lines = [cost_line(i, line, ctx) for i, line in enumerate(plan.lines)]
+    else:
+        key = _context_key(plan)
+        lines = [previous.reusable(i, line, key, catalog) or cost_line(i, line, ctx)
+                 for i, line in enumerate(plan.lines)]
     total_opt = sum((r.optimized for r in lines), ZERO)
 
     # each lever's saving over the lines: the levers in their order, then the multipliers in

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import PlanResult, compute
+from planner.domain.costing import Costed, PlanResult, compute, costed
 from planner.domain.errors import InputError
 from planner.domain.plan import SCENARIO_PLAN_FIELDS, Line, Plan, Scenario
 from planner.domain.presets import seed_multipliers
@@ -39,6 +39,9 @@ def _unpriced_models(plan: Plan, catalog: Catalog) -> dict[int, list[str]]:
     """row -> the models of the line (its own, those it routes to) that have no price:
     neither pinned in the plan nor in the catalog."""
     lookup = price_lookup(plan, catalog)
+    used = {line.model for line in plan.lines} | {r.model for line in plan.lines for r in line.routing}
+    if all(lookup(m) is not None for m in used):
+        return {}  # (most plans: no line to look at one by one)
     out: dict[int, list[str]] = {}
     for row, line in enumerate(plan.lines):
         missing = [m for m in dict.fromkeys([line.model, *(r.model for r in line.routing)]) if lookup(m) is None]
@@ -98,6 +101,8 @@ class PlanDocument(QObject):
         self.path = path
         self.undo_stack = QUndoStack(self)
         self.result: PlanResult | None = None
+        #: the last plan costed, to re-cost only the lines an edit changes
+        self._costed: Costed | None = None
         self.error: str | None = None
         #: row -> why the line cannot be costed (its model is unknown): see recompute
         self.broken_lines: dict[int, str] = {}
@@ -167,10 +172,14 @@ class PlanDocument(QObject):
             return
         self.broken_lines = unpriced_lines(self.plan, self.catalog)
         try:
-            self.result = compute(costable(self.plan, self.catalog), self.catalog)
+            plan, catalog = costable(self.plan, self.catalog), self.catalog
+            # the lines an edit left as they were are not costed again
+            self.result = compute(plan, catalog, self._costed)
+            self._costed = costed(plan, catalog, self.result)
             self.error = None
         except InputError as e:
             self.result = None
+            self._costed = None
             self.error = str(e)
             self.errorRaised.emit(self.error)
         self.resultChanged.emit()
