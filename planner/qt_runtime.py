@@ -5,6 +5,8 @@ No widgets are made here; planner.domain never imports this module."""
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
@@ -52,6 +54,10 @@ def prefer_fusion_to_legacy_style(app: QApplication) -> None:
         app.setStyle("Fusion")
 
 
+#: how long a worker thread may keep the interpreter while the window's thread waits for it
+UI_SWITCH_INTERVAL_S = 0.0005
+
+
 def make_app(argv: list[str] | None = None, check_style: bool = True) -> QApplication:
     """The application object with its names, icon and font. `check_style=False` leaves
     `prefer_fusion_to_legacy_style` to the caller: asking Qt for the style from Python
@@ -71,6 +77,10 @@ def make_app(argv: list[str] | None = None, check_style: bool = True) -> QApplic
             prefer_fusion_to_legacy_style(app)
     if app.windowIcon().isNull():
         app.setWindowIcon(app_icon())
+    # While a worker thread costs the plan (a slider drag), the window's thread gets the
+    # interpreter back within half a millisecond instead of Python's default 5 ms, so the
+    # slider and the rest of the window answer at once (planner.ui.slider_drag).
+    sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
     family = register_fonts()
     if family:
         f = QFont(family, 9)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,36 @@ from planner.io.plan_files import new_token, repriced
 ZERO = Decimal(0)
 #: Command ids for merging consecutive steps of one gesture into one undo step.
 MERGE_SLIDER = 1001
+
+
+@dataclass(frozen=True)
+class CostedLines:
+    """Lines replaced by row, and the plan with them costed."""
+
+    changes: dict[int, Line]
+    result: PlanResult
+    costed: Costed
+
+
+@dataclass(frozen=True)
+class LinesJob:
+    """A document's plan and prices at one version, to cost with some lines replaced on
+    another thread (pure: nothing here touches the document or Qt)."""
+
+    version: int
+    plan: Plan
+    catalog: Catalog
+    previous: Costed | None
+
+    def cost(self, changes: dict[int, Line]) -> CostedLines:
+        changes = {r: ln for r, ln in changes.items() if ln != self.plan.lines[r]}
+        lines = list(self.plan.lines)
+        for r, ln in changes.items():
+            lines[r] = ln
+        plan = costable(self.plan.model_copy(update={"lines": lines}), self.catalog)
+        result = compute(plan, self.catalog, self.previous)
+        result.summary()  # (worked out here, once, rather than by the first view to ask)
+        return CostedLines(changes, result, costed(plan, self.catalog, result))
 
 
 def new_plan(name: str = "Untitled plan") -> Plan:
@@ -103,6 +134,10 @@ class PlanDocument(QObject):
         self.result: PlanResult | None = None
         #: the last plan costed, to re-cost only the lines an edit changes
         self._costed: Costed | None = None
+        #: counts the recomputes: a result worked out elsewhere for an older version is stale
+        self.version = 0
+        #: a result worked out off the UI thread for the edit being applied (apply_costed_lines)
+        self._precomputed: tuple[PlanResult, Costed] | None = None
         self.error: str | None = None
         #: row -> why the line cannot be costed (its model is unknown): see recompute
         self.broken_lines: dict[int, str] = {}
@@ -170,7 +205,13 @@ class PlanDocument(QObject):
             self.errorRaised.emit(self.error)
             self.resultChanged.emit()
             return
+        self.version += 1
         self.broken_lines = unpriced_lines(self.plan, self.catalog)
+        if self._precomputed is not None:
+            (self.result, self._costed), self._precomputed = self._precomputed, None
+            self.error = None
+            self.resultChanged.emit()
+            return
         try:
             plan, catalog = costable(self.plan, self.catalog), self.catalog
             # the lines an edit left as they were are not costed again
@@ -183,6 +224,31 @@ class PlanDocument(QObject):
             self.error = str(e)
             self.errorRaised.emit(self.error)
         self.resultChanged.emit()
+
+    # -- costing off the UI thread ------------------------------------------------------------
+
+    def costing_snapshot(self) -> LinesJob | None:
+        """What costing the plan with some lines replaced needs, taken now (on the UI thread)
+        so that a worker thread can cost it while the document goes on; None where the
+        result could not be applied as is (a scenario shown, a plan that does not cost)."""
+        if self.scenario is not None or self.result is None:
+            return None
+        return LinesJob(self.version, self._stored.model_copy(update={"lines": list(self._stored.lines)}),
+                        self.catalog, self._costed)
+
+    def apply_costed_lines(self, job: LinesJob, costed_: CostedLines, label: str, merge_id: int = -1) -> bool:
+        """Apply lines costed off the UI thread (LinesJob.cost) as one undoable edit, using
+        its result; False (nothing done) when the document changed since the job was taken."""
+        if job.version != self.version or self.scenario is not None:
+            return False
+        if not costed_.changes:
+            return True
+        self._precomputed = (costed_.result, costed_.costed)
+        try:
+            self.set_lines(costed_.changes, label, merge_id)
+        finally:
+            self._precomputed = None
+        return True
 
     # -- edits (each one undoable) ---------------------------------------------------------
 

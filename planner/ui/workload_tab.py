@@ -44,6 +44,7 @@ from planner.ui.message_bar import EDIT_REFUSED, MessageBar, Severity
 from planner.ui.plan_document import MERGE_SLIDER, PlanDocument
 from planner.ui.plan_properties import PlanPropertiesDialog
 from planner.ui.scenario_bar import ScenarioBar
+from planner.ui.slider_drag import SliderDrag
 from planner.ui.steady_label import SteadyLabel
 from planner.ui.style import Tone, css, muted_css
 from planner.ui.totals_panel import TotalsPanel
@@ -99,6 +100,7 @@ class WorkloadTab(QWidget):
         self._ratio_timer = QTimer(self, singleShot=True, interval=100)
         self._ratio_timer.timeout.connect(self._emit_workload_ratio)
         self._slider_base: dict[int, Line] | None = None
+        self.slider_drag: SliderDrag | None = None
         self._gesture = 0
 
         # -- toolbar ---------------------------------------------------------------------------
@@ -564,27 +566,43 @@ class WorkloadTab(QWidget):
 
     def _slider_pressed(self) -> None:
         self._slider_base = {r: self.doc.plan.lines[r] for r in self.slider_rows()}
+        self.slider_drag = SliderDrag(self.doc, self._slider_base, "Rebalance input:output", self._merge_id(),
+                                self._rebalance_to, self)
 
     def _slider_released(self) -> None:
+        if self.slider_drag is not None:
+            self.slider_drag.finish(Decimal(self.slider.value()) / SLIDER_STEPS)
+            self.slider_drag = None
         self._slider_base = None
         self._gesture += 1
         self._sync_slider()
 
+    def _merge_id(self) -> int:
+        return MERGE_SLIDER * 1000 + self._gesture % 1000
+
     def _slider_moved(self, value: int) -> None:
-        dragging = self._slider_base is not None
+        share = Decimal(value) / SLIDER_STEPS
+        self._slider_text(share)
+        if self.slider_drag is not None:
+            # a drag: the slider and its label follow at once, the figures as soon as the
+            # plan is costed at the newest share (off the UI thread)
+            self.slider_drag.move(share)
+            return
+        self._rebalance_to(share)
+        self._gesture += 1  # a keyboard step is its own undo step
+
+    def _rebalance_to(self, share: Decimal) -> None:
+        """Move the slider's lines to `share` now (one step of the drag's undo step, or a
+        keyboard step's own)."""
         base = self._slider_base or {r: self.doc.plan.lines[r] for r in self.slider_rows()}
         if not base:
             return
-        share = Decimal(value) / SLIDER_STEPS
         changes = dict(zip(base, rebalance(list(base.values()), share), strict=True))
         changes = {r: ln for r, ln in changes.items() if ln != self.doc.plan.lines[r]}
         # (rows whose rounded tokens did not move at this step are left out; the drag's
         # commands still merge into one undo step, see _ReplaceLines.mergeWith)
         if changes:
-            self.doc.set_lines(changes, "Rebalance input:output", merge_id=MERGE_SLIDER * 1000 + self._gesture % 1000)
-        self._slider_text(share)
-        if not dragging:
-            self._gesture += 1  # a keyboard step is its own undo step
+            self.doc.set_lines(changes, "Rebalance input:output", merge_id=self._merge_id())
 
     # -- suggest ---------------------------------------------------------------------------
 

@@ -243,12 +243,16 @@ def drag_latencies(app, win, steps: int, pace_ms: float = 16.0, settle=None) -> 
     wt = win.workload_tab
     wt.slider.setSliderDown(True)
     out, skipped, k = [], 0, 0
+    asked.clear()
+    applied.clear()
     start = time.perf_counter()
     while k < steps:
         due = start + k * pace_ms / 1000
         while time.perf_counter() < due:  # the gap: timers that fall due run here
             app.processEvents()
-        wt.slider.setValue(SLIDER_STEPS // 2 + (k % 40) * 5 - 100)
+        value = SLIDER_STEPS // 2 + (k % 40) * 5 - 100
+        asked.append((value, due))
+        wt.slider.setValue(value)
         drain(app)
         out.append((time.perf_counter() - due) * 1000)
         newest = int((time.perf_counter() - start) * 1000 / pace_ms)
@@ -259,10 +263,41 @@ def drag_latencies(app, win, steps: int, pace_ms: float = 16.0, settle=None) -> 
     return out, skipped
 
 
+#: the slider values asked for in a drag (value, when), and the figures shown for them (value, when)
+asked: list[tuple[int, float]] = []
+applied: list[tuple[int, float]] = []
+
+
+def figures_lag_ms() -> list[float]:
+    """For each result the window showed during the drag: how long after the step that asked
+    for its share it was shown (the figures follow the slider this much behind)."""
+    out = []
+    for value, when in applied:
+        due = max((d for v, d in asked if v == value and d <= when), default=None)
+        if due is not None:
+            out.append((when - due) * 1000)
+    return out
+
+
+def _record_applied() -> None:
+    """Note when each costed share is shown (the drag's results are applied on the UI thread)."""
+    from planner.ui import slider_drag
+    from planner.ui.workload_tab import SLIDER_STEPS
+
+    real = slider_drag.SliderDrag._apply
+
+    def apply(self, share, job, future):
+        real(self, share, job, future)
+        applied.append((int(share * SLIDER_STEPS), time.perf_counter()))
+
+    slider_drag.SliderDrag._apply = apply
+
+
 def bench_slider(home: Path) -> None:
     from planner.ui.main_window import TAB_CHARTS, TAB_WORKLOAD
 
     app, win = _window(home, 500)
+    _record_applied()
     for tab, label in ((TAB_WORKLOAD, "workload"), (TAB_CHARTS, "charts")):
         win.show_tab(tab)
         drain(app, _charts_settled(win))
@@ -274,6 +309,9 @@ def bench_slider(home: Path) -> None:
              models=len(win.session.catalog), p95=round(p95, 2), p95_target=33,
              p95_meets=p95 / statistics.median(refs) <= 33 / REFERENCE_QUIET_MS, steps_due=120,
              steps_skipped_while_busy=skipped)
+        lag = sorted(figures_lag_ms())
+        emit(f"slider_figures_behind_{label}_500_lines_ms", "ms", lag or [0.0], None, reference=refs,
+             p95=round(lag[max(0, int(len(lag) * 0.95) - 1)], 2) if lag else None, results_shown=len(lag))
     win.doc.undo_stack.setClean()
     win.close()
 
@@ -286,6 +324,7 @@ def bench_big_plan(home: Path) -> None:
     from planner.ui.worksheet_model import COL_REQUESTS
 
     app, win = _window(home, 5000)
+    _record_applied()
     win.show_tab(TAB_WORKLOAD)
     drain(app)
     model = win.workload_tab.model
@@ -300,6 +339,8 @@ def bench_big_plan(home: Path) -> None:
     lat, skipped = drag_latencies(app, win, 20, pace_ms=50)
     emit("plan_5000_lines_slider_step_ms", "ms", lat, 100, reference=refs, lines=5000, worst=round(max(lat), 1),
          steps_skipped_while_busy=skipped)
+    lag = figures_lag_ms()
+    emit("plan_5000_lines_slider_figures_behind_ms", "ms", lag or [0.0], None, reference=refs, results_shown=len(lag))
     win.doc.undo_stack.setClean()
     win.close()
 

@@ -335,6 +335,9 @@ def test_slider_drag_keeps_each_lines_shape_and_is_one_undo_step(tab, doc):
     totals = [ln.input_tokens + ln.output_tokens for ln in doc.plan.lines]
     tab.slider.setSliderDown(True)
     tab.slider.setValue(800)
+    # the slider's label follows at once; the plan once costed off the UI thread
+    assert tab.slider_label.text().startswith("80.0% input")
+    tab.slider_drag.settle()
     expected = _chat_and_tags_at_80_percent()
     # Chat 10,000 x 500/1,000 and Tags 20,000 x 300/50 at 80%: a = 2.587 (see two_line_split)
     assert expected == [(D(1082), D(418)), (D(339), D(11))]
@@ -344,6 +347,7 @@ def test_slider_drag_keeps_each_lines_shape_and_is_one_undo_step(tab, doc):
     totals_consistent(tab)
     for v in (650, 300, 200):
         tab.slider.setValue(v)
+        tab.slider_drag.settle()
         assert [ln.input_tokens + ln.output_tokens for ln in doc.plan.lines] == totals
         # Chat stays the more output-heavy line at every step
         chat, tags = doc.plan.lines
@@ -684,6 +688,7 @@ def test_a_slider_step_repaints_what_changed_not_the_window(qtbot, window):
         painted.seen.clear()
         before = t.totals.optimized.text()
         t.slider.setValue(SLIDER_STEPS // 2 + 40 * k)
+        t.slider_drag.settle()
         QApplication.processEvents()
         assert t.totals.optimized.text() != before
         assert all(id(w) in painted.seen for w in changed), k
@@ -755,3 +760,21 @@ def test_a_new_line_is_named_in_its_cell_without_a_stray_editor(tab, qtbot):
     qtbot.wait(20)
     assert "Search feature" in names(tab)
     assert tab.doc.undo_stack.count() == 2  # the new line, then its name
+
+
+def test_a_drag_costed_off_the_ui_thread_ends_where_the_slider_stops(tab, doc):
+    """Steps that arrive while the worker costs one are folded into the newest; an edit made
+    meanwhile makes the worker's result stale, and it is costed again on the spot. The plan
+    and its result end exactly as a synchronous rebalance and a fresh costing give them."""
+    original = list(doc.plan.lines)
+    tab.slider.setSliderDown(True)
+    for v in range(700, 760, 5):  # no event processed between the steps
+        tab.slider.setValue(v)
+    doc.set_plan_attr("retry_overhead", D("0.05"), "Change retry overhead")  # while a job may run
+    tab.slider.setValue(760)
+    tab.slider.setSliderDown(False)
+    assert doc.plan.lines == rebalance(original, D("0.76"))
+    assert doc.result == compute(doc.plan, doc.catalog)
+    # 2 undo steps: the retry overhead, the drag (its steps before and after merged)
+    assert doc.undo_stack.count() == 2
+    totals_consistent(tab)
