@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QObject
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
 
-from planner.io.export_table import ExportCancelled
 from planner.io.file_names import safe_file_name
-from planner.ui import export_actions, prompts
+from planner.ui import prompts
+from planner.ui.file_controller import Host
+
+if TYPE_CHECKING:
+    from planner.ui import export_actions
 
 # (the export modules, PDF and workbook writers included, load when an export is asked for:
-# at start-up they would cost ~0.2 s before the window accepts input)
-from planner.ui.file_controller import Host
+# at start-up they would cost time before the window accepts input)
+
+
+def _actions():  # noqa: ANN202 - the planner.ui.export_actions module
+    from planner.ui import export_actions
+
+    return export_actions
 
 PDF_FILTERS = {"Letter": "PDF, Letter paper (*.pdf)", "A4": "PDF, A4 paper (*.pdf)"}
 TABLE_FILTERS = {"csv": "CSV (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}
@@ -77,7 +86,7 @@ class ExportController(QObject):
         plan, result = self._saved_plan()
         self.last_written = None
         try:
-            export_actions.export_plan(plan, result, self.host.session.catalog, request, **kwargs)
+            _actions().export_plan(plan, result, self.host.session.catalog, request, **kwargs)
         except OSError as e:
             prompts.tell(self.widget, f"Could not write {path}: {e.strerror or e}")
             return False
@@ -91,7 +100,7 @@ class ExportController(QObject):
         if target is None:
             return False
         path = target[0]
-        if not self._write(path, export_actions.ExportRequest(**{kind: path}, variance=variance)):
+        if not self._write(path, _actions().ExportRequest(**{kind: path}, variance=variance)):
             return False
         self.host.show_status(f"Exported {path}")
         return True
@@ -144,8 +153,10 @@ class ExportController(QObject):
             QApplication.processEvents()
             return not dlg.wasCanceled()
 
+        from planner.io.export_table import ExportCancelled
+
         try:
-            ok = self._write(path, export_actions.ExportRequest(pdf=path, page_size=page_size, variance=variance),
+            ok = self._write(path, _actions().ExportRequest(pdf=path, page_size=page_size, variance=variance),
                              ranking=self.ranking(), progress=progress)
         except ExportCancelled:
             self.host.show_status(f"Export of {path} cancelled; nothing was written")
