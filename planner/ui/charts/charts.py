@@ -457,6 +457,9 @@ class ForecastChart(Chart):
             k = d.first_over
             self.over_mark.setData([k], [d.expected[k]])
             self.over_text.setText(f"over budget from {d.labels[k]}")
+            # to the left of the mark in the second half of the months, else to its right
+            # (a first month already over budget would push the text off the chart)
+            self.over_text.setAnchor((1.05, 1.2) if k >= n / 2 else (-0.05, 1.2))
             self.over_text.setPos(k, d.expected[k])
         self.set_note(f"{n}-month total: <b>{money_text(d.total, ctx.currency, 2)}</b>"
                       f" (growth {float(ctx.plan.forecast.monthly_growth) * 100:g}%/month, "
