@@ -34,7 +34,7 @@ from planner.ui.line_options import LineOptions
 from planner.ui.multipliers_model import MultipliersModel
 from planner.ui.plan_document import PlanDocument
 from planner.ui.routing_model import RoutingModel
-from planner.ui.style import Tone, css
+from planner.ui.style import Tone, css, mark_override
 
 
 def _pct_spin(tip: str) -> QDoubleSpinBox:
@@ -394,6 +394,10 @@ class PlanLeversPanel(QGroupBox):
         else:
             self.combined.setText("None on")
             self.combined.setToolTip("Tick a lever to apply its saving to the total")
+        over = self.doc.plan_overrides()
+        for w, field in ((self.discount, "batch_discount"), (self.retry, "retry_overhead"), (self.fee, "platform_fee"),
+                         (self.view, "multipliers"), (self.add_on_view, "add_ons")):
+            mark_override(w, self.doc.scenario if field in over else None)
         on_add_ons = plan.enabled_add_ons()
         total = sum((a.monthly for a in on_add_ons), Decimal(0))
         cur = plan.currency.code

@@ -361,6 +361,12 @@ class PlanDocument(QObject):
             return frozenset()
         return frozenset(find_scenario(self._stored, self.scenario).lines.get(self._stored.lines[row].name, {}))
 
+    def plan_overrides(self) -> frozenset[str]:
+        """The plan-wide fields the active scenario overrides (none on the base)."""
+        if self.scenario is None:
+            return frozenset()
+        return frozenset(find_scenario(self._stored, self.scenario).plan)
+
     def base_line(self, row: int) -> Line:
         """Line `row` as the base has it."""
         return self._stored.lines[row]

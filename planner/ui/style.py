@@ -18,6 +18,7 @@ from PySide6.QtGui import (  # Qt.mightBeRichText is QtGui's
     QPalette,
     Qt,
 )
+from PySide6.QtWidgets import QWidget
 
 
 class Tone(Enum):
@@ -97,3 +98,17 @@ def plain_tooltip(text: str | None) -> str | None:
     if text is None or not Qt.mightBeRichText(text):
         return text
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+def mark_override(widget: QWidget, scenario: str | None) -> None:
+    """Show a plan-wide setting the shown scenario overrides as the worksheet shows a line's:
+    in italics, its tooltip saying so (`scenario` None: the base's own value)."""
+    base_tip = widget.property("cp_base_tooltip")
+    if base_tip is None:
+        base_tip = widget.toolTip()
+        widget.setProperty("cp_base_tooltip", base_tip)
+    font = widget.font()
+    font.setItalic(scenario is not None)
+    widget.setFont(font)
+    note = f"Scenario '{scenario}' changes this setting (the base's value is kept in the base)."
+    widget.setToolTip(base_tip if scenario is None else f"{base_tip}\n{note}" if base_tip else note)

@@ -30,7 +30,7 @@ from planner.domain.summary import GroupFigures, month_label, next_12_months
 from planner.formatting import fmt_money, fmt_pct, fmt_small_money
 from planner.ui.plan_document import PlanDocument
 from planner.ui.steady_label import SteadyLabel
-from planner.ui.style import Tone, css
+from planner.ui.style import Tone, css, mark_override
 
 #: where a figure sits in its cell (a SteadyLabel keeps its size; the cell may be wider)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -243,6 +243,10 @@ class TotalsPanel(QWidget):
         self.rate_date.setEnabled(p.currency.code != "USD")
         for w in widgets:
             w.blockSignals(False)
+        over = self.doc.plan_overrides()
+        mark_override(self.budget, self.doc.scenario if "monthly_budget" in over else None)
+        for w in (self.growth, self.trend, self.horizon, self.start):
+            mark_override(w, self.doc.scenario if "forecast" in over else None)
 
     def refresh(self) -> None:
         if not self.isVisible() and self.window().isVisible():

@@ -329,3 +329,23 @@ def test_a_yen_budget_is_in_whole_yen(small_saas):
     assert p.headroom.text() == "¥5,250 (17.50%)"  # ¥30,000 - ¥24,750
     commit_currency(p, "EUR", "0.9")
     assert p.budget.decimals() == 2
+
+
+def test_a_scenarios_plan_wide_overrides_are_marked(qtbot, make_panel, doc):
+    """A scenario that changes the budget and the retry overhead shows both in italics with a
+    tooltip naming it; the base shows them plain again."""
+    from planner.ui.levers_panel import PlanLeversPanel
+
+    panel = make_panel(doc)
+    levers = PlanLeversPanel(doc)
+    qtbot.addWidget(levers)
+    doc.add_scenario("Lean")
+    doc.set_plan_attr("monthly_budget", Decimal(90), "Change budget")
+    doc.set_plan_attr("retry_overhead", Decimal("0.05"), "Change retry overhead")
+    assert doc.plan_overrides() == {"monthly_budget", "retry_overhead"}
+    for w in (panel.budget, levers.retry):
+        assert w.font().italic() and "Scenario 'Lean' changes this setting" in w.toolTip()
+    assert not panel.growth.font().italic() and not levers.fee.font().italic()
+    doc.activate(None)
+    for w in (panel.budget, levers.retry):
+        assert not w.font().italic() and "Scenario" not in w.toolTip()
