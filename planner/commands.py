@@ -385,12 +385,13 @@ def cmd_quote(args: argparse.Namespace) -> int:
 
 
 def by_month_json(t: BudgetTable) -> dict[str, Any]:
-    """The budget by line, group and month (decimal strings), each with its total, the
-    monthly totals, the fiscal years' and the whole horizon's."""
+    """The budget by line, fixed add-on, group and month (decimal strings), each with its
+    total, the monthly totals, the fiscal years' and the whole horizon's."""
     def row(r: Any) -> dict[str, Any]:
         return {"name": r.name, "group": r.group, "months": [str(v) for v in r.months], "total": str(r.total)}
 
-    return {"months": list(t.labels), "lines": [row(r) for r in t.lines], "groups": [row(g) for g in t.groups],
+    return {"months": list(t.labels), "lines": [row(r) for r in t.lines], "add_ons": [row(a) for a in t.add_ons],
+            "groups": [row(g) for g in t.groups],
             "totals": [str(v) for v in t.months], "total": str(t.total),
             "fiscal_years": [{"label": fy.label, "first_month": t.labels[fy.first], "last_month": t.labels[fy.last],
                               "total": str(fy.total)} for fy in t.fiscal_years]}

@@ -746,3 +746,20 @@ def test_a_bad_add_on_is_one_line(capsys, flag, message):
     code, out, err = run(capsys, "quote", "--model", "openai/gpt-4o-mini", "--requests", "1", "--input-tokens", "1",
                          "--output-tokens", "1", "--add-on", flag)
     assert code == 2 and message in err and err.count("\n") == 1 and out == ""
+
+
+def test_quote_by_month_lists_the_add_ons_and_every_month_foots(capsys, tmp_path):
+    from planner.domain.plan import AddOn
+    from planner.io.catalog_files import load_effective
+    from planner.io.plan_files import open_plan, save_plan
+
+    plan = open_plan(Path(__file__).parent.parent / "data" / "examples" / "product-suite.costplan")
+    path = tmp_path / "suite.costplan"
+    save_plan(plan.model_copy(update={"add_ons": [AddOn(name="Vector store", monthly=D(70), group="Growth")]}),
+              load_effective().catalog, path)
+    out = quote_json(capsys, str(path), "--by-month")
+    bm = out["by_month"]
+    assert [(a["name"], a["group"], set(a["months"])) for a in bm["add_ons"]] == [("Vector store", "Growth", {"70.00"})]
+    for k in range(len(bm["months"])):
+        assert sum(D(r["months"][k]) for r in bm["lines"] + bm["add_ons"]) == D(bm["totals"][k])
+    assert out["optimized_monthly"] == "621.64"  # $551.64 + $70.00
