@@ -44,7 +44,7 @@ class Session(QObject):
 
     def __init__(self, loaded: LoadedCatalog | None = None, overlay_path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self.loaded = loaded or load_effective()
+        self.loaded = loaded or load_effective(cache_in_background=True)
         self.overlay_path = overlay_path or paths.user_overlay()
         self.undo_stack = QUndoStack(self)
         self._overlay_broken = any(str(self.overlay_path) in w and "not applied" in w for w in self.loaded.warnings)
