@@ -250,15 +250,20 @@ def _row_bounds(doc: QTextDocument, table: QTextTable) -> list[float]:
     """Where each row ends (the middle of the rule below it), from one layout of the table:
     the midpoint between the lowest text of a row and the highest text of the next."""
     layout = doc.documentLayout()
+    rect, find, cell_at, columns = layout.blockBoundingRect, doc.findBlock, table.cellAt, range(table.columns())
     tops: list[float] = []
     bottoms: list[float] = []
     for r in range(table.rows()):
         top, bottom = float("inf"), 0.0
-        for c in range(table.columns()):
-            cell = table.cellAt(r, c)
-            first = layout.blockBoundingRect(cell.firstCursorPosition().block())
-            last = layout.blockBoundingRect(cell.lastCursorPosition().block())
-            top, bottom = min(top, first.top()), max(bottom, last.bottom())
+        for c in columns:
+            cell = cell_at(r, c)
+            # a cell's first and last block (most cells have one: measured once; a block's
+            # rect in a large table is costly to find)
+            first = find(cell.firstPosition())
+            first_rect = rect(first)
+            end = cell.lastPosition()
+            last_rect = first_rect if first.contains(end) else rect(find(end))
+            top, bottom = min(top, first_rect.top()), max(bottom, last_rect.bottom())
         tops.append(top)
         bottoms.append(bottom)
     frame_bottom = layout.frameBoundingRect(table).bottom()
