@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import json
 import os
 import shutil
@@ -41,6 +40,7 @@ from planner.domain.catalog import (
 )
 from planner.domain.errors import InputError
 from planner.io.atomic import write_chunks_atomic, write_text_atomic
+from planner.io.collector import gc_paused
 from planner.io.json_files import read_json
 
 if TYPE_CHECKING:
@@ -72,28 +72,6 @@ def read_overlay(path: Path) -> tuple[Overlay, list[RejectedEntry]]:
     if not path.exists():
         return Overlay(), []
     return split_overlay(read_json(path), str(path))
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a large, acyclic structure is built: parsing and
-    validating a 3,600-model catalog triggers collections that walk every object made so
-    far (about 40% of the load time). Reference counting still frees everything.
-
-    What was made meanwhile is then moved to the oldest generation at once (freeze and
-    unfreeze move objects without walking them): left in the youngest, the first collection
-    after the pause would walk all of it (0.3 s for a 50,000-model catalog), and each older
-    one again."""
-    was, frozen = gc.isenabled(), gc.get_freeze_count()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.freeze()
-            if not frozen:  # (where the program keeps its long-lived objects frozen, these join them)
-                gc.unfreeze()
-            gc.enable()
 
 
 def load_effective(shipped_path: Path | None = None, overlay_path: Path | None = None, *,

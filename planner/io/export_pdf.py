@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 
 from planner.io import pdf_sections
 from planner.io.atomic import check_size, write_atomic
+from planner.io.collector import gc_paused
 from planner.io.export_table import ExportCancelled, ExportData
 from planner.io.pdf_blocks import (
     DPI,
@@ -246,7 +247,8 @@ def export_pdf(
 
     def produce(tmp: Path) -> None:
         nonlocal pages
-        pages = _render(tmp, data, page_size, charts, progress)
+        with gc_paused(promote=False):  # (what it makes is dropped when it ends)
+            pages = _render(tmp, data, page_size, charts, progress)
         if not tmp.exists():
             raise OSError("the PDF writer wrote nothing")
 

@@ -17,11 +17,11 @@ from planner.domain.catalog import Catalog, ModelPrice, Overlay, OverlayEntry, a
 from planner.domain.errors import InputError
 from planner.io.catalog_files import (
     LoadedCatalog,
-    gc_paused,
     load_effective,
     read_overlay,
     update_overlay,
 )
+from planner.io.collector import gc_paused
 
 #: Entries by model id; None: the model has no entry.
 Entries = Mapping[str, OverlayEntry | None]
