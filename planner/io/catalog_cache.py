@@ -108,16 +108,17 @@ Contents = Callable[[], tuple[Iterable[list[Any]], Any]]
 
 
 def write_cache(key: tuple[Any, ...], contents: Contents, path: Path | None = None, *,
-                background: bool = False) -> bool:
-    """Keep `contents()` for `key`. False (and nothing written) if a source changed too
-    recently to be told apart from a later change. Never raises: a cache that cannot be
-    written is simply not there next time.
+                background: bool = False, read_at: int | None = None) -> bool:
+    """Keep `contents()` for `key`, the sources as read at `read_at` (time.time_ns(); now by
+    default). False (and nothing written) if a source had changed too recently then to be
+    told apart from a later change. Never raises: a cache that cannot be written is simply
+    not there next time.
 
     The pieces are written one by one, then the whole (which only refers to them): with
     `background`, by a thread of its own, so the caller goes on at once and its thread runs
     between pieces (`wait()` waits for the writer)."""
     global _writer
-    if not _settled(key, time.time_ns()):
+    if not _settled(key, time.time_ns() if read_at is None else read_at):
         return False
     path = path or cache_path()
     if not background:

@@ -15,7 +15,8 @@ import dataclasses
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -75,19 +76,21 @@ def read_overlay(path: Path) -> tuple[Overlay, list[RejectedEntry]]:
 
 
 def load_effective(shipped_path: Path | None = None, overlay_path: Path | None = None, *,
-                   cache_in_background: bool = False) -> LoadedCatalog:
+                   defer_cache: Callable[[Callable[[], object]], object] | None = None) -> LoadedCatalog:
     """Shipped catalog + user overlay. A broken overlay is reported, not fatal: the shipped
     prices are used and the overlay file is left untouched for the user to fix. Entries
     that cannot be used are set aside (see set_aside) with a warning; the rest apply.
 
     The result, once validated, is kept in the user's cache folder (planner.io.catalog_cache)
-    and taken from there while neither file has changed; `cache_in_background` writes it
-    from a thread of its own (the window: it is up while the cache is written)."""
+    and taken from there while neither file has changed. The cache is written before this
+    returns; or, with `defer_cache`, by the function handed to it, when the caller calls it
+    (the window: from a thread of its own, once the window is up)."""
     from planner.io import catalog_cache
 
     shipped_path = shipped_path or paths.shipped_catalog()
     overlay_path = overlay_path or paths.user_overlay()
     with gc_paused():
+        read_at = time.time_ns()
         try:
             key = catalog_cache.source_key((shipped_path, overlay_path))
         except OSError:
@@ -97,7 +100,11 @@ def load_effective(shipped_path: Path | None = None, overlay_path: Path | None =
             return cached
         loaded = _load_effective(shipped_path, overlay_path)
         if key is not None and loaded.cacheable:
-            catalog_cache.write_cache(key, _cache_contents(loaded), background=cache_in_background)
+            contents, path = _cache_contents(loaded), catalog_cache.cache_path()
+            if defer_cache is None:
+                catalog_cache.write_cache(key, contents, path, read_at=read_at)
+            else:
+                defer_cache(lambda: catalog_cache.write_cache(key, contents, path, background=True, read_at=read_at))
         return loaded
 
 

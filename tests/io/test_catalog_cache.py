@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -183,14 +184,32 @@ def test_a_load_that_set_entries_aside_is_not_cached(shipped):
 
 
 @pytest.mark.usefixtures("settled")
-def test_a_cache_written_in_the_background_is_the_catalog_as_loaded(shipped):
+def test_a_cache_written_later_in_the_background_is_the_catalog_as_loaded(shipped):
     save_overlay(some_edits())
-    loaded = load_effective(shipped, cache_in_background=True)
+    later = []
+    loaded = load_effective(shipped, defer_cache=later.append)
+    assert not catalog_cache.cache_path().exists()
     loaded.overlay.remove("acme/own-model")  # the caller goes on changing its own copy
+    loaded.warnings.clear()
+    later[0]()
     catalog_cache.wait()
     cached = catalog_cache.read_cache(catalog_cache.source_key((shipped, paths.user_overlay())))
     assert cached is not None
     assert "acme/own-model" in cached.overlay.entries and "acme/own-model" in cached.catalog
+    assert any("gone/model" in w for w in cached.warnings)
+
+
+def test_files_that_had_just_changed_when_read_are_not_cached_later(shipped, monkeypatch):
+    """The cache is written after the load: what counts is whether the files had settled when
+    they were read, not when the cache is written."""
+    save_overlay(some_edits())
+    later = []
+    load_effective(shipped, defer_cache=later.append)
+    now = time.time_ns()
+    monkeypatch.setattr(catalog_cache.time, "time_ns", lambda: now + 10 * 10**9)  # written 10 s on
+    later[0]()
+    catalog_cache.wait()
+    assert not catalog_cache.cache_path().exists()
 
 
 @pytest.mark.usefixtures("settled")
