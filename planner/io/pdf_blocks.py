@@ -1,8 +1,9 @@
 """The PDF's content blocks: rich text, tables and charts, measured once on the PDF writer and
 painted slice by slice (planner.io.pdf_pages decides the slices).
 
-A table is laid out once as one document; its rows are measured from that layout, so a
-1,000-row table costs one layout, whatever the number of pages."""
+A table is laid out once, as one document or, when long, as documents of 50 rows that
+measure and paint as the whole table would (Measurer._long_table); its rows are measured
+from that layout, so a 1,000-row table costs one layout, whatever the number of pages."""
 
 from __future__ import annotations
 
