@@ -87,6 +87,13 @@ def _with_symbol(affix: str, symbol: str, before_number: bool) -> str:
     return text
 
 
+@lru_cache(maxsize=64)
+def _locale(name: str) -> Locale:
+    """The Babel locale of a name, parsed once (given a name, Babel parses it again for each
+    symbol of each amount: two thirds of the time of formatting one)."""
+    return Locale.parse(name)
+
+
 @lru_cache(maxsize=256)
 def _pattern(locale: str, currency: str | None, places: int) -> NumberPattern:
     """The locale's standard currency pattern (or decimal pattern, without a currency),
@@ -125,7 +132,7 @@ def fmt_money(x: Decimal | None, currency: str = "USD", symbol: bool = True, pla
     locale = display_locale()
     with localcontext() as ctx:  # Babel computes in the current context: room for every digit
         ctx.prec = max(ctx.prec, len(q.as_tuple().digits) + 2)
-        return _pattern(locale, currency if symbol else None, digits).apply(q, locale)
+        return _pattern(locale, currency if symbol else None, digits).apply(q, _locale(locale))
 
 
 def fmt_small_money(x: Decimal | None, currency: str = "USD") -> str:

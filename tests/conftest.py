@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,11 +18,14 @@ FIXTURES = REPO / "tests" / "fixtures"  # real third-party snapshots, licenses b
 
 
 @pytest.fixture(autouse=True)
-def user_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def user_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Each test gets empty user directories (overlay, settings, autosave) of its own."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv(paths.HOME_OVERRIDE_ENV, str(home))
-    return home
+    yield home
+    from planner.io import catalog_cache
+
+    catalog_cache.wait()  # a catalog cache written in the background goes with its test
 
 
 @pytest.fixture(autouse=True)

@@ -11,15 +11,16 @@ to the `.rejected.json` file beside it, and the rest loads.
 from __future__ import annotations
 
 import contextlib
-import gc
+import dataclasses
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 try:
     import fcntl
@@ -40,7 +41,11 @@ from planner.domain.catalog import (
 )
 from planner.domain.errors import InputError
 from planner.io.atomic import write_chunks_atomic, write_text_atomic
+from planner.io.collector import gc_paused
 from planner.io.json_files import read_json
+
+if TYPE_CHECKING:
+    from planner.io import catalog_cache
 
 
 @dataclass
@@ -53,6 +58,8 @@ class LoadedCatalog:
     warnings: list[str] = field(default_factory=list)
     #: what each overlay entry made, so re-applying after one edit re-validates one model
     overlay_memo: OverlayMemo = field(default_factory=dict)
+    #: whether the next load of the same files may take this one from the cache
+    cacheable: bool = True
 
 
 def load_catalog(path: Path) -> Catalog:
@@ -68,38 +75,66 @@ def read_overlay(path: Path) -> tuple[Overlay, list[RejectedEntry]]:
     return split_overlay(read_json(path), str(path))
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a large, acyclic structure is built: parsing and
-    validating a 3,600-model catalog triggers collections that walk every object made so
-    far (about 40% of the load time). Reference counting still frees everything."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def load_effective(shipped_path: Path | None = None, overlay_path: Path | None = None) -> LoadedCatalog:
+def load_effective(shipped_path: Path | None = None, overlay_path: Path | None = None, *,
+                   defer_cache: Callable[[Callable[[], object]], object] | None = None) -> LoadedCatalog:
     """Shipped catalog + user overlay. A broken overlay is reported, not fatal: the shipped
     prices are used and the overlay file is left untouched for the user to fix. Entries
-    that cannot be used are set aside (see set_aside) with a warning; the rest apply."""
-    with gc_paused():
-        return _load_effective(shipped_path, overlay_path)
+    that cannot be used are set aside (see set_aside) with a warning; the rest apply.
 
+    The result, once validated, is kept in the user's cache folder (planner.io.catalog_cache)
+    and taken from there while neither file has changed. The cache is written before this
+    returns; or, with `defer_cache`, by the function handed to it, when the caller calls it
+    (the window: from a thread of its own, once the window is up)."""
+    from planner.io import catalog_cache
 
-def _load_effective(shipped_path: Path | None, overlay_path: Path | None) -> LoadedCatalog:
     shipped_path = shipped_path or paths.shipped_catalog()
     overlay_path = overlay_path or paths.user_overlay()
+    with gc_paused():
+        read_at = time.time_ns()
+        try:
+            key = catalog_cache.source_key((shipped_path, overlay_path))
+        except OSError:
+            key = None
+        cached = catalog_cache.read_cache(key) if key is not None else None
+        if isinstance(cached, LoadedCatalog):
+            return cached
+        loaded = _load_effective(shipped_path, overlay_path)
+        if key is not None and loaded.cacheable:
+            contents, path = _cache_contents(loaded), catalog_cache.cache_path()
+            if defer_cache is None:
+                catalog_cache.write_cache(key, contents, path, read_at=read_at)
+            else:
+                defer_cache(lambda: catalog_cache.write_cache(key, contents, path, background=True, read_at=read_at))
+        return loaded
+
+
+def _cache_contents(loaded: LoadedCatalog) -> catalog_cache.Contents:
+    """The loaded catalog as it is now (containers of its own: its models and entries are
+    never changed in place, only replaced), to be cached: the models and the overlay entries
+    in pieces, then the whole. Equal values are made one object on the way (less to store,
+    less memory once loaded)."""
+    from planner.io import catalog_cache
+
+    snapshot = dataclasses.replace(
+        loaded, overlay=loaded.overlay.model_copy(update={"entries": dict(loaded.overlay.entries)}),
+        warnings=list(loaded.warnings), overlay_memo=dict(loaded.overlay_memo))
+
+    def contents() -> tuple[Iterable[list[Any]], LoadedCatalog]:
+        entries = list(snapshot.overlay.entries.values())
+        catalog_cache.share_values([*snapshot.shipped.models, *snapshot.catalog.models], [e.fields for e in entries])
+        return (*catalog_cache.pieces(snapshot.catalog.models), *catalog_cache.pieces(entries)), snapshot
+
+    return contents
+
+
+def _load_effective(shipped_path: Path, overlay_path: Path) -> LoadedCatalog:
     shipped = load_catalog(shipped_path)
     warnings: list[str] = []
     try:
         overlay, rejected = read_overlay(overlay_path)
     except InputError as e:
         warnings.append(f"{e} (your edits were not applied; the file was left as it is)")
-        return LoadedCatalog(shipped, shipped, Overlay(), warnings)
+        return LoadedCatalog(shipped, shipped, Overlay(), warnings, cacheable=False)
     memo: OverlayMemo = {}
     catalog, more = apply_overlay(shipped, overlay, str(overlay_path), memo)
     bad = invalid_entries(memo)
@@ -113,7 +148,8 @@ def _load_effective(shipped_path: Path | None, overlay_path: Path | None) -> Loa
     if rejected:
         warnings.extend(set_aside(overlay_path, rejected))
     warnings.extend(more)
-    return LoadedCatalog(catalog, shipped, overlay, warnings, memo)
+    # entries set aside changed the overlay file (or could not be moved): read it again next time
+    return LoadedCatalog(catalog, shipped, overlay, warnings, memo, cacheable=not rejected)
 
 
 # ---------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from planner.domain.actuals import Variance
 from planner.io import pdf_sections, pdf_variance
 from planner.io.atomic import check_size, write_atomic
+from planner.io.collector import gc_paused
 from planner.io.export_table import ExportCancelled, ExportData
 from planner.io.pdf_blocks import (
     DPI,
@@ -253,7 +254,8 @@ def export_pdf(
 
     def produce(tmp: Path) -> None:
         nonlocal pages
-        pages = _render(tmp, data, page_size, charts, progress, extra)
+        with gc_paused(promote=False):  # (what it makes is dropped when it ends)
+            pages = _render(tmp, data, page_size, charts, progress, extra)
         if not tmp.exists():
             raise OSError("the PDF writer wrote nothing")
 

@@ -1,12 +1,15 @@
 """The PDF's content blocks: rich text, tables and charts, measured once on the PDF writer and
 painted slice by slice (planner.io.pdf_pages decides the slices).
 
-A table is laid out once as one document; its rows are measured from that layout, so a
-1,000-row table costs one layout, whatever the number of pages."""
+A table is laid out once, as one document or, when long, as documents of 50 rows that
+measure and paint as the whole table would (Measurer._long_table); its rows are measured
+from that layout, so a 1,000-row table costs one layout, whatever the number of pages."""
 
 from __future__ import annotations
 
+import heapq
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +57,8 @@ def dev(css_px: float) -> float:
 
 #: Below a row's dividing rule: a table part that ends at a row ends with that row's rule.
 RULE_CLEARANCE = dev(0.7)
+#: Rows of a long table laid out together (see Measurer._long_table).
+PIECE_ROWS = 50
 
 
 def esc(text: Any) -> str:
@@ -158,6 +163,17 @@ Item = Html | Table | Chart
 # Measuring
 
 
+@dataclass(frozen=True)
+class Piece:
+    """Part of a long table laid out as a document of its own: the part [start, end) of the
+    table is painted from `doc`, where it lies at `start + shift`."""
+
+    start: float
+    end: float
+    doc: QTextDocument
+    shift: float
+
+
 @dataclass
 class Measured:
     """A block's measurements (for pdf_pages) and how to paint a slice of it."""
@@ -167,6 +183,8 @@ class Measured:
     chart: Chart | None = None
     #: the chart's rect within the block
     chart_rect: QRectF = field(default_factory=QRectF)
+    #: a long table's pieces, in order (painted from them rather than from `doc`)
+    pieces: tuple[Piece, ...] = ()
 
 
 class Measurer:
@@ -203,6 +221,8 @@ class Measurer:
         return Measured(block, doc)
 
     def _table(self, t: Table) -> Measured:
+        if len(t.rows) > 2 * PIECE_ROWS and (pieced := self._long_table(t)) is not None:
+            return pieced
         doc = self.doc(table_html(t))
         tables = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
         height = doc.size().height()
@@ -213,6 +233,72 @@ class Measurer:
         header = bounds[0] + RULE_CLEARANCE
         cuts = tuple(b + RULE_CLEARANCE for b in bounds[1:-1] if b + RULE_CLEARANCE < height)
         return Measured(Block(height, cuts, header, keep_with_next=t.keep_with_next), doc)
+
+    def _long_table(self, t: Table) -> Measured | None:
+        """A long table laid out in pieces of PIECE_ROWS rows, each a document of its own
+        with the header, one row before its own and one after (the last: the total row): each
+        row is laid out between the same neighbours as in the whole table, so the pieces, put
+        one below the other by the row bounds they share, are the whole table. (Qt finds a
+        table cell's place in a time that grows with the table: a 1,000-row table took twice
+        as long to paint a page, and a third longer to lay out, as its pieces.)
+
+        A column as wide as its widest cell must be as wide in every piece: each piece also
+        holds the rows likeliest to be the widest of some column (where no one sees them:
+        above the row before its own, or below the row after). Where the pieces' columns still
+        differ, None: the table is laid out whole."""
+        n = len(t.rows)
+        wide = _widest_rows(t)
+        wide_rows = [t.rows[r] for r in wide] + ([t.total] if t.total is not None else [])
+        wide_bold = [i for i, r in enumerate(wide) if r in t.subtotals] + ([len(wide)] if t.total is not None else [])
+        columns: tuple[tuple[float, float], ...] | None = None
+        bounds: list[float] = []  # where each row of the whole table ends: [header, row 0, row 1, ...]
+        pieces: list[Piece] = []
+        docs: list[QTextDocument] = []
+        height = 0.0
+        # a piece starts at a row without shading (the join, just below a rule, is then blank)
+        starts = [0]
+        while (nxt := starts[-1] + PIECE_ROWS) < n - 1:
+            while nxt < n - 1 and nxt in t.subtotals:
+                nxt += 1
+            starts.append(nxt)
+        for k, s in enumerate(starts):
+            stop = starts[k + 1] if k + 1 < len(starts) else n  # this piece's own rows: [s, stop)
+            lo, hi = max(s - 1, 0), min(stop + 1, n)  # a row of context on each side
+            last = hi == n
+            own = list(t.rows[lo:hi])
+            own_bold = [i - lo for i in t.subtotals if lo <= i < hi]
+            if s == 0:  # the widest rows below (the first row is right below the header)
+                lead = 0
+                rows, bold = own + wide_rows, own_bold + [len(own) + i for i in wide_bold]
+            else:  # above the row before its own
+                lead = len(wide_rows)
+                rows, bold = wide_rows + own, wide_bold + [lead + i for i in own_bold]
+            doc = self.doc(table_html(Table(t.cols, rows, t.total if last else None, compact=t.compact,
+                                            subtotals=frozenset(bold))))
+            docs.append(doc)
+            table = next(f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable))
+            geometry = _columns(doc, table)
+            if columns is None:
+                columns = geometry
+            elif geometry != columns:
+                return None
+            ends = _row_bounds(doc, table)  # the header, then each row of this piece
+            if s == 0:
+                shift = 0.0
+                bounds.append(ends[0])
+            else:
+                shift = ends[1 + lead] - bounds[s]  # row s-1 ends at the same place in both
+            first = 1 + lead + (s - lo)  # the index in `ends` of row s
+            upto = len(ends) if last else first + (hi - s) - 1  # (not the row after)
+            bounds += [b - shift for b in ends[first:upto]]
+            start = 0.0 if s == 0 else bounds[s] + RULE_CLEARANCE
+            end = float("inf") if last else bounds[stop] + RULE_CLEARANCE
+            pieces.append(Piece(start, end, doc, shift))
+            if last:
+                height = doc.size().height() - shift
+        header = bounds[0] + RULE_CLEARANCE
+        cuts = tuple(b + RULE_CLEARANCE for b in bounds[1:-1] if b + RULE_CLEARANCE < height)
+        return Measured(Block(height, cuts, header, keep_with_next=t.keep_with_next), docs[0], pieces=tuple(pieces))
 
     def _chart(self, c: Chart) -> Measured:
         size = chart_size(c.item)
@@ -250,19 +336,48 @@ def _row_bounds(doc: QTextDocument, table: QTextTable) -> list[float]:
     """Where each row ends (the middle of the rule below it), from one layout of the table:
     the midpoint between the lowest text of a row and the highest text of the next."""
     layout = doc.documentLayout()
+    rect, find, cell_at, columns = layout.blockBoundingRect, doc.findBlock, table.cellAt, range(table.columns())
     tops: list[float] = []
     bottoms: list[float] = []
     for r in range(table.rows()):
         top, bottom = float("inf"), 0.0
-        for c in range(table.columns()):
-            cell = table.cellAt(r, c)
-            first = layout.blockBoundingRect(cell.firstCursorPosition().block())
-            last = layout.blockBoundingRect(cell.lastCursorPosition().block())
-            top, bottom = min(top, first.top()), max(bottom, last.bottom())
+        for c in columns:
+            cell = cell_at(r, c)
+            # a cell's first and last block (most cells have one: measured once; a block's
+            # rect in a large table is costly to find)
+            first = find(cell.firstPosition())
+            first_rect = rect(first)
+            end = cell.lastPosition()
+            last_rect = first_rect if first.contains(end) else rect(find(end))
+            top, bottom = min(top, first_rect.top()), max(bottom, last_rect.bottom())
         tops.append(top)
         bottoms.append(bottom)
     frame_bottom = layout.frameBoundingRect(table).bottom()
     return [(bottoms[r] + tops[r + 1]) / 2 for r in range(len(tops) - 1)] + [frame_bottom]
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _widest_rows(t: Table, per_column: int = 3) -> list[int]:
+    """The rows whose cells are likeliest to set some column's width: by the length of their
+    text (a number: all of it; a text: its longest word), the longest few of each column."""
+
+    def extent(cell: str, whole: bool) -> int:
+        text = html.unescape(_TAG.sub("", cell))
+        return len(text) if whole else max(map(len, text.split()), default=0)
+
+    rows: set[int] = set()
+    for c, col in enumerate(t.cols):
+        rows.update(heapq.nlargest(per_column, range(len(t.rows)), key=lambda r: extent(t.rows[r][c], col.right)))
+    return sorted(rows)
+
+
+def _columns(doc: QTextDocument, table: QTextTable) -> tuple[tuple[float, float], ...]:
+    """Where each column of a table's header row is and how wide (its text's rect)."""
+    layout = doc.documentLayout()
+    rects = (layout.blockBoundingRect(doc.findBlock(table.cellAt(0, c).firstPosition())) for c in range(table.columns()))
+    return tuple((r.left(), r.width()) for r in rects)
 
 
 def table_html(t: Table) -> str:
@@ -316,7 +431,13 @@ def paint_slice(
     if header:
         _paint_doc(p, m.doc, origin, 0.0, m.block.header, width)
         origin = QPointF(origin.x(), origin.y() + m.block.header)
-    _paint_doc(p, m.doc, origin, top, bottom, width)
+    if not m.pieces:
+        _paint_doc(p, m.doc, origin, top, bottom, width)
+        return
+    for piece in m.pieces:
+        a, b = max(top, piece.start), min(bottom, piece.end)
+        if a < b:
+            _paint_doc(p, piece.doc, QPointF(origin.x(), origin.y() + a - top), a + piece.shift, b + piece.shift, width)
 
 
 def _paint_doc(

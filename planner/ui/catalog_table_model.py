@@ -200,8 +200,10 @@ class CatalogTableModel(QAbstractTableModel):
             return None
         return int(np.flatnonzero(self._order == i)[0])
 
-    def catalog_index(self, row: int) -> int:
-        return self._rows[row]
+    @property
+    def order(self) -> np.ndarray:
+        """The catalog index each row shows (row r shows catalog model order[r])."""
+        return self._order
 
     def set_settings(self, *, metric: str | None = None, ratio: float | None = None, floor: float | None = None,
                      weights: CompositeWeights | None = None, include_free: bool | None = None) -> None:

@@ -328,6 +328,7 @@ class ModelsTab(QWidget):
         session.undo_stack.indexChanged.connect(lambda _i: self.messages.clear(EDIT_REFUSED))
         self.model = CatalogTableModel(session, self)
         self.proxy = CatalogFilterProxy(self.model, self)
+        self.proxy.filtered.connect(self._update_count)  # (the search box's filter too)
         self.ratio_label.setText(f"{self.ratio.value()}:1")
         self._fill_metrics()
         self._fill_providers()

@@ -17,16 +17,18 @@ from planner.domain.catalog import Catalog, ModelPrice, Overlay, OverlayEntry, a
 from planner.domain.errors import InputError
 from planner.io.catalog_files import (
     LoadedCatalog,
-    gc_paused,
     load_effective,
     read_overlay,
     update_overlay,
 )
+from planner.io.collector import gc_paused
 
 #: Entries by model id; None: the model has no entry.
 Entries = Mapping[str, OverlayEntry | None]
 #: How long after the overlay's folder changed it is read again (writes come in bursts).
 RELOAD_DELAY_MS = 250
+#: How long after a start that read the catalog from its files the cache of it is written.
+CACHE_DELAY_MS = 2000
 
 
 class Session(QObject):
@@ -44,7 +46,8 @@ class Session(QObject):
 
     def __init__(self, loaded: LoadedCatalog | None = None, overlay_path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self.loaded = loaded or load_effective()
+        # the validated catalog is cached from a thread of its own once the window is up
+        self.loaded = loaded or load_effective(defer_cache=lambda write: QTimer.singleShot(CACHE_DELAY_MS, write))
         self.overlay_path = overlay_path or paths.user_overlay()
         self.undo_stack = QUndoStack(self)
         self._overlay_broken = any(str(self.overlay_path) in w and "not applied" in w for w in self.loaded.warnings)

@@ -26,6 +26,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # this checkout's planner, whatever is installed
 FIXTURES = REPO / "tests" / "fixtures"
 LITELLM = FIXTURES / "litellm-1.109.1-model_prices_and_context_window.json"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -186,6 +187,9 @@ def bench_startup(home: Path) -> None:
                 if f.is_file():
                     f.unlink()
         cold.append(_start("app", env, rows))
+        # a later start finds the catalog cache the first one wrote in the background once
+        # its window was up (the probe ends that process as soon as it accepts input)
+        load_effective()
         warm.append(_start("app", env, rows))
         bare.append(_start("bare", env, rows))
     emit("startup_usable_cold_ms", "ms", cold, None, models=rows)
@@ -392,11 +396,26 @@ def bench_catalog(_home: Path) -> None:
     if p.returncode:
         raise RuntimeError(p.stderr[-2000:])
     os.environ["COST_PLANNER_HOME"] = str(home)
+    from planner.io import catalog_cache
     from planner.io.catalog_files import load_effective
 
+    time.sleep(catalog_cache.RACY_SECONDS)  # (a file changed this recently is not cached)
+
+    def first_load() -> None:
+        catalog_cache.cache_path().unlink(missing_ok=True)
+        load_effective()
+
+    # the first load after an import or an edit: read and validate, then write the cache (the
+    # window writes it in the background once it is up; the command line before it ends)
+    colds, crefs = timed(first_load, max(2, RUNS // 2))
+    # every later start: the validated catalog from the cache
     loads, refs = timed(load_effective)
     n = len(load_effective().catalog)
-    emit("catalog_load_50000_models_ms", "ms", loads, 1000, reference=refs, models=n)
+    emit("catalog_load_50000_models_ms", "ms", loads, 1000, reference=refs, models=n,
+         measures="a later load: the validated catalog from the cache",
+         first_load_ms=round(statistics.median(colds), 1), first_load_ratio=round(statistics.median(colds) / statistics.median(crefs), 2))
+    emit("catalog_first_load_50000_models_ms", "ms", colds, None, reference=crefs, models=n,
+         measures="the first load after the files changed: validate every model and write the cache")
 
     from PySide6.QtCore import Qt
 

@@ -196,3 +196,48 @@ def test_filter_survives_model_added(make_session, models, mp):
     s.add_model(mp("acme/new-plain", "1", "1", name="New Plain"))
     assert src.rowCount() == 8
     assert shown(proxy) == {GPT, CLAUDE, DEEPSEEK, "acme/new-tool"}
+
+
+def test_search_does_not_match_across_name_id_and_provider(proxy):
+    # DeepSeek Chat's name, id and provider: "DeepSeek Chat", "deepseek/chat-v", "DeepSeek"
+    proxy.set_filters(search="chatdeepseek")  # the end of the name and the start of the id
+    assert shown(proxy) == set()
+    proxy.set_filters(search="chat\x00deepseek")  # even with what separates them inside
+    assert shown(proxy) == set()
+    proxy.set_filters(search="chat-v")
+    assert shown(proxy) == {DEEPSEEK}
+
+
+def test_search_follows_a_renamed_model(make_session, models, mp):
+    s = make_session(*models)
+    src = CatalogTableModel(s)
+    proxy = CatalogFilterProxy(src)
+    proxy.set_filters(search="zebra")
+    assert shown(proxy) == set()
+    s.add_model(mp("acme/zebra-1", "1", "1", name="Zebra One"))
+    assert shown(proxy) == {"acme/zebra-1"}
+
+
+def test_filter_changes_and_sorts_keep_the_proxy_consistent(qtmodeltester, src, proxy):
+    qtmodeltester.check(proxy)
+    for needle in ("a", "de", "", "zzz", "o"):
+        proxy.set_filters(search=needle)
+        proxy.sort(COL_INPUT, Qt.SortOrder.AscendingOrder if len(needle) % 2 else Qt.SortOrder.DescendingOrder)
+    src.set_settings(floor=40)
+    proxy.refresh()
+
+
+def test_a_persistent_index_follows_its_model_or_goes_when_filtered_out(src, proxy):
+    from PySide6.QtCore import QPersistentModelIndex
+
+    order = [proxy.index(r, 0).data(ROW_ROLE).id for r in range(proxy.rowCount())]
+    claude = QPersistentModelIndex(proxy.index(order.index(CLAUDE), 2))
+    gpt = QPersistentModelIndex(proxy.index(order.index(GPT), 0))
+    proxy.set_filters(need_tools=True)
+    assert claude.isValid() and claude.data(ROW_ROLE).id == CLAUDE and claude.column() == 2
+    proxy.set_filters(search="claude")
+    assert claude.row() == 0 and claude.data(ROW_ROLE).id == CLAUDE
+    assert not gpt.isValid()
+    proxy.set_filters(search="", need_tools=False)
+    proxy.sort(COL_INPUT, Qt.SortOrder.DescendingOrder)  # GPT $5, Claude $1, ...
+    assert claude.row() == 1 and claude.data(ROW_ROLE).id == CLAUDE

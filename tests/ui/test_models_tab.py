@@ -540,3 +540,30 @@ def test_whole_comparison_and_every_column_fit_1366x768(qtbot, session):
               if not t.compare.tasks_view.isRowHidden(r)]
     assert labels[0] == "Cost per task" and "What $1 buys" in labels
     del window
+
+
+# -- the search box over the table -------------------------------------------------------------
+
+
+def test_the_count_follows_the_search(qtbot, tab):
+    tab.search.setText("deep")
+    qtbot.waitUntil(lambda: tab.count.text() == "1 of 6 models", timeout=2000)
+    tab.search.setText("")
+    qtbot.waitUntil(lambda: tab.count.text() == "6 of 6 models", timeout=2000)
+
+
+def test_search_keeps_the_selection_the_sort_and_the_columns(qtbot, tab):
+    tab.table.sortByColumn(COL_INPUT, Qt.SortOrder.AscendingOrder)
+    select_ids(tab, [CLAUDE, GPT])
+    widths = [tab.table.columnWidth(c) for c in range(tab.proxy.columnCount())]
+    hidden = [tab.table.isColumnHidden(c) for c in range(tab.proxy.columnCount())]
+    tab.search.setText("l")  # not in GPT X, openai/gpt-x, OpenAI, nor in DeepSeek's
+    qtbot.waitUntil(lambda: GPT not in visible(tab), timeout=2000)
+    assert visible(tab) == [GEMINI, SMALL, FLAGSHIP, CLAUDE]  # still by input price
+    assert [m.id for m in tab.selected_models()] == [CLAUDE]  # GPT is hidden: no longer selected
+    assert [tab.table.columnWidth(c) for c in range(tab.proxy.columnCount())] == widths
+    assert [tab.table.isColumnHidden(c) for c in range(tab.proxy.columnCount())] == hidden
+    tab.search.setText("")
+    qtbot.waitUntil(lambda: len(visible(tab)) == 6, timeout=2000)
+    assert visible(tab) == [GEMINI, SMALL, FLAGSHIP, DEEPSEEK, CLAUDE, GPT]
+    assert [m.id for m in tab.selected_models()] == [CLAUDE]

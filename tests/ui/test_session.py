@@ -273,3 +273,17 @@ def test_an_unsaved_change_survives_a_reload(tmp_path, mp, qapp, monkeypatch) ->
     on_disk, _ = catalog_files.read_overlay(path)
     assert on_disk.entry("acme/a").fields["input"] == "0.5"
     assert on_disk.entry("acme/b").fields == {"output": "7", "input": "1.5"}
+
+
+def test_a_start_that_read_the_catalog_caches_it_once_the_window_is_up(qtbot, monkeypatch):
+    from planner.io import catalog_cache
+    from planner.ui import session as session_module
+
+    monkeypatch.setattr(catalog_cache, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(session_module, "CACHE_DELAY_MS", 50)
+    s = Session()
+    assert not catalog_cache.cache_path().exists()  # not while the window is being built
+    qtbot.waitUntil(catalog_cache.cache_path().exists, timeout=5000)
+    catalog_cache.wait()
+    cached = catalog_cache.read_cache(catalog_cache.source_key((paths.shipped_catalog(), paths.user_overlay())))
+    assert cached is not None and cached.catalog == s.catalog
