@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__, paths
+from planner.domain.token_mix import input_output_ratio, input_share
 from planner.ui import prompts
 from planner.ui.actions import ACTIONS, DYNAMIC_MENUS, MENUS, SEPARATOR
 from planner.ui.app_settings import settings
@@ -152,7 +153,12 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.models_tab = ModelsTab()
         self.tabs.addTab(self.models_tab, "Models")
-        self.workload_tab: WorkloadTab | None = None
+        #: the Workload tab of the document shown, built when first shown or asked for
+        self._workload_tab: WorkloadTab | None = None
+        # the plan's input:output ratio for the Models tab's "My workload's ratio", once the
+        # tokens settle (a slider drag moves them at every step; the Models tab re-ranks after)
+        self._ratio_timer = QTimer(self, singleShot=True, interval=100)
+        self._ratio_timer.timeout.connect(self._emit_workload_ratio)
         self.doc: PlanDocument | None = None
         self.tabs.addTab(Placeholder(""), "Workload")
         self.charts_tab = None  # built the first time it is shown: pyqtgraph loads then
@@ -302,39 +308,58 @@ class MainWindow(QMainWindow):
     # -- the plan ----------------------------------------------------------------------------
 
     def set_document(self, doc: PlanDocument) -> None:
-        """Show `doc` in the Workload tab (the old document's tab is replaced)."""
-        from planner.ui.workload_tab import WorkloadTab
-
+        """Show `doc` in the Workload tab (the old document's tab is replaced; the new one is
+        built when the tab is first shown)."""
         old_doc = self.doc
         if old_doc is not None:
             self.undo_group.removeStack(old_doc.undo_stack)
             self.session.catalogChanged.disconnect(self._catalog_changed_for_plan)
+            old_doc.resultChanged.disconnect(self._ratio_timer.start)
         self.files.attach(old_doc, doc)
         self.doc = doc
         self.undo_group.addStack(doc.undo_stack)
         self.session.catalogChanged.connect(self._catalog_changed_for_plan)
-        tab = WorkloadTab(doc)
-        tab.statusMessage.connect(self.show_status)
-        tab.workloadRatioChanged.connect(self.models_tab.set_workload_ratio)
+        doc.resultChanged.connect(self._ratio_timer.start)
+        self._ratio_timer.start()
         current = self.tabs.currentIndex()
-        old = self.tabs.widget(TAB_WORKLOAD)
-        self.tabs.removeTab(TAB_WORKLOAD)
-        self.tabs.insertTab(TAB_WORKLOAD, tab, "Workload")
-        if old is not None:
-            old.deleteLater()
+        if self._workload_tab is not None:
+            replace_tab(self.tabs, TAB_WORKLOAD, Placeholder(""), "Workload")
+            self._workload_tab = None
         if old_doc is not None and old_doc.parent() is self:
             old_doc.deleteLater()
-        self.workload_tab = tab
         self.group_selector.follow(doc)
-        tab.totals.set_group(self.group_selector.group)
         self.tabs.setCurrentIndex(current)
+        if current == TAB_WORKLOAD:
+            self.ensure_workload()
         if self.charts_tab is not None:
             self.ensure_charts()
         doc.undo_stack.cleanChanged.connect(self._update_title)
         self._tab_changed(self.tabs.currentIndex())
         self._update_title()
         self.update_actions()
-        tab._result_changed()
+
+    @property
+    def workload_tab(self) -> WorkloadTab | None:
+        """The Workload tab of the document shown (built now if it was not yet)."""
+        return self.ensure_workload() if self.doc is not None else None
+
+    def ensure_workload(self) -> WorkloadTab:
+        """The Workload tab, built the first time it is shown or asked for."""
+        if self._workload_tab is None:
+            from planner.ui.workload_tab import WorkloadTab
+
+            tab = WorkloadTab(self.doc)
+            tab.statusMessage.connect(self.show_status)
+            replace_tab(self.tabs, TAB_WORKLOAD, tab, "Workload")
+            self._workload_tab = tab
+            tab.totals.set_group(self.group_selector.group)
+            tab._result_changed()
+        return self._workload_tab
+
+    def _emit_workload_ratio(self) -> None:
+        if self.doc is not None:
+            ratio = input_output_ratio(input_share(self.doc.plan.lines))
+            self.models_tab.set_workload_ratio(float(ratio) if ratio is not None else None)
 
     def _catalog_changed_for_plan(self, _ids: list) -> None:
         if self.doc is not None:
@@ -363,14 +388,16 @@ class MainWindow(QMainWindow):
 
     def _group_changed(self, name: str | None) -> None:
         """The totals and the plan's charts show the chosen group's lines (None: every line)."""
-        if self.workload_tab is not None:
-            self.workload_tab.totals.set_group(name)
+        if self._workload_tab is not None:
+            self._workload_tab.totals.set_group(name)
         if self.charts_tab is not None:
             self.charts_tab.set_group(name)
 
     def _tab_changed(self, index: int) -> None:
         """Undo follows the tab: catalog edits on Models, plan edits elsewhere."""
         self.group_selector.setVisible(index != TAB_MODELS)
+        if index == TAB_WORKLOAD and self.doc is not None:
+            self.ensure_workload()
         if index == TAB_CHARTS:
             self.ensure_charts().refresh()
         if index == TAB_MODELS or self.doc is None:

@@ -6,7 +6,7 @@ import html
 from decimal import Decimal
 
 from pydantic import ValidationError
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ from planner.domain.plan import Line
 from planner.domain.prices import plan_model
 from planner.domain.ranking import DEFAULT_QUALITY_FLOOR
 from planner.domain.suggest import Suggestion, suggest_cheaper
-from planner.domain.token_mix import input_output_ratio, input_share, ratio_label, rebalance
+from planner.domain.token_mix import input_share, ratio_label, rebalance
 from planner.formatting import fmt_money, fmt_pct
 from planner.ui import prompts
 from planner.ui.cell_numbers import parse_number
@@ -91,14 +91,11 @@ COLUMN_PLACES = ((COL_GROUP, COL_NAME), (COL_PER_OUTCOME, COL_PER_REQUEST))
 
 class WorkloadTab(QWidget):
     statusMessage = Signal(str)
-    workloadRatioChanged = Signal(object)  # float input:output ratio, or None
 
     def __init__(self, doc: PlanDocument, parent=None) -> None:
         super().__init__(parent)
         self.doc = doc
         self.model = WorksheetModel(doc, self)
-        self._ratio_timer = QTimer(self, singleShot=True, interval=100)
-        self._ratio_timer.timeout.connect(self._emit_workload_ratio)
         self._slider_base: dict[int, Line] | None = None
         self.slider_drag: SliderDrag | None = None
         self._gesture = 0
@@ -337,13 +334,6 @@ class WorkloadTab(QWidget):
             f"Baseline <b>{fmt_money(sm.baseline, r.currency)}</b> · Optimized <b>{fmt_money(sm.optimized, r.currency)}</b>/month"
             f" · saves {fmt_money(sm.savings, r.currency)}{pct}"
         )
-        self._ratio_timer.start()
-
-    def _emit_workload_ratio(self) -> None:
-        """The plan's input:output ratio, for the Models tab's "My workload's ratio": once
-        the tokens settle (a slider drag moves them at every step; the tab re-ranks after)."""
-        ratio = input_output_ratio(input_share(self.doc.plan.lines))
-        self.workloadRatioChanged.emit(float(ratio) if ratio is not None else None)
 
     def _outcome_column(self, *_args) -> None:
         """The cost per outcome shows once a line names a success rate."""
