@@ -404,6 +404,10 @@ for _col, _c in enumerate(COLUMNS):
         _FIELD_COLUMNS[_f] = _FIELD_COLUMNS.get(_f, frozenset()) | {_col}
 
 
+#: an edit of more lines than this repaints every column in view rather than telling which changed
+_ROWS_TO_COMPARE = 500
+
+
 def _changed_columns(old: Line | None, new: Line) -> frozenset[int]:
     if old is None:
         return _ALL_COLUMNS
@@ -468,6 +472,12 @@ class WorksheetModel(QAbstractTableModel):
         """Repaint only the cells whose value changed: a slider step changes two columns of
         every line, and a view repaints the cells of a small range, not the whole table."""
         lines = self.doc.plan.lines
+        if len(rows) > _ROWS_TO_COMPARE:
+            # (comparing thousands of lines field by field costs more than repainting the
+            # cells in view, which is all a view repaints)
+            self._seen = list(lines)
+            self._emit_columns(min(rows), max(rows), list(range(COLUMN_COUNT)))
+            return
         changed: set[int] = set()
         for r in rows:
             old = self._seen[r] if r < len(self._seen) else None
