@@ -10,12 +10,15 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from planner.domain.plan import Line
 from planner.domain.token_mix import rebalance
 from planner.ui.plan_document import CostedLines, LinesJob, PlanDocument
 
+#: how long the worker waits for the window to paint a result before it goes on regardless
+PAINT_WAIT_MS = 50
 #: one worker for every drag of the process (a drag costs one share at a time)
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slider-costing")
 
@@ -34,12 +37,43 @@ class SliderDrag(QObject):
         self._want: Decimal | None = None
         self._running: tuple[Decimal, LinesJob, Future] | None = None
         self._applied: Decimal | None = None
+        #: a result was shown and the window has not painted it yet: the worker waits
+        self._painting = False
+        self._window = None
         self._done.connect(self._finished)
+        self._resume_timer = QTimer(self, singleShot=True, interval=PAINT_WAIT_MS)
+        self._resume_timer.timeout.connect(self._resume)
 
     def move(self, share: Decimal) -> None:
         """A step of the drag: cost `share` now if the worker is free, else once it is."""
         self._want = share
-        if self._running is None:
+        if self._running is None and not self._painting:
+            # (the first step too waits for the window to paint the slider where it moved)
+            self._await_paint()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest and self._painting:
+            # the window paints now (this event): the worker goes on once it has
+            QTimer.singleShot(0, self._resume)
+        return False
+
+    def _await_paint(self) -> None:
+        """Hold the next share until the window has painted the one just shown: painting
+        calls into Python for every cell in view, and would wait for the interpreter at each
+        call while the worker costs (or, with nothing to paint, a frame's time at most)."""
+        if self._window is None:
+            parent = self.parent()
+            handle = parent.window().windowHandle() if isinstance(parent, QWidget) else None
+            if handle is not None:
+                self._window = handle
+                handle.installEventFilter(self)
+        self._painting = True
+        self._resume_timer.start()
+
+    def _resume(self) -> None:
+        if self._painting:
+            self._painting = False
+            self._resume_timer.stop()
             self._start()
 
     def _start(self) -> None:
@@ -61,12 +95,10 @@ class SliderDrag(QObject):
             return  # (already applied by release)
         running = self._running
         self._running = None
-        # (the next share is costed once this one is shown: costing it meanwhile would share
-        # the interpreter with the showing, and slow both)
+        # (the next share is costed once this one is shown and painted: costing it meanwhile
+        # would share the interpreter with the showing, and slow both)
         self._apply(*running)
-        # the next share once the window has painted this one (painting calls into Python
-        # for every cell shown: it would share the interpreter with the costing)
-        QTimer.singleShot(0, self._start)
+        self._await_paint()
 
     def _apply(self, share: Decimal, job: LinesJob, future: Future) -> None:
         costed: CostedLines = future.result()
@@ -78,6 +110,10 @@ class SliderDrag(QObject):
 
     def settle(self) -> None:
         """Wait for the worker until the newest share asked for is applied."""
+        self._painting = False
+        self._resume_timer.stop()
+        if self._running is None:
+            self._start()
         while self._running is not None:
             running = self._running
             running[2].result()
@@ -91,3 +127,6 @@ class SliderDrag(QObject):
         if share != self._applied:
             self.apply_sync(share)
             self._applied = share
+        if self._window is not None:
+            self._window.removeEventFilter(self)
+            self._window = None

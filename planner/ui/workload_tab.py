@@ -562,6 +562,7 @@ class WorkloadTab(QWidget):
     def _slider_released(self) -> None:
         if self.slider_drag is not None:
             self.slider_drag.finish(Decimal(self.slider.value()) / SLIDER_STEPS)
+            self.slider_drag.deleteLater()
             self.slider_drag = None
         self._slider_base = None
         self._gesture += 1

@@ -778,3 +778,16 @@ def test_a_drag_costed_off_the_ui_thread_ends_where_the_slider_stops(tab, doc):
     # 2 undo steps: the retry overhead, the drag (its steps before and after merged)
     assert doc.undo_stack.count() == 2
     totals_consistent(tab)
+
+
+def test_a_drag_shows_its_figures_as_the_event_loop_runs(qtbot, tab, doc):
+    """Without waiting on the worker: the plan follows the slider once the window has painted
+    the step (or within a frame's wait) and the worker has costed it."""
+    original = list(doc.plan.lines)
+    tab.slider.setSliderDown(True)
+    tab.slider.setValue(800)
+    assert doc.plan.lines == original  # (not costed on the UI thread)
+    qtbot.waitUntil(lambda: doc.plan.lines == rebalance(original, D("0.8")), timeout=3000)
+    assert tab.totals.optimized.text() == "$95.93"  # as test_slider_drag_keeps_each_lines_shape
+    tab.slider.setSliderDown(False)
+    assert doc.undo_stack.count() == 1
