@@ -51,7 +51,7 @@ class SliderDrag(QObject):
             # (the first step too waits for the window to paint the slider where it moved)
             self._await_paint()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.UpdateRequest and self._painting:
             # the window paints now (this event): the worker goes on once it has
             QTimer.singleShot(0, self._resume)
