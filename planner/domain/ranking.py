@@ -188,7 +188,7 @@ class CatalogArrays:
         thresholds, inputs, outputs, reasonings = [], [], [], []
         below_in = [m.input for m in ms]
         below_out = [m.output for m in ms]
-        below_r = [unit_prices(m).reasoning_price for m in ms]
+        below_r = own_r = [unit_prices(m).reasoning_price for m in ms]
         for j in range(levels):
             tier = [m.long_context[j] if j < len(m.long_context) else None for m in ms]
             level_in = [t.input if t else b for t, b in zip(tier, below_in, strict=True)]
@@ -212,7 +212,7 @@ class CatalogArrays:
             lc_output=tuple(outputs),
             per_request=_arr([m.per_request or 0 for m in ms]),
             reasoning_factor=_arr([m.reasoning_estimate.expected if m.reasoning_estimate else 0 for m in ms]),
-            reasoning=_arr([unit_prices(m).reasoning_price for m in ms]),
+            reasoning=_arr(own_r),
             lc_reasoning=tuple(reasonings),
         )
 
