@@ -791,3 +791,34 @@ def test_a_drag_shows_its_figures_as_the_event_loop_runs(qtbot, tab, doc):
     assert tab.totals.optimized.text() == "$95.93"  # as test_slider_drag_keeps_each_lines_shape
     tab.slider.setSliderDown(False)
     assert doc.undo_stack.count() == 1
+
+
+def test_a_drag_whose_tab_goes_away_drops_its_result(qtbot, doc, caplog):
+    """Another plan opened mid-drag deletes the tab: the worker's result is dropped quietly
+    and the document keeps its lines."""
+    from planner.ui import slider_drag
+
+    t = WorkloadTab(doc)  # (not closed by qtbot: the test deletes it)
+    original = list(doc.plan.lines)
+    t.slider.setSliderDown(True)
+    t.slider.setValue(800)
+    t.slider_drag.settle()  # (a first result shown, a second share asked for below)
+    import threading
+
+    from PySide6.QtCore import QEvent
+
+    drag = t.slider_drag
+    gate = threading.Event()
+    slider_drag._WORKER.submit(gate.wait)  # (the worker is busy until the tab has gone)
+    t.slider.setValue(300)
+    drag._resume()  # (the window painted: 30% is queued to the worker)
+    running = drag._running
+    assert running is not None
+    t.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # (the tab and its drag are deleted)
+    gate.set()
+    running[2].result()
+    QApplication.processEvents()
+    assert not [r for r in caplog.records if r.name == "concurrent.futures"]  # (no error in the worker)
+    assert doc.plan.lines == rebalance(original, D("0.8"))
+    assert slider_drag._WORKER.submit(lambda: 1).result() == 1  # the worker goes on
