@@ -88,7 +88,15 @@ class SliderDrag(QObject):
         base = dict(self.base)
         future = _WORKER.submit(lambda: job.cost(dict(zip(base, rebalance(list(base.values()), share), strict=True))))
         self._running = (share, job, future)
-        future.add_done_callback(lambda f: self._done.emit(f))  # (queued to the UI thread)
+        future.add_done_callback(self._announce)
+
+    def _announce(self, future: Future) -> None:
+        """(On the worker's thread) the result is queued to the window's thread; a drag whose
+        tab has gone meanwhile (another plan opened) lets it drop."""
+        try:
+            self._done.emit(future)
+        except RuntimeError:  # "Signal source has been deleted"
+            pass
 
     def _finished(self, future: Future) -> None:
         if self._running is None or self._running[2] is not future:
