@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from planner.ui.actions import IMPORT_SOURCES
 from planner.ui.file_controller import Host
-from planner.ui.import_dialog import run_import_file
-from planner.ui.update_flow import run_update
+
+# (the preview dialog and the web update load when an import is asked for, not at start-up)
 
 #: the formats File > Import catalog offers: key -> label
 IMPORT_FORMATS = dict(IMPORT_SOURCES)
@@ -30,6 +30,8 @@ class ImportController(QObject):
             if not chosen:
                 return False
             path = chosen
+        from planner.ui.import_dialog import run_import_file
+
         return run_import_file(self.widget, self.host.session, fmt, Path(path))
 
     def import_scores(self, path: Path | str | None = None) -> bool:
@@ -70,4 +72,6 @@ class ImportController(QObject):
 
     def update_catalog(self, source: str) -> None:
         """Download today's prices (HTTPS, off the UI thread, cancellable), then preview."""
+        from planner.ui.update_flow import run_update
+
         run_update(self.widget, self.host.session, source)
