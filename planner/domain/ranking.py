@@ -158,6 +158,16 @@ def _arr(values: Sequence[float | None]) -> np.ndarray:
     return np.array([math.nan if v is None else float(v) for v in values], dtype=float)
 
 
+#: the catalog whose arrays were made last, and its arrays (CatalogArrays.from_catalog)
+_last_arrays: tuple[Catalog, CatalogArrays] | None = None
+
+
+def remember_arrays(catalog: Catalog, arrays: CatalogArrays) -> None:
+    """Arrays made earlier for this very catalog (kept with it in the catalog cache)."""
+    global _last_arrays
+    _last_arrays = (catalog, arrays)
+
+
 @dataclass(frozen=True)
 class CatalogArrays:
     """Column arrays of a catalog's numbers, built once, so rankings are vectorized."""
@@ -183,6 +193,18 @@ class CatalogArrays:
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> CatalogArrays:
+        """The arrays of `catalog`, made once for the catalog in force (asked for by every
+        ranking) and kept until another catalog is asked for."""
+        global _last_arrays
+        last = _last_arrays
+        if last is not None and last[0] is catalog:
+            return last[1]
+        arrays = cls._build(catalog)
+        _last_arrays = (catalog, arrays)
+        return arrays
+
+    @classmethod
+    def _build(cls, catalog: Catalog) -> CatalogArrays:
         ms = catalog.models
         levels = max((len(m.long_context) for m in ms), default=0)
         thresholds, inputs, outputs, reasonings = [], [], [], []

@@ -38,7 +38,7 @@ from planner.domain import catalog as catalog_models
 from planner.io.atomic import check_size, write_atomic
 
 #: This file format's number: bump it when what is stored changes shape.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: A source file modified less than this many seconds ago is not cached (see the module's doc).
 RACY_SECONDS = 2.0
 _MAGIC = "cost-planner catalog cache"

@@ -45,6 +45,7 @@ from planner.io.collector import gc_paused
 from planner.io.json_files import read_json
 
 if TYPE_CHECKING:
+    from planner.domain.ranking import CatalogArrays
     from planner.io import catalog_cache
 
 
@@ -60,6 +61,8 @@ class LoadedCatalog:
     overlay_memo: OverlayMemo = field(default_factory=dict)
     #: whether the next load of the same files may take this one from the cache
     cacheable: bool = True
+    #: the catalog's ranking arrays, made when it is cached (a later start ranks at once)
+    arrays: CatalogArrays | None = None
 
 
 def load_catalog(path: Path) -> Catalog:
@@ -97,6 +100,10 @@ def load_effective(shipped_path: Path | None = None, overlay_path: Path | None =
             key = None
         cached = catalog_cache.read_cache(key) if key is not None else None
         if isinstance(cached, LoadedCatalog):
+            if cached.arrays is not None:
+                from planner.domain.ranking import remember_arrays
+
+                remember_arrays(cached.catalog, cached.arrays)
             return cached
         loaded = _load_effective(shipped_path, overlay_path)
         if key is not None and loaded.cacheable:
@@ -122,7 +129,10 @@ def _cache_contents(loaded: LoadedCatalog) -> catalog_cache.Contents:
     def contents() -> tuple[Iterable[list[Any]], LoadedCatalog]:
         entries = list(snapshot.overlay.entries.values())
         catalog_cache.share_values([*snapshot.shipped.models, *snapshot.catalog.models], [e.fields for e in entries])
-        return (*catalog_cache.pieces(snapshot.catalog.models), *catalog_cache.pieces(entries)), snapshot
+        from planner.domain.ranking import CatalogArrays
+
+        whole = dataclasses.replace(snapshot, arrays=CatalogArrays.from_catalog(snapshot.catalog))
+        return (*catalog_cache.pieces(snapshot.catalog.models), *catalog_cache.pieces(entries)), whole
 
     return contents
 

@@ -79,6 +79,27 @@ def test_a_second_load_comes_from_the_cache_and_is_the_same_catalog(shipped, mon
 
 
 @pytest.mark.usefixtures("settled")
+def test_the_cache_keeps_the_ranking_arrays_of_its_catalog(shipped, monkeypatch):
+    """A start from the cache ranks with the arrays made when the cache was written: the
+    same figures as arrays made afresh, without making them again."""
+    import numpy as np
+
+    from planner.domain import ranking
+
+    save_overlay(some_edits())
+    load_effective(shipped)
+    cached = load_effective(shipped)
+    assert cached.arrays is not None
+    monkeypatch.setattr(ranking.CatalogArrays, "_build", classmethod(lambda cls, c: pytest.fail("made again")))
+    assert ranking.CatalogArrays.from_catalog(cached.catalog) is cached.arrays
+    monkeypatch.undo()
+    fresh = ranking.CatalogArrays._build(cached.catalog)
+    assert fresh.ids == cached.arrays.ids
+    for name in ("input", "output", "cache_read", "per_request", "reasoning", "reasoning_factor"):
+        np.testing.assert_array_equal(getattr(fresh, name), getattr(cached.arrays, name))
+
+
+@pytest.mark.usefixtures("settled")
 def test_each_load_from_the_cache_is_a_catalog_of_its_own(shipped):
     save_overlay(some_edits())
     load_effective(shipped)
