@@ -205,6 +205,9 @@ class CatalogFilterProxy(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         return self._src.data(self.mapToSource(index), role)
 
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:  # noqa: N802, N803 (Qt's names)
+        self._src.multiData(self.mapToSource(index), roleDataSpan)
+
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         return self._src.flags(self.mapToSource(index))
 

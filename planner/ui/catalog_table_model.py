@@ -353,6 +353,16 @@ class CatalogTableModel(QAbstractTableModel):
             f |= Qt.ItemFlag.ItemIsEditable
         return f
 
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:  # noqa: N802, N803 (Qt's names)
+        """Every role a painted cell needs in one call (a view asks for several per cell)."""
+        data = self.data
+        for rd in roleDataSpan:
+            v = data(index, rd.role())
+            if v is None:
+                rd.clearData()
+            else:
+                rd.setData(v)
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Hot path: called for every visible cell and role on each repaint.
         if role not in _ROLES:

@@ -241,3 +241,18 @@ def test_a_persistent_index_follows_its_model_or_goes_when_filtered_out(src, pro
     proxy.set_filters(search="", need_tools=False)
     proxy.sort(COL_INPUT, Qt.SortOrder.DescendingOrder)  # GPT $5, Claude $1, ...
     assert claude.row() == 1 and claude.data(ROW_ROLE).id == CLAUDE
+
+
+def test_a_painted_cell_gets_every_role_in_one_call(proxy):
+    """What a view asks for a cell in one multiData call is what it would get role by role."""
+    from PySide6.QtCore import QModelRoleData
+
+    proxy.set_filters(search="a")
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
+             Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.EditRole, ROW_ROLE]
+    for row in range(proxy.rowCount()):
+        for col in range(proxy.columnCount()):
+            index = proxy.index(row, col)
+            cells = [QModelRoleData(int(r)) for r in roles]
+            proxy.multiData(index, cells)  # (Qt hands a span of these; it is iterated alike)
+            assert [c.data() for c in cells] == [proxy.data(index, r) for r in roles]
