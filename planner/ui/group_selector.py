@@ -16,15 +16,17 @@ TIP = ("Show the totals, the savings waterfall and the plan's charts for one gro
        "A group's figures are the sums of its lines' amounts as shown on the worksheet; its waterfall's "
        "steps are rounded so that they add up to its baseline − optimized.\n"
        "The budget and the forecast settings stay the whole plan's.")
-NO_GROUPS_TIP = "Give lines a group (the worksheet's Group column) to see the totals and charts by group."
+NO_GROUPS_TIP = ("Give lines a group (the worksheet's Group column) or a fixed add-on a group to see the totals "
+                 "and charts by group.")
 
 
 def group_names(doc: PlanDocument) -> list[str]:
-    """The plan's groups in order of first appearance ('(no group)' for lines with none);
-    none when no line names a group."""
+    """The plan's groups in order of first appearance, the lines' then the fixed add-ons' (as
+    planner.domain.summary.group_summaries orders them; '(no group)' for those with none);
+    none when neither a line nor an add-on names a group."""
     from planner.domain.summary import group_of  # (the window opens before the domain loads)
 
-    groups = [ln.group for ln in doc.plan.lines]
+    groups = [ln.group for ln in doc.plan.lines] + [a.group for a in doc.plan.enabled_add_ons()]
     if not any(g.strip() for g in groups):
         return []
     return list(dict.fromkeys(group_of(g) for g in groups))

@@ -130,3 +130,25 @@ def test_another_plan_starts_on_all_lines(win, qtbot):
     with qtbot.assertNotEmitted(win.group_selector.message):
         win.set_document(win.files.new_document(grouped_plan()))
     assert win.group_selector.group is None and win.workload_tab.totals.optimized.text() == "$185.48"
+
+
+def test_a_group_of_fixed_add_ons_only_can_be_chosen(qtbot, tmp_path):
+    """Lines with no group and a $40 add-on charged to 'Platform': the selector offers both
+    groups; 'Platform' shows the add-on alone, its waterfall one step."""
+    from planner.domain.plan import AddOn
+
+    cat = Catalog(as_of=date(2026, 5, 1), models=(A,))
+    w = MainWindow(Session(LoadedCatalog(cat, cat, Overlay()), overlay_path=tmp_path / "o.json"), today=date(2026, 6, 1))
+    qtbot.addWidget(w)
+    plan = Plan(name="Fixed", lines=[Line(name="Chat", requests=D(1000), input_tokens=D(1000), output_tokens=D(0),
+                                          model="p/a")],
+                add_ons=[AddOn(name="Vector store", monthly=D(40), group="Platform")])
+    w.set_document(w.files.new_document(plan))
+    w.show_tab(TAB_WORKLOAD)
+    sel, totals = w.group_selector, w.workload_tab.totals
+    assert [sel.combo.itemText(i) for i in range(sel.combo.count())] == ["All lines", "(no group)", "Platform"]
+    assert sel.select("Platform")
+    # 1,000 × 1,000 × $3 / 1e6 = $3.00 for the lines; the group is the $40.00 add-on alone
+    assert totals.optimized.text() == "$40.00" and totals.baseline.text() == "$0.00"
+    assert waterfall_rows(totals)["Vector store"] == "+$40.00"
+    assert sel.select("(no group)") and totals.optimized.text() == "$3.00"
