@@ -353,7 +353,8 @@ COLUMNS: tuple[Column, ...] = (
            _shown("line_optimized"), _money_text, numeric=True, computed=True, tooltip=_optimized_tooltip),
     Column("Per\nrequest", "Optimized cost ÷ requests per month.", _per_request,
            lambda m, _r, _line, v: fmt_small_money(v, m.currency) if v is not None else "—", numeric=True, computed=True),
-    Column("Share", "This line's share of the optimized total, in percent; the shares add up to exactly 100.00%.",
+    Column("Share", "This line's share of the optimized total, in percent; with the fixed add-ons' shares (Plan "
+           "levers > Fixed add-ons) the shares add up to exactly 100.00%.",
            _shown("line_share_pct"), lambda _m, _r, _line, v: fmt_pct(v, 2) if v is not None else "", numeric=True,
            computed=True),
     Column("Group", "The team, product or cost centre the line is charged to (budget by group).",
