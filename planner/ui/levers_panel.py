@@ -299,6 +299,23 @@ def _list_view(model: QAbstractItemModel, widths: tuple[tuple[int, int], ...], t
     return view
 
 
+def _list_page(view: QTableView, summary: QLabel, buttons: tuple[QPushButton, ...],
+               below: QWidget | None = None) -> QWidget:
+    """A tab of the plan levers: a list, then its summary beside its buttons (and a note)."""
+    page = QWidget()
+    lay = QVBoxLayout(page)
+    lay.setContentsMargins(0, 4, 0, 0)
+    lay.addWidget(view, 1)
+    row = QHBoxLayout()
+    row.addWidget(summary, 1)
+    for b in buttons:
+        row.addWidget(b)
+    lay.addLayout(row)
+    if below is not None:
+        lay.addWidget(below)
+    return page
+
+
 class PlanLeversPanel(QGroupBox):
     """The plan's flat multipliers, fixed monthly add-ons, default batch discount, retry
     overhead and platform fee."""
@@ -342,25 +359,8 @@ class PlanLeversPanel(QGroupBox):
         self.add_on_total = QLabel()
         self.add_on_total.setWordWrap(True)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.combined, 1)
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        multipliers = QWidget()
-        mlay = QVBoxLayout(multipliers)
-        mlay.setContentsMargins(0, 4, 0, 0)
-        mlay.addWidget(self.view, 1)
-        mlay.addLayout(buttons)
-        mlay.addWidget(self.warnings)
-        fixed = QWidget()
-        flay = QVBoxLayout(fixed)
-        flay.setContentsMargins(0, 4, 0, 0)
-        flay.addWidget(self.add_on_view, 1)
-        fbuttons = QHBoxLayout()
-        fbuttons.addWidget(self.add_on_total, 1)
-        fbuttons.addWidget(add_on)
-        fbuttons.addWidget(remove_add_on)
-        flay.addLayout(fbuttons)
+        multipliers = _list_page(self.view, self.combined, (add, remove), self.warnings)
+        fixed = _list_page(self.add_on_view, self.add_on_total, (add_on, remove_add_on))
         self.tabs = QTabWidget()
         self.tabs.addTab(multipliers, "Multipliers")
         self.tabs.addTab(fixed, "Fixed add-ons")
