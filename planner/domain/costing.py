@@ -444,10 +444,11 @@ def cost_line(index: int, line: Line, ctx: LineContext) -> LineResult:
     notices: list[str] = []
 
     own = model(line.model)
-    if _untouched(line, ctx) and line.turns is None and not line.long_share:
+    untouched = _untouched(line, ctx)
+    if untouched and line.turns is None and not line.long_share:
         return _plain_line(index, line, own, _plain_stages(own, line, notices), ctx.rate, notices)
     own_stages = _route_stages(own, line, ctx.batch_discount, notices)
-    if _untouched(line, ctx):
+    if untouched:
         return _plain_line(index, line, own, own_stages, ctx.rate, notices)
     c = [R * own_stages.plain, R1 * own_stages.plain] + [ZERO] * 6
     low = high = ZERO

@@ -648,6 +648,11 @@ class GroupFigures:
         return None if self.savings_fraction is None else self.savings_fraction * HUNDRED
 
 
+def group_order(line_groups: Sequence[str], add_on_groups: Sequence[str] = ()) -> list[str]:
+    """The groups in order of first appearance, the lines' then the fixed add-ons'."""
+    return list(dict.fromkeys(group_of(g) for g in (*line_groups, *add_on_groups)))
+
+
 def group_of(group: str) -> str:
     """The group a line is counted in: its own, or '(no group)' when it names none."""
     return group or NO_GROUP
@@ -659,11 +664,12 @@ def group_summaries(result: PlanResult, groups: Sequence[str], summary: Summary)
     result's own (its footed line and add-on amounts are added up)."""
     q = summary.quantum
     lines: Sequence[_SteppedLine] = result.lines  # type: ignore[assignment]
-    members: dict[str, tuple[list[int], list[int]]] = {}
+    names = group_order(groups, [a.group for a in result.add_ons])
+    members: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in names}
     for i, g in enumerate(groups):
-        members.setdefault(group_of(g), ([], []))[0].append(i)
+        members[group_of(g)][0].append(i)
     for j, a in enumerate(result.add_ons):
-        members.setdefault(group_of(a.group), ([], []))[1].append(j)
+        members[group_of(a.group)][1].append(j)
     plan_steps = [(s.key, s.label) for s in result.waterfall]
     shares = summary.line_share_pct
     add_on_shares = summary.add_on_share_pct or ()

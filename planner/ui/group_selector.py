@@ -21,15 +21,14 @@ NO_GROUPS_TIP = ("Give lines a group (the worksheet's Group column) or a fixed a
 
 
 def group_names(doc: PlanDocument) -> list[str]:
-    """The plan's groups in order of first appearance, the lines' then the fixed add-ons' (as
-    planner.domain.summary.group_summaries orders them; '(no group)' for those with none);
+    """The plan's groups as the group figures order them (planner.domain.summary.group_order);
     none when neither a line nor an add-on names a group."""
-    from planner.domain.summary import group_of  # (the window opens before the domain loads)
+    from planner.domain.summary import group_order  # (the window opens before the domain loads)
 
-    groups = [ln.group for ln in doc.plan.lines] + [a.group for a in doc.plan.enabled_add_ons()]
-    if not any(g.strip() for g in groups):
+    lines, add_ons = [ln.group for ln in doc.plan.lines], [a.group for a in doc.plan.enabled_add_ons()]
+    if not any(g.strip() for g in (*lines, *add_ons)):
         return []
-    return list(dict.fromkeys(group_of(g) for g in groups))
+    return group_order(lines, add_ons)
 
 
 class GroupSelector(QWidget):
