@@ -21,7 +21,7 @@ from planner.io.importers import (
     ImportPlan,
     ImportResult,
     Skipped,
-    apply_import,
+    import_changes,
     plan_import,
     read_import_file,
 )
@@ -32,6 +32,17 @@ TODAY = date(2026, 8, 21)
 LATER = date(2026, 9, 30)
 PROV = "LiteLLM import 2026-08-21"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def apply_import(overlay: Overlay, current, plan: ImportPlan, selected, *, today, provenance,
+                 overwrite_conflicts=frozenset()) -> Overlay:
+    """A new Overlay with the ticked part of `plan` applied, as the import job puts in the
+    entries of import_changes (`overlay` is not changed)."""
+    out = overlay.model_copy(deep=True)
+    for model_id, entry in import_changes(overlay, current, plan, selected, today=today, provenance=provenance,
+                                          overwrite_conflicts=overwrite_conflicts).items():
+        out.put(model_id, entry)
+    return out
 
 
 def mp(model_id: str, i: str, o: str, **kw: Any) -> ModelPrice:

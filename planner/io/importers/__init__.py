@@ -22,7 +22,7 @@ from planner.io.importers.common import (
     normalize_id,
     provider_display,
 )
-from planner.io.importers.diff import Change, ImportPlan, apply_import, import_changes, plan_import
+from planner.io.importers.diff import Change, ImportPlan, import_changes, plan_import
 from planner.io.importers.genai_prices import parse_genai_prices
 from planner.io.importers.litellm import parse_litellm
 from planner.io.importers.openrouter import parse_openrouter
@@ -79,7 +79,6 @@ __all__ = [
     "ImportPlan",
     "ImportResult",
     "Skipped",
-    "apply_import",
     "import_changes",
     "normalize_id",
     "parse_import",

@@ -1,6 +1,6 @@
 """What an import would change in the catalog, and applying the part the user ticked.
 
-An import never writes the shipped catalog: `apply_import` returns a new Overlay. Only
+An import never writes the shipped catalog: `import_changes` gives overlay entries. Only
 prices are compared: per-token prices (input, output, cache, batch, reasoning), fees (per
 request, web search, image), the long-context tier, the flex and priority prices and the
 off-peak prices. A price the import does not give (None) means "not known to this source",
@@ -176,28 +176,6 @@ def user_edited_fields(overlay: Overlay, model_id: str) -> set[str]:
         if f in POINT_FIELDS and (last is None or not _same(e.fields.get(f), last.get(f))):
             user.add(f)
     return user
-
-
-def apply_import(
-    overlay: Overlay,
-    current: Catalog,
-    plan: ImportPlan,
-    selected: set[str],
-    *,
-    today: date,
-    provenance: str,
-    overwrite_conflicts: set[str] | frozenset[str] = frozenset(),
-) -> Overlay:
-    """A new Overlay with the ticked part of `plan` applied (`overlay` is not changed):
-    `overlay` with the entries of import_changes put in."""
-    out = overlay.model_copy(deep=True)
-    changes = import_changes(
-        overlay, current, plan, selected,
-        today=today, provenance=provenance, overwrite_conflicts=overwrite_conflicts,
-    )  # fmt: skip
-    for model_id, entry in changes.items():
-        out.put(model_id, entry)
-    return out
 
 
 def import_changes(
