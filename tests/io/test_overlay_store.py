@@ -24,7 +24,7 @@ from planner.io.catalog_files import (
     save_overlay,
     update_overlay,
 )
-from planner.io.importers import ImportResult, apply_import, plan_import
+from planner.io.importers import ImportResult, import_changes, plan_import
 from tests.conftest import REPO
 
 D = Decimal
@@ -226,7 +226,13 @@ def _apply_import_of(n: int) -> int:
     base = Catalog(as_of=TODAY, models=(models[0].model_copy(update={"id": "acme/base"}),))
     result = ImportResult("litellm", "prices.json", TODAY, models)
     plan = plan_import(base, Overlay(), result)
-    return _lines_run(lambda: apply_import(Overlay(), base, plan, {m.id for m in models}, today=TODAY, provenance="p"))
+    def apply() -> None:  # (as the import job applies the ticked part)
+        out = Overlay()
+        for model_id, entry in import_changes(Overlay(), base, plan, {m.id for m in models}, today=TODAY,
+                                              provenance="p").items():
+            out.put(model_id, entry)
+
+    return _lines_run(apply)
 
 
 def test_importing_twice_the_models_is_about_twice_the_work() -> None:
