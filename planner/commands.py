@@ -28,7 +28,7 @@ from planner.domain.plan import AddOn, Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
 from planner.domain.resolve import resolve_model, resolve_plan_models
 from planner.domain.scenarios import Compared, Comparison, apply_scenario, compare, find_scenario
-from planner.domain.summary import BudgetTable
+from planner.domain.summary import BudgetTable, add_on_label
 from planner.domain.token_mix import input_share, ratio_label, rebalance
 from planner.formatting import (
     fmt_float,
@@ -800,7 +800,7 @@ def print_quote(plan: Plan, r: PlanResult) -> None:
         for line, pl, b, o, pct in zip(r.lines, plan.lines, sm.line_baseline, sm.line_optimized, shares, strict=True)
     ]
     add_on_shares = sm.add_on_share_pct or (None,) * len(r.add_ons)
-    rows += [[f"{a.name} (fixed add-on)", "", "", "", "", fmt_money(amount, cur), "", fmt_pct(pct, 2)]
+    rows += [[add_on_label(a.name), "", "", "", "", fmt_money(amount, cur), "", fmt_pct(pct, 2)]
              for a, amount, pct in zip(r.add_ons, sm.add_on_amounts, add_on_shares, strict=True)]
     rows.append(["Total", f"{r.requests:,.0f}", "", "", fmt_money(sm.baseline, cur), fmt_money(sm.optimized, cur),
                  fmt_small_money(sm.cost_per_request, cur),

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from planner.domain.catalog import describe_validation_error
 from planner.domain.errors import InputError
 from planner.domain.plan import Line, Plan, Scenario
-from planner.domain.summary import Summary, fraction_of
+from planner.domain.summary import Summary, add_on_label, fraction_of
 
 ZERO = Decimal(0)
 #: the scenario everything else is measured against: the plan itself
@@ -208,13 +208,9 @@ def _by_name(plan: Plan, amounts: Sequence[Decimal]) -> dict[str, Decimal]:
     return out
 
 
-#: how a fixed monthly add-on is named among the compared lines
-ADD_ON_NAME = "{} (fixed add-on)"
-
-
 def _add_ons(side: Compared) -> dict[str, Decimal]:
     """A side's fixed add-ons by name, compared as lines with no baseline."""
-    return {ADD_ON_NAME.format(a.name): amount
+    return {add_on_label(a.name): amount
             for a, amount in zip(side.plan.enabled_add_ons(), side.summary.add_on_amounts, strict=True)}
 
 

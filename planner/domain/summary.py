@@ -42,6 +42,13 @@ PER_REQUEST_PLACES = Decimal("0.000001")
 YEAR = 12
 #: a fixed add-on's waterfall step is this prefix and its name (planner.domain.costing.ADD_ON)
 ADD_ON_STEP = "add_on:"
+#: what marks a fixed add-on where it stands among lines (its model, after its name)
+ADD_ON_TAG = "(fixed add-on)"
+
+
+def add_on_label(name: str) -> str:
+    """A fixed add-on's name where it stands among lines: 'Vector store (fixed add-on)'."""
+    return f"{name} {ADD_ON_TAG}"
 
 
 class Step(NamedTuple):

@@ -17,9 +17,11 @@ from planner.domain.plan import Plan
 from planner.domain.prices import batch_prices, price_lookup, unit_prices
 from planner.domain.scenarios import BASE, Compared, apply_scenario, compare
 from planner.domain.summary import (
+    ADD_ON_TAG,
     NO_GROUP,
     Summary,
     add_months,
+    add_on_label,
     budget_by_month,
     fraction_of,
     growth_factor,
@@ -286,7 +288,7 @@ def build_by_month(src: Source) -> ByMonth:
     for g in t.groups:
         rows += [MonthRow("line", g.name, r.name, r.months, fiscal(r.months))
                  for r in t.lines if (r.group or NO_GROUP) == g.name]
-        rows += [MonthRow("line", g.name, f"{r.name} {ADD_ON_SUFFIX}", r.months, fiscal(r.months))
+        rows += [MonthRow("line", g.name, add_on_label(r.name), r.months, fiscal(r.months))
                  for r in t.add_ons if (r.group or NO_GROUP) == g.name]
         groups.append(MonthRow("group", g.name, g.name, g.months, fiscal(g.months)))
         if grouped:
@@ -381,9 +383,7 @@ def build_scenarios(src: Source, costed: list[Costed]) -> tuple[tuple[ScenarioRo
 #: the amounts per line and month, as the domain's budget table rounds them (a fixed add-on
 #: has no baseline: it is not token spend)
 LONG_METRICS = ("baseline", "expected", "low", "high")
-#: a fixed add-on's "model" in the long format, and what follows its name in the by-month table
-ADD_ON_MODEL = "(fixed add-on)"
-ADD_ON_SUFFIX = "(fixed add-on)"
+
 
 
 def _month_key(start: date | None, k: int) -> str:
@@ -411,7 +411,7 @@ def _long_for(plan_name: str, c: Costed, revision: int) -> list[LongRow]:
     for j, a in enumerate(r.add_ons):
         for k, month in enumerate(months):
             for m in LONG_METRICS[1:]:
-                row(a.group or NO_GROUP, a.name, ADD_ON_MODEL, month, m, tables[m].add_ons[j].months[k], cur)
+                row(a.group or NO_GROUP, a.name, ADD_ON_TAG, month, m, tables[m].add_ons[j].months[k], cur)
     ue = r.summary().unit_economics
     if ue is not None:
         for i, pl in enumerate(p.lines):

@@ -13,7 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner.domain.costing import APP_CACHE, BATCH, OFF_PEAK, PROMPT_CACHE, ROUTING, SERVICE_TIER
 from planner.domain.currency import minor_digits
-from planner.domain.summary import growth_factor
+from planner.domain.summary import ADD_ON_TAG, growth_factor
 from planner.io.export_sections import Source
 from planner.io.export_table import ExportData, Kind
 from planner.io.xlsx_cells import (
@@ -212,7 +212,7 @@ def _plan_add_on(ws: Worksheet, row: int, j: int, src: Source, refs: InputRefs, 
     a, amount = src.result.add_ons[j], src.summary.add_on_amounts[j]
     formula(ws, row, 0, refs.add_on(j, "name"), a.name, fmts.label)
     formula(ws, row, 1, f"{refs.add_on(j, 'group')}&\"\"", a.group, fmts.label)
-    ws.write_string(row, 2, "(fixed add-on)", fmts.label)
+    ws.write_string(row, 2, ADD_ON_TAG, fmts.label)
     work, money_fmt = fmts.get(Kind.COUNT, fractional=True), fmts.get(Kind.MONEY)
     for key, col in (("optimized", P_OPT), ("low", P_LOW), ("high", P_HIGH)):
         formula(ws, row, P_RAW[key], refs.add_on(j, "monthly"), a.monthly, work)

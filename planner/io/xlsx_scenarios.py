@@ -12,7 +12,7 @@ from decimal import Decimal
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from planner.domain.summary import fraction_of
+from planner.domain.summary import ADD_ON_TAG, fraction_of
 from planner.io.export_sections import Costed, Source, cost_scenarios
 from planner.io.export_table import ExportData, Kind, ScenarioChange, scenario_columns
 from planner.io.xlsx_cells import Formats, headers, write
@@ -73,7 +73,7 @@ def _scenario_sheet(ws: Worksheet, costed: Costed, notes: str, cur: str, fmts: F
         row += 1
     for a, amount in zip(costed.result.add_ons, sm.add_on_amounts, strict=True):
         write(ws, row, 0, a.name, Kind.TEXT, fmts)
-        write(ws, row, 1, "(fixed add-on)", Kind.TEXT, fmts)
+        write(ws, row, 1, ADD_ON_TAG, Kind.TEXT, fmts)
         for col in (3, 4, 5):
             write(ws, row, col, amount, Kind.MONEY, fmts)
         row += 1
