@@ -162,6 +162,11 @@ def _facts(d: ExportData, f: Fmt) -> str:
         ("Forecast", f"{d.horizon_months} months; volume {f.signed(d.monthly_growth)} a month, "
                      f"prices {f.signed(d.yearly_price_trend)} a year"),
     ]
+    if d.table.add_ons:
+        listed = "; ".join(f"{esc(r.name)} {f.money(r.optimized)}" + (f" ({esc(r.group)})" if r.group else "")
+                           for r in d.table.add_ons)
+        facts.append(("Fixed monthly add-ons", f"{listed}: {f.money(d.add_ons_total)} a month in every month, "
+                                               "in the low, expected and high cases alike"))
     return ('<table class="facts" cellspacing="0" cellpadding="0">'
             + "".join(f'<tr><td class="muted">{esc(k)}</td><td>{v}</td></tr>' for k, v in facts)
             + "</table>")
@@ -222,12 +227,6 @@ def multipliers(d: ExportData, f: Fmt) -> list[Item]:
     if off:
         listed = "; ".join(f"{esc(m.name)} ({f.rate(m.low)}–{f.rate(m.high)})" for m in off)
         items.append(Html(f'<p class="muted" style="margin-top: 6px;">Not applied: {listed}.</p>'))
-    if d.table.add_ons:
-        listed = "; ".join(f"{esc(r.name)} {f.money(r.optimized)}" + (f" ({esc(r.group)})" if r.group else "")
-                           for r in d.table.add_ons)
-        items.append(Html(f'<h3>Fixed monthly add-ons</h3><p>{listed}: {f.money(d.add_ons_total)} a month in every '
-                          "month of the forecast, in the low, expected and high cases alike.</p>",
-                          space_before=H3_SPACE))
     return items
 
 
