@@ -13,6 +13,35 @@ from PySide6.QtWidgets import QApplication
 
 from planner import PROG, __version__, paths
 
+
+def _read_source_once_per_import() -> None:
+    """PySide6 asks of every module imported after it whether its source mentions "PySide6"
+    (for its opt-in `__feature__` switches), through `inspect.getsource`: the source read,
+    decoded, split into lines and kept in `linecache`, for every module of numpy, pydantic
+    and this program, about a fifth of a second before the window can be built. The same
+    question is answered here from the file's bytes ("PySide6" is ASCII, so it is the same
+    bytes in any source encoding Python reads); a module without a .py file (an extension,
+    a built-in) does not use PySide, as PySide's own check decides. If a PySide6 release
+    no longer has the check, nothing is changed."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        file = getattr(module, "__file__", None)
+        if not isinstance(file, str) or not file.endswith(".py"):
+            return False
+        try:
+            with open(file, "rb") as f:
+                return b"PySide6" in f.read()
+        except OSError:
+            return False
+
+    feature._mod_uses_pyside = uses_pyside
+
+
+_read_source_once_per_import()
+
 APP_NAME = PROG
 APP_DISPLAY_NAME = "Cost Planner"
 ORG_NAME = "CostPlanner"

@@ -32,15 +32,12 @@ def _building_window() -> Iterator[None]:
     """Around loading the catalog and building the window: hundreds of thousands of
     long-lived objects (the catalog, its table). No cyclic collection while they are made
     (each one would walk everything built so far), and afterwards collections leave them
-    alone (reference counting still frees them); the import-time source lines are dropped."""
-    from planner.ui.main_window import drop_source_lines
-
+    alone (reference counting still frees them)."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        drop_source_lines()
         gc.freeze()
         if was:
             gc.enable()

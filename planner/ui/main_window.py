@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import linecache
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
@@ -95,14 +94,6 @@ class Placeholder(QWidget):
         label.setStyleSheet(muted_css() + " font-size: 13pt;")
         lay = QVBoxLayout(self)
         lay.addWidget(label)
-
-
-def drop_source_lines() -> None:
-    """Forget the source lines read while modules were imported. PySide reads the source of
-    every module imported after it (to see whether the module uses its `__feature__`
-    switches), and the lines stay in linecache: about 10 MB once numpy, pydantic and
-    pyqtgraph are in. A traceback reads what it needs again."""
-    linecache.clearcache()
 
 
 class MainTabs(QTabWidget):
@@ -378,7 +369,6 @@ class MainWindow(QMainWindow):
             tab.set_group(self.group_selector.group)
             self.models_tab.model.layoutChanged.connect(tab.refresh)
             self.models_tab.model.headerDataChanged.connect(tab.refresh)
-            drop_source_lines()  # pyqtgraph's
         return self.charts_tab
 
     def _chart_model_clicked(self, model_id: str) -> None:
