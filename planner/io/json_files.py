@@ -27,11 +27,27 @@ MAX_DEPTH = 64
 #: numbers up to this are read, and refused by the field that takes them).
 MAX_NUMBER_DIGITS = 1000
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[^\[\]{}]+")
 _LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_NUMBER_DIGITS + 1},}}")
-_DEPTH_STEP = str.maketrans({"[": "\x01", "{": "\x01", "]": "\x02", "}": "\x02"})
+#: every byte but the brackets and the quotes (a UTF-8 sequence never holds an ASCII byte)
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
+_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\x02\x02")
 _STEPS = {1: 1, 2: -1}
+
+
+class _LongNumber(Exception):
+    """A number with more than MAX_NUMBER_DIGITS digits in a row (its digits)."""
+
+
+def _number(convert: Any) -> Any:
+    def read(text: str) -> Any:
+        if len(text) > MAX_NUMBER_DIGITS and (m := _LONG_NUMBER.search(text)) is not None:
+            raise _LongNumber(m.group())
+        return convert(text)
+    return read
+
+
+#: JSON's own parser, handed each number's text to check its length before reading it
+_DECODER = json.JSONDecoder(parse_int=_number(int), parse_float=_number(float))
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
@@ -68,21 +84,20 @@ def read_json(path: Path, max_bytes: int | None = None) -> Any:
 def parse_json_bytes(data: bytes, source: str) -> Any:
     """Parse a JSON document; `source` (a file name or URL) starts every error message."""
     text = _decode(data, source)
-    bare = _STRING.sub('""', text)  # the document without its strings' contents
-    if (m := _LONG_NUMBER.search(bare)) is not None:
+    try:
+        value = _DECODER.decode(text)
+    except _LongNumber as e:
         raise InputError(
             f"{source}: a number with more than {MAX_NUMBER_DIGITS} digits "
-            f"(starting {m.group()[:12]}…); no price or count is that long"
-        )
-    try:
-        value = json.loads(text)
+            f"(starting {str(e)[:12]}…); no price or count is that long"
+        ) from None
     except json.JSONDecodeError as e:
         raise InputError(f"{source}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
     except RecursionError:
         raise InputError(f"{source}: nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as e:  # an integer over the interpreter's digit limit
         raise InputError(f"{source}: a number is too long to read ({_first_line(e)})") from None
-    if _depth(bare) > MAX_DEPTH:
+    if _depth(data) > MAX_DEPTH:
         raise InputError(f"{source}: nested more than {MAX_DEPTH} levels deep")
     return value
 
@@ -97,13 +112,20 @@ def _decode(data: bytes, source: str) -> str:
         raise InputError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start:,})") from None
 
 
-def _depth(bare: str) -> int:
-    """How deeply lists and objects nest in valid JSON whose strings are emptied."""
-    brackets = _BRACKETS.sub("", bare)
+def _depth(data: bytes) -> int:
+    """How deeply lists and objects nest in the valid JSON document `data` (bytes: a bracket
+    or a quote is one byte in UTF-8 and never part of another character). Escaped
+    backslashes, then escaped quotes, are taken out (inside a string they come in pairs,
+    left to right), so every quote left opens or closes a string; of the brackets and
+    quotes alone, every other piece between quotes is a string's, and its brackets are
+    not the document's."""
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = data.translate(None, _NOT_STRUCTURE)
+    brackets = b"".join(marks.split(b'"')[::2])
     if not brackets:
         return 0
-    steps = brackets.translate(_DEPTH_STEP).encode("ascii")
-    return max(accumulate(map(_STEPS.__getitem__, steps)))
+    return max(accumulate(map(_STEPS.__getitem__, brackets.translate(_DEPTH_STEP))))
 
 
 def _first_line(e: BaseException) -> str:
