@@ -2,9 +2,10 @@
 start loads it without validating every model again (a 50,000-model catalog: about 3 s to
 read and validate, a fraction of that from the cache).
 
-The cache file holds, first, the key it was made for, then the loaded catalog (the shipped
-catalog, the overlay, the catalog in force, the warnings and the overlay memo) as a pickle of
-the already-validated objects. The key is each source file's path, size, modification and
+The cache file holds, first, the key it was made for, then the loaded catalog as a pickle of
+the already-validated objects: the shipped catalog, the catalog in force, its ranking arrays
+and the warnings (all a start needs), then the overlay and its memo, which are only read
+when first asked for; last, a fixed ending, without which the file is not read at all. The key is each source file's path, size, modification and
 status-change times (nanoseconds) and inode, with the program's version, this format's number
 and the fields of the catalog's models; any change to any of them makes the cache unusable and
 the catalog is read from its files again. A source file changed so recently that a later
@@ -20,6 +21,7 @@ from the user's own cache folder, written by this program.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -38,10 +40,12 @@ from planner.domain import catalog as catalog_models
 from planner.io.atomic import check_size, write_atomic
 
 #: This file format's number: bump it when what is stored changes shape.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: A source file modified less than this many seconds ago is not cached (see the module's doc).
 RACY_SECONDS = 2.0
 _MAGIC = "cost-planner catalog cache"
+#: The last bytes of a cache file written whole (after its last pickle).
+_END = b"\nend of the cost-planner catalog cache\n"
 
 
 def cache_path() -> Path:
@@ -88,23 +92,40 @@ _writer: threading.Thread | None = None
 
 def read_cache(key: tuple[Any, ...], path: Path | None = None) -> Any | None:
     """What was cached for `key`, or None: no cache, another key, or a file that cannot be
-    read whole (any error at all is a miss)."""
+    read whole (any error at all is a miss).
+
+    What was written after the whole (see `Contents`) is read when the whole asks for it:
+    a whole with a `read_later` method is handed a function that reads it (from the bytes
+    read now, with the same unpickler, so it refers to the very objects of the whole)."""
     path = path or cache_path()
     try:
         with open(path, "rb") as f:
-            unpickler = pickle.Unpickler(f)
-            if unpickler.load() != key:
-                return None
-            while True:  # the pieces, then the whole that refers to them
-                value = unpickler.load()
-                if not isinstance(value, _Piece):
-                    return value
+            data = f.read()
+        if not data.endswith(_END):  # cut short
+            return None
+        unpickler = pickle.Unpickler(io.BytesIO(data))
+        if unpickler.load() != key:
+            return None
+        whole = _section(unpickler)
+        if (later := getattr(whole, "read_later", None)) is not None:
+            later(lambda: _section(unpickler))
+        return whole
     except Exception:  # noqa: BLE001 (a truncated or foreign file raises anything; it is only a miss)
         return None
 
 
-#: What to cache, made where the cache is written: (the pieces, the whole that refers to them).
-Contents = Callable[[], tuple[Iterable[list[Any]], Any]]
+def _section(unpickler: pickle.Unpickler) -> Any:
+    """The pieces, then the whole that refers to them: the whole."""
+    while True:
+        value = unpickler.load()
+        if not isinstance(value, _Piece):
+            return value
+
+
+#: What to cache, made where the cache is written: (the pieces, the whole that refers to
+#: them), then, optionally, what only some readers need, read after the whole when asked for
+#: (its pieces and its whole; they may refer to the first whole's objects).
+Contents = Callable[[], tuple[Any, ...]]
 
 
 def write_cache(key: tuple[Any, ...], contents: Contents, path: Path | None = None, *,
@@ -143,13 +164,15 @@ class _Piece(list):
 
 def _write(key: tuple[Any, ...], contents: Contents, path: Path) -> bool:
     def produce(tmp: Path) -> None:
-        pieces, whole = contents()
+        sections = contents()
         with open(tmp, "wb") as f:
             pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.dump(key)
-            for piece in pieces:  # (the pickler remembers each object it wrote)
-                pickler.dump(_Piece(piece))
-            pickler.dump(whole)
+            for i in range(0, len(sections), 2):
+                for piece in sections[i]:  # (the pickler remembers each object it wrote)
+                    pickler.dump(_Piece(piece))
+                pickler.dump(sections[i + 1])
+            f.write(_END)
 
     try:
         write_atomic(path, produce, lambda tmp: check_size(tmp) and None)

@@ -11,12 +11,13 @@ to the `.rejected.json` file beside it, and the rest loads.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import copy
 import json
 import os
 import shutil
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,20 +50,108 @@ if TYPE_CHECKING:
     from planner.io import catalog_cache
 
 
-@dataclass
 class LoadedCatalog:
-    """The catalog in force, the shipped one under it, the overlay, and what went wrong."""
+    """The catalog in force, the shipped one under it, the overlay, and what went wrong.
 
-    catalog: Catalog
-    shipped: Catalog
-    overlay: Overlay
-    warnings: list[str] = field(default_factory=list)
-    #: what each overlay entry made, so re-applying after one edit re-validates one model
-    overlay_memo: OverlayMemo = field(default_factory=dict)
-    #: whether the next load of the same files may take this one from the cache
-    cacheable: bool = True
-    #: the catalog's ranking arrays, made when it is cached (a later start ranks at once)
-    arrays: CatalogArrays | None = None
+    Taken from the cache, the overlay and its memo are read from it when first asked for
+    (`read_later`): a start shows the catalog without them (about half of what the cache
+    holds); until then `overlay_marks` answers from what the cache kept of them."""
+
+    def __init__(self, catalog: Catalog, shipped: Catalog, overlay: Overlay, warnings: list[str] | None = None,
+                 overlay_memo: OverlayMemo | None = None, cacheable: bool = True,
+                 arrays: CatalogArrays | None = None) -> None:
+        self.catalog = catalog
+        self.shipped = shipped
+        self._overlay = overlay
+        self.warnings: list[str] = [] if warnings is None else warnings
+        #: what each overlay entry made, so re-applying after one edit re-validates one model
+        self._memo: OverlayMemo = {} if overlay_memo is None else overlay_memo
+        #: whether the next load of the same files may take this one from the cache
+        self.cacheable = cacheable
+        #: the catalog's ranking arrays, made when it is cached (a later start ranks at once)
+        self.arrays = arrays
+        self._marks: dict[str, frozenset[str]] | None = None
+        self._later: Callable[[], tuple[Overlay, OverlayMemo]] | None = None
+        self._reading = threading.Lock()
+
+    def replace(self, **changes: Any) -> LoadedCatalog:
+        """A copy with `changes` (keyword: any constructor argument)."""
+        now = {"catalog": self.catalog, "shipped": self.shipped, "overlay": self.overlay, "warnings": self.warnings,
+               "overlay_memo": self.overlay_memo, "cacheable": self.cacheable, "arrays": self.arrays}
+        return LoadedCatalog(**{**now, **changes})
+
+    @property
+    def overlay(self) -> Overlay:
+        self._read()
+        return self._overlay
+
+    @overlay.setter
+    def overlay(self, overlay: Overlay) -> None:
+        self._read()
+        self._overlay = overlay
+
+    @property
+    def overlay_memo(self) -> OverlayMemo:
+        self._read()
+        return self._memo
+
+    def overlay_marks(self) -> dict[str, frozenset[str]]:
+        """For each model the overlay has an entry for, the fields it sets (ADDED among them
+        for a model the user added). From the cache while the overlay is still unread."""
+        if self._later is not None and self._marks is not None:
+            return self._marks
+        return overlay_marks(self.overlay)
+
+    # -- the cache ----------------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """As the cache holds it: the overlay and the memo are written after it (see
+        _cache_contents), so only the marks of the overlay are part of it."""
+        return {"catalog": self.catalog, "shipped": self.shipped, "warnings": self.warnings,
+                "cacheable": self.cacheable, "arrays": self.arrays, "marks": overlay_marks(self._overlay)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["catalog"], state["shipped"], Overlay(), state["warnings"], None,  # type: ignore[misc]
+                      state["cacheable"], state["arrays"])
+        self._marks = state["marks"]
+        self._later = _unreadable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LoadedCatalog:
+        now = {"catalog": self.catalog, "shipped": self.shipped, "overlay": self.overlay, "warnings": self.warnings,
+               "overlay_memo": self.overlay_memo, "cacheable": self.cacheable, "arrays": self.arrays}
+        return LoadedCatalog(**copy.deepcopy(now, memo))
+
+    def read_later(self, read: Callable[[], tuple[Overlay, OverlayMemo]]) -> None:
+        """Take the overlay and the memo from `read()` when first asked for."""
+        self._later = read
+
+    def _read(self) -> None:
+        if self._later is None:
+            return
+        with self._reading:
+            if self._later is not None:
+                self._overlay, self._memo = self._later()
+                self._later = None
+
+
+def _unreadable() -> tuple[Overlay, OverlayMemo]:
+    raise InputError("the catalog cache did not hold the overlay")
+
+
+#: In `overlay_marks`: the model was added by the user (not one of the shipped catalog's).
+ADDED = "(added)"
+
+
+def overlay_marks(overlay: Overlay) -> dict[str, frozenset[str]]:
+    """For each model with an overlay entry, the fields the entry sets, with ADDED for a
+    model the user added; one set object for each distinct set (an import adds thousands of
+    models with the same fields)."""
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    marks = {}
+    for e in overlay.entries.values():
+        fields = frozenset(e.fields) | ({ADDED} if e.added else frozenset())
+        marks[e.id] = shared.setdefault(fields, fields)
+    return marks
 
 
 def load_catalog(path: Path) -> Catalog:
@@ -122,17 +211,19 @@ def _cache_contents(loaded: LoadedCatalog) -> catalog_cache.Contents:
     less memory once loaded)."""
     from planner.io import catalog_cache
 
-    snapshot = dataclasses.replace(
-        loaded, overlay=loaded.overlay.model_copy(update={"entries": dict(loaded.overlay.entries)}),
+    snapshot = loaded.replace(
+        overlay=loaded.overlay.model_copy(update={"entries": dict(loaded.overlay.entries)}),
         warnings=list(loaded.warnings), overlay_memo=dict(loaded.overlay_memo))
 
-    def contents() -> tuple[Iterable[list[Any]], LoadedCatalog]:
+    def contents() -> tuple[Any, ...]:
         entries = list(snapshot.overlay.entries.values())
         catalog_cache.share_values([*snapshot.shipped.models, *snapshot.catalog.models], [e.fields for e in entries])
         from planner.domain.ranking import CatalogArrays
 
-        whole = dataclasses.replace(snapshot, arrays=CatalogArrays.from_catalog(snapshot.catalog))
-        return (*catalog_cache.pieces(snapshot.catalog.models), *catalog_cache.pieces(entries)), whole
+        snapshot.arrays = CatalogArrays.from_catalog(snapshot.catalog)
+        # the catalog first (all a start needs); the overlay and its memo after it
+        return (catalog_cache.pieces(snapshot.catalog.models), snapshot,
+                catalog_cache.pieces(entries), (snapshot.overlay, snapshot.overlay_memo))
 
     return contents
 

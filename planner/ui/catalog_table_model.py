@@ -17,6 +17,7 @@ from planner.domain.catalog import Catalog, ModelPrice, metric_label
 from planner.domain.prices import alternative_prices, catalog_batch_prices, has_batch_price
 from planner.domain.ranking import CatalogArrays, CompositeWeights, Ranking, rank, tokens_per_dollar
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_tokens
+from planner.io.catalog_files import ADDED
 from planner.ui.catalog_columns import (
     ALTERNATIVE_PRICE_COLUMNS,
     COL_AS_OF,
@@ -182,13 +183,7 @@ class CatalogTableModel(QAbstractTableModel):
 
     def _invalidate_cache(self) -> None:
         self._display_cache.clear()
-        # one frozenset per distinct set of edited fields (an import adds thousands of models
-        # with the same fields: 8 MB as a set each)
-        shared: dict[frozenset[str], frozenset[str]] = {}
-        self._edited = {}
-        for e in self.session.overlay.entries.values():
-            fields = frozenset(e.fields) | ({"_added"} if e.added else frozenset())
-            self._edited[e.id] = shared.setdefault(fields, fields)
+        self._edited = self.session.overlay_marks()
 
     def model_at(self, row: int) -> ModelPrice:
         return self._catalog.models[self._rows[row]]
@@ -407,7 +402,7 @@ class CatalogTableModel(QAbstractTableModel):
         fields = self._edited.get(m.id)
         if not fields:
             return False
-        if "_added" in fields:  # the user's own model: its name is marked, its prices are simply its prices
+        if ADDED in fields:  # the user's own model: its name is marked, its prices are simply its prices
             return col == COL_MODEL
         if col == COL_QUALITY:
             return "quality" in fields

@@ -70,6 +70,10 @@ class Session(QObject):
     def overlay(self) -> Overlay:
         return self.loaded.overlay
 
+    def overlay_marks(self) -> dict[str, frozenset[str]]:
+        """For each model with an overlay entry, the fields it sets (ADDED: the user's own model)."""
+        return self.loaded.overlay_marks()
+
     @property
     def warnings(self) -> list[str]:
         return self.loaded.warnings

@@ -79,6 +79,35 @@ def test_a_second_load_comes_from_the_cache_and_is_the_same_catalog(shipped, mon
 
 
 @pytest.mark.usefixtures("settled")
+def test_a_load_from_the_cache_reads_the_overlay_only_when_it_is_asked_for(shipped, monkeypatch):
+    """A start needs the catalog and which fields each model's entry sets (the Models table
+    marks them), not the overlay itself: that is read from the cache when first asked for,
+    as the very objects the catalog and the memo refer to."""
+    save_overlay(some_edits())
+    full = load_effective(shipped)
+    reads = []
+    take = catalog_files.LoadedCatalog.read_later
+    monkeypatch.setattr(catalog_files.LoadedCatalog, "read_later",
+                        lambda self, read: take(self, lambda: (reads.append(1), read())[1]))
+    cached = load_effective(shipped)
+    assert cached.catalog == full.catalog
+    marks = cached.overlay_marks()
+    assert marks == catalog_files.overlay_marks(full.overlay)
+    assert marks["acme/own-model"] == {catalog_files.ADDED, *full.overlay.entries["acme/own-model"].fields}
+    assert marks["anthropic/claude-3-haiku"] == {"input"}
+    assert reads == []
+    assert cached.overlay.entries.keys() == full.overlay.entries.keys()
+    assert reads == [1]
+    under, fields, added, outcome = cached.overlay_memo["acme/own-model"]
+    assert outcome is cached.catalog["acme/own-model"] and added and under is None
+    assert fields is cached.overlay.entries["acme/own-model"].fields
+    assert cached.overlay_memo["anthropic/claude-3-haiku"][0] is cached.shipped["anthropic/claude-3-haiku"]
+    cached.overlay.remove("acme/own-model")  # once read, the marks follow the overlay
+    assert "acme/own-model" not in cached.overlay_marks()
+    assert reads == [1]
+
+
+@pytest.mark.usefixtures("settled")
 def test_the_cache_keeps_the_ranking_arrays_of_its_catalog(shipped, monkeypatch):
     """A start from the cache ranks with the arrays made when the cache was written: the
     same figures as arrays made afresh, without making them again."""
@@ -157,7 +186,7 @@ def test_removing_the_overlay_brings_the_shipped_prices_back(shipped):
 
 
 @pytest.mark.usefixtures("settled")
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "folder"])
+@pytest.mark.parametrize("damage", ["truncated", "last bytes lost", "garbage", "empty", "folder"])
 def test_a_damaged_cache_falls_back_to_a_full_load_and_is_rebuilt(shipped, damage):
     save_overlay(some_edits())
     full = load_effective(shipped)
@@ -165,6 +194,8 @@ def test_a_damaged_cache_falls_back_to_a_full_load_and_is_rebuilt(shipped, damag
     data = cache.read_bytes()
     if damage == "truncated":
         cache.write_bytes(data[: len(data) * 2 // 3])
+    elif damage == "last bytes lost":  # the catalog whole, the overlay after it cut short
+        cache.write_bytes(data[:-5])
     elif damage == "garbage":
         cache.write_bytes(b"not a cache at all" * 100)
     elif damage == "empty":
