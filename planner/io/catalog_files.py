@@ -125,6 +125,15 @@ class LoadedCatalog:
         """Take the overlay and the memo from `read()` when first asked for."""
         self._later = read
 
+    @property
+    def overlay_unread(self) -> bool:
+        """The overlay is still in the cache's bytes (which are kept until it is read)."""
+        return self._later is not None
+
+    def read_overlay(self) -> None:
+        """Read the overlay now, if it is not read yet (from any thread: a reader waits)."""
+        self._read()
+
     def _read(self) -> None:
         if self._later is None:
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,8 @@ from planner.io.collector import gc_paused
 Entries = Mapping[str, OverlayEntry | None]
 #: How long after the overlay's folder changed it is read again (writes come in bursts).
 RELOAD_DELAY_MS = 250
-#: How long after a start that read the catalog from its files the cache of it is written.
+#: How long after a start that read the catalog from its files the cache of it is written
+#: (after a start from the cache: the overlay is read from it).
 CACHE_DELAY_MS = 2000
 
 
@@ -50,6 +52,10 @@ class Session(QObject):
         self.loaded = loaded or load_effective(defer_cache=lambda write: QTimer.singleShot(CACHE_DELAY_MS, write))
         self.overlay_path = overlay_path or paths.user_overlay()
         self.undo_stack = QUndoStack(self)
+        if self.loaded.overlay_unread:
+            # the overlay, left in the cache's bytes at start, is read by a thread of its own
+            # once the window is up, so that those bytes do not stay in memory
+            QTimer.singleShot(CACHE_DELAY_MS, self._read_overlay_in_background)
         self._overlay_broken = any(str(self.overlay_path) in w and "not applied" in w for w in self.loaded.warnings)
         #: this session's changes the file does not have yet (a save failed)
         self._pending: dict[str, OverlayEntry | None] = {}
@@ -59,6 +65,9 @@ class Session(QObject):
         self._reload_timer.timeout.connect(self.reload_if_changed)
         self._watcher.directoryChanged.connect(lambda _p: self._reload_timer.start())
         self._watch()
+
+    def _read_overlay_in_background(self) -> None:
+        threading.Thread(target=self.loaded.read_overlay, name="overlay from the catalog cache", daemon=True).start()
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -287,3 +287,26 @@ def test_a_start_that_read_the_catalog_caches_it_once_the_window_is_up(qtbot, mo
     catalog_cache.wait()
     cached = catalog_cache.read_cache(catalog_cache.source_key((paths.shipped_catalog(), paths.user_overlay())))
     assert cached is not None and cached.catalog == s.catalog
+
+
+def test_a_start_from_the_cache_reads_the_overlay_in_the_background_once_the_window_is_up(qtbot, monkeypatch):
+    """The overlay is left in the cache's bytes at start (the window does not need it); a
+    thread reads it a little later, so the bytes do not stay, and an edit then finds it."""
+    from planner.domain.catalog import Overlay
+    from planner.io import catalog_cache
+    from planner.io.catalog_files import load_effective, save_overlay
+    from planner.ui import session as session_module
+
+    monkeypatch.setattr(catalog_cache, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(session_module, "CACHE_DELAY_MS", 50)
+    ov = Overlay()
+    ov.set_fields("anthropic/claude-3-haiku", date(2026, 1, 5), input=Decimal("0.3"))
+    save_overlay(ov)
+    load_effective()  # writes the cache
+    s = Session()
+    assert s.loaded.overlay_unread
+    assert s.overlay_marks() == {"anthropic/claude-3-haiku": frozenset({"input"})}
+    qtbot.waitUntil(lambda: not s.loaded.overlay_unread, timeout=5000)
+    assert s.overlay.entry("anthropic/claude-3-haiku").fields == {"input": "0.3"}
+    s.edit_model("anthropic/claude-3-haiku", "Edit input", input=Decimal("0.35"))
+    assert s.catalog["anthropic/claude-3-haiku"].input == Decimal("0.35")
