@@ -84,3 +84,6 @@ used._entries_as_list
 
 # charts: a pyqtgraph legend inside the plot, for charts whose legend is not a key above it
 used.add_legend
+
+# pydantic: its plugin loader's one function, which pydantic calls (planner/domain/__init__.py)
+used.get_plugins
