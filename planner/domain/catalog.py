@@ -417,6 +417,10 @@ def parse_catalog(raw: Any, source: str) -> Catalog:
 # The user overlay: edits and additions, kept apart from the shipped file
 
 
+#: In `Overlay.marks`: the model was added by the user (not one of the shipped catalog's).
+USER_ADDED = "(added)"
+
+
 class OverlayEntry(BaseModel):
     """The user's changes to one model: a set of field values, or a whole model they added."""
 
@@ -467,6 +471,17 @@ class Overlay(BaseModel):
 
     def ids(self) -> list[str]:
         return list(self.entries)
+
+    def marks(self) -> dict[str, frozenset[str]]:
+        """For each model with an entry, the fields the entry sets, with USER_ADDED for a model
+        the user added; one set object for each distinct set (an import adds thousands of
+        models with the same fields)."""
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        marks = {}
+        for e in self.entries.values():
+            fields = frozenset(e.fields) | ({USER_ADDED} if e.added else frozenset())
+            marks[e.id] = shared.setdefault(fields, fields)
+        return marks
 
     def edited_fields(self, model_id: str) -> set[str]:
         e = self.entry(model_id)

@@ -74,11 +74,13 @@ class LoadedCatalog:
         self._later: Callable[[], tuple[Overlay, OverlayMemo]] | None = None
         self._reading = threading.Lock()
 
+    def _arguments(self) -> dict[str, Any]:
+        return {"catalog": self.catalog, "shipped": self.shipped, "overlay": self.overlay, "warnings": self.warnings,
+                "overlay_memo": self.overlay_memo, "cacheable": self.cacheable, "arrays": self.arrays}
+
     def replace(self, **changes: Any) -> LoadedCatalog:
         """A copy with `changes` (keyword: any constructor argument)."""
-        now = {"catalog": self.catalog, "shipped": self.shipped, "overlay": self.overlay, "warnings": self.warnings,
-               "overlay_memo": self.overlay_memo, "cacheable": self.cacheable, "arrays": self.arrays}
-        return LoadedCatalog(**{**now, **changes})
+        return LoadedCatalog(**{**self._arguments(), **changes})
 
     @property
     def overlay(self) -> Overlay:
@@ -96,11 +98,10 @@ class LoadedCatalog:
         return self._memo
 
     def overlay_marks(self) -> dict[str, frozenset[str]]:
-        """For each model the overlay has an entry for, the fields it sets (ADDED among them
-        for a model the user added). From the cache while the overlay is still unread."""
+        """Overlay.marks(), from the cache while the overlay is still unread."""
         if self._later is not None and self._marks is not None:
             return self._marks
-        return overlay_marks(self.overlay)
+        return self.overlay.marks()
 
     # -- the cache ----------------------------------------------------------------------------
 
@@ -108,7 +109,7 @@ class LoadedCatalog:
         """As the cache holds it: the overlay and the memo are written after it (see
         _cache_contents), so only the marks of the overlay are part of it."""
         return {"catalog": self.catalog, "shipped": self.shipped, "warnings": self.warnings,
-                "cacheable": self.cacheable, "arrays": self.arrays, "marks": overlay_marks(self._overlay)}
+                "cacheable": self.cacheable, "arrays": self.arrays, "marks": self._overlay.marks()}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["catalog"], state["shipped"], Overlay(), state["warnings"], None,  # type: ignore[misc]
@@ -117,9 +118,7 @@ class LoadedCatalog:
         self._later = _unreadable
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LoadedCatalog:
-        now = {"catalog": self.catalog, "shipped": self.shipped, "overlay": self.overlay, "warnings": self.warnings,
-               "overlay_memo": self.overlay_memo, "cacheable": self.cacheable, "arrays": self.arrays}
-        return LoadedCatalog(**copy.deepcopy(now, memo))
+        return LoadedCatalog(**copy.deepcopy(self._arguments(), memo))
 
     def read_later(self, read: Callable[[], tuple[Overlay, OverlayMemo]]) -> None:
         """Take the overlay and the memo from `read()` when first asked for."""
@@ -145,22 +144,6 @@ class LoadedCatalog:
 
 def _unreadable() -> tuple[Overlay, OverlayMemo]:
     raise InputError("the catalog cache did not hold the overlay")
-
-
-#: In `overlay_marks`: the model was added by the user (not one of the shipped catalog's).
-ADDED = "(added)"
-
-
-def overlay_marks(overlay: Overlay) -> dict[str, frozenset[str]]:
-    """For each model with an overlay entry, the fields the entry sets, with ADDED for a
-    model the user added; one set object for each distinct set (an import adds thousands of
-    models with the same fields)."""
-    shared: dict[frozenset[str], frozenset[str]] = {}
-    marks = {}
-    for e in overlay.entries.values():
-        fields = frozenset(e.fields) | ({ADDED} if e.added else frozenset())
-        marks[e.id] = shared.setdefault(fields, fields)
-    return marks
 
 
 def load_catalog(path: Path) -> Catalog:

@@ -13,11 +13,10 @@ from pydantic import ValidationError
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from planner.domain.catalog import Catalog, ModelPrice, metric_label
+from planner.domain.catalog import USER_ADDED, Catalog, ModelPrice, metric_label
 from planner.domain.prices import alternative_prices, catalog_batch_prices, has_batch_price
 from planner.domain.ranking import CatalogArrays, CompositeWeights, Ranking, rank, tokens_per_dollar
 from planner.formatting import fmt_float, fmt_int, fmt_price, fmt_tokens
-from planner.io.catalog_files import ADDED
 from planner.ui.catalog_columns import (
     ALTERNATIVE_PRICE_COLUMNS,
     COL_AS_OF,
@@ -402,7 +401,7 @@ class CatalogTableModel(QAbstractTableModel):
         fields = self._edited.get(m.id)
         if not fields:
             return False
-        if ADDED in fields:  # the user's own model: its name is marked, its prices are simply its prices
+        if USER_ADDED in fields:  # the user's own model: its name is marked, its prices are simply its prices
             return col == COL_MODEL
         if col == COL_QUALITY:
             return "quality" in fields

@@ -80,7 +80,7 @@ class Session(QObject):
         return self.loaded.overlay
 
     def overlay_marks(self) -> dict[str, frozenset[str]]:
-        """For each model with an overlay entry, the fields it sets (ADDED: the user's own model)."""
+        """For each model with an overlay entry, the fields it sets (USER_ADDED: the user's own model)."""
         return self.loaded.overlay_marks()
 
     @property

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from planner import paths
-from planner.domain.catalog import ModelPrice, Overlay
+from planner.domain.catalog import USER_ADDED, ModelPrice, Overlay
 from planner.io import catalog_cache, catalog_files
 from planner.io.catalog_files import load_effective, save_overlay, update_overlay
 
@@ -92,8 +92,8 @@ def test_a_load_from_the_cache_reads_the_overlay_only_when_it_is_asked_for(shipp
     cached = load_effective(shipped)
     assert cached.catalog == full.catalog
     marks = cached.overlay_marks()
-    assert marks == catalog_files.overlay_marks(full.overlay)
-    assert marks["acme/own-model"] == {catalog_files.ADDED, *full.overlay.entries["acme/own-model"].fields}
+    assert marks == full.overlay.marks()
+    assert marks["acme/own-model"] == {USER_ADDED, *full.overlay.entries["acme/own-model"].fields}
     assert marks["anthropic/claude-3-haiku"] == {"input"}
     assert reads == []
     assert cached.overlay.entries.keys() == full.overlay.entries.keys()
