@@ -21,7 +21,7 @@ from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.costing import AMOUNT_QUANTUM, compute, request_cost
 from planner.domain.currency import quantum as currency_quantum
 from planner.domain.errors import InputError
-from planner.domain.money import ENGINE_PRECISION, foot_to, money
+from planner.domain.money import ENGINE_PRECISION, ONE, ZERO, foot_to, money
 from planner.domain.plan import Forecast, Line, Plan, RouteShare, VolumeMode
 from planner.domain.prices import (
     batch_prices,
@@ -33,8 +33,6 @@ from planner.domain.prices import (
 from planner.domain.resolve import resolve_model
 from planner.domain.summary import fraction_of, growth_factor, lines_in_force
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
 #: a model whose billed cost differs from its catalog cost by more than this is flagged
 PRICE_GAP_THRESHOLD = Decimal("0.02")
 #: tokens per request and shares set by recalibration are kept to these places

@@ -13,10 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from planner.domain.money import ONE, ZERO
 from planner.domain.plan import Line
-
-ZERO = Decimal(0)
-ONE = Decimal(1)
 
 
 @dataclass(frozen=True)

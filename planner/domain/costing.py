@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.conversation import request_profile
 from planner.domain.errors import InputError
-from planner.domain.money import ENGINE_PRECISION
+from planner.domain.money import ENGINE_PRECISION, MILLION, ONE, ZERO
 from planner.domain.plan import FlatMultiplier, Forecast, Line, Plan, ServiceTier
 from planner.domain.prices import (
     PriceLookup,
@@ -40,10 +40,6 @@ from planner.domain.summary import (
     group_summaries,
     summarize,
 )
-
-MILLION = Decimal(1_000_000)
-ZERO = Decimal(0)
-ONE = Decimal(1)
 
 #: Lever keys in the order they are applied (docs/costs.md "Levers").
 APP_CACHE = "app_cache"

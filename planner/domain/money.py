@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+#: Prices are per this many tokens.
+MILLION = Decimal(1_000_000)
 CENT = Decimal("0.01")
 #: Digits enough for any amount the engine can produce.
 ENGINE_PRECISION = 60

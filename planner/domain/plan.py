@@ -16,6 +16,7 @@ from planner.domain.catalog import (
 )
 from planner.domain.currency import is_known
 from planner.domain.errors import InputError
+from planner.domain.money import ONE, ZERO
 
 #: 2: lines may carry reasoning tokens, a cache TTL, a service tier, an off-peak share, search
 #: calls, images and a share of long requests; plans a retry overhead, a platform fee, an owner,
@@ -27,8 +28,6 @@ PLAN_SCHEMA_VERSION = 2
 Count = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), allow_inf_nan=False)]
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 
-ONE = Decimal(1)
-ZERO = Decimal(0)
 
 
 class _Base(BaseModel):

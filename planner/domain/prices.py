@@ -11,10 +11,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from planner.domain.catalog import Catalog, ModelPrice, TierPrices
+from planner.domain.money import ONE, ZERO
 from planner.domain.plan import Plan
-
-ZERO = Decimal(0)
-ONE = Decimal(1)
 
 #: Prices derived by a ratio (a tier's cache price, a batch cache rate) are kept to this
 #: many places, so that every later step is exact decimal arithmetic and a waterfall's

@@ -15,11 +15,11 @@ from enum import StrEnum
 import numpy as np
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import MILLION, compute, request_cost
+from planner.domain.costing import compute, request_cost
+from planner.domain.money import MILLION, ONE
 from planner.domain.plan import Line, Plan
 from planner.domain.prices import request_fees, unit_prices
 
-ONE = Decimal(1)
 DEFAULT_QUALITY_FLOOR = 30.0
 LONG_CONTEXT_MIN = 32_000
 

@@ -12,10 +12,10 @@ from pydantic import ValidationError
 
 from planner.domain.catalog import describe_validation_error
 from planner.domain.errors import InputError
+from planner.domain.money import ZERO
 from planner.domain.plan import Line, Plan, Scenario
 from planner.domain.summary import Summary, add_on_label, fraction_of
 
-ZERO = Decimal(0)
 #: the scenario everything else is measured against: the plan itself
 BASE = "base"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from planner.domain.errors import InputError
+from planner.domain.money import MILLION
 
 SECONDS_PER_HOUR = Decimal(3600)
-MILLION = Decimal(1_000_000)
 
 
 def self_hosted_price(

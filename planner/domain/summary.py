@@ -28,12 +28,9 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple, Protocol
 
 from planner.domain.currency import quantum as currency_quantum
-from planner.domain.money import ENGINE_PRECISION, foot, foot_to, money
+from planner.domain.money import ENGINE_PRECISION, HUNDRED, ONE, ZERO, foot, foot_to, money
 from planner.domain.plan import Forecast
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
-HUNDRED = Decimal(100)
 #: fractions of a whole (savings of the baseline, headroom of the budget, a model's share)
 FRACTION_PLACES = Decimal("0.0001")
 PERCENT_PLACES = Decimal("0.01")

@@ -21,10 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from planner.domain.money import ONE, ZERO
 from planner.domain.plan import Line
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
 #: a side with no tokens counts as a millionth of a token when odds are scaled: a line that is
 #: all input or all output can still move, and stays more skewed than any line that is not
 _HALF_TOKEN = 1e-6

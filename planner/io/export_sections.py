@@ -13,6 +13,7 @@ from typing import Any
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
+from planner.domain.money import ONE, ZERO
 from planner.domain.plan import Plan
 from planner.domain.prices import batch_prices, price_lookup, unit_prices
 from planner.domain.scenarios import BASE, Compared, apply_scenario, compare
@@ -28,7 +29,6 @@ from planner.domain.summary import (
 )
 from planner.formatting import fmt_price
 from planner.io.export_table import (
-    ZERO,
     AddOnRow,
     ByMonth,
     ExportData,
@@ -51,8 +51,6 @@ from planner.io.export_table import (
     line_columns,
     plain,
 )
-
-ONE = Decimal(1)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-ZERO = Decimal(0)
+from planner.domain.money import ZERO
 
 
 class ExportCancelled(Exception):

@@ -6,8 +6,7 @@ Every figure is one of ExportData's (the domain's); text from the plan is escape
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from planner.domain.money import ZERO
 from planner.io.export_table import (
     ByMonth,
     ExportData,
@@ -22,7 +21,6 @@ from planner.io.export_table import (
 from planner.io.pdf_blocks import Html, Item, Table, TableCol, esc
 from planner.io.pdf_content import H3_SPACE, Fmt, View, heading, spec_table
 
-ZERO = Decimal(0)
 DASH = "—"
 #: month columns a page takes across; a budget this wide or wider goes on landscape pages
 MONTHS_ACROSS = 12

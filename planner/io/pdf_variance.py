@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from planner.domain.actuals import Variance
+from planner.domain.money import HUNDRED
 from planner.formatting import fmt_int, fmt_pct
 from planner.io.pdf_blocks import Chart, Html, Item, Table, TableCol, esc
 from planner.io.pdf_content import H3_SPACE, Fmt, heading
 
-HUNDRED = Decimal(100)
 DASH = "—"
 #: the split's columns, in the order the waterfall steps through them
 SPLIT = (("volume", "Volume"), ("mix", "Mix"), ("price", "Price"), ("lever", "Levers"))

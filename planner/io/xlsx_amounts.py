@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner.domain.costing import APP_CACHE, BATCH, OFF_PEAK, PROMPT_CACHE, ROUTING, SERVICE_TIER
 from planner.domain.currency import minor_digits
+from planner.domain.money import HUNDRED, ZERO
 from planner.domain.summary import ADD_ON_TAG, growth_factor
 from planner.io.export_sections import Source
 from planner.io.export_table import ExportData, Kind
@@ -30,8 +31,6 @@ from planner.io.xlsx_inputs import InputRefs
 from planner.io.xlsx_model import LineModel
 
 WORKINGS, PLAN, BY_MONTH, FORECAST = "Workings", "Plan", "By month", "Forecast"
-ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 
 #: Workings: the prices a line reads from the model table (by the model's row), then the
 #: per-request costs, the billable requests and the amounts after each lever (USD a month)

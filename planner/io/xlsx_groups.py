@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner.domain.costing import ADD_ON
 from planner.domain.currency import quantum as currency_quantum
+from planner.domain.money import ZERO
 from planner.domain.summary import NO_GROUP
 from planner.io.export_sections import Source
 from planner.io.export_table import ExportData, Kind
@@ -33,7 +34,6 @@ from planner.io.xlsx_inputs import InputRefs
 from planner.io.xlsx_summary import step_formula, waterfall_steps
 
 SHEET = "By group"
-ZERO = Decimal(0)
 #: the group table's columns: name, the group as the Plan sheet spells it, then the figures
 G_NAME, G_KEY, G_LINES, G_REQ, G_BASE, G_LOW, G_OPT, G_HIGH, G_SAVE = range(9)
 _SUMMED = ((G_REQ, P_REQ), (G_BASE, P_BASE), (G_LOW, P_LOW), (G_OPT, P_OPT), (G_HIGH, P_HIGH))

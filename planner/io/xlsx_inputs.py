@@ -11,6 +11,7 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from planner.domain.costing import combined_multiplier_saving
+from planner.domain.money import ONE
 from planner.domain.plan import VolumeMode
 from planner.io.export_sections import Source
 from planner.io.export_table import ExportData, Kind, ModelRow, plain
@@ -18,7 +19,6 @@ from planner.io.xlsx_cells import Formats, formula, headers, ref, span, write
 from planner.io.xlsx_model import LineModel
 
 SHEET = "Inputs"
-ONE = Decimal(1)
 
 #: the line table's columns (key, header, kind, width)
 LINE_COLUMNS = (

@@ -14,13 +14,10 @@ from decimal import Decimal, localcontext
 
 from planner.domain.catalog import ModelPrice
 from planner.domain.costing import LineResult, cost_line, line_context, request_cost
-from planner.domain.money import ENGINE_PRECISION
+from planner.domain.money import ENGINE_PRECISION, ONE, ZERO
 from planner.domain.plan import Line, ServiceTier
 from planner.domain.prices import batch_prices, unit_prices
 from planner.io.export_sections import Source
-
-ZERO = Decimal(0)
-ONE = Decimal(1)
 
 
 @dataclass(frozen=True)

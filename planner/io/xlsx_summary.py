@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner.domain.costing import ADD_ON, APP_CACHE, OFF_PEAK, PLATFORM_FEE, RETRY
 from planner.domain.currency import quantum as currency_quantum
+from planner.domain.money import ZERO
 from planner.domain.summary import fraction_of
 from planner.io.export_sections import Source
 from planner.io.export_table import ExportData, Kind, SummaryItem
@@ -45,7 +46,6 @@ from planner.io.xlsx_cells import (
 from planner.io.xlsx_inputs import InputRefs
 from planner.io.xlsx_model import LineModel
 
-ZERO = Decimal(0)
 #: the working columns (unrounded, floor, remainder) right of the Summary's tables
 RAW, FLOOR, REM = 5, 6, 7
 YEAR = 12

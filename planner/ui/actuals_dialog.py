@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from planner.domain.actuals import UsageMapping, Variance, recalibrate, variance
 from planner.domain.currency import quantum
 from planner.domain.errors import InputError
-from planner.domain.money import money
+from planner.domain.money import HUNDRED, money
 from planner.domain.plan import Plan
 from planner.formatting import fmt_int, fmt_money, fmt_pct
 from planner.io.usage import FORMATS, LoadedUsage, detect_format, load_usage
@@ -43,7 +43,6 @@ from planner.ui.plan_document import PlanDocument
 from planner.ui.style import Tone, brush, css, muted_css
 from planner.ui.tab_swap import replace_tab
 
-HUNDRED = Decimal(100)
 SPLIT = (("volume", "Volume"), ("mix", "Mix"), ("price", "Price"), ("lever", "Levers"))
 USAGE_FILTER = "Usage files (*.csv *.json);;All files (*)"
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.costing import compute
 from planner.domain.errors import InputError
+from planner.domain.money import HUNDRED
 from planner.domain.plan import Plan
 from planner.domain.scenarios import Compared, Comparison, apply_scenario, compare
 from planner.domain.summary import fraction_of
@@ -38,7 +39,6 @@ from planner.ui.tab_swap import replace_tab
 
 MAX_SIDES = 4
 NONE = "(none)"
-HUNDRED = Decimal(100)
 
 
 def _delta_text(delta: Decimal | None, fraction: Decimal | None, currency: str) -> tuple[str, str]:

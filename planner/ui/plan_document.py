@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from planner.domain.catalog import Catalog, ModelPrice
 from planner.domain.costing import Costed, PlanResult, compute, costed
 from planner.domain.errors import InputError
+from planner.domain.money import ZERO
 from planner.domain.plan import SCENARIO_PLAN_FIELDS, Line, Plan, Scenario
 from planner.domain.presets import seed_multipliers
 from planner.domain.prices import price_lookup
@@ -27,7 +27,6 @@ from planner.domain.scenarios import (
 )
 from planner.io.plan_files import new_token, repriced
 
-ZERO = Decimal(0)
 #: Command ids for merging consecutive steps of one gesture into one undo step.
 MERGE_SLIDER = 1001
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from planner.domain.money import ONE
 from planner.domain.plan import RouteShare
 from planner.ui.cell_numbers import parse_percent
 
 COL_MODEL, COL_SHARE = range(2)
-ONE = Decimal(1)
 
 
 class RoutingModel(QAbstractTableModel):

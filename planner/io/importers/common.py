@@ -20,7 +20,6 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 #: The same ceiling ModelPrice puts on a price (USD per 1M tokens).
 MAX_PRICE = Decimal(100_000)
 
-MILLION = Decimal(1_000_000)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from planner.domain.errors import InputError
+from planner.domain.money import MILLION
 from planner.io.importers.common import (
-    MILLION,
     ImportResult,
     PriceError,
     SkipEntry,
