@@ -80,7 +80,12 @@ def _started(win: MainWindow, argv: list[str]) -> None:
 
 
 def run(argv: list[str]) -> int:
-    app, win = start(argv)
+    """Start the app (planner.cli pauses the cyclic garbage collector for the start-up; what
+    the start made is long-lived and left out of later collections, see _building_window)."""
+    try:
+        app, win = start(argv)
+    finally:
+        gc.enable()
     if win is None:
         return 1
     return app.exec()
