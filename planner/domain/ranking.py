@@ -154,8 +154,16 @@ class CompositeWeights:
         return self.cost_per_point + self.quality_floor + self.cache_read + self.throughput + self.context
 
 
-def _arr(values: Sequence[float | None]) -> np.ndarray:
+def _arr(values: Sequence[float | Decimal | None]) -> np.ndarray:
     return np.array([math.nan if v is None else float(v) for v in values], dtype=float)
+
+
+def _with(below: np.ndarray, values: Sequence[tuple[int, float | Decimal]]) -> np.ndarray:
+    """A copy of `below` with the (index, value) pairs set."""
+    out = below.copy()
+    if values:
+        out[[i for i, _ in values]] = [float(v) for _, v in values]
+    return out
 
 
 #: the catalog whose arrays were made last, and its arrays (CatalogArrays.from_catalog)
@@ -206,26 +214,30 @@ class CatalogArrays:
     @classmethod
     def _build(cls, catalog: Catalog) -> CatalogArrays:
         ms = catalog.models
-        levels = max((len(m.long_context) for m in ms), default=0)
+        base_in, base_out = _arr([m.input for m in ms]), _arr([m.output for m in ms])
+        # the reasoning price in force (prices.unit_prices), asked of the models that list one;
+        # the others pay their output price for reasoning (UnitPrices.reasoning_price)
+        own_r = _with(base_out, [(i, unit_prices(m).reasoning_price) for i, m in enumerate(ms)
+                                 if m.reasoning is not None])
         thresholds, inputs, outputs, reasonings = [], [], [], []
-        below_in = [m.input for m in ms]
-        below_out = [m.output for m in ms]
-        below_r = own_r = [unit_prices(m).reasoning_price for m in ms]
-        for j in range(levels):
-            tier = [m.long_context[j] if j < len(m.long_context) else None for m in ms]
-            level_in = [t.input if t else b for t, b in zip(tier, below_in, strict=True)]
-            level_out = [t.output if t else b for t, b in zip(tier, below_out, strict=True)]
-            level_r = [unit_prices(m, Decimal(t.threshold_tokens + 1)).reasoning_price if t else b
-                       for t, m, b in zip(tier, ms, below_r, strict=True)]
-            thresholds.append(_arr([t.threshold_tokens if t else math.inf for t in tier]))
-            inputs.append(_arr(level_in))
-            outputs.append(_arr(level_out))
-            reasonings.append(_arr(level_r))
-            below_in, below_out, below_r = level_in, level_out, level_r
+        below_in, below_out, below_r = base_in, base_out, own_r
+        ranged = [(i, m) for i, m in enumerate(ms) if m.long_context]
+        for j in range(max((len(m.long_context) for _, m in ranged), default=0)):
+            # level j: the models with a j-th range take its prices, the others keep the level below's
+            tier = [(i, m, m.long_context[j]) for i, m in ranged if j < len(m.long_context)]
+            level_out = _with(below_out, [(i, t.output) for i, _, t in tier])
+            level_r = _with(below_r, [(i, t.output if m.reasoning is None else
+                                          unit_prices(m, Decimal(t.threshold_tokens + 1)).reasoning_price)
+                                      for i, m, t in tier])
+            thresholds.append(_with(np.full(len(ms), math.inf), [(i, t.threshold_tokens) for i, _, t in tier]))
+            inputs.append(below_in := _with(below_in, [(i, t.input) for i, _, t in tier]))
+            outputs.append(level_out)
+            reasonings.append(level_r)
+            below_out, below_r = level_out, level_r
         return cls(
             ids=tuple(m.id for m in ms),
-            input=_arr([m.input for m in ms]),
-            output=_arr([m.output for m in ms]),
+            input=base_in,
+            output=base_out,
             cache_read=_arr([m.cache_read for m in ms]),
             throughput=_arr([m.throughput_tps for m in ms]),
             context=_arr([m.context_window for m in ms]),
@@ -234,7 +246,7 @@ class CatalogArrays:
             lc_output=tuple(outputs),
             per_request=_arr([m.per_request or 0 for m in ms]),
             reasoning_factor=_arr([m.reasoning_estimate.expected if m.reasoning_estimate else 0 for m in ms]),
-            reasoning=_arr(own_r),
+            reasoning=own_r,
             lc_reasoning=tuple(reasonings),
         )
 
