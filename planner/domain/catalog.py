@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    SkipValidation,
     ValidationError,
     field_serializer,
     field_validator,
@@ -427,10 +428,19 @@ class OverlayEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    fields: dict[str, Any] = Field(default_factory=dict)
+    #: the field values as given (a JSON object, so the names are text): each value is checked
+    #: when the entry is applied (apply_overlay); here only that it is an object, kept as it is
+    fields: SkipValidation[dict[str, Any]] = Field(default_factory=dict)
     added: bool = False
     edited_at: date | None = None
     provenance: str = ""
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _object(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            raise ValueError("must be an object of field names and values")
+        return v
 
 
 class Overlay(BaseModel):

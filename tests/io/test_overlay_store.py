@@ -87,6 +87,7 @@ def test_a_bad_stored_entry_is_set_aside_and_the_rest_loads(tmp_path: Path) -> N
     assert len(loaded.warnings) == 2
     assert all(str(path) in w and "set aside in" in w for w in loaded.warnings)
     assert any("entries[1] 'openai/huge': field 'context_window'" in w for w in loaded.warnings)
+    assert any("entries[2] 'openai/x': field 'fields': must be an object" in w for w in loaded.warnings)
     assert read_overlay(path)[0].ids() == ["anthropic/claude-3-haiku"]
     aside = json.loads(rejected_path(path).read_text(encoding="utf-8"))["rejected"]
     assert [r["entry"]["id"] for r in aside] == ["openai/x", "openai/huge"]
