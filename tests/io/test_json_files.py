@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.domain.errors import InputError
-from planner.io.json_files import MAX_DEPTH, MAX_NUMBER_DIGITS, parse_json_bytes
+from planner.io.json_files import (
+    _NOT_QUICKLY,
+    MAX_DEPTH,
+    MAX_NUMBER_DIGITS,
+    _parsed_quickly,
+    parse_json_bytes,
+)
 
 
 def nesting(value: Any) -> int:
@@ -82,3 +88,62 @@ def test_a_number_longer_than_the_limit_is_refused_not_a_string_of_digits() -> N
             parse_json_bytes(f'{{"n": {number}}}'.encode(), "doc.json")
     long_text = "7" * (5 * MAX_NUMBER_DIGITS)
     assert parse_json_bytes(f'{{"id": "{long_text}"}}'.encode(), "doc.json") == {"id": long_text}
+
+
+# -- the quick parser (pydantic-core's) gives what json's gives, or leaves the document to it --
+
+NUMBERS = st.builds(
+    lambda sign, whole, frac, exp: f"{sign}{whole}{frac}{exp}",
+    st.sampled_from(["", "-"]),
+    st.from_regex(r"0|[1-9][0-9]{0,40}", fullmatch=True),
+    st.one_of(st.just(""), st.from_regex(r"\.[0-9]{1,40}", fullmatch=True)),
+    st.one_of(st.just(""), st.from_regex(r"[eE][+-]?[0-9]{1,3}", fullmatch=True)),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(NUMBERS, min_size=1, max_size=8))
+def test_numbers_read_as_json_reads_them(numbers: list[str]) -> None:
+    """Every float correctly rounded alike, long mantissas and huge or tiny exponents too
+    (1e400 is infinite in both, 1e-400 zero), every integer exact."""
+    doc = ("[" + ",".join(numbers) + "]").encode()
+    assert quick(doc) == json.loads(doc)
+
+
+PIECES = st.sampled_from(['{', '}', '[', ']', ',', ':', '"', '"a"', '1', '-', '.', 'e', '0', '1.5', 'true', 'null',
+                          'NaN', '-Infinity', '\\', '\\u', 'd800', '\\ud800', '\\n', '\x01', ' ', '\n', 'é', '\ufeff'])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(PIECES, max_size=20))
+def test_a_document_the_quick_parser_reads_json_reads_the_same(pieces: list[str]) -> None:
+    """On anything, valid or not: where the quick parser gives a value, json's gives the same
+    one; where json's refuses, the quick one has left the document to it (so every refusal
+    is json's, with its message)."""
+    data = "".join(pieces).encode("utf-8", "surrogatepass")
+    value = _parsed_quickly(data)
+    try:
+        expected = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        assert value is _NOT_QUICKLY
+        return
+    if value is not _NOT_QUICKLY:
+        assert repr(value) == repr(expected)  # (repr: NaN is not equal to itself)
+
+
+def test_what_the_quick_parser_leaves_to_json() -> None:
+    """A lone surrogate escape, a raw control character, a trailing comma: json's parser
+    decides, as before (the first is text to it, the others are refused with its message)."""
+    assert _parsed_quickly(b'["\\ud800"]') is _NOT_QUICKLY
+    assert parse_json_bytes(b'["\\ud800"]', "doc.json") == ["\ud800"]
+    with pytest.raises(InputError, match=r"^doc\.json: not valid JSON \(line 1, column 4: Invalid control character"):
+        parse_json_bytes(b'["a\x01b"]', "doc.json")
+    with pytest.raises(InputError, match=r"^doc\.json: not valid JSON \(line 1, column 4"):
+        parse_json_bytes(b"[1,]", "doc.json")
+    assert parse_json_bytes(b'\xef\xbb\xbf{"a": 1}', "doc.json") == {"a": 1}
+
+
+def quick(data: bytes) -> Any:
+    value = _parsed_quickly(data)
+    assert value is not _NOT_QUICKLY, data
+    return value
