@@ -486,11 +486,14 @@ class Overlay(BaseModel):
         """For each model with an entry, the fields the entry sets, with USER_ADDED for a model
         the user added; one set object for each distinct set (an import adds thousands of
         models with the same fields)."""
-        shared: dict[frozenset[str], frozenset[str]] = {}
+        shared: dict[tuple[frozenset[str], bool], frozenset[str]] = {}
         marks = {}
         for e in self.entries.values():
-            fields = frozenset(e.fields) | ({USER_ADDED} if e.added else frozenset())
-            marks[e.id] = shared.setdefault(fields, fields)
+            key = (frozenset(e.fields), e.added)
+            mark = shared.get(key)
+            if mark is None:
+                mark = shared[key] = key[0] | {USER_ADDED} if e.added else key[0]
+            marks[e.id] = mark
         return marks
 
     def edited_fields(self, model_id: str) -> set[str]:
