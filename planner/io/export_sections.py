@@ -591,6 +591,8 @@ def build_export(
         by_model=build_prices_used(src),
         multipliers=build_multipliers(src),
         batch_discount=plan.batch_discount,
+        retry_overhead=plan.retry_overhead,
+        platform_fee=plan.platform_fee,
         horizon_months=plan.forecast.horizon_months,
         monthly_growth=plan.forecast.monthly_growth,
         yearly_price_trend=plan.forecast.yearly_price_trend,

@@ -587,6 +587,9 @@ class ExportData:
     by_model: tuple[ModelRow, ...]
     multipliers: tuple[MultiplierRow, ...]
     batch_discount: Decimal
+    #: the plan's retry overhead and platform fee (fractions; each its own waterfall step)
+    retry_overhead: Decimal
+    platform_fee: Decimal
     horizon_months: int
     monthly_growth: Decimal
     yearly_price_trend: Decimal

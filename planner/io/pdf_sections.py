@@ -162,6 +162,12 @@ def _facts(d: ExportData, f: Fmt) -> str:
         ("Forecast", f"{d.horizon_months} months; volume {f.signed(d.monthly_growth)} a month, "
                      f"prices {f.signed(d.yearly_price_trend)} a year"),
     ]
+    if d.retry_overhead:
+        facts.append(("Retries and failures", f"{f.rate(d.retry_overhead)} more requests, each costing what its "
+                                              "request costs after the levers and multipliers"))
+    if d.platform_fee:
+        facts.append(("Platform fee", f"{f.rate(d.platform_fee)} on all token spending, retries included "
+                                      "(not on the fixed add-ons)"))
     if d.table.add_ons:
         listed = "; ".join(f"{esc(r.name)} {f.money(r.optimized)}" + (f" ({esc(r.group)})" if r.group else "")
                            for r in d.table.add_ons)

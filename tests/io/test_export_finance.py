@@ -264,3 +264,18 @@ def test_fixed_add_ons_tie_out_in_every_format(tmp_path: Path):
     for needle in ("$661.63", "6 lines, 2 add", "Fixed monthly add-ons", "Vector store (fixed add-on)",
                    "Vector store -$70.00", "$109.99 of fixed add-ons"):
         assert needle in whole, needle
+
+
+def test_the_pdf_states_the_retry_overhead_and_the_platform_fee(tmp_path: Path):
+    """A budget with 5% retries and a 5.5% credit fee says so among its assumptions, beside
+    the waterfall steps they make; a plan with neither does not mention them."""
+    cat = load_effective().catalog
+    texts = {}
+    for name, retry, fee in (("with", D("0.05"), D("0.055")), ("without", D(0), D(0))):
+        plan = suite().model_copy(update={"retry_overhead": retry, "platform_fee": fee})
+        t = ExportTargets(pdf=tmp_path / f"{name}.pdf")
+        run_export(plan, cat, t, exported_at=EXPORTED_AT)
+        texts[name] = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(t.pdf).pages)
+    assert "Retries and failures 5% more requests, each costing what its request costs after the levers" in texts["with"]
+    assert "Platform fee 5.5% on all token spending, retries included (not on the fixed add-ons)" in texts["with"]
+    assert "Retries and failures" not in texts["without"] and "Platform fee" not in texts["without"]
