@@ -10,10 +10,12 @@ time target divided by the reference's time on a quiet machine (REFERENCE_QUIET_
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +34,14 @@ LITELLM = FIXTURES / "litellm-1.109.1-model_prices_and_context_window.json"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 #: the reference loop's time on this machine when it is quiet (its fastest runs)
 REFERENCE_QUIET_MS = 8.0
+
+
+def temp_dir(prefix: str = "cp-") -> Path:
+    """A folder of this run's own, removed when the run ends (homes with 50,000-entry
+    overlays, large plans and PDFs: tens of megabytes each)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def reference_ms() -> float:
@@ -82,7 +92,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 def home_with_litellm() -> Path:
     """A user home whose overlay holds the whole LiteLLM fixture (all modes): ~3,600 models."""
-    home = Path(tempfile.mkdtemp(prefix="cp-bench-"))
+    home = temp_dir("cp-bench-")
     p = run_cli("import", "litellm", str(LITELLM), "--all-modes", env={**os.environ, "COST_PLANNER_HOME": str(home)})
     if p.returncode:
         raise RuntimeError(p.stderr)
@@ -361,7 +371,7 @@ def big_litellm(n: int) -> Path:
     for i in range(n):
         key, entry = chat[i % len(chat)]
         out[f"{key}-b{i}"] = entry
-    path = Path(tempfile.mkdtemp(prefix="cp-big-")) / "litellm-big.json"
+    path = temp_dir("cp-big-") / "litellm-big.json"
     path.write_text(json.dumps(out))
     return path
 
@@ -372,7 +382,7 @@ def bench_import(_home: Path) -> None:
     src = big_litellm(50_000)
     times, refs, peaks = [], [], []
     for _ in range(max(2, RUNS // 2)):
-        home = Path(tempfile.mkdtemp(prefix="cp-imp-"))
+        home = temp_dir("cp-imp-")
         refs.append(reference_ms())
         t = time.perf_counter()
         p = subprocess.run([sys.executable, "-c", "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
@@ -391,7 +401,7 @@ def bench_import(_home: Path) -> None:
 def bench_catalog(_home: Path) -> None:
     """A 50,000-model catalog: load (shipped + overlay), a sort of the Models table, a search
     keystroke (until the table shows the result)."""
-    home = Path(tempfile.mkdtemp(prefix="cp-cat-"))
+    home = temp_dir("cp-cat-")
     p = run_cli("import", "litellm", str(big_litellm(50_000)), env={**os.environ, "COST_PLANNER_HOME": str(home)})
     if p.returncode:
         raise RuntimeError(p.stderr[-2000:])
@@ -461,7 +471,7 @@ def bench_pdf(home: Path) -> None:
 
     make_app()
     catalog = load_effective().catalog
-    out = Path(tempfile.mkdtemp()) / "budget.pdf"
+    out = temp_dir() / "budget.pdf"
     per_line = {}
     from planner.domain.costing import compute
 
@@ -527,7 +537,7 @@ def bench_quote(home: Path) -> None:
     from planner.io.plan_files import plan_json
 
     plan = make_plan(load_effective().catalog, 10_000)
-    path = Path(tempfile.mkdtemp()) / "big.costplan"
+    path = temp_dir() / "big.costplan"
     path.write_text(plan_json(plan))
     times, refs = timed(lambda: subprocess.run([sys.executable, "-m", "planner", "quote", str(path), "--json"], env=env,
                                                cwd=REPO, capture_output=True, check=True))
