@@ -141,7 +141,19 @@ class ModelsTab(QWidget):
         self._ratio_timer = QTimer(self, singleShot=True, interval=150)
         self._ratio_timer.timeout.connect(self._apply_workload_ratio)
 
-        # -- controls ------------------------------------------------------------------------
+        self._make_filters()
+        self._make_ratio()
+        self._make_buttons()
+        self._make_table()
+        self._lay_out()
+        self._add_shortcuts()
+
+        if session is not None:
+            self.attach(session)
+
+    def _make_filters(self) -> None:
+        """Search, quality metric and floor, tier and provider, the capability boxes, and
+        whether unpriced models are ranked."""
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, provider or id  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -195,6 +207,8 @@ class ModelsTab(QWidget):
                                      "an import's unpriced or free entries) too. Off: they are left out, so \"cheapest\" lists real prices")
         self.include_free.toggled.connect(self._include_free_toggled)
 
+    def _make_ratio(self) -> None:
+        """The input:output blend of the blended price, or the open plan's own."""
         self.ratio = QSlider(Qt.Orientation.Horizontal)
         self.ratio.setRange(RATIO_MIN, RATIO_MAX)
         self.ratio.setValue(3)
@@ -210,6 +224,8 @@ class ModelsTab(QWidget):
         self.workload_ratio.setToolTip("Use the input:output ratio of the open plan (available once a plan has lines)")
         self.workload_ratio.toggled.connect(self._workload_ratio_toggled)
 
+    def _make_buttons(self) -> None:
+        """Sorting shortcuts, Compare, and the buttons that change the catalog."""
         self.best_value = QPushButton("Best value")
         self.best_value.setToolTip("Sort by value (quality ÷ input price), best first")
         self.best_value.clicked.connect(lambda: self.sort_by(COL_VALUE, Qt.SortOrder.DescendingOrder))
@@ -235,6 +251,39 @@ class ModelsTab(QWidget):
         self.count = QLabel()
         self.messages = MessageBar()
 
+    def _make_table(self) -> None:
+        """The catalog table (sortable, prices editable, columns hidden from its header's
+        menu) above the comparison panel."""
+        self.table = QTableView()
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        hh.setHighlightSections(False)
+        hh.setMinimumSectionSize(40)
+        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hh.customContextMenuRequested.connect(self._header_menu)
+        hh.setToolTip("Click to sort; right-click to show or hide columns")
+        self.table.doubleClicked.connect(self._double_clicked)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+    def _lay_out(self) -> None:
+        """Three rows of controls, the message bar, then the table."""
         row1 = QHBoxLayout()
         row1.addWidget(self.search, 2)
         row1.addSpacing(8)
@@ -270,35 +319,6 @@ class ModelsTab(QWidget):
         row3.addWidget(self.reset_btn)
         row3.addWidget(self.delete_btn)
 
-        # -- table ---------------------------------------------------------------------------
-        self.table = QTableView()
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setWordWrap(False)
-        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        hh.setHighlightSections(False)
-        hh.setMinimumSectionSize(40)
-        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        hh.customContextMenuRequested.connect(self._header_menu)
-        hh.setToolTip("Click to sort; right-click to show or hide columns")
-        self.table.doubleClicked.connect(self._double_clicked)
-
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.table)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-
         lay = QVBoxLayout(self)
         lay.addLayout(row1)
         lay.addLayout(row2)
@@ -306,6 +326,8 @@ class ModelsTab(QWidget):
         lay.addWidget(self.messages)
         lay.addWidget(self.splitter, 1)
 
+    def _add_shortcuts(self) -> None:
+        """Ctrl+F to the search; Escape closes the comparison."""
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
@@ -315,9 +337,6 @@ class ModelsTab(QWidget):
         esc.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         esc.triggered.connect(self.close_compare)
         self.addAction(esc)
-
-        if session is not None:
-            self.attach(session)
 
     def attach(self, session: Session) -> None:
         """Show `session`'s catalog: the table model, the ranking, the filters' choices."""
