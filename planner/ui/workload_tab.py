@@ -100,30 +100,39 @@ class WorkloadTab(QWidget):
         self.slider_drag: SliderDrag | None = None
         self._gesture = 0
 
-        # -- toolbar ---------------------------------------------------------------------------
-        def button(text: str, tip: str, slot, shortcut: str | QKeySequence.StandardKey | None = None) -> QToolButton:
-            b = QToolButton()
-            b.setText(text)
-            b.setToolTip(tip + (f"  ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else ""))
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            b.clicked.connect(lambda _checked=False: slot())  # not slot(checked): paste_rows(text) would get a bool
-            if shortcut is not None:
-                a = QAction(self)
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                a.triggered.connect(lambda _checked=False: slot())
-                self.addAction(a)
-            return b
+        head, tools = self._make_toolbar()
+        self._make_worksheet()
+        slider_row = self._make_slider()
+        self._make_panels()
+        self._lay_out(head, tools, slider_row)
+        self._follow(doc)
 
-        self.btn_add = button("Add line", "Add a line below the current one", self.add_line, "Ctrl+Return")
-        self.btn_dup = button("Duplicate", "Duplicate the selected lines", self.duplicate_lines, "Ctrl+D")
-        self.btn_del = button("Delete", "Delete the selected lines", self.delete_lines, "Ctrl+Del")
-        self.btn_up = button("▲ Up", "Move the current line up", lambda: self.move_line(-1), "Ctrl+Shift+Up")
-        self.btn_down = button("▼ Down", "Move the current line down", lambda: self.move_line(1), "Ctrl+Shift+Down")
-        self.btn_paste = button("Paste rows", "Paste rows copied from a spreadsheet (name, requests, input, output, model) as new lines",
+    def _button(self, text: str, tip: str, slot, shortcut: str | QKeySequence.StandardKey | None = None) -> QToolButton:
+        """A text button; with a shortcut, one that works anywhere in the tab."""
+        b = QToolButton()
+        b.setText(text)
+        b.setToolTip(tip + (f"  ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else ""))
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        b.clicked.connect(lambda _checked=False: slot())  # not slot(checked): paste_rows(text) would get a bool
+        if shortcut is not None:
+            a = QAction(self)
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            a.triggered.connect(lambda _checked=False: slot())
+            self.addAction(a)
+        return b
+
+    def _make_toolbar(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The plan's heading row (name, properties, summary) and the line buttons."""
+        self.btn_add = self._button("Add line", "Add a line below the current one", self.add_line, "Ctrl+Return")
+        self.btn_dup = self._button("Duplicate", "Duplicate the selected lines", self.duplicate_lines, "Ctrl+D")
+        self.btn_del = self._button("Delete", "Delete the selected lines", self.delete_lines, "Ctrl+Del")
+        self.btn_up = self._button("▲ Up", "Move the current line up", lambda: self.move_line(-1), "Ctrl+Shift+Up")
+        self.btn_down = self._button("▼ Down", "Move the current line down", lambda: self.move_line(1), "Ctrl+Shift+Down")
+        self.btn_paste = self._button("Paste rows", "Paste rows copied from a spreadsheet (name, requests, input, output, model) as new lines",
                                 self.paste_rows, "Ctrl+Shift+V")
-        self.btn_fill = button("Fill down", "Copy the top selected cell into the cells below it", self.fill_down, "Ctrl+Shift+D")
-        self.btn_suggest = button("Suggest cheaper…", "Cheapest model at or above a quality bar for the current line", self.suggest)
+        self.btn_fill = self._button("Fill down", "Copy the top selected cell into the cells below it", self.fill_down, "Ctrl+Shift+D")
+        self.btn_suggest = self._button("Suggest cheaper…", "Cheapest model at or above a quality bar for the current line", self.suggest)
 
         tools = QHBoxLayout()
         for b in (self.btn_add, self.btn_dup, self.btn_del, self.btn_up, self.btn_down):
@@ -140,15 +149,18 @@ class WorkloadTab(QWidget):
         self.messages = MessageBar()
         self.plan_label = QLabel()
         self.plan_label.setTextFormat(Qt.TextFormat.RichText)
-        self.btn_props = button("Plan properties…", "Name, owner, cost centre, fiscal year, users and revenue",
+        self.btn_props = self._button("Plan properties…", "Name, owner, cost centre, fiscal year, users and revenue",
                                 self.edit_plan_properties)
         head = QHBoxLayout()
         head.addWidget(self.plan_label)
         head.addWidget(self.btn_props)
         head.addStretch(1)
         head.addWidget(self.summary)
+        return head, tools
 
-        # -- worksheet ---------------------------------------------------------------------
+    def _make_worksheet(self) -> None:
+        """The worksheet: a line per row, the model, preset and unit cells picked from lists;
+        a hint in its place while the plan has no lines."""
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
@@ -168,7 +180,7 @@ class WorkloadTab(QWidget):
             self.table.setColumnWidth(c, COLUMN_WIDTHS.get(c, 54))
         for col, after in COLUMN_PLACES:
             hh.moveSection(hh.visualIndex(col), hh.visualIndex(after) + 1)
-        self.table.setItemDelegateForColumn(COL_MODEL, ModelDelegate(lambda: doc.catalog, self.table))
+        self.table.setItemDelegateForColumn(COL_MODEL, ModelDelegate(lambda: self.doc.catalog, self.table))
         self.table.setItemDelegateForColumn(COL_PRESET, ChoiceDelegate(preset_choices(), self.table))
         self.table.setItemDelegateForColumn(COL_PER, ChoiceDelegate(PER_CHOICES, self.table))
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
@@ -186,7 +198,8 @@ class WorkloadTab(QWidget):
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_hint.setStyleSheet(muted_css())
 
-        # -- input:output slider -------------------------------------------------------------
+    def _make_slider(self) -> QHBoxLayout:
+        """The input:output slider and whether it moves the selected lines or all of them."""
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_STEPS)
         self.slider.setPageStep(50)
@@ -212,14 +225,18 @@ class WorkloadTab(QWidget):
         srow.addWidget(QLabel("Apply to"))
         srow.addWidget(self.scope_selected)
         srow.addWidget(self.scope_all)
+        return srow
 
-        # -- panels ----------------------------------------------------------------------------
-        self.line_levers = LineLeversPanel(doc)
-        self.plan_levers = PlanLeversPanel(doc)
-        self.totals = TotalsPanel(doc)
+    def _make_panels(self) -> None:
+        """The current line's levers, the plan's levers and the totals."""
+        self.line_levers = LineLeversPanel(self.doc)
+        self.plan_levers = PlanLeversPanel(self.doc)
+        self.totals = TotalsPanel(self.doc)
         for p in (self.line_levers, self.plan_levers, self.totals):
             p.message.connect(self.show_error)
 
+    def _lay_out(self, head: QHBoxLayout, tools: QHBoxLayout, srow: QHBoxLayout) -> None:
+        """The worksheet above the three panels, with a splitter between them."""
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -266,6 +283,8 @@ class WorkloadTab(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.splitter)
 
+    def _follow(self, doc: PlanDocument) -> None:
+        """Show the document's edits, results and structure as they change."""
         doc.undo_stack.indexChanged.connect(self._edited)
         doc.resultChanged.connect(self._result_changed)
         doc.structureChanged.connect(self._structure_changed)
