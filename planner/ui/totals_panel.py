@@ -50,6 +50,16 @@ def _value_label(bold: bool = False, big: bool = False) -> QLabel:
     return lab
 
 
+def _grid_row(g: QGridLayout, row: int, name: str, value: QLabel, tip: str) -> QLabel:
+    """A figure's name and value on one row of `g`, both with the figure's rule as tooltip."""
+    label = QLabel(name)
+    label.setToolTip(tip)
+    value.setToolTip(tip)
+    g.addWidget(label, row, 0)
+    g.addWidget(value, row, 1, _RIGHT)
+    return label
+
+
 class TotalsPanel(QWidget):
     """Renders `doc.result`; its inputs (budget, forecast, currency) are undoable plan edits."""
 
@@ -59,7 +69,24 @@ class TotalsPanel(QWidget):
         super().__init__(parent)
         self.doc = doc
 
-        # -- totals --------------------------------------------------------------------------
+        #: the group whose lines the totals and the waterfall show (None: every line)
+        self.group: str | None = None
+        self._make_totals()
+        self._make_waterfall()
+        self._make_budget()
+        self._make_forecast()
+        self._make_currency()
+        self._lay_out()
+
+        self._stale = False
+        doc.resultChanged.connect(self.refresh)
+        doc.settingsChanged.connect(self.load_settings)
+        self.load_settings()
+        self.refresh()
+
+    def _make_totals(self) -> None:
+        """The month's figures, each with the rule behind it as its tooltip, then the unit
+        economics (shown when the plan has users or revenue)."""
         self.baseline = _value_label()
         self.optimized = _value_label(bold=True, big=True)
         self.range = _value_label()
@@ -68,10 +95,8 @@ class TotalsPanel(QWidget):
         self.next_year = _value_label()
         self.per_request = _value_label()
         self.add_ons = _value_label()
-        self.totals_box = totals = QGroupBox("Monthly cost")
-        #: the group whose lines the totals and the waterfall show (None: every line)
-        self.group: str | None = None
-        g = QGridLayout(totals)
+        self.totals_box = QGroupBox("Monthly cost")
+        g = QGridLayout(self.totals_box)
         rows = [
             ("Baseline", self.baseline, "Every line on its own model, no levers."),
             ("Optimized", self.optimized, "After every lever and the expected flat-multiplier savings, with the "
@@ -95,31 +120,18 @@ class TotalsPanel(QWidget):
             ("Gross margin", self.margin, "Revenue − the monthly total, and as a share of revenue; the first "
              "forecast month whose margin falls below the plan's floor."),
         ]
-        self._economics_names: list[QLabel] = []
-        for i, (name, w, tip) in enumerate(rows):
-            lab = QLabel(name)
-            lab.setToolTip(tip)
-            w.setToolTip(tip)
-            g.addWidget(lab, i, 0)
-            g.addWidget(w, i, 1, _RIGHT)
-            if w is self.add_ons:
-                self._add_ons_name = lab
-        for i, (name, w, tip) in enumerate(self._economics, len(rows)):
-            lab = QLabel(name)
-            lab.setToolTip(tip)
-            w.setToolTip(tip)
-            g.addWidget(lab, i, 0)
-            g.addWidget(w, i, 1, _RIGHT)
-            self._economics_names.append(lab)
+        names = [_grid_row(g, i, *row) for i, row in enumerate([*rows, *self._economics])]
+        self._add_ons_name = names[[w for _n, w, _t in rows].index(self.add_ons)]
+        self._economics_names: list[QLabel] = names[len(rows):]
 
-        # -- waterfall ---------------------------------------------------------------------
+    def _make_waterfall(self) -> None:
         self.waterfall = QGroupBox("Savings by lever")
         self.waterfall_grid = QGridLayout(self.waterfall)
         self._waterfall_names: list[str] = []
         self._waterfall_values: list[QLabel] = []
         self.waterfall.setToolTip("Each lever's saving at its step, in the order they apply. Negative: the lever costs more.")
 
-        # -- budget ------------------------------------------------------------------------------
+    def _make_budget(self) -> None:
         self.budget = QDoubleSpinBox()
         self.budget.setRange(0, 1e9)
         self.budget.setMinimumWidth(100)
@@ -131,8 +143,8 @@ class TotalsPanel(QWidget):
         self.headroom = _value_label()
         self.affordable = _value_label()
         self.crossed = _value_label()
-        self.budget_box = budget = QGroupBox("Budget")
-        fb = QFormLayout(budget)
+        self.budget_box = QGroupBox("Budget")
+        fb = QFormLayout(self.budget_box)
         fb.addRow("Monthly budget", self.budget)
         fb.addRow("Headroom", self.headroom)
         fb.addRow("Requests it buys", self.affordable)
@@ -140,7 +152,7 @@ class TotalsPanel(QWidget):
         for w in (self.headroom, self.affordable, self.crossed):
             fb.setAlignment(w, _RIGHT)
 
-        # -- forecast ----------------------------------------------------------------------------
+    def _make_forecast(self) -> None:
         self.growth = QDoubleSpinBox()
         self.growth.setRange(-100, 1000)
         self.growth.setSuffix(" %/month")
@@ -164,8 +176,8 @@ class TotalsPanel(QWidget):
             w.editingFinished.connect(self._forecast_edited)
         self.start_on.toggled.connect(lambda _on: self._forecast_edited())
         self.start.dateChanged.connect(lambda _d: self._forecast_edited())
-        self.forecast_box = fc = QGroupBox("Forecast")
-        ff = QFormLayout(fc)
+        self.forecast_box = QGroupBox("Forecast")
+        ff = QFormLayout(self.forecast_box)
         ff.addRow("Growth", self.growth)
         ff.addRow("Price trend", self.trend)
         ff.addRow("Horizon", self.horizon)
@@ -177,7 +189,7 @@ class TotalsPanel(QWidget):
         ff.addRow(self.forecast_label, self.forecast_total)
         ff.setAlignment(self.forecast_total, _RIGHT)
 
-        # -- currency ------------------------------------------------------------------------
+    def _make_currency(self) -> None:
         self.code = QLineEdit()
         self.code.setMaxLength(3)
         self.code.setInputMask(">AAA")
@@ -190,32 +202,28 @@ class TotalsPanel(QWidget):
         for w in (self.code, self.rate):
             w.editingFinished.connect(self._currency_edited)
         self.rate_date.dateChanged.connect(lambda _d: self._currency_edited())
-        cur = QGroupBox("Currency")
-        fcur = QFormLayout(cur)
+        self.currency_box = QGroupBox("Currency")
+        fcur = QFormLayout(self.currency_box)
         fcur.addRow("Code", self.code)
         self.rate_label = QLabel("1 USD =")
         fcur.addRow(self.rate_label, self.rate)
         fcur.addRow("Rate date", self.rate_date)
 
+    def _lay_out(self) -> None:
+        """The figures and the waterfall on the left; budget, forecast and currency on the right."""
         left = QVBoxLayout()
-        left.addWidget(totals)
+        left.addWidget(self.totals_box)
         left.addWidget(self.waterfall)
         left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(budget)
-        right.addWidget(fc)
-        right.addWidget(cur)
+        right.addWidget(self.budget_box)
+        right.addWidget(self.forecast_box)
+        right.addWidget(self.currency_box)
         right.addStretch(1)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(left, 1)
         lay.addLayout(right, 1)
-
-        self._stale = False
-        doc.resultChanged.connect(self.refresh)
-        doc.settingsChanged.connect(self.load_settings)
-        self.load_settings()
-        self.refresh()
 
     # -- plan -> widgets -------------------------------------------------------------------
 
