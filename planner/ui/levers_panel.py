@@ -58,16 +58,22 @@ class LineLeversPanel(QGroupBox):
         self.doc = doc
         self.row: int | None = None
 
-        # routing
-        self.routing = RoutingModel(lambda: doc.catalog, self)
+        self._make_routing()
+        self._make_caching()
+        self._lay_out()
+        self._follow(doc)
+
+    def _make_routing(self) -> None:
+        """The line's routing mix: a table of models and shares, a picker to add one."""
+        self.routing = RoutingModel(lambda: self.doc.catalog, self)
         self.routing_view = QTableView()
         self.routing_view.setModel(self.routing)
         self.routing_view.verticalHeader().hide()
         self.routing_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.routing_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.routing_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.routing_view.setMaximumHeight(130)
-        self.picker = ModelPicker(doc.catalog)
+        self.routing_view.setMaximumHeight(110)
+        self.picker = ModelPicker(self.doc.catalog)
         self.picker.setToolTip("Type to search the catalog, then Add")
         self.picker.setCurrentIndex(-1)
         self.picker.lineEdit().setPlaceholderText("Model to add to the mix…")
@@ -86,7 +92,9 @@ class LineLeversPanel(QGroupBox):
         self.routing.changed.connect(self._routing_status)
         self.routing.editRejected.connect(self.message.emit)
 
-        # prompt caching
+    def _make_caching(self) -> None:
+        """Prompt caching (prefix, hit rate, the model's cache prices), batch and app caches;
+        each commits when its editing finishes."""
         self.prefix = QSpinBox()
         self.prefix.setRange(0, 2**31 - 1)
         self.prefix.setGroupSeparatorShown(True)
@@ -104,7 +112,7 @@ class LineLeversPanel(QGroupBox):
                          (self.response, "response_cache_hit_rate"), (self.semantic, "semantic_cache_hit_rate")):
             w.editingFinished.connect(lambda f=field: self._commit(f))
 
-        self.routing_view.setMaximumHeight(110)
+    def _lay_out(self) -> None:
         lay = QVBoxLayout(self)
         head = QLabel("<b>Routing mix</b>")
         head.setToolTip("Share of this line's billable requests sent to each model; empty = all on the line's model")
@@ -133,11 +141,13 @@ class LineLeversPanel(QGroupBox):
         grid.addWidget(QLabel("Semantic cache"), 3, 2)
         grid.addWidget(self.semantic, 3, 3)
         lay.addLayout(grid)
-        self.options = LineOptions(doc)
+        self.options = LineOptions(self.doc)
         self.options.message.connect(self.message.emit)
         lay.addWidget(self.options)
         lay.addStretch(1)
 
+    def _follow(self, doc: PlanDocument) -> None:
+        """Show the current line's levers as the document changes."""
         self._loaded: Line | None = None
         self._prefix_max_timer = QTimer(self, singleShot=True, interval=250)
         self._prefix_max_timer.timeout.connect(self._update_prefix_max)
