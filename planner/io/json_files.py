@@ -113,10 +113,10 @@ def _parsed_quickly(data: bytes) -> Any:
     digits anywhere is longer than MAX_NUMBER_DIGITS; everything else (every document it
     refuses, any long number, a UTF-16 file) is left to json's parser, whose checks and
     messages the user sees."""
+    if _looks_like_utf16(data):
+        return _NOT_QUICKLY
     if data.startswith(_BOM):
         data = data[len(_BOM):]
-    elif b"\x00" in data[:64]:
-        return _NOT_QUICKLY
     if _LONG_RUN in data.translate(_DIGITS_AS_ZEROS):
         return _NOT_QUICKLY
     try:
@@ -141,9 +141,14 @@ def _parse_text(text: str, source: str) -> Any:
         raise InputError(f"{source}: a number is too long to read ({_first_line(e)})") from None
 
 
-def _decode(data: bytes, source: str) -> str:
+def _looks_like_utf16(data: bytes) -> bool:
+    """A UTF-16 byte-order mark, or NUL bytes (no UTF-8 text has them) near the start."""
     head = data[:64]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and not head.startswith(_BOM)):
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and not head.startswith(_BOM))
+
+
+def _decode(data: bytes, source: str) -> str:
+    if _looks_like_utf16(data):
         raise InputError(f"{source}: not UTF-8 text (it looks like UTF-16); save it as UTF-8")
     try:
         return data.decode("utf-8-sig")
