@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -95,23 +95,19 @@ class _Strict(BaseModel):
 # One set object per distinct set of given fields, shared by every frozen model that has
 # it: pydantic keeps a set of the fields each instance was given (2 KB for a model with
 # every field), 11 MB for a 3,600-model catalog. Frozen models never change theirs; a copy
-# gets a set of its own.
-_FIELDS_SETS: list[set[str]] = []
+# gets a set of its own. An imported catalog has a few hundred distinct sets.
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+_MAX_FIELDS_SETS = 4096
 
 
 def _share_fields_set(obj: BaseModel) -> None:
     given = obj.__pydantic_fields_set__
-    for shared in _FIELDS_SETS:  # a catalog has a handful of distinct ones
-        if shared is given:
-            return
-        if shared == given:
-            break
-    else:
-        if len(_FIELDS_SETS) >= 64:
-            return
-        _FIELDS_SETS.append(given)
-        return
-    object.__setattr__(obj, "__pydantic_fields_set__", shared)
+    shared = _FIELDS_SETS.get(key := frozenset(given))
+    if shared is None:
+        if len(_FIELDS_SETS) < _MAX_FIELDS_SETS:
+            _FIELDS_SETS[key] = given
+    elif shared is not given:
+        object.__setattr__(obj, "__pydantic_fields_set__", shared)
 
 
 class LongContextTier(_Strict):
@@ -484,17 +480,8 @@ class Overlay(BaseModel):
 
     def marks(self) -> dict[str, frozenset[str]]:
         """For each model with an entry, the fields the entry sets, with USER_ADDED for a model
-        the user added; one set object for each distinct set (an import adds thousands of
-        models with the same fields)."""
-        shared: dict[tuple[frozenset[str], bool], frozenset[str]] = {}
-        marks = {}
-        for e in self.entries.values():
-            key = (frozenset(e.fields), e.added)
-            mark = shared.get(key)
-            if mark is None:
-                mark = shared[key] = key[0] | {USER_ADDED} if e.added else key[0]
-            marks[e.id] = mark
-        return marks
+        the user added (see OverlayMarks, which answers for one model at a time)."""
+        return dict(OverlayMarks(self))
 
     def edited_fields(self, model_id: str) -> set[str]:
         e = self.entry(model_id)
@@ -538,6 +525,46 @@ class Overlay(BaseModel):
 
     def remove(self, model_id: str) -> None:
         self.entries.pop(model_id, None)
+
+
+class OverlayMarks(Mapping[str, frozenset[str]]):
+    """For each model with an entry in `overlay`, the fields the entry sets, with USER_ADDED
+    for a model the user added: worked out for a model when it is first asked for (a window
+    shows a screenful of the thousands of models an import adds), and again once its entry
+    changes (an entry's fields dict is replaced on every change: see Overlay.set_fields).
+    One set object for each distinct set (an import adds thousands of models with the same
+    fields)."""
+
+    def __init__(self, overlay: Overlay) -> None:
+        self._entries = overlay.entries
+        self._shared: dict[tuple[frozenset[str], bool], frozenset[str]] = {}
+        self._known: dict[str, tuple[dict[str, Any], bool, frozenset[str]]] = {}
+
+    def get(self, model_id: str, default: Any = None) -> Any:  # (no KeyError raised and caught per model)
+        e = self._entries.get(model_id)
+        if e is None:
+            return default
+        known = self._known.get(model_id)
+        if known is not None and known[0] is e.fields and known[1] == e.added:
+            return known[2]
+        key = (frozenset(e.fields), e.added)
+        mark = self._shared.get(key)
+        if mark is None:
+            mark = self._shared[key] = key[0] | {USER_ADDED} if e.added else key[0]
+        self._known[model_id] = (e.fields, e.added, mark)
+        return mark
+
+    def __getitem__(self, model_id: str) -> frozenset[str]:
+        mark = self.get(model_id)
+        if mark is None:
+            raise KeyError(model_id)
+        return mark
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def _entry_key(e: Any, i: int) -> str:

@@ -33,6 +33,7 @@ from planner.domain.catalog import (
     Catalog,
     Overlay,
     OverlayEntry,
+    OverlayMarks,
     OverlayMemo,
     RejectedEntry,
     apply_overlay,
@@ -97,11 +98,11 @@ class LoadedCatalog:
         self._read()
         return self._memo
 
-    def overlay_marks(self) -> dict[str, frozenset[str]]:
-        """Overlay.marks(), from the cache while the overlay is still unread."""
+    def overlay_marks(self) -> Mapping[str, frozenset[str]]:
+        """The overlay's marks (see OverlayMarks); from the cache while the overlay is still unread."""
         if self._later is not None and self._marks is not None:
             return self._marks
-        return self.overlay.marks()
+        return OverlayMarks(self.overlay)
 
     # -- the cache ----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -139,7 +140,7 @@ class CatalogTableModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._getters = self._make_getters()
         self._display_cache: dict[int, str] = {}
-        self._edited: dict[str, frozenset[str]] = {}
+        self._edited: Mapping[str, frozenset[str]] = {}
         self._rebuild()
         session.catalogChanged.connect(self._on_catalog_changed)
 

@@ -79,7 +79,7 @@ class Session(QObject):
     def overlay(self) -> Overlay:
         return self.loaded.overlay
 
-    def overlay_marks(self) -> dict[str, frozenset[str]]:
+    def overlay_marks(self) -> Mapping[str, frozenset[str]]:
         """For each model with an overlay entry, the fields it sets (USER_ADDED: the user's own model)."""
         return self.loaded.overlay_marks()
 

@@ -162,6 +162,23 @@ def test_with_changes_validates():
         SONNET.with_changes(input=D("-1"))
 
 
+def test_models_given_the_same_fields_share_one_record_of_them():
+    """Each model records which fields it was given; models given the same fields share one
+    record (a catalog of thousands holds a few hundred), and it still answers for each."""
+    a = ModelPrice.model_validate({"id": "acme/a", "name": "A", "provider": "Acme", "input": "1", "output": "2"})
+    b = ModelPrice.model_validate({"id": "acme/b", "name": "B", "provider": "Acme", "input": "3", "output": "4"})
+    c = ModelPrice.model_validate({"id": "acme/c", "name": "C", "provider": "Acme", "input": "3", "output": "4",
+                                   "cache_read": "0.3"})
+    assert a.model_fields_set is b.model_fields_set
+    assert c.model_fields_set == {"id", "name", "provider", "input", "output", "cache_read"}
+    assert a.model_fields_set == {"id", "name", "provider", "input", "output"}
+    # a changed copy has a record of its own; the shared one is untouched
+    d = a.with_changes(cache_read=D("0.1"))
+    assert "cache_read" in d.model_fields_set and "cache_read" not in b.model_fields_set
+    assert a.model_dump(exclude_unset=True) == {"id": "acme/a", "name": "A", "provider": "Acme",
+                                                "input": D("1"), "output": D("2")}
+
+
 # ---------------------------------------------------------------------------------------
 # Overlay
 
@@ -185,6 +202,27 @@ def test_apply_overlay_edits_and_adds():
     assert len(cat) == 3
     # the shipped catalog object is not changed
     assert shipped()[SONNET.id].input == D("3")
+
+
+def test_overlay_marks_follow_the_entries_as_they_change():
+    """The marks say which fields of a model the user set (and which models they added); the
+    live view answers for one model at a time and follows each edit, reset and removal."""
+    from planner.domain.catalog import USER_ADDED, OverlayMarks
+
+    ov = Overlay()
+    ov.set_fields(SONNET.id, TODAY, input=D("2.40"))
+    ov.add_model(mp("self/llama-local", "0.05", "0.05", name="Local Llama"), TODAY)
+    marks = OverlayMarks(ov)
+    assert marks.get(SONNET.id) == {"input"}
+    assert USER_ADDED in marks["self/llama-local"] and "input" in marks["self/llama-local"]
+    assert marks.get(FLASH.id) is None and FLASH.id not in marks
+    with pytest.raises(KeyError):
+        marks[FLASH.id]
+    ov.set_fields(SONNET.id, TODAY, output=D("12"))
+    assert marks.get(SONNET.id) == {"input", "output"}
+    ov.reset_fields(SONNET.id, ["input", "output"])
+    assert marks.get(SONNET.id) is None
+    assert dict(marks) == ov.marks() == {"self/llama-local": marks["self/llama-local"]}
 
 
 def test_bad_overlay_entry_is_skipped_with_warning():
