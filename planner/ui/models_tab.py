@@ -430,7 +430,9 @@ class ModelsTab(QWidget):
             QTimer.singleShot(0, self, self._fit_model_column)  # once the layout has sized the table
 
     def _fit_model_column(self) -> None:
-        room = self.table.viewport().width() if self.table.isVisible() else self.width() - 40
+        # (the header spans the table's viewport; asking for the viewport itself, a plain
+        # QWidget, first makes Python look through every widget class: 4 ms of a start)
+        room = self.table.horizontalHeader().width() if self.table.isVisible() else self.width() - 40
         used = sum(self.table.columnWidth(c) for c in range(COLUMN_COUNT) if not self.table.isColumnHidden(c))
         if room > 0:  # the Model column gives or takes the difference, within its bounds
             w = self.table.columnWidth(COL_MODEL)

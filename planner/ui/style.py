@@ -47,7 +47,12 @@ def colour(tone: Tone, pal: QPalette | None = None) -> QColor:
 
 @lru_cache(maxsize=32)
 def _brush(name: str) -> QBrush:
-    return QBrush(QColor(name))
+    # (QBrush(QColor) weighs up every constructor of QBrush, and on the way loads the image
+    # and gradient classes: 3 ms of a start that shows neither)
+    b = QBrush()
+    b.setColor(QColor(name))
+    b.setStyle(Qt.BrushStyle.SolidPattern)
+    return b
 
 
 def brush(tone: Tone) -> QBrush:
