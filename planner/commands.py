@@ -21,13 +21,14 @@ from pydantic import ValidationError
 
 from planner import PROG, __version__
 from planner.domain.catalog import QUALITY_METRICS, Catalog, ModelPrice, metric_label
+from planner.domain.comparison import Compared, Comparison, compare
 from planner.domain.conversation import equivalent, session_input
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.plan import AddOn, Line, Plan, PromptCache
 from planner.domain.ranking import SortKey, plan_workload, rank, tokens_per_dollar, workload_monthly
 from planner.domain.resolve import resolve_model, resolve_plan_models
-from planner.domain.scenarios import Compared, Comparison, apply_scenario, compare, find_scenario
+from planner.domain.scenarios import apply_scenario, find_scenario
 from planner.domain.summary import BudgetTable, add_on_label
 from planner.domain.token_mix import input_share, ratio_label, rebalance
 from planner.formatting import (

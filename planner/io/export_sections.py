@@ -11,12 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from planner.domain.catalog import Catalog, ModelPrice
+from planner.domain.comparison import Compared, compare
 from planner.domain.costing import PlanResult, compute
 from planner.domain.errors import InputError
 from planner.domain.money import ONE, ZERO
 from planner.domain.plan import Plan
 from planner.domain.prices import batch_prices, price_lookup, unit_prices
-from planner.domain.scenarios import BASE, Compared, apply_scenario, compare
+from planner.domain.scenarios import BASE, apply_scenario
 from planner.domain.summary import (
     ADD_ON_TAG,
     NO_GROUP,

@@ -522,7 +522,7 @@ def scenario_columns(currency: str) -> Spec:
 @dataclass(frozen=True)
 class ScenarioChange:
     """One scenario against the base: each line's and each lever's difference (scenario − base),
-    the biggest movers first (planner.domain.scenarios.compare)."""
+    the biggest movers first (planner.domain.comparison.compare)."""
 
     name: str
     notes: str

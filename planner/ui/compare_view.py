@@ -1,6 +1,6 @@
 """Compare: the base plan and up to three scenarios (or plans opened for the comparison) side
 by side: the headline figures, each line and each lever with its difference from the first
-side (biggest movers first), and charts. Every figure is planner.domain.scenarios.compare's."""
+side (biggest movers first), and charts. Every figure is planner.domain.comparison.compare's."""
 
 from __future__ import annotations
 
@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.comparison import Compared, Comparison, compare
 from planner.domain.costing import compute
 from planner.domain.errors import InputError
 from planner.domain.money import HUNDRED
 from planner.domain.plan import Plan
-from planner.domain.scenarios import Compared, Comparison, apply_scenario, compare
+from planner.domain.scenarios import apply_scenario
 from planner.domain.summary import fraction_of
 from planner.formatting import fmt_money, fmt_pct
 from planner.io.plan_files import open_plan

@@ -7,15 +7,14 @@ from decimal import Decimal
 import pytest
 from domain_helpers import FLASH, SONNET, STANDARD_CATALOG, line, plan
 
+from planner.domain.comparison import Compared, compare
 from planner.domain.costing import compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Plan, Scenario, parse_plan
 from planner.domain.scenarios import (
-    Compared,
     add_scenario,
     apply_scenario,
     batch_everything,
-    compare,
     overridden,
     prompt_caching_on,
     scale_volume,

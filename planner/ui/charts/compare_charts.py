@@ -1,4 +1,4 @@
-"""Charts of a comparison (planner.domain.scenarios.compare): the monthly totals side by side,
+"""Charts of a comparison (planner.domain.comparison.compare): the monthly totals side by side,
 each side's forecast against its budget, a waterfall of the line changes from one side to
 another; and plan versus actual: by line, by month and the variance waterfall. Drawn with the
 Charts tab's plumbing."""
@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from planner.domain.actuals import Variance, month_totals, variance_waterfall
-from planner.domain.scenarios import Comparison, compare
+from planner.domain.comparison import Comparison, compare
 from planner.ui.charts.base import (
     INCREASE_COLOR,
     PALETTE,
