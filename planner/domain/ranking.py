@@ -15,7 +15,6 @@ from enum import StrEnum
 import numpy as np
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import compute, request_cost
 from planner.domain.money import MILLION, ONE
 from planner.domain.plan import Line, Plan
 from planner.domain.prices import request_fees, unit_prices
@@ -83,6 +82,8 @@ def task_cost(m: ModelPrice, task: Task) -> Decimal:
     """USD for one task as the engine prices a request with no levers: (I*in + O*out) / 1e6,
     the long-context range its input falls in, a reasoning model's expected reasoning tokens
     at its reasoning price, and its fee per request."""
+    from planner.domain.costing import request_cost  # (the window's start ranks without the engine)
+
     i, o = Decimal(task.input_tokens), Decimal(task.output_tokens)
     reasoning = m.reasoning_estimate.expected * o if m.reasoning_estimate is not None else Decimal(0)
     return request_cost(unit_prices(m, i), i, o, reasoning_tokens=reasoning) + request_fees(m)
@@ -120,6 +121,8 @@ def workload_plan(plan: Plan, model_id: str) -> Plan:
 def workload_monthly(plan: Plan, catalog: Catalog, model_id: str) -> Decimal:
     """What the plan's workload would cost per month on one model, exact and in cents: the
     engine's baseline of `workload_plan`, footed as `quote` shows a baseline."""
+    from planner.domain.costing import compute
+
     return compute(workload_plan(plan, model_id), catalog).footed_lines("baseline")[1]
 
 

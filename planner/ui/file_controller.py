@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from planner import paths
-from planner.domain.costing import compute
 from planner.domain.errors import InputError
 from planner.domain.plan import Plan
 from planner.domain.resolve import resolve_plan_models
@@ -210,6 +209,8 @@ class FileController(QObject):
             prompts.tell(self.widget, f"The catalog's prices match the pinned prices of {doc.display_name}.", prompts.Icon.Information)
             return None
         try:
+            from planner.domain.costing import compute
+
             current = compute(plan_files.repriced(doc.plan, self.catalog), self.catalog)
         except InputError:
             current = None

@@ -23,11 +23,13 @@ NO_GROUPS_TIP = ("Give lines a group (the worksheet's Group column) or a fixed a
 def group_names(doc: PlanDocument) -> list[str]:
     """The plan's groups as the group figures order them (planner.domain.summary.group_order);
     none when neither a line nor an add-on names a group."""
-    from planner.domain.summary import group_order  # (the window opens before the domain loads)
-
     lines, add_ons = [ln.group for ln in doc.plan.lines], [a.group for a in doc.plan.enabled_add_ons()]
     if not any(g.strip() for g in (*lines, *add_ons)):
         return []
+    from planner.domain.summary import (
+        group_order,  # (a window on a plan with no groups does without it)
+    )
+
     return group_order(lines, add_ons)
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.domain.catalog import Catalog, ModelPrice
-from planner.domain.costing import Costed, PlanResult, compute, costed
 from planner.domain.errors import InputError
 from planner.domain.money import ZERO
 from planner.domain.plan import SCENARIO_PLAN_FIELDS, Line, Plan, Scenario
@@ -26,6 +25,9 @@ from planner.domain.scenarios import (
     without_override,
 )
 from planner.io.plan_files import new_token, repriced
+
+if TYPE_CHECKING:  # (the engine loads when a plan is first costed: see PlanDocument.result)
+    from planner.domain.costing import Costed, PlanResult
 
 #: Command ids for merging consecutive steps of one gesture into one undo step.
 MERGE_SLIDER = 1001
@@ -51,6 +53,8 @@ class LinesJob:
     previous: Costed | None
 
     def cost(self, changes: dict[int, Line]) -> CostedLines:
+        from planner.domain.costing import compute, costed
+
         changes = {r: ln for r, ln in changes.items() if ln != self.plan.lines[r]}
         lines = list(self.plan.lines)
         for r, ln in changes.items():
@@ -130,18 +134,50 @@ class PlanDocument(QObject):
         self._shown: Plan | None = None
         self.path = path
         self.undo_stack = QUndoStack(self)
-        self.result: PlanResult | None = None
+        self._result: PlanResult | None = None
+        self._error: str | None = None
+        #: a new document's first costing, left until its result is first asked for (see result)
+        self._first_pending = False
         #: the last plan costed, to re-cost only the lines an edit changes
         self._costed: Costed | None = None
         #: counts the recomputes: a result worked out elsewhere for an older version is stale
         self.version = 0
         #: a result worked out off the UI thread for the edit being applied (apply_costed_lines)
         self._precomputed: tuple[PlanResult, Costed] | None = None
-        self.error: str | None = None
         #: row -> why the line cannot be costed (its model is unknown): see recompute
         self.broken_lines: dict[int, str] = {}
         self.autosave_token = new_token()
-        self.recompute()
+        self.recompute(first=True)
+
+    @property
+    def result(self) -> PlanResult | None:
+        """The engine's result for `plan`; None (with `error`) when the plan cannot be
+        costed. A new document is costed when its result is first asked for: a window that
+        opens on the Models tab neither costs nor loads the engine for a plan it does not show."""
+        if self._first_pending:
+            self._cost_first()
+        return self._result
+
+    @result.setter
+    def result(self, result: PlanResult | None) -> None:
+        self._result = result
+
+    @property
+    def error(self) -> str | None:
+        """Why the plan cannot be costed (None when it can)."""
+        if self._first_pending:
+            self._cost_first()
+        return self._error
+
+    @error.setter
+    def error(self, error: str | None) -> None:
+        self._error = error
+
+    def _cost_first(self) -> None:
+        """The first costing (see recompute), when first asked for; nothing listened when
+        the document was made, so nothing is told."""
+        self._first_pending = False
+        self._cost()
 
     @property
     def plan(self) -> Plan:
@@ -190,10 +226,12 @@ class PlanDocument(QObject):
 
     # -- engine --------------------------------------------------------------------------------
 
-    def recompute(self) -> None:
+    def recompute(self, first: bool = False) -> None:
         """Cost the plan. A line on a model that is neither pinned nor in the catalog (a
         plan from elsewhere, a model deleted since) is costed at nothing and listed in
-        `broken_lines` until a model is picked for it: the rest of the plan still costs."""
+        `broken_lines` until a model is picked for it: the rest of the plan still costs.
+        (`first`: the document's first costing, done when its result is first asked for.)"""
+        self._first_pending = False
         if self.scenario is not None and not any(sc.name == self.scenario for sc in self._stored.scenarios):
             self.scenario = None  # (its creation was undone)
         try:
@@ -211,18 +249,28 @@ class PlanDocument(QObject):
             self.error = None
             self.resultChanged.emit()
             return
+        if first:
+            self._first_pending = True
+            return
+        if self._cost() is not None:
+            self.errorRaised.emit(self._error)
+        self.resultChanged.emit()
+
+    def _cost(self) -> str | None:
+        """Cost the plan shown into result (or error, which is returned)."""
+        from planner.domain.costing import compute, costed
+
         try:
             plan, catalog = costable(self.plan, self.catalog), self.catalog
             # the lines an edit left as they were are not costed again
-            self.result = compute(plan, catalog, self._costed)
-            self._costed = costed(plan, catalog, self.result)
-            self.error = None
+            self._result = compute(plan, catalog, self._costed)
+            self._costed = costed(plan, catalog, self._result)
+            self._error = None
         except InputError as e:
-            self.result = None
+            self._result = None
             self._costed = None
-            self.error = str(e)
-            self.errorRaised.emit(self.error)
-        self.resultChanged.emit()
+            self._error = str(e)
+        return self._error
 
     # -- costing off the UI thread ------------------------------------------------------------
 

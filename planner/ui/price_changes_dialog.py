@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -14,10 +16,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from planner.domain.costing import PlanResult
 from planner.domain.plan import Plan
 from planner.formatting import fmt_money, fmt_price
 from planner.io.plan_files import PriceChange
+
+if TYPE_CHECKING:
+    from planner.domain.costing import PlanResult
 
 FIELD_LABELS = {
     "input": "Input $/1M",

@@ -228,6 +228,32 @@ def test_main_window_starts_without_pyqtgraph(tmp_path):
     assert proc.stdout.split() == ["not", "loaded", "3"]
 
 
+ENGINE_ON_DEMAND = """
+import sys
+import planner.qt_runtime, planner.ui.app, planner.ui.main_window
+app = planner.qt_runtime.make_app()
+w = planner.ui.app.create_window()
+w.show()
+app.processEvents()
+engine = ("planner.domain.costing", "planner.domain.summary")
+print(sorted(m for m in engine if m in sys.modules), w.tabs.currentIndex(), w.models_tab.proxy.rowCount() > 0)
+w.ensure_workload()
+app.processEvents()
+print(sorted(m for m in engine if m in sys.modules), w.doc.result.optimized, w.doc.error)
+w.close()
+"""
+
+
+def test_the_window_opens_on_a_new_plan_before_the_engine_loads(tmp_path):
+    """A new plan is costed when first shown: the window opens on the Models tab without
+    loading the costing engine, and the Workload tab then shows the empty plan's $0."""
+    proc = subprocess.run([sys.executable, "-c", ENGINE_ON_DEMAND], cwd=REPO, env=_env(tmp_path),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.splitlines() == [
+        "[] 0 True", "['planner.domain.costing', 'planner.domain.summary'] 0 None"]
+
+
 SCREENSHOT = """
 import sys
 from planner.cli import main

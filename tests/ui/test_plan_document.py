@@ -43,6 +43,25 @@ def test_new_plan_has_the_seed_levers_all_off(session):
     assert new_plan("X").name == "X"
 
 
+def test_a_new_document_is_costed_when_its_result_is_first_asked_for(qtbot, session):
+    """The first costing waits for the first view that asks (its figures are the engine's
+    all the same); an edit before that costs at once, as every edit does."""
+    from planner.domain.costing import compute
+    from planner.ui.plan_document import costable
+
+    plan = Plan(name="Two lines", lines=[line("Chat", 10_000, 500, 1_000, BIG), line("Tags", 20_000, 300, 50, SMALL)])
+    d = PlanDocument(lambda: session.catalog, plan)
+    with qtbot.assertNotEmitted(d.resultChanged):
+        assert d.error is None
+        # Chat: 10,000 x (500 x 3 + 1,000 x 15) / 1e6 = $165; Tags: 20,000 x (300 x 0.10 + 50 x 0.40) / 1e6 = $1
+        assert d.result.optimized == D("166")
+    assert d.result.footed_lines("optimized") == compute(costable(plan, session.catalog), session.catalog).footed_lines("optimized")
+    e = PlanDocument(lambda: session.catalog, plan)
+    with qtbot.waitSignal(e.resultChanged):
+        e.set_line_fields(1, "Requests", requests=D(40_000))  # Tags doubles: $2
+    assert e.result.optimized == D("167")
+
+
 def test_result_is_the_engine_result_on_open(doc):
     # Chat: 10,000 x (500 x 3 + 1,000 x 15) / 1e6 = $165; Tags: 20,000 x (300 x 0.10 + 50 x 0.40) / 1e6 = $1
     assert doc.result.baseline == D("166")
