@@ -206,7 +206,12 @@ class CatalogFilterProxy(QAbstractTableModel):
         return self._src.data(self.mapToSource(index), role)
 
     def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:  # noqa: N802, N803 (Qt's names)
-        self._src.multiData(self.mapToSource(index), roleDataSpan)
+        row = index.row()
+        if index.isValid() and 0 <= row < len(self._rows):  # (as mapToSource, without making the index)
+            self._src.fill_cell(self._rows[row], index.column(), roleDataSpan)
+        else:
+            for rd in roleDataSpan:
+                rd.clearData()
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         return self._src.flags(self.mapToSource(index))

@@ -66,6 +66,9 @@ _ROLES = frozenset({
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
     Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole, ROW_ROLE, SORT_ROLE,
 })
+#: a cell's flags, made once (combining flags is a Python call per flag, for every painted cell)
+_CELL = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_CELL = _CELL | Qt.ItemFlag.ItemIsEditable
 _BOLD = QFont()
 _BOLD.setBold(True)
 
@@ -343,29 +346,32 @@ class CatalogTableModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() in EDITABLE:
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
+        return _EDITABLE_CELL if index.column() in EDITABLE else _CELL
 
     def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:  # noqa: N802, N803 (Qt's names)
         """Every role a painted cell needs in one call (a view asks for several per cell)."""
-        data = self.data
+        self.fill_cell(index.row(), index.column(), roleDataSpan)
+
+    def fill_cell(self, row: int, col: int, roleDataSpan) -> None:  # noqa: N803 (Qt's name)
+        """multiData for the cell at (row, col)."""
+        data = self.data_at
         for rd in roleDataSpan:
-            v = data(index, rd.role())
+            v = data(row, col, rd.role())
             if v is None:
                 rd.clearData()
             else:
                 rd.setData(v)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return self.data_at(index.row(), index.column(), role)
+
+    def data_at(self, row: int, col: int, role: int) -> Any:
+        """data() of the cell at (row, col)."""
         # Hot path: called for every visible cell and role on each repaint.
         if role not in _ROLES:
             return None
-        row = index.row()
         if row < 0 or row >= len(self._rows):
             return None
-        col = index.column()
         i = self._rows[row]
         if role == _DISPLAY_ROLE:
             key = i * COLUMN_COUNT + col
