@@ -358,11 +358,6 @@ class ModelsTab(QWidget):
         hh.setSortIndicator(COL_VALUE, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)  # sorts once, by the indicator: best value first
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.compare = ComparePanel()
-        self.compare.closed.connect(self.close_compare)
-        self.compare.hide()
-        self.splitter.addWidget(self.compare)
-        self.splitter.setStretchFactor(1, 2)
 
         self.model.editRejected.connect(self.show_error)
         session.catalogChanged.connect(self._catalog_changed)
@@ -592,6 +587,11 @@ class ModelsTab(QWidget):
 
     def compare_models(self, ids: list[str]) -> None:
         models = [self.session.catalog[i] for i in ids[:MAX_COMPARE]]
+        if self.compare is None:  # (made when first used)
+            self.compare = ComparePanel()
+            self.compare.closed.connect(self.close_compare)
+            self.splitter.addWidget(self.compare)
+            self.splitter.setStretchFactor(1, 2)
         self.compare.show_models(models, self.model.metric, self.current_ratio())
         self.compare.show()
         # the comparison gets the room its rows need, the table keeps at least a few rows

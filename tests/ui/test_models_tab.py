@@ -208,7 +208,7 @@ def test_compare_three_selected_models(tab):
     select_ids(tab, [GEMINI, CLAUDE, GPT])
     assert tab.compare_btn.isEnabled()
     assert tab.compare_btn.text() == "Compare (3)"
-    assert not tab.compare.isVisible()
+    assert tab.compare is None  # (made when first used)
     tab.compare_btn.click()
     assert tab.compare.isVisible()
     cm = tab.compare.model
@@ -246,7 +246,7 @@ def test_compare_follows_ratio_and_closes(qtbot, tab):
 def test_compare_with_wrong_count_explains(tab):
     select_rows(tab, [0])
     tab.compare_selected()
-    assert not tab.compare.isVisible()
+    assert tab.compare is None  # no comparison was made
     assert tab.messages.isVisible()
     assert "Select 2 to 4 models" in tab.messages.text()
 
