@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self._window_restored = False
         self.files: FileController | None = None
-        self.exports: ExportController | None = None
+        self._exports: ExportController | None = None
         self.imports: ImportController | None = None
 
         self.tabs = MainTabs()
@@ -173,20 +173,27 @@ class MainWindow(QMainWindow):
         self.complete(session or Session(parent=self), doc)
 
     @property
+    def exports(self) -> ExportController | None:
+        """The exports' controller, made when first used (None until the window is complete)."""
+        if self._exports is None and self.session is not None:
+            from planner.ui.export_controller import ExportController
+
+            self._exports = ExportController(self, self, lambda: self.models_tab.model.ranking)
+        return self._exports
+
+    @property
     def is_complete(self) -> bool:
         return self.session is not None
 
     def complete(self, session: Session, doc: PlanDocument | None = None) -> None:
         """Attach the catalog and a plan: after this the window is fully working."""
         from planner.domain.presets import SCENARIOS
-        from planner.ui.export_controller import ExportController
         from planner.ui.file_controller import FileController
         from planner.ui.import_controller import ImportController
 
         assert self.session is None, "complete() runs once"
         self.session = session
         self.files = FileController(self, self)
-        self.exports = ExportController(self, self, lambda: self.models_tab.model.ranking)
         self.imports = ImportController(self, self)
         self.apply_number_format()
         self.undo_group.addStack(session.undo_stack)
