@@ -205,6 +205,11 @@ class CatalogFilterProxy(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         return self._src.data(self.mapToSource(index), role)
 
+    def display_text(self, row: int, column: int) -> str:
+        """The text shown in the cell at (row, column) ("" for none), without making an index."""
+        text = self._src.data_at(self._rows[row], column, Qt.ItemDataRole.DisplayRole)
+        return "" if text is None else str(text)
+
     def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:  # noqa: N802, N803 (Qt's names)
         row = index.row()
         if index.isValid() and 0 <= row < len(self._rows):  # (as mapToSource, without making the index)

@@ -413,7 +413,7 @@ class ModelsTab(QWidget):
             head = max((hfm.horizontalAdvance(line) for line in title.split("\n")), default=0) + 22
             hidden = self.table.isColumnHidden(c)  # (sized from its header until it is shown)
             cells = 0 if hidden else max(
-                (fm.horizontalAdvance(str(view.index(r, c).data() or "")) for r in range(rows)), default=0) + 14
+                (fm.horizontalAdvance(view.display_text(r, c)) for r in range(rows)), default=0) + 14
             lo, hi = self.MODEL_COLUMN if c == COL_MODEL else (self.MIN_COLUMN, self.MAX_COLUMN)
             self.table.setColumnWidth(c, max(lo, min(hi, max(head, cells))))
         self._fit_model_column()
