@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from planner import paths
 from planner.domain.errors import InputError
@@ -21,7 +21,6 @@ from planner.ui import file_lifecycle as life
 from planner.ui import prompts
 from planner.ui.app_settings import recent_files
 from planner.ui.plan_document import PlanDocument
-from planner.ui.price_changes_dialog import PriceChangesDialog
 
 if TYPE_CHECKING:
     from planner.ui.session import Session
@@ -174,6 +173,8 @@ class FileController(QObject):
         catalog lacks are opened, marked, and cost nothing until a model is picked."""
         if path is None:
             start = str(self.doc.path.parent) if self.doc is not None and self.doc.path else str(Path.home())
+            from PySide6.QtWidgets import QFileDialog  # (dialogs load when asked for)
+
             chosen, _ = QFileDialog.getOpenFileName(self.widget, "Open plan", start, life.PLAN_FILTER)
             if not chosen:
                 return False
@@ -214,6 +215,8 @@ class FileController(QObject):
             current = compute(plan_files.repriced(doc.plan, self.catalog), self.catalog)
         except InputError:
             current = None
+        from planner.ui.price_changes_dialog import PriceChangesDialog
+
         dlg = PriceChangesDialog(doc.plan, changes, doc.result, current, self.widget, asking=asking)
         dlg.exec()
         if dlg.choice == "reprice":
@@ -235,6 +238,8 @@ class FileController(QObject):
         if doc is None:
             return False
         start = life.save_as_start(doc.path, doc.plan.name)
+        from PySide6.QtWidgets import QFileDialog
+
         chosen, _ = QFileDialog.getSaveFileName(self.widget, "Save plan as", str(start), life.PLAN_FILTER)
         if not chosen:
             return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from planner.ui.actions import IMPORT_SOURCES
 from planner.ui.file_controller import Host
@@ -25,6 +25,8 @@ class ImportController(QObject):
     def import_catalog(self, fmt: str, path: Path | str | None = None) -> bool:
         """Preview and apply prices from an external catalog file (added to your edits)."""
         if path is None:
+            from PySide6.QtWidgets import QFileDialog  # (dialogs load when asked for)
+
             chosen, _ = QFileDialog.getOpenFileName(self.widget, f"Import a {IMPORT_FORMATS[fmt]} catalog",
                                                     str(Path.home()), "JSON (*.json);;All files (*)")
             if not chosen:
@@ -44,6 +46,8 @@ class ImportController(QObject):
         from planner.ui import prompts
 
         if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
             chosen, _ = QFileDialog.getOpenFileName(self.widget, "Import quality scores", str(Path.home()),
                                                     "CSV (*.csv *.txt);;All files (*)")
             if not chosen:

@@ -26,15 +26,12 @@ from PySide6.QtGui import (
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QLabel,
     QMainWindow,
     QMenu,
     QMenuBar,
     QMessageBox,
     QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -471,6 +468,9 @@ class MainWindow(QMainWindow):
     # -- help ----------------------------------------------------------------------------------
 
     def show_formulas(self) -> None:
+        # (dialogs load when asked for)
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
+
         dlg = QDialog(self)
         dlg.setWindowTitle("How costs are computed")
         text = QTextBrowser()
