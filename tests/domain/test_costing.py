@@ -775,3 +775,32 @@ def test_a_multiplier_that_duplicates_a_line_lever_is_flagged():
     assert any("'Prompt caching' is on as a flat multiplier while 1 line(s) model prompt caching" in n
                for n in r.notices)
     assert not any("counted twice" in n for n in compute(plan(ln), STANDARD_CATALOG).notices)
+
+
+def test_every_line_result_is_whole_and_frozen_as_the_constructor_makes_it():
+    """The engine makes its line results without the dataclass's constructor
+    (LineResult.made): each has every field, equals the constructor's result from the same
+    values, and cannot be changed."""
+    import dataclasses
+
+    from planner.domain.costing import LineResult
+
+    lines = [
+        line(SONNET.id, 10_000, 500, 1000, name="No lever"),  # the plain path
+        line(SONNET.id, 10_000, 500, 1000, name="Cached", batch_share=D("0.5"), success_rate=D("0.9"),
+             prompt_cache=PromptCache(prefix_tokens=D(400), hit_rate=D("0.8"))),
+        line(SONNET.id, 2_000, 300, 200, name="Routed",
+             routing=[RouteShare(model=SONNET.id, share=D("0.7")), RouteShare(model=FLASH.id, share=D("0.3"))]),
+    ]
+    r = compute(plan(*lines, multipliers=[FlatMultiplier(name="Trim", low=D("0.05"), expected=D("0.1"),
+                                                              high=D("0.15"), enabled=True)]), STANDARD_CATALOG)
+    r_plain = compute(plan(lines[0]), STANDARD_CATALOG)
+    names = [f.name for f in dataclasses.fields(LineResult)]
+    for lr in (*r.lines, *r_plain.lines):
+        assert sorted(vars(lr)) == sorted(names)
+        assert lr == LineResult(**{n: getattr(lr, n) for n in names})
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            lr.optimized = D(0)  # type: ignore[misc]
+    # No lever: 10,000 x (500 x 3 + 1,000 x 15) / 1e6 = $165
+    assert r_plain.lines[0].optimized == D("165.00") and r_plain.lines[0].outcomes is None
+    assert r.lines[1].outcomes == D(9_000)  # 10,000 requests x 0.9 success
