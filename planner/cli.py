@@ -8,7 +8,6 @@ planner.commands, only for a command.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import os
 import sys
@@ -27,6 +26,8 @@ def _not_a_command(word: str) -> str | None:
         return None
     if word.lower().endswith((".costplan", ".json")):
         return f"{word}: file not found"
+    import difflib  # (only for a word that is not a command)
+
     close = difflib.get_close_matches(word, COMMANDS, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"'{word}' is not a command ({', '.join(COMMANDS)}) nor a plan file{hint}"

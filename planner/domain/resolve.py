@@ -9,7 +9,6 @@ suggests the nearest ids.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -86,6 +85,8 @@ def resolve_model(models: Iterable[ModelPrice], text: str) -> ModelPrice:
         if len(hits) > 1:
             raise AmbiguousModel(text, [m.id for m in hits])
     keys = {_key(m.id): m.id for m in models}
+    import difflib  # (only for a name that matches no model)
+
     near = [keys[k] for k in difflib.get_close_matches(key, list(keys), n=2, cutoff=0.6)]
     raise UnknownModel(text, near)
 

@@ -9,7 +9,6 @@ It is built in two steps: the window itself (tabs, menus, the Models tab's contr
 
 from __future__ import annotations
 
-import html
 import json
 import sys
 from datetime import date
@@ -508,6 +507,8 @@ class MainWindow(QMainWindow):
             view.show()
 
     def show_about(self) -> None:
+        import html  # (its entity table loads with it: here, not at start-up)
+
         cat = self.session.catalog
         QMessageBox.about(
             self,

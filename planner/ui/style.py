@@ -7,7 +7,6 @@ palette's own colours. Qt only: the first paint uses it before the catalog loads
 
 from __future__ import annotations
 
-import html
 from enum import Enum
 from functools import lru_cache
 
@@ -102,6 +101,8 @@ def plain_tooltip(text: str | None) -> str | None:
     rich text ('<b>Team</b>' in a model or plan name) as rich text; such a text is escaped."""
     if text is None or not Qt.mightBeRichText(text):
         return text
+    import html  # (with its entity table: when a tooltip is first shown, not at start-up)
+
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
