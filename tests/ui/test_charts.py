@@ -456,3 +456,30 @@ def test_quality_vs_price_names_do_not_overlap(window):
     boxes = [item.mapRectToScene(item.boundingRect()) for item in chart.plot.items if type(item).__name__ == "TextItem"]
     assert boxes
     assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_a_crowded_bar_chart_draws_and_formats_only_the_amounts_that_fit(window, qtbot):
+    """102 lines in a chart a few hundred pixels high: the amount of a row nearer than a line
+    of text to the last one drawn is left out (as an axis leaves out ticks), and only the
+    amounts drawn are formatted; every amount is still there to read, formatted alike."""
+    from planner.ui.charts.base import FormattedTexts, money_text
+    from planner.ui.charts.charts import CostByLineChart
+
+    tab = window.charts_tab
+    line = tab.chart(CostByLineChart)
+    window.doc.insert_lines(2, _many_lines(100), "More lines")
+    qtbot.waitUntil(lambda: len(line.value_labels.texts) == 102, timeout=3000)
+    texts = line.value_labels.texts
+    assert isinstance(texts, FormattedTexts)
+    from PySide6.QtGui import QFontMetricsF
+
+    line.resize(600, 300)
+    line.grab()
+    texts._made.clear()
+    line.grab()  # one paint at this size
+    text_px = QFontMetricsF(line.value_labels._font).height()
+    view_px = line.plot.getViewBox().height()
+    assert view_px / 102 < text_px  # (the rows really are closer than a line of text)
+    assert 0 < len(texts._made) <= view_px / text_px + 2, (len(texts._made), view_px, text_px)
+    assert list(texts) == [money_text(v, window.doc.result.currency, 2) for v in texts.values]
+    assert list(texts) == _engine(window.doc)["line_labels"]

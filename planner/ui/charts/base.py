@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable, Hashable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -243,27 +244,66 @@ class CategoryAxis(Axis):
             self.setWidth(min(max(fm.horizontalAdvance(s) for s in labels) + 16, 260))
 
 
+class FormattedTexts(Sequence[str]):
+    """Value labels' texts, each made from its value by `fmt` when first read: a chart of a
+    500-line plan draws the labels of a few dozen rows (see ValueLabels), and formatting
+    every amount at each redraw was most of a redraw. `key` stands for everything else `fmt`
+    depends on (the currency, the display locale): equal values and keys, equal texts."""
+
+    def __init__(self, values: Sequence[float], fmt: Callable[[float], str], key: Hashable) -> None:
+        self.values = [float(v) for v in values]
+        self.key = key
+        self._fmt = fmt
+        self._made: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # (negative indices; IndexError past the end)
+        text = self._made.get(i)
+        if text is None:
+            text = self._made[i] = self._fmt(self.values[i])
+        return text
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FormattedTexts):
+            return self.key == other.key and self.values == other.values
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class ValueLabels(pg.GraphicsObject):
     """Unscaled text at data points, like one pg.TextItem per label, drawn as one item.
 
     A chart with a hundred value labels would otherwise carry a hundred items, each
     re-transformed whenever the view changes. `set_labels` replaces the texts in place; the
     layout matches TextItem's (its text box has a 4-pixel margin, placed by `anchor`).
+
+    With `rows` (a label per row of a horizontal bar chart, the rows in order), a label whose
+    row is nearer than a line of text to the last one drawn is left out, as an axis leaves
+    out ticks that do not fit: 500 rows in 300 pixels show every 25th row's amount, not a
+    smear of 500 overlapping ones, and only those texts are made (see FormattedTexts).
     """
 
     MARGIN = 4.0  # QGraphicsTextItem's document margin
 
-    def __init__(self, color: str = "#333", anchor: tuple[float, float] = (0, 0.5)) -> None:
+    def __init__(self, color: str = "#333", anchor: tuple[float, float] = (0, 0.5), rows: bool = False) -> None:
         super().__init__()
         self.color = QColor(color)
         self.anchor = anchor
-        self.texts: list[str] = []
+        self.rows = rows
+        self.texts: Sequence[str] = []
         self.xs: list[float] = []
         self.ys: list[float] = []
         self._font = QFont()
 
-    def set_labels(self, xs, ys, texts: list[str]) -> None:
-        xs, ys, texts = [float(x) for x in xs], [float(y) for y in ys], list(texts)
+    def set_labels(self, xs, ys, texts: Sequence[str]) -> None:
+        xs, ys = [float(x) for x in xs], [float(y) for y in ys]
+        texts = texts if isinstance(texts, FormattedTexts) else list(texts)
         if xs == self.xs and ys == self.ys and texts == self.texts:
             return
         self.xs, self.ys, self.texts = xs, ys, texts
@@ -290,8 +330,15 @@ class ValueLabels(pg.GraphicsObject):
         m, (ax, ay) = self.MARGIN, self.anchor
         box_h = fm.height() + 2 * m
         dy = -ay * box_h + m + fm.ascent()
-        for x, y, text in zip(self.xs, self.ys, self.texts, strict=True):
+        line = fm.height()
+        last_y = -math.inf
+        for i, (x, y) in enumerate(zip(self.xs, self.ys, strict=True)):
             pt = t.map(QPointF(x, y))
+            if self.rows:
+                if abs(pt.y() - last_y) < line:
+                    continue
+                last_y = pt.y()
+            text = self.texts[i]
             dx = m - ax * (fm.horizontalAdvance(text) + 2 * m) if ax else m
             p.drawText(QPointF(pt.x() + dx, pt.y() + dy), text)
         p.setTransform(t)

@@ -20,7 +20,7 @@ from planner.domain.plan import Plan
 from planner.domain.ranking import Ranking
 from planner.domain.ranking import value as model_value
 from planner.domain.summary import GroupFigures
-from planner.formatting import fmt_pct
+from planner.formatting import display_locale, fmt_pct
 from planner.ui.charts.base import (
     BASELINE_COLOR,
     INCREASE_COLOR,
@@ -33,6 +33,7 @@ from planner.ui.charts.base import (
     ColourBars,
     DateAxis,
     FlatBars,
+    FormattedTexts,
     LogMoneyAxis,
     MoneyAxis,
     ValueLabels,
@@ -83,7 +84,7 @@ class _HBarChart(Chart):
         self.values: dict[str, list[float]] = {}
         self.bars_by_colour = ColourBars(self.bar_height)
         self.plot.addItem(self.bars_by_colour)
-        self.value_labels = ValueLabels("#333", anchor=(0, 0.5))
+        self.value_labels = ValueLabels("#333", anchor=(0, 0.5), rows=True)
 
     def _add_labels(self) -> None:
         """The value labels go above the bars (call once the bars are added)."""
@@ -127,7 +128,9 @@ class CostByLineChart(_HBarChart):
         self.base_bars.setOpts(y=y - 0.18, width=base)
         self.opt_bars.setOpts(y=y + 0.18, width=opt)
         top = max(base + opt, default=0) or 1
-        self.value_labels.set_labels([v + top * 0.01 for v in opt], y + 0.18, [money_text(v, ctx.currency, 2) for v in opt])
+        cur = ctx.currency
+        self.value_labels.set_labels([v + top * 0.01 for v in opt], y + 0.18,
+                                     FormattedTexts(opt, lambda v: money_text(v, cur, 2), (cur, display_locale())))
         if rows:
             self._ranges(top * 1.18, len(rows))
 
