@@ -483,3 +483,28 @@ def test_a_crowded_bar_chart_draws_and_formats_only_the_amounts_that_fit(window,
     assert 0 < len(texts._made) <= view_px / text_px + 2, (len(texts._made), view_px, text_px)
     assert list(texts) == [money_text(v, window.doc.result.currency, 2) for v in texts.values]
     assert list(texts) == _engine(window.doc)["line_labels"]
+
+
+def test_a_crowded_bar_chart_names_every_kth_row_beside_its_amount(window, qtbot):
+    """102 lines a few pixels apart: the names are drawn every k-th row, k the rows a line of
+    text spans, and each name drawn stands on the row whose amount is drawn beside it."""
+    from planner.ui.charts.charts import CostByLineChart
+
+    tab = window.charts_tab
+    line = tab.chart(CostByLineChart)
+    window.doc.insert_lines(2, _many_lines(100), "More lines")
+    qtbot.waitUntil(lambda: len(line.cat_axis.labels) == 102, timeout=3000)
+    line.resize(600, 300)
+    line.grab()
+    vb = line.plot.getViewBox()
+    (lo, hi) = vb.viewRange()[1]
+    ticks = line.cat_axis.tickValues(lo, hi, vb.height())
+    step, rows = ticks[0]
+    assert step > 1 and rows == list(range(0, 102, int(step)))
+    names = line.cat_axis.tickStrings(rows, 1, step)
+    assert names == [line.cat_axis.labels[r] for r in rows]
+    # the amounts drawn are those of the same rows
+    texts = line.value_labels.texts
+    texts._made.clear()
+    line.grab()
+    assert sorted(texts._made) == rows

@@ -224,7 +224,10 @@ class LogMoneyAxis(Axis):
 
 
 class CategoryAxis(Axis):
-    """Integer positions labelled with category names (for horizontal bar charts)."""
+    """Integer positions labelled with category names (for horizontal bar charts).
+
+    Rows nearer to each other than a line of text are named every k-th, k the rows a line
+    of text spans (as the rows' amounts: see ValueLabels), not drawn over one another."""
 
     def __init__(self, orientation: str, **kw) -> None:
         super().__init__(orientation, **kw)
@@ -232,16 +235,32 @@ class CategoryAxis(Axis):
         # kept as a pixmap on screen: the names rarely change, the plot beside them often does
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
+    def _font(self) -> QFont:
+        return self.font() if hasattr(self, "font") else QFont()
+
     def set_labels(self, labels: list[str]) -> None:
         """Name the positions 0, 1, 2...; unchanged names keep the axis as it is drawn."""
         if labels == self.labels:
             return
         self.labels = labels
-        self.setTicks([[(i, name) for i, name in enumerate(labels)]])
+        self.picture = None  # (the ticks are worked out from the names when next drawn)
+        self.update()
         if self.orientation in ("left", "right") and labels:
             # room for the longest name (pyqtgraph drops labels that do not fit)
-            fm = QFontMetrics(self.font() if hasattr(self, "font") else QFont())
+            fm = QFontMetrics(self._font())
             self.setWidth(min(max(fm.horizontalAdvance(s) for s in labels) + 16, 260))
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802, N803 (pyqtgraph API)
+        lo, hi = sorted((minVal, maxVal))
+        first, last = max(0, math.ceil(lo)), min(len(self.labels) - 1, math.floor(hi))
+        if last < first:
+            return []
+        row_px = size / (hi - lo) if hi > lo else size
+        step = max(1, math.ceil(QFontMetricsF(self._font()).height() / row_px)) if row_px > 0 else 1
+        return [(float(step), list(range(first, last + 1, step)))]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        return [self.labels[int(round(v))] for v in values]
 
 
 class FormattedTexts(Sequence[str]):
