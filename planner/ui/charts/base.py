@@ -223,20 +223,23 @@ class LogMoneyAxis(Axis):
     set_currency = MoneyAxis.set_currency
 
 
-class CategoryAxis(Axis):
-    """Integer positions labelled with category names (for horizontal bar charts).
+def row_step(row_px: float) -> int:
+    """Every how many rows a horizontal bar chart names its rows and states their amounts
+    (the rows whose index is a multiple of it): 1 while rows are a line of text apart or
+    more, else the rows a line of text spans, so that no two labels overlap."""
+    line = QFontMetricsF(QFont()).height()
+    return max(1, math.ceil(line / row_px)) if row_px > 0 else 1
 
-    Rows nearer to each other than a line of text are named every k-th, k the rows a line
-    of text spans (as the rows' amounts: see ValueLabels), not drawn over one another."""
+
+class CategoryAxis(Axis):
+    """Integer positions labelled with category names (for horizontal bar charts): every
+    row_step-th row's, the rows whose amounts are drawn (see ValueLabels)."""
 
     def __init__(self, orientation: str, **kw) -> None:
         super().__init__(orientation, **kw)
         self.labels: list[str] = []
         # kept as a pixmap on screen: the names rarely change, the plot beside them often does
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-    def _font(self) -> QFont:
-        return self.font() if hasattr(self, "font") else QFont()
 
     def set_labels(self, labels: list[str]) -> None:
         """Name the positions 0, 1, 2...; unchanged names keep the axis as it is drawn."""
@@ -247,7 +250,7 @@ class CategoryAxis(Axis):
         self.update()
         if self.orientation in ("left", "right") and labels:
             # room for the longest name (pyqtgraph drops labels that do not fit)
-            fm = QFontMetrics(self._font())
+            fm = QFontMetrics(self.font() if hasattr(self, "font") else QFont())
             self.setWidth(min(max(fm.horizontalAdvance(s) for s in labels) + 16, 260))
 
     def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802, N803 (pyqtgraph API)
@@ -255,9 +258,8 @@ class CategoryAxis(Axis):
         first, last = max(0, math.ceil(lo)), min(len(self.labels) - 1, math.floor(hi))
         if last < first:
             return []
-        row_px = size / (hi - lo) if hi > lo else size
-        step = max(1, math.ceil(QFontMetricsF(self._font()).height() / row_px)) if row_px > 0 else 1
-        return [(float(step), list(range(first, last + 1, step)))]
+        step = row_step(size / (hi - lo) if hi > lo else size)
+        return [(float(step), list(range(first + (-first) % step, last + 1, step)))]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
         return [self.labels[int(round(v))] for v in values]
@@ -302,10 +304,10 @@ class ValueLabels(pg.GraphicsObject):
     re-transformed whenever the view changes. `set_labels` replaces the texts in place; the
     layout matches TextItem's (its text box has a 4-pixel margin, placed by `anchor`).
 
-    With `rows` (a label per row of a horizontal bar chart, the rows in order), a label whose
-    row is nearer than a line of text to the last one drawn is left out, as an axis leaves
-    out ticks that do not fit: 500 rows in 300 pixels show every 25th row's amount, not a
-    smear of 500 overlapping ones, and only those texts are made (see FormattedTexts).
+    With `rows` (a label per row of a horizontal bar chart, row 0 first), only every
+    row_step-th row's label is drawn, as an axis leaves out ticks that do not fit: 500 rows
+    in 300 pixels show a row's amount in every twenty or so, not a smear of 500 overlapping
+    ones, and only those texts are made (see FormattedTexts).
     """
 
     MARGIN = 4.0  # QGraphicsTextItem's document margin
@@ -349,14 +351,11 @@ class ValueLabels(pg.GraphicsObject):
         m, (ax, ay) = self.MARGIN, self.anchor
         box_h = fm.height() + 2 * m
         dy = -ay * box_h + m + fm.ascent()
-        line = fm.height()
-        last_y = -math.inf
+        step = row_step(abs(t.m22())) if self.rows else 1  # (a row is one unit of y)
         for i, (x, y) in enumerate(zip(self.xs, self.ys, strict=True)):
+            if i % step:
+                continue
             pt = t.map(QPointF(x, y))
-            if self.rows:
-                if abs(pt.y() - last_y) < line:
-                    continue
-                last_y = pt.y()
             text = self.texts[i]
             dx = m - ax * (fm.horizontalAdvance(text) + 2 * m) if ax else m
             p.drawText(QPointF(pt.x() + dx, pt.y() + dy), text)
