@@ -173,9 +173,7 @@ class FileController(QObject):
         catalog lacks are opened, marked, and cost nothing until a model is picked."""
         if path is None:
             start = str(self.doc.path.parent) if self.doc is not None and self.doc.path else str(Path.home())
-            from PySide6.QtWidgets import QFileDialog  # (dialogs load when asked for)
-
-            chosen, _ = QFileDialog.getOpenFileName(self.widget, "Open plan", start, life.PLAN_FILTER)
+            chosen = prompts.file_to_open(self.widget, "Open plan", start, life.PLAN_FILTER)
             if not chosen:
                 return False
             path = chosen
@@ -238,9 +236,7 @@ class FileController(QObject):
         if doc is None:
             return False
         start = life.save_as_start(doc.path, doc.plan.name)
-        from PySide6.QtWidgets import QFileDialog
-
-        chosen, _ = QFileDialog.getSaveFileName(self.widget, "Save plan as", str(start), life.PLAN_FILTER)
+        chosen = prompts.file_to_save(self.widget, "Save plan as", str(start), life.PLAN_FILTER)
         if not chosen:
             return False
         return self._save_to(life.with_plan_suffix(Path(chosen)))

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from planner.ui import prompts
 from planner.ui.actions import IMPORT_SOURCES
 from planner.ui.file_controller import Host
 
@@ -25,10 +26,8 @@ class ImportController(QObject):
     def import_catalog(self, fmt: str, path: Path | str | None = None) -> bool:
         """Preview and apply prices from an external catalog file (added to your edits)."""
         if path is None:
-            from PySide6.QtWidgets import QFileDialog  # (dialogs load when asked for)
-
-            chosen, _ = QFileDialog.getOpenFileName(self.widget, f"Import a {IMPORT_FORMATS[fmt]} catalog",
-                                                    str(Path.home()), "JSON (*.json);;All files (*)")
+            chosen = prompts.file_to_open(self.widget, f"Import a {IMPORT_FORMATS[fmt]} catalog",
+                                          str(Path.home()), "JSON (*.json);;All files (*)")
             if not chosen:
                 return False
             path = chosen
@@ -43,13 +42,10 @@ class ImportController(QObject):
 
         from planner.domain.errors import InputError
         from planner.io.scores import apply_scores, preview_lines, preview_scores, read_scores
-        from planner.ui import prompts
 
         if path is None:
-            from PySide6.QtWidgets import QFileDialog
-
-            chosen, _ = QFileDialog.getOpenFileName(self.widget, "Import quality scores", str(Path.home()),
-                                                    "CSV (*.csv *.txt);;All files (*)")
+            chosen = prompts.file_to_open(self.widget, "Import quality scores", str(Path.home()),
+                                          "CSV (*.csv *.txt);;All files (*)")
             if not chosen:
                 return False
             path = chosen

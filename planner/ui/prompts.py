@@ -32,3 +32,18 @@ def ask(parent: QWidget | None, text: str, buttons: Button, default: Button) -> 
 def tell(parent: QWidget | None, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> None:
     """A warning (or another `icon`: Information, Critical) with OK."""
     message_box(parent, text, icon).exec()
+
+
+def file_to_open(parent: QWidget | None, title: str, start: str, filters: str) -> str:
+    """A file chosen in the system's Open dialog ("" when cancelled). The file dialog's
+    classes load when it is first shown, not at start-up."""
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog.getOpenFileName(parent, title, start, filters)[0]
+
+
+def file_to_save(parent: QWidget | None, title: str, start: str, filters: str) -> str:
+    """A file named in the system's Save dialog ("" when cancelled)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog.getSaveFileName(parent, title, start, filters)[0]
