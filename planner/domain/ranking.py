@@ -206,12 +206,11 @@ class CatalogArrays:
     def from_catalog(cls, catalog: Catalog) -> CatalogArrays:
         """The arrays of `catalog`, made once for the catalog in force (asked for by every
         ranking) and kept until another catalog is asked for."""
-        global _last_arrays
         last = _last_arrays
         if last is not None and last[0] is catalog:
             return last[1]
         arrays = cls._build(catalog)
-        _last_arrays = (catalog, arrays)
+        remember_arrays(catalog, arrays)
         return arrays
 
     @classmethod

@@ -158,20 +158,12 @@ class PlanDocument(QObject):
             self._cost_first()
         return self._result
 
-    @result.setter
-    def result(self, result: PlanResult | None) -> None:
-        self._result = result
-
     @property
     def error(self) -> str | None:
         """Why the plan cannot be costed (None when it can)."""
         if self._first_pending:
             self._cost_first()
         return self._error
-
-    @error.setter
-    def error(self, error: str | None) -> None:
-        self._error = error
 
     def _cost_first(self) -> None:
         """The first costing (see recompute), when first asked for; nothing listened when
@@ -238,15 +230,15 @@ class PlanDocument(QObject):
             self._shown = apply_scenario(self._stored, self.scenario)
         except InputError as e:
             self._shown = self._stored
-            self.result, self.error = None, str(e)
-            self.errorRaised.emit(self.error)
+            self._result, self._error = None, str(e)
+            self.errorRaised.emit(self._error)
             self.resultChanged.emit()
             return
         self.version += 1
         self.broken_lines = unpriced_lines(self.plan, self.catalog)
         if self._precomputed is not None:
-            (self.result, self._costed), self._precomputed = self._precomputed, None
-            self.error = None
+            (self._result, self._costed), self._precomputed = self._precomputed, None
+            self._error = None
             self.resultChanged.emit()
             return
         if first:
