@@ -29,7 +29,6 @@ Count = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), allow_inf_nan=False)]
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 
 
-
 class _Base(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 

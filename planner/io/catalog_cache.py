@@ -5,8 +5,8 @@ read and validate, a fraction of that from the cache).
 The cache file holds, first, the key it was made for, then the loaded catalog as a pickle of
 the already-validated objects: the shipped catalog, the catalog in force, its ranking arrays
 and the warnings (all a start needs), then the overlay and its memo, which are only read
-when first asked for; last, a fixed ending, without which the file is not read at all. The key is each source file's path, size, modification and
-status-change times (nanoseconds) and inode, with the program's version, this format's number
+when first asked for; last, a fixed ending, without which the file is not read at all. The
+key is each source file's path, size, modification and status-change times (nanoseconds) and inode, with the program's version, this format's number
 and the fields of the catalog's models; any change to any of them makes the cache unusable and
 the catalog is read from its files again. A source file changed so recently that a later
 change could keep the same times (within `RACY_SECONDS` of now) is not cached, so an edit can

@@ -384,7 +384,6 @@ def build_scenarios(src: Source, costed: list[Costed]) -> tuple[tuple[ScenarioRo
 LONG_METRICS = ("baseline", "expected", "low", "high")
 
 
-
 def _month_key(start: date | None, k: int) -> str:
     """A month as a BI tool reads it: its first day (2027-01-01), or 'Month 3' undated."""
     return add_months(start, k).isoformat() if start is not None else f"Month {k + 1}"

@@ -8,9 +8,8 @@ cannot use: the size (MAX_JSON_BYTES unless the caller gives its own), the nesti
 which every field that takes a number refuses by name: the entry holding it is the one
 left out, not the whole file. Text is UTF-8, with or without a byte-order mark.
 
-A document is read by pydantic-core's parser where it can (the same values in two thirds
-of the time: a 4.3 MB overlay in 18 ms rather than 28) and by json's everywhere else (see
-_parsed_quickly).
+A document is read by pydantic-core's parser where it can (the same values in about two
+thirds of the time) and by json's everywhere else (see _parsed_quickly).
 """
 
 from __future__ import annotations

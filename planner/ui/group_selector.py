@@ -26,9 +26,8 @@ def group_names(doc: PlanDocument) -> list[str]:
     lines, add_ons = [ln.group for ln in doc.plan.lines], [a.group for a in doc.plan.enabled_add_ons()]
     if not any(g.strip() for g in (*lines, *add_ons)):
         return []
-    from planner.domain.summary import (
-        group_order,  # (a window on a plan with no groups does without it)
-    )
+    # (a window on a plan with no groups does without the summary module)
+    from planner.domain.summary import group_order
 
     return group_order(lines, add_ons)
 

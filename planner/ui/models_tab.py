@@ -279,8 +279,7 @@ class ModelsTab(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 3)  # (and the comparison 2, once it is made)
 
     def _lay_out(self) -> None:
         """Three rows of controls, the message bar, then the table."""

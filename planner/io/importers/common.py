@@ -21,7 +21,6 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 MAX_PRICE = Decimal(100_000)
 
 
-
 @dataclass(frozen=True)
 class Skipped:
     """An entry of the imported file that was not imported, and why."""
